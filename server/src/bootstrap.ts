@@ -1,0 +1,106 @@
+import pino, { type Logger } from 'pino';
+import { deriveKeys } from './auth/keys.ts';
+import { LoginLimiter } from './auth/login-limiter.ts';
+import { PaperExchange } from './brokers/paper/paper-exchange.ts';
+import { BrokerRegistry } from './brokers/registry.ts';
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import { seedDemo, type DemoSeed } from './demo-seed.ts';
+import { createMemoryPubSub, createRedisPubSub, type TypedPubSub } from './graphql/pubsub.ts';
+import { InstrumentCatalog } from './instruments/catalog.ts';
+import { seedShippedInstruments } from './instruments/seed.ts';
+import { createMetrics } from './metrics.ts';
+import { OrderJournal } from './orders/order-journal.ts';
+import { OrderService } from './orders/order-service.ts';
+import { embeddedSecretKey, lockDataDir } from './persistence/data-dir.ts';
+import { initOrm, type DatabaseTarget } from './persistence/db.ts';
+import { Account } from './persistence/entities/account.entity.ts';
+import { ensureFirstAdmin } from './services/users.ts';
+import type { AppServices } from './services/container.ts';
+import { installId } from './services/settings.ts';
+
+export interface BootOverrides {
+  clock?: Clock;
+  log?: Logger;
+  /** Tests pass an in-memory PGlite or a scratch PostgreSQL database. */
+  database?: DatabaseTarget;
+  pubsub?: TypedPubSub;
+  /** Redis channel prefix, so test runs sharing one Redis stay apart. */
+  redisPrefix?: string;
+}
+
+export interface Tandem {
+  services: AppServices;
+  orders: OrderService;
+  demo: DemoSeed | null;
+  secretKeyCreated: boolean;
+  close(): Promise<void>;
+}
+
+/** Builds every part from the configuration; main.ts and the integration tests both start here. */
+export async function bootTandem(config: Config, overrides: BootOverrides = {}): Promise<Tandem> {
+  const log = overrides.log ?? pino({ level: config.LOG_LEVEL, base: { service: 'tandem' }, redact: ['*.password', '*.pin', '*.totpSecret', '*.apiKey', '*.authorization'] });
+  const clock = overrides.clock ?? systemClock;
+  const target: DatabaseTarget = overrides.database ?? (config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.DATA_DIR });
+  const releaseDataDir = target.kind === 'pglite' ? lockDataDir(target.dataDir) : () => undefined;
+  let secret = config.SECRET_KEY ? { key: config.SECRET_KEY, created: false } : null;
+  if (!secret) {
+    secret = embeddedSecretKey(config.DATA_DIR);
+    if (secret.created) log.warn({ dataDir: config.DATA_DIR }, 'SECRET_KEY not set: generated one into DATA_DIR/secret.key; set SECRET_KEY in production');
+  }
+
+  const db = await initOrm(target).catch((error: unknown) => {
+    releaseDataDir();
+    throw error;
+  });
+  const em = db.orm.em.fork();
+  await seedShippedInstruments(em);
+  const instruments = new InstrumentCatalog();
+  await instruments.reload(em);
+
+  const pubsub = overrides.pubsub ?? (config.REDIS_URL ? createRedisPubSub(config.REDIS_URL, overrides.redisPrefix ?? 'tandem:') : createMemoryPubSub());
+  const paper = new PaperExchange({
+    orm: db.orm, clock, instruments, log,
+    latencyMs: config.PAPER_LATENCY_MS, marketHours: config.PAPER_MARKET_HOURS, seed: config.PAPER_SEED,
+    amoDelayMs: config.PAPER_AMO_DELAY_MS, tickMs: config.PAPER_TICK_MS,
+  });
+  const services: AppServices = {
+    config, orm: db.orm, pubsub, clock, log, instruments,
+    keys: deriveKeys(secret.key),
+    journal: new OrderJournal(db.orm, pubsub, clock, log),
+    brokers: new BrokerRegistry(paper),
+    loginLimiter: new LoginLimiter(),
+    metrics: createMetrics(),
+  };
+  const orders = new OrderService(services, await installId(em));
+
+  let demo: DemoSeed | null = null;
+  if (db.embedded && config.DEMO_DATA) demo = await seedDemo(em, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+  else if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await ensureFirstAdmin(em, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+
+  const paperAccounts = new Map<string, string>();
+  const stopFollowingPaper = paper.onUpdate((clientCode, update) => {
+    void (async () => {
+      let accountId = paperAccounts.get(clientCode);
+      if (!accountId) {
+        const account = await db.orm.em.fork().findOne(Account, { broker: 'PAPER', clientCode });
+        if (!account) return;
+        accountId = account.id;
+        paperAccounts.set(clientCode, accountId);
+      }
+      await orders.applyBrokerUpdate(accountId, update);
+    })().catch((error: unknown) => log.error({ err: error, clientCode, brokerOrderId: update.brokerOrderId }, 'applying a paper order update failed'));
+  });
+  if (config.ROLE !== 'api') paper.start();
+
+  return {
+    services, orders, demo, secretKeyCreated: secret.created,
+    async close() {
+      stopFollowingPaper();
+      await paper.stop();
+      await pubsub.close();
+      await db.close();
+      releaseDataDir();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+const durationPattern = /^(\d+)\s*(s|m|h|d)$/;
+
+/** Parses "15m", "12h", "7d" into seconds. */
+export function parseDuration(text: string): number {
+  const match = durationPattern.exec(text.trim());
+  if (!match) return NaN;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const optionalUrl = (protocols: string[]) =>
+  z.string().url().refine((value) => protocols.some((p) => value.startsWith(p)), {
+    message: `must start with ${protocols.join(' or ')}`,
+  }).optional();
+
+const configShape = z.object({
+  PORT: int(4000).pipe(z.number().max(65_535)),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  SMARTAPI_ROOT_URL: z.string().url().default('https://apiconnect.angelone.in'),
+  SMARTAPI_ORDER_WS_URL: z.string().url().default('wss://tns.angelone.in/smart-order-update'),
+  ROLE: z.enum(['all', 'api', 'replicator']).default('all'),
+  PAPER_LATENCY_MS: int(0),
+  PAPER_MARKET_HOURS: z.enum(['always', 'nse']).default('always'),
+  PAPER_SEED: int(42),
+  PAPER_AMO_DELAY_MS: int(2000),
+  PAPER_TICK_MS: int(1000, 10),
+  MAX_COPY_DELAY_S: int(30, 1),
+  JWT_TTL: z.string().default('12h').refine((v) => parseDuration(v) > 0, { message: 'must look like 15m, 12h or 7d' }),
+  EVENT_RETENTION_DAYS: int(30, 1),
+  ALERT_WEBHOOK_URL: optionalUrl(['http://', 'https://']),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+});
+
+const configSchema = configShape.superRefine((config, ctx) => {
+  if (config.DATABASE_URL && !config.SECRET_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required when DATABASE_URL is set' });
+  }
+  if (Boolean(config.ADMIN_EMAIL) !== Boolean(config.ADMIN_PASSWORD)) {
+    ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together' });
+  }
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads every variable once; all problems are reported together. Values never appear in messages. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(configShape.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const result = configSchema.safeParse(relevant);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`));
+  }
+  return result.data;
+}

@@ -1,0 +1,24 @@
+import type { Viewer } from '../auth/viewer.ts';
+import type { OrderService } from '../orders/order-service.ts';
+import type { AppServices } from '../services/container.ts';
+
+export interface GraphQLContext {
+  services: AppServices;
+  orders: OrderService;
+  /** null when the request carries no valid credential. */
+  viewer: Viewer | null;
+  /** Why the credential was refused, so UNAUTHENTICATED can say "expired" rather than "missing". */
+  authProblem: string | null;
+  clientIp: string;
+  /** Per-request memo for look-ups many fields repeat (an order's account, ...). */
+  memo: Map<string, Promise<unknown>>;
+}
+
+export function memoize<T>(ctx: GraphQLContext, key: string, load: () => Promise<T>): Promise<T> {
+  let hit = ctx.memo.get(key) as Promise<T> | undefined;
+  if (!hit) {
+    hit = load();
+    ctx.memo.set(key, hit);
+  }
+  return hit;
+}

@@ -1,0 +1,95 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { TandemYoga } from './app.ts';
+import type { AppServices } from './services/container.ts';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+const landingPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tandem</title></head>
+<body style="font-family:system-ui;max-width:40rem;margin:3rem auto">
+<h1>Tandem</h1><p>The copy-trading engine is running.</p>
+<ul><li><a href="/graphql">GraphiQL</a>: explore and call the API</li><li><a href="/health">/health</a>, <a href="/ready">/ready</a>, <a href="/metrics">/metrics</a></li></ul>
+</body></html>`;
+
+export interface HttpServerHandle {
+  server: Server;
+  /** Stops accepting, ends open subscriptions and waits for requests in flight. */
+  close(): Promise<void>;
+}
+
+/** /graphql (HTTP, SSE and graphql-ws), /health, /ready, /metrics and the dashboard. */
+export function createHttpServer(services: AppServices, yoga: TandemYoga, serveStatic?: (req: IncomingMessage, res: ServerResponse) => boolean): HttpServerHandle {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = url.pathname;
+    res.on('finish', () => services.metrics.httpRequests.inc({ route: route.startsWith('/graphql') ? '/graphql' : route, status: String(res.statusCode) }));
+    try {
+      if (route === '/health') return json(res, 200, { status: 'ok' });
+      if (route === '/ready') {
+        const checks: Record<string, string> = {};
+        await services.orm.em.fork().getConnection().execute('select 1').then(() => (checks['database'] = 'ok'), (e: Error) => (checks['database'] = e.message));
+        await services.pubsub.ping().then(() => (checks[services.pubsub.transport === 'redis' ? 'redis' : 'pubsub'] = 'ok'), (e: Error) => (checks['redis'] = e.message));
+        const ok = Object.values(checks).every((v) => v === 'ok');
+        return json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
+      }
+      if (route === '/metrics') {
+        res.writeHead(200, { 'content-type': services.metrics.registry.contentType });
+        return res.end(await services.metrics.registry.metrics());
+      }
+      if (route === '/graphql') {
+        const length = Number(req.headers['content-length'] ?? 0);
+        if (length > MAX_BODY_BYTES) {
+          return json(res, 413, { errors: [{ message: `request body is ${length} bytes; the limit is ${MAX_BODY_BYTES}`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+        }
+        return yoga(req, res, { req, res, clientIp: req.socket.remoteAddress ?? 'unknown' });
+      }
+      if (serveStatic?.(req, res)) return;
+      if (route === '/') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return res.end(landingPage);
+      }
+      json(res, 404, { error: 'not found' });
+    } catch (error) {
+      services.log.error({ err: error, route }, 'HTTP request failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.end();
+    }
+  });
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsHandle = useServer<Record<string, unknown>, { request: IncomingMessage }>({
+    execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
+    subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+    onSubscribe: async (ctx, _id, params) => {
+      const enveloped = yoga.getEnveloped({ req: ctx.extra.request, connectionParams: ctx.connectionParams ?? {}, clientIp: ctx.extra.request.socket.remoteAddress ?? 'unknown' });
+      const document = enveloped.parse(params.query);
+      const errors = enveloped.validate(enveloped.schema, document);
+      if (errors.length > 0) return errors;
+      return {
+        schema: enveloped.schema,
+        operationName: params.operationName,
+        document,
+        variableValues: params.variables,
+        contextValue: await enveloped.contextFactory(),
+        rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+      };
+    },
+  }, wsServer);
+
+  return {
+    server,
+    async close() {
+      await wsHandle.dispose();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

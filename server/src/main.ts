@@ -1,0 +1,51 @@
+import type { AddressInfo } from 'node:net';
+import { createYogaApp } from './app.ts';
+import { bootTandem } from './bootstrap.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createHttpServer } from './http-server.ts';
+
+const startedAt = performance.now();
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const tandem = await bootTandem(config).catch((error: unknown) => {
+  console.error(`Tandem could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+const { services } = tandem;
+const http = createHttpServer(services, createYogaApp(services, tandem.orders));
+http.server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
+  const { port } = http.server.address() as AddressInfo;
+  const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  services.log.info({ port, database: config.DATABASE_URL ? 'postgresql' : 'pglite', pubsub: services.pubsub.transport, startupMs: Math.round(performance.now() - startedAt) }, 'Tandem is listening');
+  const lines = [``, `Tandem is running (started in ${Math.round(performance.now() - startedAt)} ms)`, `  Dashboard: ${base}/`, `  GraphQL:   ${base}/graphql`];
+  if (tandem.demo) {
+    lines.push(`  Admin:     ${tandem.demo.adminEmail}`);
+    // Printed to the terminal once, never through the logger, so it never lands in log files.
+    if (tandem.demo.generatedPassword) lines.push(`  Password:  ${tandem.demo.generatedPassword}   (shown once; set ADMIN_PASSWORD to choose your own)`);
+    lines.push(`  Demo: one paper master and three paper followers (x1, x2.5, reverse x1)`);
+  }
+  process.stdout.write(lines.join('\n') + '\n\n');
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  services.log.info({ signal }, 'shutting down: no new requests, draining');
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  await http.close();
+  await tandem.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,97 @@
+import { badInput } from '../core/errors.ts';
+import { AsyncQueue } from '../graphql/async-queue.ts';
+import type { GraphQLContext } from '../graphql/context.ts';
+import type { OrderEventMessage } from '../graphql/pubsub.ts';
+import { endWithCredential } from '../graphql/subscriptions.ts';
+import { eventsBetween, latestCursor, oldestRetainedCursor } from '../persistence/repositories/order-event.repository.ts';
+import { visibleAccountIds } from '../services/access.ts';
+import { toEventMessage } from './order-journal.ts';
+
+const PAGE = 500;
+
+/**
+ * Replays `cursor > after` from the database, then streams live, with no gap and no repeat:
+ * it subscribes before it replays, remembers the last cursor it covered, and re-reads the
+ * database whenever a live cursor jumps past it (a publish overtaken or lost, another instance).
+ * Visibility is checked for every event and recomputed whenever accounts or links change.
+ */
+export function streamOrderEvents(ctx: GraphQLContext, after: number | null, accountId: string | null): AsyncIterableIterator<OrderEventMessage> {
+  const { services } = ctx;
+  const viewer = ctx.viewer!;
+  const queue = new AsyncQueue<OrderEventMessage>();
+  endWithCredential(ctx, queue);
+  const live: OrderEventMessage[] = [];
+  let visible: Set<string> | null = null;
+  let covered = 0;
+  let ready = false;
+  let pumping: Promise<void> | null = null;
+
+  const matches = (event: OrderEventMessage): boolean => {
+    const ids = [event.accountId, event.masterAccountId];
+    if (accountId !== null && !ids.includes(accountId)) return false;
+    return visible === null || ids.some((id) => id !== null && visible!.has(id));
+  };
+  const scope = (): string[] | null => {
+    if (accountId !== null) return [accountId];
+    return visible === null ? null : [...visible];
+  };
+  const refreshVisibility = async () => {
+    const ids = await visibleAccountIds(services.orm.em.fork(), viewer);
+    visible = ids === null ? null : new Set(ids);
+  };
+  const readThrough = async (upTo: number) => {
+    while (covered < upTo && !queue.ended) {
+      const page = await eventsBetween(services.orm.em.fork(), covered, upTo, scope(), PAGE);
+      for (const event of page) {
+        const message = toEventMessage(event);
+        if (matches(message)) queue.push(message);
+      }
+      covered = page.length === PAGE ? (page.at(-1)?.cursor ?? upTo) : upTo;
+    }
+  };
+  const pump = () => {
+    if (!ready) return;
+    pumping ??= (async () => {
+      while (live.length > 0 && !queue.ended) {
+        const message = live.shift()!;
+        if (message.cursor <= covered) continue;
+        if (message.cursor === covered + 1) {
+          covered = message.cursor;
+          if (matches(message)) queue.push(message);
+        } else {
+          await readThrough(message.cursor);
+        }
+      }
+    })().catch((error: unknown) => queue.end(error)).finally(() => {
+      pumping = null;
+      if (live.length > 0 && !queue.ended) pump();
+    });
+  };
+
+  void (async () => {
+    queue.onEnd(await services.pubsub.subscribe('orderEvent', (message) => {
+      live.push(message);
+      pump();
+    }));
+    queue.onEnd(await services.pubsub.subscribe('visibilityChanged', () => {
+      void refreshVisibility().catch((error: unknown) => services.log.error({ err: error }, 'refreshing visibility failed'));
+    }));
+    await refreshVisibility();
+    const em = services.orm.em.fork();
+    const head = await latestCursor(em);
+    if (after === null) {
+      covered = head;
+    } else {
+      const oldest = await oldestRetainedCursor(em);
+      if (after > 0 && oldest !== null && after < oldest - 1) {
+        throw badInput('after', `cursor ${after} is older than the events kept (the oldest is ${oldest}); resubscribe with after: "0" for everything kept`);
+      }
+      covered = after;
+      await readThrough(head);
+    }
+    ready = true;
+    pump();
+  })().catch((error: unknown) => queue.end(error));
+
+  return queue;
+}

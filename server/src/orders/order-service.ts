@@ -1,0 +1,230 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Viewer } from '../auth/viewer.ts';
+import { BrokerCallError, type BrokerOrder } from '../brokers/port.ts';
+import { DomainError, badInput, badInputs, forbidden, notFound, parseId } from '../core/errors.ts';
+import { rupeesToPaise, validateOrderRequest } from '../core/order-rules.ts';
+import { toOrderStatus } from '../core/broker-status.ts';
+import { TERMINAL_STATUSES, type OrderType, type ProductType, type Side, type Variety } from '../core/types.ts';
+import { Account } from '../persistence/entities/account.entity.ts';
+import { Order } from '../persistence/entities/order.entity.ts';
+import { accountFor } from '../services/access.ts';
+import type { AppServices } from '../services/container.ts';
+import { isGlobalKillSwitchEngaged } from '../services/settings.ts';
+import { nextOrderTag } from './order-tags.ts';
+
+export interface PlaceOrderInput {
+  accountId: string;
+  exchange: string;
+  symbol: string;
+  side: Side;
+  quantity: number;
+  orderType: OrderType;
+  productType: ProductType;
+  variety?: Variety | null;
+  price?: number | null;
+  triggerPrice?: number | null;
+}
+
+export interface ModifyOrderInput {
+  quantity?: number | null;
+  price?: number | null;
+  triggerPrice?: number | null;
+  orderType?: OrderType | null;
+}
+
+function paiseOrProblem(value: number | null | undefined, field: string, problems: { field: string; message: string }[]): number | null {
+  if (value === null || value === undefined) return null;
+  const paise = rupeesToPaise(value);
+  if (!Number.isFinite(paise)) problems.push({ field, message: `${field} must be in rupees with at most 2 decimals` });
+  return Number.isFinite(paise) ? paise : null;
+}
+
+/** Places, modifies and cancels orders on one account, and folds broker updates into order rows. */
+export class OrderService {
+  constructor(
+    private readonly services: AppServices,
+    private readonly installId: string,
+  ) {}
+
+  async placeOrder(viewer: Viewer, input: PlaceOrderInput): Promise<Order> {
+    const em = this.services.orm.em.fork();
+    const account = await accountFor(em, viewer, input.accountId, 'input.accountId', 'trade');
+    const instrument = this.services.instruments.find(input.exchange, input.symbol);
+    if (!instrument) throw badInput('input.symbol', `unknown symbol ${input.symbol} on ${input.exchange}; use the broker's spelling, e.g. SBIN-EQ`);
+    const problems: { field: string; message: string }[] = [];
+    const price = paiseOrProblem(input.price, 'price', problems);
+    const triggerPrice = paiseOrProblem(input.triggerPrice, 'triggerPrice', problems);
+    const variety = input.variety ?? (input.orderType.startsWith('STOPLOSS') ? 'STOPLOSS' : 'NORMAL');
+    const request = { side: input.side, quantity: input.quantity, orderType: input.orderType, productType: input.productType, variety, price, triggerPrice };
+    problems.push(...validateOrderRequest(request, instrument));
+    if (problems.length > 0) throw badInputs(problems.map((p) => ({ field: `input.${p.field}`, message: p.message })));
+    await this.refuseWhenHalted(em, account);
+
+    const order = await this.services.journal.record(async (tx, emit) => {
+      const row = tx.create(Order, {
+        accountId: account.id, exchange: instrument.exchange, symbol: instrument.symbol, token: instrument.token,
+        side: input.side, quantity: input.quantity, orderType: input.orderType, productType: input.productType, variety,
+        price, triggerPrice, status: 'PENDING', origin: 'api', placedByUserId: viewer.userId,
+        orderTag: await nextOrderTag(tx, this.installId), detectedAt: this.services.clock.now(),
+        createdAt: this.services.clock.now(), updatedAt: this.services.clock.now(),
+      });
+      emit(row, 'CREATED');
+      return row;
+    });
+    await this.send(account, order);
+    return order;
+  }
+
+  /** Claims the order (PENDING -> SENT), sends it, and records what the broker said. */
+  private async send(account: Account, order: Order): Promise<void> {
+    const broker = this.services.brokers.brokerFor(account);
+    const claimed = await this.services.journal.record(async (tx, emit) => {
+      const sentAt = this.services.clock.now();
+      const count = await tx.nativeUpdate(Order, { id: order.id, status: 'PENDING' }, { status: 'SENT', sentAt, updatedAt: sentAt });
+      if (count === 0) return false;
+      Object.assign(order, { status: 'SENT', sentAt, updatedAt: sentAt });
+      emit(order, 'SENT');
+      return true;
+    });
+    if (!claimed) return;
+    try {
+      const ack = await broker.placeOrder({
+        exchange: order.exchange, symbol: order.symbol, token: order.token, side: order.side, quantity: order.quantity,
+        orderType: order.orderType, productType: order.productType, variety: order.variety, price: order.price,
+        triggerPrice: order.triggerPrice, orderTag: order.orderTag ?? '',
+      });
+      await this.update(order.id, 'ACKNOWLEDGED', (row) => {
+        row.brokerOrderId ??= ack.brokerOrderId;
+        row.acknowledgedAt ??= this.services.clock.now();
+        if (row.status === 'SENT') row.status = 'OPEN';
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const unknown = error instanceof BrokerCallError && error.outcome === 'unknown';
+      this.services.log.warn({ orderId: order.id, accountId: account.id, err: message }, 'placing an order failed');
+      await this.update(order.id, unknown ? 'OUTCOME_UNKNOWN' : 'FAILED', (row) => {
+        if (unknown) row.reason = `broker did not confirm (${message}); it will be looked up by tag ${row.orderTag} before anything is resent`;
+        else {
+          row.status = 'FAILED';
+          row.reason = message;
+        }
+      });
+    }
+  }
+
+  async modifyOrder(viewer: Viewer, id: string, input: ModifyOrderInput): Promise<Order> {
+    const { account, order } = await this.orderForTrade(viewer, id);
+    const problems: { field: string; message: string }[] = [];
+    const price = input.price === undefined ? undefined : paiseOrProblem(input.price, 'price', problems);
+    const triggerPrice = input.triggerPrice === undefined ? undefined : paiseOrProblem(input.triggerPrice, 'triggerPrice', problems);
+    const instrument = this.services.instruments.find(order.exchange, order.symbol);
+    if (!instrument) throw notFound('instrument');
+    const next = {
+      side: order.side, variety: order.variety, productType: order.productType,
+      quantity: input.quantity ?? order.quantity, orderType: input.orderType ?? order.orderType,
+      price: price === undefined ? order.price : price, triggerPrice: triggerPrice === undefined ? order.triggerPrice : triggerPrice,
+    };
+    if (next.orderType === 'MARKET') next.price = null;
+    problems.push(...validateOrderRequest(next, instrument));
+    if (problems.length > 0) throw badInputs(problems.map((p) => ({ field: `input.${p.field}`, message: p.message })));
+    if (TERMINAL_STATUSES.has(order.status)) throw badInput('id', `order is ${order.status} and can no longer be modified`);
+    if (!order.brokerOrderId) throw badInput('id', 'the broker has not acknowledged this order yet; try again in a moment');
+    try {
+      await this.services.brokers.brokerFor(account).modifyOrder(order.brokerOrderId, {
+        quantity: next.quantity, price: next.price, triggerPrice: next.triggerPrice, orderType: next.orderType,
+      });
+    } catch (error) {
+      throw brokerError(error);
+    }
+    return this.update(order.id, 'MODIFIED', (row) => {
+      Object.assign(row, { quantity: next.quantity, price: next.price, triggerPrice: next.triggerPrice, orderType: next.orderType });
+    });
+  }
+
+  async cancelOrder(viewer: Viewer, id: string): Promise<Order> {
+    const { account, order } = await this.orderForTrade(viewer, id);
+    if (TERMINAL_STATUSES.has(order.status)) throw badInput('id', `order is ${order.status} and can no longer be cancelled`);
+    if (!order.brokerOrderId) throw badInput('id', 'the broker has not acknowledged this order yet; try again in a moment');
+    try {
+      await this.services.brokers.brokerFor(account).cancelOrder(order.brokerOrderId);
+    } catch (error) {
+      throw brokerError(error);
+    }
+    return (await this.services.orm.em.fork().findOne(Order, { id: order.id })) ?? order;
+  }
+
+  /**
+   * Folds a broker's view of an order into its row. Matched by broker order id, else by tag
+   * (the update may overtake the placeOrder reply). Terminal states are never left.
+   */
+  async applyBrokerUpdate(accountId: string, update: BrokerOrder): Promise<Order | null> {
+    const em = this.services.orm.em.fork();
+    const where = update.orderTag
+      ? { accountId, $or: [{ brokerOrderId: update.brokerOrderId }, { orderTag: update.orderTag }] }
+      : { accountId, brokerOrderId: update.brokerOrderId };
+    const existing = await em.findOne(Order, where);
+    if (!existing) return null;
+    return this.update(existing.id, 'BROKER_UPDATE', (row) => {
+      if (TERMINAL_STATUSES.has(row.status) && row.status !== 'FAILED') return false;
+      const status = toOrderStatus(update.status, update.filledQuantity, update.quantity, row.status);
+      if (status === null) {
+        this.services.log.warn({ orderId: row.id, brokerStatus: update.status }, 'unknown broker status; keeping the previous one');
+        return false;
+      }
+      if (status === row.status && update.filledQuantity === row.filledQuantity && update.status === row.brokerStatus) return false;
+      row.brokerOrderId ??= update.brokerOrderId;
+      row.acknowledgedAt ??= this.services.clock.now();
+      row.status = status;
+      row.brokerStatus = update.status;
+      row.filledQuantity = update.filledQuantity;
+      row.averagePrice = update.averagePrice;
+      row.quantity = update.quantity;
+      row.price = update.price;
+      row.triggerPrice = update.triggerPrice;
+      if (status === 'REJECTED' || status === 'CANCELLED') row.reason = update.statusMessage ?? row.reason;
+      else if (status !== 'FAILED') row.reason = null;
+      return true;
+    });
+  }
+
+  /** Loads, changes and records one order in a transaction; `change` returning false means nothing to record. */
+  private async update(id: string, kind: string, change: (row: Order) => boolean | void): Promise<Order> {
+    return this.services.journal.record(async (tx, emit) => {
+      const row = await tx.findOneOrFail(Order, { id }, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
+      if (change(row) === false) return row;
+      row.updatedAt = this.services.clock.now();
+      emit(row, kind, { masterAccountId: await masterAccountOf(tx, row) });
+      return row;
+    });
+  }
+
+  private async orderForTrade(viewer: Viewer, rawId: string): Promise<{ account: Account; order: Order }> {
+    const em = this.services.orm.em.fork();
+    const order = await em.findOne(Order, { id: parseId(rawId, 'id') });
+    if (!order) throw notFound('order', 'id');
+    const account = await accountFor(em, viewer, order.accountId, 'id', 'trade').catch((error: unknown) => {
+      throw error instanceof DomainError && error.code === 'NOT_FOUND' ? notFound('order', 'id') : error;
+    });
+    return { account, order };
+  }
+
+  private async refuseWhenHalted(em: EntityManager, account: Account): Promise<void> {
+    if (account.killSwitch) throw new DomainError('KILL_SWITCH', `kill switch engaged on ${account.label}; no new orders are placed`);
+    if (await isGlobalKillSwitchEngaged(em)) throw new DomainError('KILL_SWITCH', 'global kill switch engaged; no new orders are placed');
+  }
+}
+
+async function masterAccountOf(em: EntityManager, order: Order): Promise<string | null> {
+  if (!order.masterOrderId) return order.accountId;
+  const master = await em.findOne(Order, { id: order.masterOrderId }, { fields: ['accountId'] });
+  return master?.accountId ?? null;
+}
+
+function brokerError(error: unknown): DomainError {
+  if (error instanceof BrokerCallError) {
+    return new DomainError(error.outcome === 'rate_limited' ? 'RATE_LIMITED' : 'BROKER_ERROR', error.message);
+  }
+  return new DomainError('BROKER_ERROR', error instanceof Error ? error.message : String(error));
+}
+
+export { forbidden };

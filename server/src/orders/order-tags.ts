@@ -1,0 +1,16 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { execute, toNumber } from '../persistence/db.ts';
+
+/**
+ * 'T' + the install id + base36 of a database sequence: unique across processes and
+ * restarts, at most 20 characters of [A-Za-z0-9] as SmartAPI requires.
+ */
+export async function nextOrderTag(em: EntityManager, installId: string): Promise<string> {
+  const rows = await execute<{ id: unknown }[]>(em, "select nextval('order_tag_seq') as id");
+  return `T${installId}${toNumber(rows[0]?.id).toString(36).toUpperCase()}`;
+}
+
+/** Orders carrying one of our tags were placed by Tandem: they are never taken for new master orders. */
+export function isTandemTag(tag: string | null, installId: string): boolean {
+  return tag !== null && tag.startsWith(`T${installId}`);
+}

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { MikroORM, type EntityManager, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PGliteDriver } from 'mikro-orm-pglite';
+import { entities } from './entities/index.ts';
+
+export type Orm = MikroORM;
+
+export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string } | { kind: 'memory' };
+
+const migrationsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+function baseOptions(): Options {
+  return {
+    entities,
+    extensions: [Migrator],
+    debug: false,
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    migrations: {
+      path: migrationsPath,
+      pathTs: migrationsPath,
+      glob: '!(*.d).{js,ts}',
+      emit: 'ts',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+  };
+}
+
+/** The ORM plus whatever it borrowed (an embedded PGlite), closed together. */
+export interface Database {
+  orm: Orm;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** Builds the ORM on PostgreSQL or on embedded PGlite; the same entities and migrations serve both. */
+export async function initOrm(target: DatabaseTarget, options: { migrate?: boolean } = {}): Promise<Database> {
+  let orm: Orm;
+  let pglite: PGlite | null = null;
+  if (target.kind === 'postgres') {
+    orm = await MikroORM.init({ ...baseOptions(), driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: 10 } });
+  } else {
+    let dir: string | undefined;
+    if (target.kind === 'pglite') {
+      dir = path.resolve(target.dataDir, 'pglite');
+      mkdirSync(dir, { recursive: true });
+    }
+    const embedded = new PGlite(dir);
+    pglite = embedded;
+    orm = await MikroORM.init({ ...baseOptions(), driver: PGliteDriver, dbName: 'postgres', driverOptions: { connection: { pglite: () => embedded } } });
+  }
+  if (options.migrate !== false) await orm.getMigrator().up();
+  return {
+    orm,
+    embedded: pglite !== null,
+    async close() {
+      await orm.close(true);
+      await pglite?.close();
+    },
+  };
+}
+
+/** Raw counts come back as numbers from PGlite and as strings from pg; normalise once. */
+export function toNumber(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+/**
+ * Raw SQL on the EntityManager's own transaction when it has one. Without the context the
+ * query would wait for a second connection: with PGlite's single one, forever.
+ */
+export function execute<T = Record<string, unknown>[]>(em: EntityManager, query: string, params: unknown[] = []): Promise<T> {
+  return em.getConnection().execute<T>(query, params, 'all', em.getTransactionContext()) as Promise<T>;
+}

@@ -1,0 +1,75 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { execute, toNumber } from '../db.ts';
+import { OrderEvent } from '../entities/order-event.entity.ts';
+import type { Order } from '../entities/order.entity.ts';
+
+export interface OrderEventDraft {
+  order: Order;
+  masterAccountId: string | null;
+  kind: string;
+  message: string | null;
+}
+
+/** The order as subscribers see it; JSON-safe so it crosses Redis unchanged. */
+export function orderSnapshot(order: Order): Record<string, unknown> {
+  return {
+    ...order,
+    detectedAt: order.detectedAt?.toISOString() ?? null,
+    exchangeAt: order.exchangeAt?.toISOString() ?? null,
+    sentAt: order.sentAt?.toISOString() ?? null,
+    acknowledgedAt: order.acknowledgedAt?.toISOString() ?? null,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * Must be the transaction's last statements: the counter row lock is held until commit,
+ * so cursors are handed out in commit order and never leave a gap.
+ */
+export async function appendOrderEvents(em: EntityManager, drafts: OrderEventDraft[], at: Date): Promise<OrderEvent[]> {
+  if (drafts.length === 0) return [];
+  await em.flush();
+  const rows = await execute<{ value: unknown }[]>(
+    em,
+    'update event_counter set value = value + ? where id = 1 returning value',
+    [drafts.length],
+  );
+  const last = toNumber(rows[0]?.value);
+  const first = last - drafts.length + 1;
+  const events = drafts.map((draft, index) => {
+    const event = new OrderEvent();
+    event.cursor = first + index;
+    event.orderId = draft.order.id;
+    event.accountId = draft.order.accountId;
+    event.masterAccountId = draft.masterAccountId;
+    event.status = draft.order.status;
+    event.kind = draft.kind;
+    event.message = draft.message;
+    event.snapshot = orderSnapshot(draft.order);
+    event.at = at;
+    return event;
+  });
+  await em.insertMany(OrderEvent, events);
+  return events;
+}
+
+/** Events with after < cursor <= upTo, oldest first; accountIds narrows to those accounts and their children. */
+export async function eventsBetween(em: EntityManager, after: number, upTo: number, accountIds: string[] | null, limit: number): Promise<OrderEvent[]> {
+  const range = { cursor: { $gt: after, $lte: upTo } };
+  const where = accountIds === null
+    ? range
+    : { ...range, $or: [{ accountId: { $in: accountIds } }, { masterAccountId: { $in: accountIds } }] };
+  return em.find(OrderEvent, where, { orderBy: { cursor: 'asc' }, limit });
+}
+
+export async function latestCursor(em: EntityManager): Promise<number> {
+  const rows = await execute<{ value: unknown }[]>(em, 'select value from event_counter where id = 1');
+  return toNumber(rows[0]?.value ?? 0);
+}
+
+export async function oldestRetainedCursor(em: EntityManager): Promise<number | null> {
+  const rows = await execute<{ min: unknown }[]>(em, 'select min(cursor) as min from order_events');
+  const value = rows[0]?.min;
+  return value === null || value === undefined ? null : toNumber(value);
+}

@@ -1,0 +1,209 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { seal } from '../auth/keys.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { badInput, badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
+import { ACCOUNT_ROLES, BROKERS, type AccountRole, type BrokerKind } from '../core/types.ts';
+import { Account } from '../persistence/entities/account.entity.ts';
+import { User } from '../persistence/entities/user.entity.ts';
+import { CLIENT_EDITABLE_FIELDS, accountFor, visibleAccountIds } from './access.ts';
+import { audit } from './audit.ts';
+import type { AppServices } from './container.ts';
+import { writeSetting } from './settings.ts';
+
+export interface CredentialsInput {
+  apiKey: string;
+  pin: string;
+  totpSecret: string;
+}
+
+export interface CreateAccountInput {
+  label: string;
+  broker: BrokerKind;
+  role: AccountRole;
+  clientCode: string;
+  ownerId?: string | null;
+  credentials?: CredentialsInput | null;
+  maxOrdersPerDay?: number | null;
+  maxLossPerDay?: number | null;
+}
+
+export interface UpdateAccountInput {
+  label?: string | null;
+  copyEnabled?: boolean | null;
+  maxOrdersPerDay?: number | null;
+  maxLossPerDay?: number | null;
+  credentials?: CredentialsInput | null;
+}
+
+const CLIENT_CODE = /^[A-Za-z0-9_-]{1,32}$/;
+const BASE32 = /^[A-Z2-7]+=*$/;
+
+function credentialProblems(credentials: CredentialsInput, prefix: string): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (!credentials.apiKey.trim()) problems.push({ field: `${prefix}.apiKey`, message: 'apiKey is required' });
+  if (!/^\d{4,6}$/.test(credentials.pin)) problems.push({ field: `${prefix}.pin`, message: 'pin must be 4 to 6 digits' });
+  const secret = credentials.totpSecret.replace(/\s+/g, '').toUpperCase();
+  if (!BASE32.test(secret) || secret.length < 16) problems.push({ field: `${prefix}.totpSecret`, message: 'totpSecret must be the base32 secret shown when TOTP was enabled (16+ characters)' });
+  return problems;
+}
+
+function limitProblems(input: { maxOrdersPerDay?: number | null; maxLossPerDay?: number | null }): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (input.maxOrdersPerDay != null && (!Number.isInteger(input.maxOrdersPerDay) || input.maxOrdersPerDay <= 0)) {
+    problems.push({ field: 'maxOrdersPerDay', message: 'maxOrdersPerDay must be a positive whole number' });
+  }
+  if (input.maxLossPerDay != null && (!Number.isFinite(input.maxLossPerDay) || input.maxLossPerDay <= 0)) {
+    problems.push({ field: 'maxLossPerDay', message: 'maxLossPerDay must be a positive amount' });
+  }
+  return problems;
+}
+
+function sealCredentials(services: AppServices, credentials: CredentialsInput): string {
+  const normalised = { ...credentials, totpSecret: credentials.totpSecret.replace(/\s+/g, '').toUpperCase() };
+  return seal(services.keys.credentials, JSON.stringify(normalised));
+}
+
+/** What the audit trail keeps of an account: never the credentials, only whether they exist. */
+function auditView(account: Account): Record<string, unknown> {
+  return {
+    label: account.label, broker: account.broker, role: account.role, clientCode: account.clientCode, ownerId: account.ownerId,
+    copyEnabled: account.copyEnabled, killSwitch: account.killSwitch, maxOrdersPerDay: account.maxOrdersPerDay,
+    maxLossPerDay: account.maxLossPerDay, hasCredentials: account.credentialsSealed !== null,
+  };
+}
+
+async function resolveOwner(em: EntityManager, viewer: Viewer, ownerId: string | null | undefined): Promise<string> {
+  if (!ownerId) return viewer.userId;
+  const id = parseId(ownerId, 'input.ownerId');
+  if (id === viewer.userId) return id;
+  const owner = await em.findOne(User, { id });
+  if (!owner) throw notFound('user', 'input.ownerId');
+  if (viewer.role === 'ADMIN') return id;
+  if (viewer.role === 'TRADER' && owner.role === 'CLIENT') return id;
+  throw forbidden('a trader may create accounts for themselves or for their clients only');
+}
+
+export async function createAccount(services: AppServices, viewer: Viewer, input: CreateAccountInput): Promise<Account> {
+  if (viewer.role === 'CLIENT') throw forbidden('clients cannot create accounts');
+  const problems: { field: string; message: string }[] = [];
+  const label = input.label.trim();
+  if (!label || label.length > 100) problems.push({ field: 'input.label', message: 'label must be 1 to 100 characters' });
+  if (!BROKERS.includes(input.broker)) problems.push({ field: 'input.broker', message: 'unknown broker' });
+  if (!ACCOUNT_ROLES.includes(input.role)) problems.push({ field: 'input.role', message: 'unknown role' });
+  if (!CLIENT_CODE.test(input.clientCode)) problems.push({ field: 'input.clientCode', message: 'clientCode must be 1 to 32 letters, digits, _ or -' });
+  if (input.broker === 'SMARTAPI' && !input.credentials) problems.push({ field: 'input.credentials', message: 'credentials are required for a SMARTAPI account' });
+  if (input.credentials) problems.push(...credentialProblems(input.credentials, 'input.credentials'));
+  problems.push(...limitProblems(input).map((p) => ({ ...p, field: `input.${p.field}` })));
+  if (problems.length > 0) throw badInputs(problems);
+
+  const em = services.orm.em.fork();
+  const ownerId = await resolveOwner(em, viewer, input.ownerId);
+  const clientCode = input.clientCode.toUpperCase();
+  if (await em.count(Account, { broker: input.broker, clientCode })) {
+    throw conflict(`a ${input.broker} account with client code ${clientCode} exists already`, 'input.clientCode');
+  }
+  const account = em.create(Account, {
+    label, broker: input.broker, role: input.role, clientCode, ownerId,
+    credentialsSealed: input.credentials ? sealCredentials(services, input.credentials) : null,
+    maxOrdersPerDay: input.maxOrdersPerDay ?? null,
+    maxLossPerDay: input.maxLossPerDay != null ? Math.round(input.maxLossPerDay * 100) : null,
+    createdAt: new Date(), updatedAt: new Date(),
+  });
+  audit(em, viewer, 'account.create', 'Account', account.id, null, auditView(account));
+  await em.flush();
+  await services.pubsub.publish('visibilityChanged', { at: new Date().toISOString() });
+  return account;
+}
+
+export async function updateAccount(services: AppServices, viewer: Viewer, id: string, input: UpdateAccountInput): Promise<Account> {
+  const em = services.orm.em.fork();
+  const account = await accountFor(em, viewer, id, 'id', 'manage');
+  if (viewer.role === 'CLIENT') {
+    const asked = Object.entries(input).filter(([, value]) => value !== undefined).map(([key]) => key);
+    const refused = asked.filter((key) => !CLIENT_EDITABLE_FIELDS.has(key));
+    if (refused.length > 0) throw forbidden(`clients may change only copyEnabled and credentials, not ${refused.join(', ')}`);
+  }
+  const problems = limitProblems(input).map((p) => ({ ...p, field: `input.${p.field}` }));
+  if (input.label != null && (!input.label.trim() || input.label.length > 100)) problems.push({ field: 'input.label', message: 'label must be 1 to 100 characters' });
+  if (input.credentials) problems.push(...credentialProblems(input.credentials, 'input.credentials'));
+  if (problems.length > 0) throw badInputs(problems);
+
+  const before = auditView(account);
+  if (input.label != null) account.label = input.label.trim();
+  if (input.copyEnabled != null) account.copyEnabled = input.copyEnabled;
+  if (input.maxOrdersPerDay !== undefined) account.maxOrdersPerDay = input.maxOrdersPerDay;
+  if (input.maxLossPerDay !== undefined) account.maxLossPerDay = input.maxLossPerDay != null ? Math.round(input.maxLossPerDay * 100) : null;
+  if (input.credentials) account.credentialsSealed = sealCredentials(services, input.credentials);
+  audit(em, viewer, input.credentials ? 'account.update+credentials' : 'account.update', 'Account', account.id, before, auditView(account));
+  await em.flush();
+  return account;
+}
+
+export async function deleteAccount(services: AppServices, viewer: Viewer, id: string): Promise<string> {
+  if (viewer.role === 'CLIENT') throw forbidden('clients cannot delete accounts');
+  const em = services.orm.em.fork();
+  const account = await accountFor(em, viewer, id, 'id', 'manage');
+  if (viewer.role === 'TRADER' && account.ownerId !== viewer.userId) throw forbidden('only the owner or an admin can delete this account');
+  audit(em, viewer, 'account.delete', 'Account', account.id, auditView(account), null);
+  em.remove(account);
+  await em.flush();
+  services.brokers.forget(account.id);
+  await services.pubsub.publish('visibilityChanged', { at: new Date().toISOString() });
+  return account.id;
+}
+
+export async function listAccounts(services: AppServices, viewer: Viewer, role: AccountRole | null | undefined): Promise<Account[]> {
+  const em = services.orm.em.fork();
+  const visible = await visibleAccountIds(em, viewer);
+  const where: Record<string, unknown> = {};
+  if (visible !== null) where['id'] = { $in: visible };
+  if (role) where['role'] = role;
+  return em.find(Account, where, { orderBy: { role: 'asc', createdAt: 'asc' } });
+}
+
+export async function getAccount(services: AppServices, viewer: Viewer, id: string): Promise<Account> {
+  return accountFor(services.orm.em.fork(), viewer, id, 'id', 'read');
+}
+
+/** accountId null is the global switch (ADMIN only). While engaged, no new order is placed. */
+export async function setKillSwitch(services: AppServices, viewer: Viewer, accountId: string | null | undefined, engaged: boolean): Promise<{ engaged: boolean; account: Account | null }> {
+  const em = services.orm.em.fork();
+  if (accountId == null) {
+    if (viewer.role !== 'ADMIN') throw forbidden('only an admin can use the global kill switch');
+    await writeSetting(em, 'kill_switch', String(engaged));
+    audit(em, viewer, engaged ? 'killSwitch.engage' : 'killSwitch.release', 'Global', null, null, { engaged });
+    await em.flush();
+    services.log.warn({ engaged, by: viewer.userId }, 'global kill switch changed');
+    return { engaged, account: null };
+  }
+  const account = await accountFor(em, viewer, accountId, 'accountId', 'manage');
+  if (viewer.role === 'CLIENT') throw forbidden('clients pause copying with copyEnabled; the kill switch is the trader\'s');
+  const before = auditView(account);
+  account.killSwitch = engaged;
+  audit(em, viewer, engaged ? 'killSwitch.engage' : 'killSwitch.release', 'Account', account.id, before, auditView(account));
+  await em.flush();
+  services.log.warn({ engaged, accountId: account.id, by: viewer.userId }, 'account kill switch changed');
+  return { engaged, account };
+}
+
+
+/** Records a connection status change and tells `accountStatus` subscribers. */
+export async function setAccountStatus(services: AppServices, accountId: string, status: Account['status'], statusReason: string | null): Promise<void> {
+  const em = services.orm.em.fork();
+  await em.nativeUpdate(Account, { id: accountId }, { status, statusReason, updatedAt: new Date() });
+  await services.pubsub.publish('accountStatus', { accountId, status, statusReason, at: services.clock.now().toISOString() });
+}
+
+/** Tests the account's broker session now and reports the broker's answer in the account's status. */
+export async function connectAccount(services: AppServices, viewer: Viewer, id: string): Promise<Account> {
+  const em = services.orm.em.fork();
+  const account = await accountFor(em, viewer, id, 'id', 'manage');
+  await setAccountStatus(services, account.id, 'CONNECTING', null);
+  try {
+    await services.brokers.brokerFor(account).orderBook();
+    await setAccountStatus(services, account.id, 'CONNECTED', account.broker === 'PAPER' ? 'paper exchange' : null);
+  } catch (error) {
+    await setAccountStatus(services, account.id, 'ERROR', error instanceof Error ? error.message : String(error));
+  }
+  return em.fork().findOneOrFail(Account, { id: account.id });
+}

@@ -1,0 +1,128 @@
+import type { SimAccount } from './accounts.ts';
+import type { Market } from './market.ts';
+import { rupeesText } from './money.ts';
+import type { OrderBook } from './order-book.ts';
+
+// Positions and funds derived from the day's fills. Money stays in integer paise until the
+// row is written; averages are rounded to the paisa there, never summed as floats.
+
+interface PositionFigures {
+  symboltoken: string;
+  tradingsymbol: string;
+  exchange: string;
+  producttype: string;
+  buyQty: number;
+  sellQty: number;
+  buyValuePaise: number;
+  sellValuePaise: number;
+}
+
+function positionsOf(book: OrderBook, clientcode: string): PositionFigures[] {
+  const byKey = new Map<string, PositionFigures>();
+  for (const t of book.tradesOf(clientcode)) {
+    const key = `${t.exchange}|${t.symboltoken}|${t.producttype}`;
+    const p = byKey.get(key) ?? {
+      symboltoken: t.symboltoken, tradingsymbol: t.tradingsymbol, exchange: t.exchange, producttype: t.producttype,
+      buyQty: 0, sellQty: 0, buyValuePaise: 0, sellValuePaise: 0,
+    };
+    if (t.transactiontype === 'BUY') {
+      p.buyQty += t.quantity;
+      p.buyValuePaise += t.quantity * t.pricePaise;
+    } else {
+      p.sellQty += t.quantity;
+      p.sellValuePaise += t.quantity * t.pricePaise;
+    }
+    byKey.set(key, p);
+  }
+  return [...byKey.values()];
+}
+
+const avg = (value: number, qty: number): number => (qty === 0 ? 0 : Math.round(value / qty));
+
+function pnlOf(p: PositionFigures, ltpPaise: number): { realised: number; unrealised: number; openCost: number } {
+  const buyAvg = avg(p.buyValuePaise, p.buyQty);
+  const sellAvg = avg(p.sellValuePaise, p.sellQty);
+  const net = p.buyQty - p.sellQty;
+  const matched = Math.min(p.buyQty, p.sellQty);
+  const realised = matched * (sellAvg - buyAvg);
+  const unrealised = net > 0 ? net * (ltpPaise - buyAvg) : net < 0 ? -net * (sellAvg - ltpPaise) : 0;
+  const openCost = net > 0 ? net * buyAvg : -net * sellAvg;
+  return { realised, unrealised, openCost };
+}
+
+export interface FundsFigures {
+  availableCashPaise: number;
+  utilisedPaise: number;
+  realisedPaise: number;
+  unrealisedPaise: number;
+  netPaise: number;
+}
+
+/** Cash after realised P&L, less margin held by open positions and by open BUY orders. */
+export function fundsOf(account: SimAccount, book: OrderBook, market: Market, excludeOrderId?: string): FundsFigures {
+  let realised = 0;
+  let unrealised = 0;
+  let utilised = 0;
+  for (const p of positionsOf(book, account.clientcode)) {
+    const figures = pnlOf(p, market.ltpPaise(p.symboltoken));
+    realised += figures.realised;
+    unrealised += figures.unrealised;
+    utilised += figures.openCost;
+  }
+  for (const o of book.live()) {
+    if (o.clientcode !== account.clientcode || o.transactiontype !== 'BUY' || o.orderid === excludeOrderId) continue;
+    utilised += (o.quantity - o.filledQty) * (o.pricePaise || market.ltpPaise(o.symboltoken));
+  }
+  const availableCash = account.fundsPaise + realised;
+  return { availableCashPaise: availableCash, utilisedPaise: utilised, realisedPaise: realised, unrealisedPaise: unrealised, netPaise: availableCash - utilised };
+}
+
+/** getRMS `data`: every field a two-decimal string. */
+export function rmsRow(f: FundsFigures): Record<string, string> {
+  const zero = rupeesText(0);
+  return {
+    net: rupeesText(f.netPaise),
+    availablecash: rupeesText(f.availableCashPaise),
+    availableintradaypayin: zero,
+    availablelimitmargin: zero,
+    collateral: zero,
+    m2munrealized: rupeesText(f.unrealisedPaise),
+    m2mrealized: rupeesText(f.realisedPaise),
+    utiliseddebits: rupeesText(f.utilisedPaise),
+    utilisedspan: zero,
+    utilisedoptionpremium: zero,
+    utilisedholdingsales: zero,
+    utilisedexposure: zero,
+    utilisedturnover: zero,
+    utilisedpayout: zero,
+  };
+}
+
+/** getPosition rows: every field a string (SMARTAPI.md §2.5). */
+export function positionRows(book: OrderBook, market: Market, clientcode: string): Array<Record<string, string>> {
+  return positionsOf(book, clientcode).map((p) => {
+    const inst = market.instrument(p.symboltoken);
+    const ltp = market.ltpPaise(p.symboltoken);
+    const net = p.buyQty - p.sellQty;
+    const buyAvg = avg(p.buyValuePaise, p.buyQty);
+    const sellAvg = avg(p.sellValuePaise, p.sellQty);
+    const netAvg = net > 0 ? buyAvg : net < 0 ? sellAvg : 0;
+    const { realised, unrealised } = pnlOf(p, ltp);
+    return {
+      exchange: p.exchange, symboltoken: p.symboltoken, producttype: p.producttype, tradingsymbol: p.tradingsymbol,
+      symbolname: p.tradingsymbol.replace(/-EQ$/, ''), instrumenttype: inst.instrumenttype,
+      priceden: '1.00', pricenum: '1.00', genden: '1.00', gennum: '1.00', precision: '2', multiplier: '-1',
+      boardlotsize: String(inst.lotSize), lotsize: String(inst.lotSize),
+      buyqty: String(p.buyQty), sellqty: String(p.sellQty),
+      buyamount: rupeesText(p.buyValuePaise), sellamount: rupeesText(p.sellValuePaise),
+      symbolgroup: 'EQ', strikeprice: rupeesText(inst.strikePaise), optiontype: inst.optiontype, expirydate: inst.expirydate,
+      cfbuyqty: '0', cfsellqty: '0', cfbuyamount: '0.00', cfsellamount: '0.00', cfbuyavgprice: '0.00', cfsellavgprice: '0.00',
+      buyavgprice: rupeesText(buyAvg), sellavgprice: rupeesText(sellAvg), avgnetprice: rupeesText(netAvg),
+      netvalue: rupeesText(p.sellValuePaise - p.buyValuePaise), netqty: String(net),
+      totalbuyvalue: rupeesText(p.buyValuePaise), totalsellvalue: rupeesText(p.sellValuePaise),
+      totalbuyavgprice: rupeesText(buyAvg), totalsellavgprice: rupeesText(sellAvg), netprice: rupeesText(netAvg),
+      pnl: rupeesText(realised + unrealised), realised: rupeesText(realised), unrealised: rupeesText(unrealised),
+      ltp: rupeesText(ltp), close: rupeesText(ltp),
+    };
+  });
+}
