@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // Pothos and Yoga load graphql through require(); our own imports must get that same
+    // copy, not graphql's .mjs build, or its instanceof checks fail ("another module or realm").
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     environment: 'node',
     include: ['tests/**/*.test.ts'],

@@ -27,6 +27,8 @@ export interface BootOverrides {
   pubsub?: TypedPubSub;
   /** Redis channel prefix, so test runs sharing one Redis stay apart. */
   redisPrefix?: string;
+  /** Seed the demo on any empty database, not only the embedded one (tests on PostgreSQL). */
+  seedDemo?: boolean;
 }
 
 export interface Tandem {
@@ -75,7 +77,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   const orders = new OrderService(services, await installId(em));
 
   let demo: DemoSeed | null = null;
-  if (db.embedded && config.DEMO_DATA) demo = await seedDemo(em, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+  if ((db.embedded || overrides.seedDemo) && config.DEMO_DATA) demo = await seedDemo(em, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   else if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await ensureFirstAdmin(em, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
   const paperAccounts = new Map<string, string>();

@@ -7,6 +7,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PGliteDriver } from 'mikro-orm-pglite';
 import { entities } from './entities/index.ts';
+import { migrationsList } from './migrations/index.ts';
 
 export type Orm = MikroORM;
 
@@ -24,7 +25,7 @@ function baseOptions(): Options {
     migrations: {
       path: migrationsPath,
       pathTs: migrationsPath,
-      glob: '!(*.d).{js,ts}',
+      migrationsList,
       emit: 'ts',
       transactional: true,
       allOrNothing: true,

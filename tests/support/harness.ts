@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { createYogaApp, type TandemYoga } from '../../server/src/app.ts';
+import { bootTandem, type Tandem } from '../../server/src/bootstrap.ts';
+import { loadConfig } from '../../server/src/config.ts';
+import type { Clock } from '../../server/src/core/clock.ts';
+import { Account } from '../../server/src/persistence/entities/account.entity.ts';
+import { redisUrl, scratchDatabase } from './database.ts';
+
+export const ADMIN = { email: 'admin@test.local', password: 'admin-password-123' };
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
+}
+
+export interface TestServer {
+  tandem: Tandem;
+  yoga: TandemYoga;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  login(email?: string, password?: string): Promise<string>;
+  /** The demo accounts by client code (DEMO-MASTER, DEMO-F1, ...). */
+  account(clientCode: string): Promise<Account>;
+  close(): Promise<void>;
+}
+
+/**
+ * A whole Tandem in process on its own database (PostgreSQL when DATABASE_URL is set, else
+ * PGlite) and PubSub (Redis with a private prefix when REDIS_URL is set), seeded with the demo.
+ */
+export async function startTestServer(options: { env?: Record<string, string>; clock?: Clock; redisPrefix?: string; database?: Awaited<ReturnType<typeof scratchDatabase>> } = {}): Promise<TestServer> {
+  const database = options.database ?? (await scratchDatabase());
+  const config = loadConfig({
+    SECRET_KEY: 'test-secret-key-with-at-least-32-characters',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    DATA_DIR: `/tmp/tandem-test-${process.pid}-${randomBytes(3).toString('hex')}`,
+    LOG_LEVEL: 'silent',
+    PAPER_TICK_MS: '50',
+    PAPER_AMO_DELAY_MS: '200',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...options.env,
+  });
+  const tandem = await bootTandem(config, {
+    database: database.target,
+    clock: options.clock,
+    log: pino({ level: 'silent' }),
+    redisPrefix: options.redisPrefix ?? `tandem-test-${randomBytes(4).toString('hex')}:`,
+    seedDemo: true,
+  });
+  const yoga = createYogaApp(tandem.services, tandem.orders);
+  const gql: TestServer['gql'] = async (query, variables, token) => {
+    const response = await yoga.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as GraphQLResponse;
+    return { ...body, status: response.status } as never;
+  };
+  return {
+    tandem,
+    yoga,
+    gql,
+    async login(email = ADMIN.email, password = ADMIN.password) {
+      const result = await gql<{ login: { token: string } }>('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: email, p: password });
+      if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
+      return result.data.login.token;
+    },
+    async account(clientCode) {
+      return tandem.services.orm.em.fork().findOneOrFail(Account, { clientCode });
+    },
+    async close() {
+      await tandem.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the time is up. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
