@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import type { GraphQLError, ValidationContext } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { resolveViewer } from './auth/resolve-viewer.ts';
 import type { GraphQLContext } from './graphql/context.ts';
@@ -12,6 +13,16 @@ export type ServerContext = { req?: IncomingMessage; res?: ServerResponse; conne
 
 export type TandemYoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
+/**
+ * Armor throws its validation rejections by default, and a thrown rule error reaches the client
+ * with no `extensions.code`; reported like any other invalid document it is
+ * GRAPHQL_VALIDATION_FAILED. (maxTokens runs while parsing and already gives GRAPHQL_PARSE_FAILED.)
+ */
+const reportAsInvalid = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
 /** The GraphQL API from injected parts: tests call `yoga.fetch`, main.ts puts it on a port. */
 export function createYogaApp(services: AppServices, orders: OrderService): TandemYoga {
   return createYoga<ServerContext, GraphQLContext>({
@@ -23,11 +34,11 @@ export function createYogaApp(services: AppServices, orders: OrderService): Tand
     batching: false,
     plugins: [
       EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 20 },
-        maxDirectives: { n: 30 },
+        maxDepth: { n: 12, ...reportAsInvalid },
+        maxAliases: { n: 20, ...reportAsInvalid },
+        maxDirectives: { n: 30, ...reportAsInvalid },
         maxTokens: { n: 2000 },
-        costLimit: { maxCost: 5000 },
+        costLimit: { maxCost: 5000, ...reportAsInvalid },
         blockFieldSuggestion: { enabled: false },
       }),
     ],

@@ -11,10 +11,12 @@ import { InstrumentCatalog } from './instruments/catalog.ts';
 import { seedShippedInstruments } from './instruments/seed.ts';
 import { createMetrics } from './metrics.ts';
 import { OrderJournal } from './orders/order-journal.ts';
-import { OrderService } from './orders/order-service.ts';
+import { Engine } from './engine.ts';
+import type { OrderService } from './orders/order-service.ts';
+import type { RecoveryReport } from './replicator/recovery.ts';
 import { embeddedSecretKey, lockDataDir } from './persistence/data-dir.ts';
 import { initOrm, type DatabaseTarget } from './persistence/db.ts';
-import { Account } from './persistence/entities/account.entity.ts';
+import { pruneOrderEvents } from './persistence/repositories/order-event.repository.ts';
 import { ensureFirstAdmin } from './services/users.ts';
 import type { AppServices } from './services/container.ts';
 import { installId } from './services/settings.ts';
@@ -29,11 +31,15 @@ export interface BootOverrides {
   redisPrefix?: string;
   /** Seed the demo on any empty database, not only the embedded one (tests on PostgreSQL). */
   seedDemo?: boolean;
+  reconcileRecheckMs?: number;
 }
 
 export interface Tandem {
   services: AppServices;
+  engine: Engine;
   orders: OrderService;
+  /** What start-up recovery found and finished; null when this process does not replicate. */
+  recovery: RecoveryReport | null;
   demo: DemoSeed | null;
   secretKeyCreated: boolean;
   close(): Promise<void>;
@@ -74,31 +80,27 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     loginLimiter: new LoginLimiter(),
     metrics: createMetrics(),
   };
-  const orders = new OrderService(services, await installId(em));
+  const engine = new Engine(services, paper, { installId: await installId(em), reconcileRecheckMs: overrides.reconcileRecheckMs });
 
   let demo: DemoSeed | null = null;
   if ((db.embedded || overrides.seedDemo) && config.DEMO_DATA) demo = await seedDemo(em, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   else if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await ensureFirstAdmin(em, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
-  const paperAccounts = new Map<string, string>();
-  const stopFollowingPaper = paper.onUpdate((clientCode, update) => {
-    void (async () => {
-      let accountId = paperAccounts.get(clientCode);
-      if (!accountId) {
-        const account = await db.orm.em.fork().findOne(Account, { broker: 'PAPER', clientCode });
-        if (!account) return;
-        accountId = account.id;
-        paperAccounts.set(clientCode, accountId);
-      }
-      await orders.applyBrokerUpdate(accountId, update);
-    })().catch((error: unknown) => log.error({ err: error, clientCode, brokerOrderId: update.brokerOrderId }, 'applying a paper order update failed'));
-  });
+  const recovery = await engine.start(config.ROLE !== 'api');
   if (config.ROLE !== 'api') paper.start();
+  const retention = setInterval(() => {
+    const before = new Date(clock.now().getTime() - config.EVENT_RETENTION_DAYS * 86_400_000);
+    void pruneOrderEvents(db.orm.em.fork(), before)
+      .then((count) => count > 0 && log.info({ count, before }, 'pruned order events past retention'))
+      .catch((error: unknown) => log.error({ err: error }, 'pruning order events failed'));
+  }, 3_600_000);
+  retention.unref();
 
   return {
-    services, orders, demo, secretKeyCreated: secret.created,
+    services, engine, orders: engine.orders, demo, recovery, secretKeyCreated: secret.created,
     async close() {
-      stopFollowingPaper();
+      await engine.stop();
+      clearInterval(retention);
       await paper.stop();
       await pubsub.close();
       await db.close();

@@ -43,6 +43,11 @@ export function createHttpServer(services: AppServices, yoga: TandemYoga, serveS
         return res.end(await services.metrics.registry.metrics());
       }
       if (route === '/graphql') {
+        // The size limit is checked on Content-Length, so a body of unannounced length (chunked)
+        // would slip past it and be buffered whole; every GraphQL client sends the length.
+        if (req.headers['transfer-encoding'] !== undefined) {
+          return json(res, 411, { errors: [{ message: `send the request body with a Content-Length header; the limit is ${MAX_BODY_BYTES} bytes`, extensions: { code: 'LENGTH_REQUIRED' } }] });
+        }
         const length = Number(req.headers['content-length'] ?? 0);
         if (length > MAX_BODY_BYTES) {
           return json(res, 413, { errors: [{ message: `request body is ${length} bytes; the limit is ${MAX_BODY_BYTES}`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });

@@ -1,21 +1,24 @@
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../core/errors.ts';
 
-const VARIABLE_PROBLEM = /^Variable "\$([^"]+)" got invalid value .*?(?:at "([^"]+)")?;/s;
-const VARIABLE_PATH = /Variable "\$([^"]+)" got invalid value .*? at "([^"]+)"/s;
-const MISSING_FIELD = /Field "([^"]+)" of required type "[^"]+" was not provided/;
+/**
+ * graphql-js words a variable problem as `Variable "$input" got invalid value <the whole value>
+ * at "input.quantity"; <reason>`. The value is skipped one string literal at a time (quotes
+ * inside are escaped), so nothing the caller typed is mistaken for the separator.
+ */
+const VARIABLE_PROBLEM = /^Variable "\$([^"]+)" got invalid value (?:"(?:[^"\\]|\\.)*"|[^";])*?(?: at "([^"]+)")?; (.*)$/s;
+const MISSING_FIELD = /^Field "([^"]+)" of required type "[^"]+" was not provided/;
 
-/** The input path a coercion message points at: "input.quantity" from `Variable "$input" ... at "input.quantity"`. */
-function coercionField(message: string): string | undefined {
-  const withPath = VARIABLE_PATH.exec(message);
-  if (withPath?.[2]) {
-    const missing = MISSING_FIELD.exec(message);
-    return missing?.[1] ? `${withPath[2]}.${missing[1]}` : withPath[2];
-  }
-  const whole = VARIABLE_PROBLEM.exec(message);
-  if (!whole?.[1]) return undefined;
-  const missing = MISSING_FIELD.exec(message);
-  return missing?.[1] ? `${whole[1]}.${missing[1]}` : whole[1];
+/**
+ * The input path and the reason of a coercion problem: "input.quantity" from `... at
+ * "input.quantity"`. The echoed value is dropped: it is the whole input object, credentials and all.
+ */
+function variableProblem(message: string): { field: string; reason: string } | undefined {
+  const match = VARIABLE_PROBLEM.exec(message);
+  if (!match?.[1] || match[3] === undefined) return undefined;
+  const at = match[2] ?? match[1];
+  const missing = MISSING_FIELD.exec(match[3]);
+  return { field: missing?.[1] ? `${at}.${missing[1]}` : at, reason: match[3] };
 }
 
 /** One place turns every error into `extensions.code` (+ `extensions.field` for input problems). */
@@ -31,10 +34,10 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) {
     if (error.extensions['code']) return error;
     if (/^Variable "\$/.test(error.message) || /^Argument "/.test(error.message) || /^Expected value of type/.test(error.message)) {
-      const field = coercionField(error.message);
-      return new GraphQLError(error.message, {
+      const problem = variableProblem(error.message);
+      return new GraphQLError(problem ? `${problem.field}: ${problem.reason}` : error.message, {
         nodes: error.nodes, source: error.source, positions: error.positions, path: error.path,
-        extensions: { ...error.extensions, code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },
+        extensions: { ...error.extensions, code: 'BAD_USER_INPUT', ...(problem ? { field: problem.field } : {}) },
       });
     }
     return error;

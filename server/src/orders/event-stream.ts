@@ -86,6 +86,11 @@ export function streamOrderEvents(ctx: GraphQLContext, after: number | null, acc
       if (after > 0 && oldest !== null && after < oldest - 1) {
         throw badInput('after', `cursor ${after} is older than the events kept (the oldest is ${oldest}); resubscribe with after: "0" for everything kept`);
       }
+      // Every cursor a client saw was committed before it was published, so one past the head
+      // comes from another database; accepting it would silently skip every event up to it.
+      if (after > head) {
+        throw badInput('after', `cursor ${after} is ahead of the newest event (${head}); it is not from this server, resubscribe with after: "0"`);
+      }
       covered = after;
       await readThrough(head);
     }

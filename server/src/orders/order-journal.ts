@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.ts';
 import type { OrderEventMessage, TypedPubSub } from '../graphql/pubsub.ts';
 import type { Orm } from '../persistence/db.ts';
 import type { OrderEvent } from '../persistence/entities/order-event.entity.ts';
-import type { Order } from '../persistence/entities/order.entity.ts';
+import { Order } from '../persistence/entities/order.entity.ts';
 import { appendOrderEvents, type OrderEventDraft } from '../persistence/repositories/order-event.repository.ts';
 
 export type Emit = (order: Order, kind: string, options?: { message?: string | null; masterAccountId?: string | null }) => void;
@@ -23,11 +23,22 @@ export function toEventMessage(event: OrderEvent): OrderEventMessage {
   };
 }
 
+/** A child's events carry its master's account, so a master's feed includes them; one query for a whole batch. */
+async function resolveMasterAccounts(em: EntityManager, drafts: OrderEventDraft[]): Promise<void> {
+  if (drafts.length === 0) return;
+  const masterIds = [...new Set(drafts.map((d) => d.order.masterOrderId as string))];
+  const masters = await em.find(Order, { id: { $in: masterIds } }, { fields: ['id', 'accountId'] });
+  const accountOf = new Map(masters.map((m) => [m.id, m.accountId]));
+  for (const draft of drafts) draft.masterAccountId = accountOf.get(draft.order.masterOrderId as string) ?? null;
+}
+
 /**
  * Every change to an order goes through here: the change and its OrderEvents commit in one
  * transaction, and the events are published only after the commit.
  */
 export class OrderJournal {
+  private readonly committedListeners = new Set<(events: OrderEventMessage[]) => void>();
+
   constructor(
     private readonly orm: Orm,
     private readonly pubsub: TypedPubSub,
@@ -38,17 +49,25 @@ export class OrderJournal {
   async record<T>(work: (em: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
     const { result, events } = await this.orm.em.fork().transactional(async (em) => {
       const drafts: OrderEventDraft[] = [];
+      const unresolved: OrderEventDraft[] = [];
       const emit: Emit = (order, kind, options = {}) => {
-        drafts.push({
-          order,
-          kind,
-          message: options.message ?? null,
-          masterAccountId: options.masterAccountId !== undefined ? options.masterAccountId : order.masterOrderId ? null : order.accountId,
-        });
+        const draft = { order, kind, message: options.message ?? null, masterAccountId: order.masterOrderId ? null : order.accountId };
+        if (options.masterAccountId !== undefined) draft.masterAccountId = options.masterAccountId;
+        else if (order.masterOrderId) unresolved.push(draft);
+        drafts.push(draft);
       };
       const value = await work(em, emit);
+      await resolveMasterAccounts(em, unresolved);
       return { result: value, events: await appendOrderEvents(em, drafts, this.clock.now()) };
     });
+    const messages = events.map(toEventMessage);
+    for (const listener of this.committedListeners) {
+      try {
+        listener(messages);
+      } catch (error) {
+        this.log.error({ err: error }, 'an order-change listener failed');
+      }
+    }
     for (const event of events) {
       try {
         await this.pubsub.publish('orderEvent', toEventMessage(event));
@@ -58,5 +77,11 @@ export class OrderJournal {
       }
     }
     return result;
+  }
+
+  /** Changes committed by this process, in commit order; the replicator reacts to masters here. */
+  onCommitted(listener: (events: OrderEventMessage[]) => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
   }
 }

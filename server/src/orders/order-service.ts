@@ -1,7 +1,7 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
 import type { Viewer } from '../auth/viewer.ts';
 import { BrokerCallError, type BrokerOrder } from '../brokers/port.ts';
-import { DomainError, badInput, badInputs, forbidden, notFound, parseId } from '../core/errors.ts';
+import { DomainError, badInput, badInputs, notFound, parseId } from '../core/errors.ts';
 import { rupeesToPaise, validateOrderRequest } from '../core/order-rules.ts';
 import { toOrderStatus } from '../core/broker-status.ts';
 import { TERMINAL_STATUSES, type OrderType, type ProductType, type Side, type Variety } from '../core/types.ts';
@@ -10,6 +10,8 @@ import { Order } from '../persistence/entities/order.entity.ts';
 import { accountFor } from '../services/access.ts';
 import type { AppServices } from '../services/container.ts';
 import { isGlobalKillSwitchEngaged } from '../services/settings.ts';
+import type { AccountLimiter } from './account-limiter.ts';
+import type { OrderSender } from './order-sender.ts';
 import { nextOrderTag } from './order-tags.ts';
 
 export interface PlaceOrderInput {
@@ -43,7 +45,9 @@ function paiseOrProblem(value: number | null | undefined, field: string, problem
 export class OrderService {
   constructor(
     private readonly services: AppServices,
-    private readonly installId: string,
+    readonly installId: string,
+    private readonly sender: OrderSender,
+    private readonly limiter: AccountLimiter,
   ) {}
 
   async placeOrder(viewer: Viewer, input: PlaceOrderInput): Promise<Order> {
@@ -71,45 +75,8 @@ export class OrderService {
       emit(row, 'CREATED');
       return row;
     });
-    await this.send(account, order);
-    return order;
-  }
-
-  /** Claims the order (PENDING -> SENT), sends it, and records what the broker said. */
-  private async send(account: Account, order: Order): Promise<void> {
-    const broker = this.services.brokers.brokerFor(account);
-    const claimed = await this.services.journal.record(async (tx, emit) => {
-      const sentAt = this.services.clock.now();
-      const count = await tx.nativeUpdate(Order, { id: order.id, status: 'PENDING' }, { status: 'SENT', sentAt, updatedAt: sentAt });
-      if (count === 0) return false;
-      Object.assign(order, { status: 'SENT', sentAt, updatedAt: sentAt });
-      emit(order, 'SENT');
-      return true;
-    });
-    if (!claimed) return;
-    try {
-      const ack = await broker.placeOrder({
-        exchange: order.exchange, symbol: order.symbol, token: order.token, side: order.side, quantity: order.quantity,
-        orderType: order.orderType, productType: order.productType, variety: order.variety, price: order.price,
-        triggerPrice: order.triggerPrice, orderTag: order.orderTag ?? '',
-      });
-      await this.update(order.id, 'ACKNOWLEDGED', (row) => {
-        row.brokerOrderId ??= ack.brokerOrderId;
-        row.acknowledgedAt ??= this.services.clock.now();
-        if (row.status === 'SENT') row.status = 'OPEN';
-      });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const unknown = error instanceof BrokerCallError && error.outcome === 'unknown';
-      this.services.log.warn({ orderId: order.id, accountId: account.id, err: message }, 'placing an order failed');
-      await this.update(order.id, unknown ? 'OUTCOME_UNKNOWN' : 'FAILED', (row) => {
-        if (unknown) row.reason = `broker did not confirm (${message}); it will be looked up by tag ${row.orderTag} before anything is resent`;
-        else {
-          row.status = 'FAILED';
-          row.reason = message;
-        }
-      });
-    }
+    await this.sender.send(order, account);
+    return (await this.services.orm.em.fork().findOne(Order, { id: order.id })) ?? order;
   }
 
   async modifyOrder(viewer: Viewer, id: string, input: ModifyOrderInput): Promise<Order> {
@@ -130,6 +97,7 @@ export class OrderService {
     if (TERMINAL_STATUSES.has(order.status)) throw badInput('id', `order is ${order.status} and can no longer be modified`);
     if (!order.brokerOrderId) throw badInput('id', 'the broker has not acknowledged this order yet; try again in a moment');
     try {
+      await this.limiter.acquire(account);
       await this.services.brokers.brokerFor(account).modifyOrder(order.brokerOrderId, {
         quantity: next.quantity, price: next.price, triggerPrice: next.triggerPrice, orderType: next.orderType,
       });
@@ -146,6 +114,7 @@ export class OrderService {
     if (TERMINAL_STATUSES.has(order.status)) throw badInput('id', `order is ${order.status} and can no longer be cancelled`);
     if (!order.brokerOrderId) throw badInput('id', 'the broker has not acknowledged this order yet; try again in a moment');
     try {
+      await this.limiter.acquire(account);
       await this.services.brokers.brokerFor(account).cancelOrder(order.brokerOrderId);
     } catch (error) {
       throw brokerError(error);
@@ -164,7 +133,8 @@ export class OrderService {
       : { accountId, brokerOrderId: update.brokerOrderId };
     const existing = await em.findOne(Order, where);
     if (!existing) return null;
-    return this.update(existing.id, 'BROKER_UPDATE', (row) => {
+    let kind = 'BROKER_UPDATE';
+    return this.update(existing.id, () => kind, (row) => {
       if (TERMINAL_STATUSES.has(row.status) && row.status !== 'FAILED') return false;
       const status = toOrderStatus(update.status, update.filledQuantity, update.quantity, row.status);
       if (status === null) {
@@ -172,6 +142,8 @@ export class OrderService {
         return false;
       }
       if (status === row.status && update.filledQuantity === row.filledQuantity && update.status === row.brokerStatus) return false;
+      // The broker's book changed the terms: a modification made at the broker (or by us).
+      if (update.quantity !== row.quantity || update.price !== row.price || update.triggerPrice !== row.triggerPrice) kind = 'MODIFIED';
       row.brokerOrderId ??= update.brokerOrderId;
       row.acknowledgedAt ??= this.services.clock.now();
       row.status = status;
@@ -188,12 +160,14 @@ export class OrderService {
   }
 
   /** Loads, changes and records one order in a transaction; `change` returning false means nothing to record. */
-  private async update(id: string, kind: string, change: (row: Order) => boolean | void): Promise<Order> {
+  private async update(id: string, kind: string | (() => string), change: (row: Order) => boolean | void): Promise<Order> {
     return this.services.journal.record(async (tx, emit) => {
-      const row = await tx.findOneOrFail(Order, { id }, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
+      // FOR UPDATE, waiting: a concurrent change (the placeOrder reply racing the broker's update)
+      // must be applied after it, never skipped (4 would be PESSIMISTIC_PARTIAL_WRITE = SKIP LOCKED).
+      const row = await tx.findOneOrFail(Order, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (change(row) === false) return row;
       row.updatedAt = this.services.clock.now();
-      emit(row, kind, { masterAccountId: await masterAccountOf(tx, row) });
+      emit(row, typeof kind === 'string' ? kind : kind());
       return row;
     });
   }
@@ -214,12 +188,6 @@ export class OrderService {
   }
 }
 
-async function masterAccountOf(em: EntityManager, order: Order): Promise<string | null> {
-  if (!order.masterOrderId) return order.accountId;
-  const master = await em.findOne(Order, { id: order.masterOrderId }, { fields: ['accountId'] });
-  return master?.accountId ?? null;
-}
-
 function brokerError(error: unknown): DomainError {
   if (error instanceof BrokerCallError) {
     return new DomainError(error.outcome === 'rate_limited' ? 'RATE_LIMITED' : 'BROKER_ERROR', error.message);
@@ -227,4 +195,3 @@ function brokerError(error: unknown): DomainError {
   return new DomainError('BROKER_ERROR', error instanceof Error ? error.message : String(error));
 }
 
-export { forbidden };

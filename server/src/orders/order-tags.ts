@@ -10,6 +10,13 @@ export async function nextOrderTag(em: EntityManager, installId: string): Promis
   return `T${installId}${toNumber(rows[0]?.id).toString(36).toUpperCase()}`;
 }
 
+/** `count` tags in one round trip, for a fan-out's write-ahead. */
+export async function nextOrderTags(em: EntityManager, installId: string, count: number): Promise<string[]> {
+  if (count === 0) return [];
+  const rows = await execute<{ id: unknown }[]>(em, "select nextval('order_tag_seq') as id from generate_series(1, ?)", [count]);
+  return rows.map((row) => `T${installId}${toNumber(row.id).toString(36).toUpperCase()}`);
+}
+
 /** Orders carrying one of our tags were placed by Tandem: they are never taken for new master orders. */
 export function isTandemTag(tag: string | null, installId: string): boolean {
   return tag !== null && tag.startsWith(`T${installId}`);

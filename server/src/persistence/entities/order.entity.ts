@@ -7,7 +7,7 @@ import { Multiplier } from './multiplier.entity.ts';
 
 /** One master order seen, or one child placed or skipped for a follower. Prices in paise. */
 export class Order {
-  [OptionalProps]?: 'masterOrderId' | 'multiplierId' | 'leg' | 'filledQuantity' | 'averagePrice' | 'variety' | 'price' | 'triggerPrice' | 'status' | 'brokerStatus' | 'reason' | 'brokerOrderId' | 'orderTag' | 'origin' | 'placedByUserId' | 'detectedAt' | 'exchangeAt' | 'sentAt' | 'acknowledgedAt' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'masterOrderId' | 'multiplierId' | 'leg' | 'filledQuantity' | 'averagePrice' | 'variety' | 'price' | 'triggerPrice' | 'status' | 'brokerStatus' | 'reason' | 'brokerOrderId' | 'orderTag' | 'origin' | 'placedByUserId' | 'detectedAt' | 'exchangeAt' | 'sentAt' | 'acknowledgedAt' | 'copyPlannedAt' | 'createdAt' | 'updatedAt';
   id: string = randomUUID();
   accountId!: string;
   masterOrderId: string | null = null;
@@ -39,6 +39,8 @@ export class Order {
   exchangeAt: Date | null = null;
   sentAt: Date | null = null;
   acknowledgedAt: Date | null = null;
+  /** Set on a master, in the transaction that writes its children ahead: planned once, ever. */
+  copyPlannedAt: Date | null = null;
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -51,7 +53,7 @@ export const OrderSchema = new EntitySchema<Order>({
     { properties: ['accountId', 'brokerOrderId'] },
     { properties: ['orderTag'] },
   ],
-  indexes: [{ properties: ['accountId', 'createdAt'] }, { properties: ['status'] }],
+  indexes: [{ properties: ['accountId', 'createdAt'] }, { properties: ['status'] }, { properties: ['masterOrderId'] }],
   properties: {
     id: idProperty,
     accountId: { kind: 'm:1', entity: () => Account, mapToPk: true, fieldName: 'account_id', deleteRule: 'cascade' },
@@ -81,6 +83,7 @@ export const OrderSchema = new EntitySchema<Order>({
     exchangeAt: { type: 'Date', nullable: true },
     sentAt: { type: 'Date', nullable: true },
     acknowledgedAt: { type: 'Date', nullable: true },
+    copyPlannedAt: { type: 'Date', nullable: true },
     createdAt: createdAtProperty,
     updatedAt: updatedAtProperty,
   },

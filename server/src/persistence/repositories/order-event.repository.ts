@@ -73,3 +73,8 @@ export async function oldestRetainedCursor(em: EntityManager): Promise<number | 
   const value = rows[0]?.min;
   return value === null || value === undefined ? null : toNumber(value);
 }
+
+/** Deletes events older than `before`; subscribers asking for a cursor before what is kept get a clear error. */
+export async function pruneOrderEvents(em: EntityManager, before: Date): Promise<number> {
+  return em.nativeDelete(OrderEvent, { at: { $lt: before } });
+}

@@ -1,0 +1,77 @@
+// The checks that decide whether a follower copies a master order at all, before any
+// sizing, in the order a person reading the skip reason expects: the first that fails wins.
+import { formatRupees } from '../order-rules.ts';
+import { skip, type PlanInput, type Skip } from './plan-types.ts';
+
+type Gate = (input: PlanInput) => Skip | null;
+
+const GATES: readonly Gate[] = [
+  lateDetection,
+  ({ master }) => (master.unsupportedKind ? skip(`${master.unsupportedKind} orders are not copied`) : null),
+  ({ globalKillSwitch }) => (globalKillSwitch ? skip('global kill switch is on') : null),
+  ({ follower }) => (follower.killSwitch ? skip(`kill switch is on for follower ${follower.label}`) : null),
+  ({ follower }) => (follower.copyEnabled ? null : skip(`copying is turned off for follower ${follower.label}`)),
+  ({ rules }) => (rules.paused ? skip('multiplier is paused') : null),
+  exchangeFilter,
+  allowList,
+  denyList,
+  ({ master, rules }) => (master.variety === 'AMO' && !rules.copyAmo ? skip('AMO orders are not copied by this multiplier') : null),
+  ({ follower }) => (dailyOrderLimitReached(follower.ordersToday, follower.maxOrdersPerDay, 1) ? dailyOrderLimitSkip(follower.maxOrdersPerDay) : null),
+  dailyLossLimit,
+];
+
+/** The first reason this follower gets nothing for this master order, or null to go on to sizing. */
+export function firstFailedGate(input: PlanInput): Skip | null {
+  for (const gate of GATES) {
+    const failed = gate(input);
+    if (failed) return failed;
+  }
+  return null;
+}
+
+export function dailyOrderLimitReached(ordersToday: number, maxOrdersPerDay: number | null, newOrders: number): boolean {
+  return maxOrdersPerDay !== null && ordersToday + newOrders > maxOrdersPerDay;
+}
+
+export function dailyOrderLimitSkip(maxOrdersPerDay: number | null, ordersToday?: number, newOrders?: number): Skip {
+  const base = `daily order limit ${maxOrdersPerDay} reached`;
+  // Only worth the detail when the limit is not yet used up: the copy needs more legs than remain.
+  if (ordersToday === undefined || newOrders === undefined || maxOrdersPerDay === null || ordersToday >= maxOrdersPerDay) {
+    return skip(base);
+  }
+  return skip(`${base}: ${ordersToday} orders placed today and this copy needs ${newOrders}`);
+}
+
+function lateDetection({ master, maxCopyDelaySeconds }: PlanInput): Skip | null {
+  const delayMs = master.detectedAt.getTime() - master.placedAt.getTime();
+  if (delayMs <= maxCopyDelaySeconds * 1000) return null;
+  // Tenths rounded up, so 30.04 s over a 30 s limit never reads "30 s late (limit 30 s)".
+  const tenths = Math.ceil(delayMs / 100);
+  const seconds = tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
+  return skip(`detected ${seconds} s late (limit ${maxCopyDelaySeconds} s)`);
+}
+
+function exchangeFilter({ master, rules }: PlanInput): Skip | null {
+  if (rules.exchanges.length === 0 || includesName(rules.exchanges, master.exchange)) return null;
+  return skip(`exchange ${master.exchange} is not among this multiplier's exchanges (${rules.exchanges.join(', ')})`);
+}
+
+function allowList({ master, rules }: PlanInput): Skip | null {
+  if (rules.symbolsAllow.length === 0 || includesName(rules.symbolsAllow, master.symbol)) return null;
+  return skip(`${master.symbol} is not on this multiplier's allow list`);
+}
+
+function denyList({ master, rules }: PlanInput): Skip | null {
+  return includesName(rules.symbolsDeny, master.symbol) ? skip(`${master.symbol} is on this multiplier's deny list`) : null;
+}
+
+function dailyLossLimit({ follower }: PlanInput): Skip | null {
+  const { maxLossPerDay, realisedPnlToday } = follower;
+  if (maxLossPerDay === null || realisedPnlToday > -maxLossPerDay) return null;
+  return skip(`daily loss limit ${formatRupees(maxLossPerDay)} reached; copying halted for today`);
+}
+
+function includesName(names: readonly string[], name: string): boolean {
+  const wanted = name.trim().toUpperCase();
+  return names.some((n) => n.trim().toUpperCase() === wanted);
+}

@@ -1,0 +1,74 @@
+// What the Plan step knows about one master order and one follower link. Prices and
+// money are integer paise; quantities are integers; positions are +long / -short.
+import type {
+  InstrumentSpec, MultiplierMode, OrderType, ProductType, Side, Variety, ZeroQuantityPolicy,
+} from '../types.ts';
+
+export interface MasterOrderFacts {
+  side: Side;
+  quantity: number;
+  orderType: OrderType;
+  productType: ProductType;
+  variety: Variety;
+  price: number | null;
+  triggerPrice: number | null;
+  exchange: string;
+  symbol: string;
+  placedAt: Date;
+  detectedAt: Date;
+  /** The master's net position in this instrument and product BEFORE this order (+long, -short). */
+  masterPositionBefore: number;
+  /** 'ROBO' / 'BO' etc. when the broker reports a kind Tandem does not copy; else null. */
+  unsupportedKind?: string | null;
+}
+
+export interface MultiplierRules {
+  mode: MultiplierMode;
+  factor: string | null;
+  fixedLots: number | null;
+  maxQuantity: number | null;
+  /** Paise. */
+  maxOrderValue: number | null;
+  symbolsAllow: string[];
+  symbolsDeny: string[];
+  exchanges: string[];
+  productType: ProductType | null;
+  copyAmo: boolean;
+  zeroQuantityPolicy: ZeroQuantityPolicy;
+  paused: boolean;
+}
+
+export interface FollowerFacts {
+  killSwitch: boolean;
+  copyEnabled: boolean;
+  label: string;
+  /** Net position BEFORE this order in the child's product, +long/-short. */
+  position: number;
+  ordersToday: number;
+  maxOrdersPerDay: number | null;
+  /** Paise, negative = loss. */
+  realisedPnlToday: number;
+  /** Paise, positive. */
+  maxLossPerDay: number | null;
+}
+
+export type InstrumentSizing = Pick<InstrumentSpec, 'lotSize' | 'freezeQuantity' | 'tickSize'>;
+
+export interface PlanInput {
+  master: MasterOrderFacts;
+  rules: MultiplierRules;
+  follower: FollowerFacts;
+  instrument: InstrumentSizing;
+  globalKillSwitch: boolean;
+  /** Price used to value a MARKET order against maxOrderValue (paise), e.g. last traded price. */
+  referencePrice: number | null;
+  maxCopyDelaySeconds: number;
+}
+
+export type ChildPlan =
+  | { kind: 'copy'; side: Side; productType: ProductType; legs: number[]; notes: string[] }
+  | { kind: 'skip'; reason: string };
+
+export type Skip = { kind: 'skip'; reason: string };
+
+export const skip = (reason: string): Skip => ({ kind: 'skip', reason });

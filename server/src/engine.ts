@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import type { PaperExchange } from './brokers/paper/paper-exchange.ts';
+import type { BrokerOrder } from './brokers/port.ts';
+import { AccountLimiter } from './orders/account-limiter.ts';
+import { brokerRateWindows } from './orders/broker-limits.ts';
+import { KeyedQueue } from './orders/keyed-queue.ts';
+import { OrderSender } from './orders/order-sender.ts';
+import { OrderService } from './orders/order-service.ts';
+import { Reconciler } from './orders/reconciler.ts';
+import { Account } from './persistence/entities/account.entity.ts';
+import { MasterDetector } from './replicator/detector.ts';
+import { recoverAfterRestart, type RecoveryReport } from './replicator/recovery.ts';
+import { Replicator } from './replicator/replicator.ts';
+import type { AppServices } from './services/container.ts';
+
+export interface EngineOptions {
+  installId: string;
+  /** How long the reconciler waits between its two look-ups of an unknown order. */
+  reconcileRecheckMs?: number;
+}
+
+/**
+ * The trading engine: sends orders, follows brokers' updates, detects and replicates master
+ * orders, and reconciles what a crash or timeout left unknown.
+ */
+export class Engine {
+  readonly orders: OrderService;
+  readonly replicator: Replicator;
+  readonly reconciler: Reconciler;
+  readonly detector: MasterDetector;
+  private readonly perAccount = new KeyedQueue();
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly stops: (() => void)[] = [];
+  private readonly accounts = new Map<string, Account>();
+
+  constructor(
+    private readonly services: AppServices,
+    private readonly paper: PaperExchange,
+    options: EngineOptions,
+    private readonly log: Logger = services.log,
+  ) {
+    const limiter = new AccountLimiter(brokerRateWindows);
+    const sender = new OrderSender(services, limiter);
+    this.orders = new OrderService(services, options.installId, sender, limiter);
+    this.reconciler = new Reconciler(services, sender, options.reconcileRecheckMs);
+    this.detector = new MasterDetector(services.journal, services.clock, options.installId, log);
+    this.replicator = new Replicator(services, sender, options.installId, new KeyedQueue());
+    sender.onUnknown = (orderId) => this.track(this.reconciler.reconcile(orderId));
+  }
+
+  /** Follows the brokers and the journal; with `replicate`, also recovers and copies (ROLE all/replicator). */
+  async start(replicate: boolean): Promise<RecoveryReport | null> {
+    this.stops.push(this.paper.onUpdate((clientCode, update) => {
+      this.track(this.perAccount.run(`PAPER:${clientCode}`, () => this.onBrokerUpdate('PAPER', clientCode, update)));
+    }));
+    if (!replicate) return null;
+    this.stops.push(this.replicator.start());
+    return recoverAfterRestart(this.services, { orders: this.orders, replicator: this.replicator, reconciler: this.reconciler, detector: this.detector, log: this.log });
+  }
+
+  async stop(): Promise<void> {
+    for (const stop of this.stops.splice(0)) stop();
+    await this.idle();
+  }
+
+  /** Resolves when no update, replication or reconciliation started so far is still running. */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.perAccount.idle();
+      await this.replicator.idle();
+      if (this.background.size === 0) return;
+      await Promise.allSettled([...this.background]);
+    }
+  }
+
+  private async onBrokerUpdate(broker: Account['broker'], clientCode: string, update: BrokerOrder): Promise<void> {
+    const key = `${broker}:${clientCode}`;
+    let account = this.accounts.get(key);
+    if (!account) {
+      account = (await this.services.orm.em.fork().findOne(Account, { broker, clientCode })) ?? undefined;
+      if (!account) return;
+      this.accounts.set(key, account);
+    }
+    const applied = await this.orders.applyBrokerUpdate(account.id, update);
+    if (!applied) await this.detector.detect(account, update);
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch((error: unknown) => this.log.error({ err: error }, 'background order work failed'));
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+}

@@ -1,0 +1,110 @@
+import { LockMode } from '@mikro-orm/core';
+import { BrokerCallError, type BrokerAck } from '../brokers/port.ts';
+import { TERMINAL_STATUSES } from '../core/types.ts';
+import type { Account } from '../persistence/entities/account.entity.ts';
+import { Order } from '../persistence/entities/order.entity.ts';
+import type { AppServices } from '../services/container.ts';
+import type { AccountLimiter } from './account-limiter.ts';
+import { MicroBatcher } from './micro-batch.ts';
+
+export type SendAccount = Pick<Account, 'id' | 'broker' | 'clientCode' | 'label'>;
+export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed';
+
+type Reply = { orderId: string; ack: BrokerAck } | { orderId: string; error: unknown };
+
+/**
+ * Sends PENDING orders to their brokers exactly once: wait for the account's rate limit,
+ * claim (PENDING -> SENT, conditional, so no other worker or instance can send it), place,
+ * and record the reply. Claims and replies of orders sent together share one transaction each.
+ */
+export class OrderSender {
+  private readonly claims = new MicroBatcher<string, boolean>((ids) => this.claimBatch(ids));
+  private readonly replies = new MicroBatcher<Reply, SendOutcome>((replies) => this.recordBatch(replies));
+  /** Called for an order whose fate the broker left unknown; the reconciler looks it up by tag. */
+  onUnknown: (orderId: string) => void = () => undefined;
+
+  constructor(
+    private readonly services: AppServices,
+    private readonly limiter: AccountLimiter,
+  ) {}
+
+  async send(order: Order, account: SendAccount): Promise<SendOutcome> {
+    await this.limiter.acquire(account, (waitMs) => void this.recordQueued(order.id, account, waitMs));
+    if (!(await this.claims.submit(order.id))) return 'not-claimed';
+    const broker = this.services.brokers.brokerFor(account);
+    const timer = this.services.metrics.brokerCallSeconds.startTimer({ broker: account.broker, call: 'placeOrder' });
+    let reply: Reply;
+    try {
+      const ack = await broker.placeOrder({
+        exchange: order.exchange, symbol: order.symbol, token: order.token, side: order.side, quantity: order.quantity,
+        orderType: order.orderType, productType: order.productType, variety: order.variety, price: order.price,
+        triggerPrice: order.triggerPrice, orderTag: order.orderTag ?? '',
+      });
+      reply = { orderId: order.id, ack };
+    } catch (error) {
+      reply = { orderId: order.id, error };
+    } finally {
+      timer();
+    }
+    return this.replies.submit(reply);
+  }
+
+  private async recordQueued(orderId: string, account: SendAccount, waitMs: number): Promise<void> {
+    await this.services.journal.record(async (tx, emit) => {
+      const row = await tx.findOne(Order, { id: orderId, status: 'PENDING' });
+      if (!row) return;
+      row.reason = `queued ${Math.ceil(waitMs)} ms for ${account.label}'s broker rate limit`;
+      emit(row, 'QUEUED', { message: row.reason });
+    }).catch((error: unknown) => this.services.log.error({ err: error, orderId }, 'recording a queued order failed'));
+  }
+
+  private async claimBatch(ids: string[]): Promise<boolean[]> {
+    const claimed = await this.services.journal.record(async (tx, emit) => {
+      const rows = await tx.find(Order, { id: { $in: ids }, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const sentAt = this.services.clock.now();
+      for (const row of rows) {
+        Object.assign(row, { status: 'SENT', sentAt, reason: null, updatedAt: sentAt });
+        emit(row, 'SENT');
+      }
+      return new Set(rows.map((row) => row.id));
+    });
+    return ids.map((id) => claimed.has(id));
+  }
+
+  private async recordBatch(replies: Reply[]): Promise<SendOutcome[]> {
+    const outcomes = await this.services.journal.record(async (tx, emit) => {
+      const rows = await tx.find(Order, { id: { $in: replies.map((r) => r.orderId) } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const now = this.services.clock.now();
+      return replies.map((reply): SendOutcome => {
+        const row = byId.get(reply.orderId);
+        if (!row) return 'failed';
+        row.updatedAt = now;
+        if ('ack' in reply) {
+          row.brokerOrderId ??= reply.ack.brokerOrderId;
+          row.acknowledgedAt ??= now;
+          if (row.status === 'SENT') row.status = 'OPEN';
+          emit(row, 'ACKNOWLEDGED');
+          return 'acknowledged';
+        }
+        const message = reply.error instanceof Error ? reply.error.message : String(reply.error);
+        if (reply.error instanceof BrokerCallError && reply.error.outcome === 'unknown') {
+          row.reason = `broker did not confirm (${message}); looking it up by tag ${row.orderTag} before anything is resent`;
+          emit(row, 'OUTCOME_UNKNOWN', { message: row.reason });
+          return 'unknown';
+        }
+        this.services.log.warn({ orderId: row.id, err: message }, 'the broker refused an order');
+        if (!TERMINAL_STATUSES.has(row.status)) {
+          row.status = 'FAILED';
+          row.reason = message;
+        }
+        emit(row, 'FAILED', { message });
+        return 'failed';
+      });
+    });
+    replies.forEach((reply, index) => {
+      if (outcomes[index] === 'unknown') this.onUnknown(reply.orderId);
+    });
+    return outcomes;
+  }
+}

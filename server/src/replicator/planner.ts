@@ -1,0 +1,84 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { planChild } from '../core/replication/plan.ts';
+import type { ChildPlan, FollowerFacts, MasterOrderFacts } from '../core/replication/plan-types.ts';
+import type { ReplicationRules } from '../core/replication/modification.ts';
+import { Account } from '../persistence/entities/account.entity.ts';
+import type { Instrument } from '../persistence/entities/instrument.entity.ts';
+import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
+import type { Order } from '../persistence/entities/order.entity.ts';
+import type { AppServices } from '../services/container.ts';
+import { isGlobalKillSwitchEngaged } from '../services/settings.ts';
+import { dailyActivity, positionsByAccount } from './facts.ts';
+
+export interface FollowerPlan {
+  multiplier: Multiplier;
+  follower: Account;
+  plan: ChildPlan;
+}
+
+export function rulesOf(multiplier: Multiplier): ReplicationRules {
+  return {
+    mode: multiplier.mode, factor: multiplier.factor, fixedLots: multiplier.fixedLots, maxQuantity: multiplier.maxQuantity,
+    maxOrderValue: multiplier.maxOrderValue, symbolsAllow: multiplier.symbolsAllow, symbolsDeny: multiplier.symbolsDeny,
+    exchanges: multiplier.exchanges, productType: multiplier.productType, copyAmo: multiplier.copyAmo,
+    zeroQuantityPolicy: multiplier.zeroQuantityPolicy, paused: multiplier.paused,
+    copyModifications: multiplier.copyModifications, copyCancellations: multiplier.copyCancellations,
+  };
+}
+
+/** What the pure planner needs about one master and its followers, gathered in a handful of queries. */
+export interface ReplicationFacts {
+  master: MasterOrderFacts;
+  followers: Map<string, Account>;
+  followerFacts(multiplier: Multiplier, follower: Account): FollowerFacts;
+  globalKillSwitch: boolean;
+  referencePrice: number | null;
+}
+
+/** `excludeOrderIds`: orders whose fills must not count in positions (a child being re-sized). */
+export async function loadFacts(services: AppServices, em: EntityManager, master: Order, instrument: Instrument, multipliers: Multiplier[], excludeOrderIds: string[] = []): Promise<ReplicationFacts> {
+  const followerIds = multipliers.map((m) => m.followerId);
+  const [followerRows, positions, masterPositions, activity, globalKillSwitch] = await Promise.all([
+    em.find(Account, { id: { $in: followerIds } }),
+    positionsByAccount(em, followerIds, master.token, excludeOrderIds),
+    positionsByAccount(em, [master.accountId], master.token, [master.id]),
+    dailyActivity(em, followerIds, services.clock.now()),
+    isGlobalKillSwitchEngaged(em),
+  ]);
+  return {
+    master: {
+      side: master.side, quantity: master.quantity, orderType: master.orderType, productType: master.productType,
+      variety: master.variety, price: master.price, triggerPrice: master.triggerPrice, exchange: master.exchange,
+      symbol: master.symbol, placedAt: master.exchangeAt ?? master.createdAt, detectedAt: master.detectedAt ?? master.createdAt,
+      masterPositionBefore: masterPositions.get(master.accountId)?.get(master.productType) ?? 0,
+    },
+    followers: new Map(followerRows.map((a) => [a.id, a])),
+    followerFacts(multiplier, follower) {
+      const day = activity.get(follower.id);
+      return {
+        killSwitch: follower.killSwitch, copyEnabled: follower.copyEnabled, label: follower.label,
+        position: positions.get(follower.id)?.get(multiplier.productType ?? master.productType) ?? 0,
+        ordersToday: day?.ordersToday ?? 0, maxOrdersPerDay: follower.maxOrdersPerDay,
+        realisedPnlToday: day?.realisedPnl ?? 0, maxLossPerDay: follower.maxLossPerDay,
+      };
+    },
+    globalKillSwitch,
+    referencePrice: services.brokers.paperExchange.lastPrice(master.token) ?? instrument.referencePrice ?? null,
+  };
+}
+
+/** Plans every follower of a master: copy legs or a skip with its reason. */
+export async function planFollowers(services: AppServices, em: EntityManager, master: Order, instrument: Instrument): Promise<FollowerPlan[]> {
+  const multipliers = await em.find(Multiplier, { masterId: master.accountId }, { orderBy: { createdAt: 'asc' } });
+  if (multipliers.length === 0) return [];
+  const facts = await loadFacts(services, em, master, instrument, multipliers);
+  return multipliers.flatMap((multiplier) => {
+    const follower = facts.followers.get(multiplier.followerId);
+    if (!follower) return [];
+    const plan = planChild({
+      master: facts.master, rules: rulesOf(multiplier), follower: facts.followerFacts(multiplier, follower), instrument,
+      globalKillSwitch: facts.globalKillSwitch, referencePrice: facts.referencePrice, maxCopyDelaySeconds: services.config.MAX_COPY_DELAY_S,
+    });
+    return [{ multiplier, follower, plan }];
+  });
+}

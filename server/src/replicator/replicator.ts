@@ -1,0 +1,106 @@
+import type { AccountRole, OrderStatus } from '../core/types.ts';
+import type { OrderEventMessage } from '../graphql/pubsub.ts';
+import type { KeyedQueue } from '../orders/keyed-queue.ts';
+import type { OrderSender } from '../orders/order-sender.ts';
+import { Account } from '../persistence/entities/account.entity.ts';
+import { Order } from '../persistence/entities/order.entity.ts';
+import type { AppServices } from '../services/container.ts';
+import { ChildFollower } from './child-follower.ts';
+import { planFollowers } from './planner.ts';
+import { writeChildrenAhead } from './write-ahead.ts';
+
+/** Statuses that mean the broker accepted a master: copy from here on, never on a rejection. */
+const ACCEPTED: ReadonlySet<OrderStatus> = new Set(['OPEN', 'TRIGGER_PENDING', 'AMO_QUEUED', 'PARTIALLY_FILLED', 'FILLED']);
+
+/**
+ * The heart: reacts to committed changes of master orders. An accepted master is planned,
+ * its children written ahead in one transaction, then sent all at once; a master's later
+ * modification, cancellation or rejection is carried to its open children.
+ */
+export class Replicator {
+  private readonly roles = new Map<string, AccountRole>();
+  private readonly follower: ChildFollower;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly services: AppServices,
+    private readonly sender: OrderSender,
+    private readonly installId: string,
+    private readonly perMaster: KeyedQueue,
+  ) {
+    this.follower = new ChildFollower(services, sender, installId);
+  }
+
+  start(): () => void {
+    return this.services.journal.onCommitted((events) => {
+      for (const event of events) {
+        if (event.snapshot['masterOrderId'] !== null) continue;
+        this.track(this.perMaster.run(event.orderId, () => this.onMasterEvent(event)));
+      }
+    });
+  }
+
+  /** Resolves when every replication started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch((error: unknown) => this.services.log.error({ err: error }, 'replication step failed'));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  private async onMasterEvent(event: OrderEventMessage): Promise<void> {
+    if ((await this.roleOf(event.accountId)) !== 'MASTER') return;
+    const planned = event.snapshot['copyPlannedAt'] !== null;
+    if (!planned && ACCEPTED.has(event.status)) {
+      await this.replicate(event.orderId);
+    } else if (planned && event.kind === 'MODIFIED') {
+      await this.follower.propagateModification(event.orderId);
+    } else if (planned && (event.status === 'CANCELLED' || event.status === 'REJECTED') && event.kind !== 'COPY_PLANNED') {
+      await this.follower.propagateCancellation(event.orderId, event.status);
+    }
+  }
+
+  /** Plans, writes ahead and fans out one master order. Safe to call twice: the second does nothing. */
+  async replicate(masterId: string): Promise<void> {
+    const em = this.services.orm.em.fork();
+    const master = await em.findOne(Order, { id: masterId });
+    if (!master || master.copyPlannedAt) return;
+    const instrument = this.services.instruments.findByToken(master.exchange, master.token) ?? this.services.instruments.find(master.exchange, master.symbol);
+    if (!instrument) {
+      this.services.log.error({ masterId, symbol: master.symbol }, 'master order on an instrument Tandem does not know; not copied');
+      return;
+    }
+    const plans = await planFollowers(this.services, em, master, instrument);
+    const children = await this.services.journal.record(async (tx, emit) => {
+      const row = await tx.findOneOrFail(Order, { id: masterId });
+      return writeChildrenAhead(tx, emit, row, plans, this.installId, this.services.clock.now());
+    });
+    if (!children) return;
+    await this.fanOut(children.filter((child) => child.status === 'PENDING'));
+  }
+
+  /** Every follower at once: one slow or failing follower never holds up the others. */
+  async fanOut(children: Order[]): Promise<void> {
+    const accounts = new Map((await this.services.orm.em.fork().find(Account, { id: { $in: [...new Set(children.map((c) => c.accountId))] } })).map((a) => [a.id, a]));
+    await Promise.all(children.map(async (child) => {
+      const account = accounts.get(child.accountId);
+      if (!account) return;
+      try {
+        await this.sender.send(child, account);
+      } catch (error) {
+        this.services.log.error({ err: error, childId: child.id }, 'sending a child order failed');
+      }
+    }));
+  }
+
+  private async roleOf(accountId: string): Promise<AccountRole | null> {
+    const known = this.roles.get(accountId);
+    if (known) return known;
+    const account = await this.services.orm.em.fork().findOne(Account, { id: accountId }, { fields: ['role'] });
+    if (account) this.roles.set(accountId, account.role);
+    return account?.role ?? null;
+  }
+}

@@ -1,0 +1,46 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Emit } from '../orders/order-journal.ts';
+import { nextOrderTags } from '../orders/order-tags.ts';
+import { Order } from '../persistence/entities/order.entity.ts';
+import type { FollowerPlan } from './planner.ts';
+
+/**
+ * Writes every child of a master in the caller's transaction before any is sent: PENDING
+ * rows with their tags for copies, SKIPPED rows with the reason for the rest. The master's
+ * copyPlannedAt is set conditionally first, so a second planner (another worker, another
+ * instance, a restart) finds it taken and writes nothing; the unique (master, multiplier, leg)
+ * constraint backs that up. Returns null when the master was planned already.
+ */
+export async function writeChildrenAhead(tx: EntityManager, emit: Emit, master: Order, plans: FollowerPlan[], installId: string, now: Date): Promise<Order[] | null> {
+  const taken = await tx.nativeUpdate(Order, { id: master.id, copyPlannedAt: null }, { copyPlannedAt: now });
+  if (taken === 0) return null;
+  master.copyPlannedAt = now;
+  const legCount = plans.reduce((sum, p) => sum + (p.plan.kind === 'copy' ? p.plan.legs.length : 0), 0);
+  const tags = await nextOrderTags(tx, installId, legCount);
+  const children: Order[] = [];
+  const base = {
+    masterOrderId: master.id, exchange: master.exchange, symbol: master.symbol, token: master.token,
+    orderType: master.orderType, variety: master.variety, price: master.price, triggerPrice: master.triggerPrice,
+    origin: 'replicator', detectedAt: master.detectedAt ?? master.createdAt, createdAt: now, updatedAt: now,
+  };
+  for (const { multiplier, follower, plan } of plans) {
+    if (plan.kind === 'skip') {
+      children.push(tx.create(Order, {
+        ...base, accountId: follower.id, multiplierId: multiplier.id, leg: 0, side: master.side, quantity: 0,
+        productType: multiplier.productType ?? master.productType, status: 'SKIPPED', reason: plan.reason,
+      }));
+      continue;
+    }
+    plan.legs.forEach((quantity, leg) => {
+      children.push(tx.create(Order, {
+        ...base, accountId: follower.id, multiplierId: multiplier.id, leg, side: plan.side, quantity,
+        productType: plan.productType, status: 'PENDING', orderTag: tags.shift()!,
+        reason: plan.notes.length > 0 ? plan.notes.join('; ') : null,
+      }));
+    });
+  }
+  for (const child of children) emit(child, child.status === 'SKIPPED' ? 'SKIPPED' : 'CREATED', { masterAccountId: master.accountId, message: child.reason });
+  const copies = children.filter((c) => c.status === 'PENDING').length;
+  emit(master, 'COPY_PLANNED', { message: `${copies} ${copies === 1 ? 'copy' : 'copies'} to send, ${children.length - copies} skipped` });
+  return children;
+}
