@@ -32,6 +32,7 @@ export interface BootOverrides {
   /** Seed the demo on any empty database, not only the embedded one (tests on PostgreSQL). */
   seedDemo?: boolean;
   reconcileRecheckMs?: number;
+  fanOut?: 'parallel' | 'sequential';
 }
 
 export interface Tandem {
@@ -80,7 +81,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     loginLimiter: new LoginLimiter(),
     metrics: createMetrics(),
   };
-  const engine = new Engine(services, paper, { installId: await installId(em), reconcileRecheckMs: overrides.reconcileRecheckMs });
+  const engine = new Engine(services, paper, { installId: await installId(em), reconcileRecheckMs: overrides.reconcileRecheckMs, fanOut: overrides.fanOut });
 
   let demo: DemoSeed | null = null;
   if ((db.embedded || overrides.seedDemo) && config.DEMO_DATA) demo = await seedDemo(em, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });

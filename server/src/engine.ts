@@ -4,6 +4,7 @@ import type { BrokerOrder } from './brokers/port.ts';
 import { AccountLimiter } from './orders/account-limiter.ts';
 import { brokerRateWindows } from './orders/broker-limits.ts';
 import { KeyedQueue } from './orders/keyed-queue.ts';
+import { MicroBatcher } from './orders/micro-batch.ts';
 import { OrderSender } from './orders/order-sender.ts';
 import { OrderService } from './orders/order-service.ts';
 import { Reconciler } from './orders/reconciler.ts';
@@ -17,6 +18,8 @@ export interface EngineOptions {
   installId: string;
   /** How long the reconciler waits between its two look-ups of an unknown order. */
   reconcileRecheckMs?: number;
+  /** 'sequential' is the benchmark's baseline only. */
+  fanOut?: 'parallel' | 'sequential';
 }
 
 /**
@@ -28,7 +31,11 @@ export class Engine {
   readonly replicator: Replicator;
   readonly reconciler: Reconciler;
   readonly detector: MasterDetector;
-  private readonly perAccount = new KeyedQueue();
+  /** Broker updates from every account, applied in arrival order, many per transaction. */
+  private readonly updates = new MicroBatcher<{ broker: Account['broker']; clientCode: string; update: BrokerOrder }, void>(
+    (items) => this.applyUpdates(items),
+    { serial: true },
+  );
   private readonly background = new Set<Promise<unknown>>();
   private readonly stops: (() => void)[] = [];
   private readonly accounts = new Map<string, Account>();
@@ -44,14 +51,14 @@ export class Engine {
     this.orders = new OrderService(services, options.installId, sender, limiter);
     this.reconciler = new Reconciler(services, sender, options.reconcileRecheckMs);
     this.detector = new MasterDetector(services.journal, services.clock, options.installId, log);
-    this.replicator = new Replicator(services, sender, options.installId, new KeyedQueue());
+    this.replicator = new Replicator(services, sender, options.installId, new KeyedQueue(), options.fanOut);
     sender.onUnknown = (orderId) => this.track(this.reconciler.reconcile(orderId));
   }
 
   /** Follows the brokers and the journal; with `replicate`, also recovers and copies (ROLE all/replicator). */
   async start(replicate: boolean): Promise<RecoveryReport | null> {
     this.stops.push(this.paper.onUpdate((clientCode, update) => {
-      this.track(this.perAccount.run(`PAPER:${clientCode}`, () => this.onBrokerUpdate('PAPER', clientCode, update)));
+      this.track(this.updates.submit({ broker: 'PAPER', clientCode, update }));
     }));
     if (!replicate) return null;
     this.stops.push(this.replicator.start());
@@ -66,23 +73,32 @@ export class Engine {
   /** Resolves when no update, replication or reconciliation started so far is still running. */
   async idle(): Promise<void> {
     for (;;) {
-      await this.perAccount.idle();
       await this.replicator.idle();
       if (this.background.size === 0) return;
       await Promise.allSettled([...this.background]);
     }
   }
 
-  private async onBrokerUpdate(broker: Account['broker'], clientCode: string, update: BrokerOrder): Promise<void> {
-    const key = `${broker}:${clientCode}`;
-    let account = this.accounts.get(key);
-    if (!account) {
-      account = (await this.services.orm.em.fork().findOne(Account, { broker, clientCode })) ?? undefined;
-      if (!account) return;
-      this.accounts.set(key, account);
+  private async applyUpdates(items: { broker: Account['broker']; clientCode: string; update: BrokerOrder }[]): Promise<void[]> {
+    const key = (broker: string, clientCode: string) => `${broker}:${clientCode}`;
+    const missing = [...new Set(items.map((i) => key(i.broker, i.clientCode)))].filter((k) => !this.accounts.has(k));
+    if (missing.length > 0) {
+      const found = await this.services.orm.em.fork().find(Account, { $or: items.map((i) => ({ broker: i.broker, clientCode: i.clientCode })) });
+      for (const account of found) this.accounts.set(key(account.broker, account.clientCode), account);
     }
-    const applied = await this.orders.applyBrokerUpdate(account.id, update);
-    if (!applied) await this.detector.detect(account, update);
+    const known = items.flatMap((item) => {
+      const account = this.accounts.get(key(item.broker, item.clientCode));
+      return account ? [{ account, update: item.update }] : [];
+    });
+    const rows = await this.orders.applyBrokerUpdates(known.map(({ account, update }) => ({ accountId: account.id, update })));
+    // An order Tandem has no row for is detected once, from its latest state in this batch.
+    const unknown = new Map<string, (typeof known)[number]>();
+    rows.forEach((row, index) => {
+      const item = known[index]!;
+      if (!row) unknown.set(`${item.account.id}|${item.update.brokerOrderId}`, item);
+    });
+    for (const item of unknown.values()) await this.detector.detect(item.account, item.update);
+    return items.map(() => undefined);
   }
 
   private track(work: Promise<unknown>): void {

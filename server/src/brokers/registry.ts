@@ -19,6 +19,14 @@ export class BrokerRegistry {
     return broker;
   }
 
+  /**
+   * Puts a wrapper around one account's broker: fault injection in tests, instrumentation.
+   * The wrapper sees every call Tandem makes to that account.
+   */
+  wrap(account: Pick<Account, 'id' | 'broker' | 'clientCode'>, wrapper: (inner: Broker) => Broker): void {
+    this.brokers.set(account.id, wrapper(this.brokerFor(account)));
+  }
+
   forget(accountId: string): void {
     this.brokers.delete(accountId);
   }

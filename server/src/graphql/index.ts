@@ -8,5 +8,6 @@ import './schema/instrument.ts';
 import './schema/order.ts';
 import './schema/order-mutations.ts';
 import './schema/api-token.ts';
+import './schema/replication.ts';
 
 export const schema: GraphQLSchema = lexicographicSortSchema(builder.toSchema());

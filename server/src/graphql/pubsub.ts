@@ -45,6 +45,7 @@ export interface TypedPubSub {
 }
 
 function wrap(engine: PubSubEngine, prefix: string, transport: 'memory' | 'redis', ping: () => Promise<void>, onClose: () => Promise<void>): TypedPubSub {
+  let closed = false;
   return {
     transport,
     ping,
@@ -52,10 +53,16 @@ function wrap(engine: PubSubEngine, prefix: string, transport: 'memory' | 'redis
     async subscribe(topic, handler) {
       const id = await engine.subscribe(prefix + topic, handler, {});
       return () => {
+        // Subscriptions cut by a shutdown end after the transport closed. The Redis engine
+        // sends UNSUBSCRIBE without awaiting it, so its rejection would crash the process.
+        if (closed) return;
         void Promise.resolve(engine.unsubscribe(id)).catch(() => undefined);
       };
     },
-    close: onClose,
+    async close() {
+      closed = true;
+      await onClose();
+    },
   };
 }
 

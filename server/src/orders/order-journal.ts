@@ -5,7 +5,7 @@ import type { OrderEventMessage, TypedPubSub } from '../graphql/pubsub.ts';
 import type { Orm } from '../persistence/db.ts';
 import type { OrderEvent } from '../persistence/entities/order-event.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import { appendOrderEvents, type OrderEventDraft } from '../persistence/repositories/order-event.repository.ts';
+import { appendOrderEvents, orderSnapshot, type OrderEventDraft } from '../persistence/repositories/order-event.repository.ts';
 
 export type Emit = (order: Order, kind: string, options?: { message?: string | null; masterAccountId?: string | null }) => void;
 
@@ -26,10 +26,10 @@ export function toEventMessage(event: OrderEvent): OrderEventMessage {
 /** A child's events carry its master's account, so a master's feed includes them; one query for a whole batch. */
 async function resolveMasterAccounts(em: EntityManager, drafts: OrderEventDraft[]): Promise<void> {
   if (drafts.length === 0) return;
-  const masterIds = [...new Set(drafts.map((d) => d.order.masterOrderId as string))];
+  const masterIds = [...new Set(drafts.map((d) => d.masterOrderId as string))];
   const masters = await em.find(Order, { id: { $in: masterIds } }, { fields: ['id', 'accountId'] });
   const accountOf = new Map(masters.map((m) => [m.id, m.accountId]));
-  for (const draft of drafts) draft.masterAccountId = accountOf.get(draft.order.masterOrderId as string) ?? null;
+  for (const draft of drafts) draft.masterAccountId = accountOf.get(draft.masterOrderId as string) ?? null;
 }
 
 /**
@@ -51,7 +51,10 @@ export class OrderJournal {
       const drafts: OrderEventDraft[] = [];
       const unresolved: OrderEventDraft[] = [];
       const emit: Emit = (order, kind, options = {}) => {
-        const draft = { order, kind, message: options.message ?? null, masterAccountId: order.masterOrderId ? null : order.accountId };
+        const draft: OrderEventDraft = {
+          orderId: order.id, accountId: order.accountId, masterOrderId: order.masterOrderId, status: order.status, kind,
+          message: options.message ?? null, masterAccountId: order.masterOrderId ? null : order.accountId, snapshot: orderSnapshot(order),
+        };
         if (options.masterAccountId !== undefined) draft.masterAccountId = options.masterAccountId;
         else if (order.masterOrderId) unresolved.push(draft);
         drafts.push(draft);

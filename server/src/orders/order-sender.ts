@@ -10,7 +10,8 @@ import { MicroBatcher } from './micro-batch.ts';
 export type SendAccount = Pick<Account, 'id' | 'broker' | 'clientCode' | 'label'>;
 export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed';
 
-type Reply = { orderId: string; ack: BrokerAck } | { orderId: string; error: unknown };
+/** `at`: when the broker answered, which is the acknowledgement time, not when it was recorded. */
+type Reply = { orderId: string; at: Date; ack: BrokerAck } | { orderId: string; at: Date; error: unknown };
 
 /**
  * Sends PENDING orders to their brokers exactly once: wait for the account's rate limit,
@@ -40,9 +41,9 @@ export class OrderSender {
         orderType: order.orderType, productType: order.productType, variety: order.variety, price: order.price,
         triggerPrice: order.triggerPrice, orderTag: order.orderTag ?? '',
       });
-      reply = { orderId: order.id, ack };
+      reply = { orderId: order.id, at: this.services.clock.now(), ack };
     } catch (error) {
-      reply = { orderId: order.id, error };
+      reply = { orderId: order.id, at: this.services.clock.now(), error };
     } finally {
       timer();
     }
@@ -79,10 +80,13 @@ export class OrderSender {
       return replies.map((reply): SendOutcome => {
         const row = byId.get(reply.orderId);
         if (!row) return 'failed';
+        // The broker's own update overtook a reply that then timed out: the order is in its
+        // book already, so nothing is unknown and its row keeps the broker's state and words.
+        if ('error' in reply && reply.error instanceof BrokerCallError && reply.error.outcome === 'unknown' && row.brokerOrderId) return 'acknowledged';
         row.updatedAt = now;
         if ('ack' in reply) {
           row.brokerOrderId ??= reply.ack.brokerOrderId;
-          row.acknowledgedAt ??= now;
+          if (!row.acknowledgedAt || row.acknowledgedAt > reply.at) row.acknowledgedAt = reply.at;
           if (row.status === 'SENT') row.status = 'OPEN';
           emit(row, 'ACKNOWLEDGED');
           return 'acknowledged';

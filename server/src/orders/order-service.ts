@@ -3,7 +3,6 @@ import type { Viewer } from '../auth/viewer.ts';
 import { BrokerCallError, type BrokerOrder } from '../brokers/port.ts';
 import { DomainError, badInput, badInputs, notFound, parseId } from '../core/errors.ts';
 import { rupeesToPaise, validateOrderRequest } from '../core/order-rules.ts';
-import { toOrderStatus } from '../core/broker-status.ts';
 import { TERMINAL_STATUSES, type OrderType, type ProductType, type Side, type Variety } from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
@@ -11,6 +10,7 @@ import { accountFor } from '../services/access.ts';
 import type { AppServices } from '../services/container.ts';
 import { isGlobalKillSwitchEngaged } from '../services/settings.ts';
 import type { AccountLimiter } from './account-limiter.ts';
+import { foldBrokerUpdate } from './fold-update.ts';
 import type { OrderSender } from './order-sender.ts';
 import { nextOrderTag } from './order-tags.ts';
 
@@ -105,6 +105,8 @@ export class OrderService {
       throw brokerError(error);
     }
     return this.update(order.id, 'MODIFIED', (row) => {
+      // The broker's own update may have recorded the new terms already: record them once.
+      if (row.quantity === next.quantity && row.price === next.price && row.triggerPrice === next.triggerPrice && row.orderType === next.orderType) return false;
       Object.assign(row, { quantity: next.quantity, price: next.price, triggerPrice: next.triggerPrice, orderType: next.orderType });
     });
   }
@@ -122,40 +124,38 @@ export class OrderService {
     return (await this.services.orm.em.fork().findOne(Order, { id: order.id })) ?? order;
   }
 
-  /**
-   * Folds a broker's view of an order into its row. Matched by broker order id, else by tag
-   * (the update may overtake the placeOrder reply). Terminal states are never left.
-   */
   async applyBrokerUpdate(accountId: string, update: BrokerOrder): Promise<Order | null> {
-    const em = this.services.orm.em.fork();
-    const where = update.orderTag
-      ? { accountId, $or: [{ brokerOrderId: update.brokerOrderId }, { orderTag: update.orderTag }] }
-      : { accountId, brokerOrderId: update.brokerOrderId };
-    const existing = await em.findOne(Order, where);
-    if (!existing) return null;
-    let kind = 'BROKER_UPDATE';
-    return this.update(existing.id, () => kind, (row) => {
-      if (TERMINAL_STATUSES.has(row.status) && row.status !== 'FAILED') return false;
-      const status = toOrderStatus(update.status, update.filledQuantity, update.quantity, row.status);
-      if (status === null) {
-        this.services.log.warn({ orderId: row.id, brokerStatus: update.status }, 'unknown broker status; keeping the previous one');
-        return false;
-      }
-      if (status === row.status && update.filledQuantity === row.filledQuantity && update.status === row.brokerStatus) return false;
-      // The broker's book changed the terms: a modification made at the broker (or by us).
-      if (update.quantity !== row.quantity || update.price !== row.price || update.triggerPrice !== row.triggerPrice) kind = 'MODIFIED';
-      row.brokerOrderId ??= update.brokerOrderId;
-      row.acknowledgedAt ??= this.services.clock.now();
-      row.status = status;
-      row.brokerStatus = update.status;
-      row.filledQuantity = update.filledQuantity;
-      row.averagePrice = update.averagePrice;
-      row.quantity = update.quantity;
-      row.price = update.price;
-      row.triggerPrice = update.triggerPrice;
-      if (status === 'REJECTED' || status === 'CANCELLED') row.reason = update.statusMessage ?? row.reason;
-      else if (status !== 'FAILED') row.reason = null;
-      return true;
+    const [row] = await this.applyBrokerUpdates([{ accountId, update }]);
+    return row ?? null;
+  }
+
+  /**
+   * Folds brokers' updates into their orders in one transaction, in the order given. An
+   * update is matched by broker order id, else by tag on a row not yet acknowledged (it may
+   * overtake the placeOrder reply);
+   * null marks one Tandem has no row for (a new master order, perhaps).
+   */
+  async applyBrokerUpdates(items: { accountId: string; update: BrokerOrder }[]): Promise<(Order | null)[]> {
+    if (items.length === 0) return [];
+    return this.services.journal.record(async (tx, emit) => {
+      const rows = await tx.find(Order, {
+        $or: items.map(({ accountId, update }) => (update.orderTag
+          ? { accountId, $or: [{ brokerOrderId: update.brokerOrderId }, { orderTag: update.orderTag, brokerOrderId: null }] }
+          : { accountId, brokerOrderId: update.brokerOrderId })),
+      }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const byBrokerId = new Map(rows.filter((r) => r.brokerOrderId).map((r) => [`${r.accountId}|${r.brokerOrderId}`, r]));
+      // By tag only a row the broker has not acknowledged yet: a tag a trader reuses at the
+      // broker must never fold a new order into an old one (the new master would be missed).
+      const byTag = new Map(rows.filter((r) => r.orderTag && !r.brokerOrderId).map((r) => [`${r.accountId}|${r.orderTag}`, r]));
+      const now = this.services.clock.now();
+      return items.map(({ accountId, update }) => {
+        const row = byBrokerId.get(`${accountId}|${update.brokerOrderId}`) ?? (update.orderTag ? byTag.get(`${accountId}|${update.orderTag}`) : undefined);
+        if (!row) return null;
+        const kind = foldBrokerUpdate(row, update, now, this.services.log);
+        if (kind) emit(row, kind);
+        byBrokerId.set(`${accountId}|${update.brokerOrderId}`, row);
+        return row;
+      });
     });
   }
 

@@ -6,6 +6,8 @@ import { Order } from '../persistence/entities/order.entity.ts';
 import type { AppServices } from '../services/container.ts';
 import type { OrderSender } from './order-sender.ts';
 
+export type ReconcileOutcome = 'found' | 'resent' | 'settled';
+
 /**
  * Exactly once: an order whose fate is unknown (a timeout, a crash between claim and reply)
  * is looked up in its account's book by tag before anything is resent. It counts as absent
@@ -18,46 +20,64 @@ export class Reconciler {
     private readonly recheckMs = 3000,
   ) {}
 
-  async reconcile(orderId: string): Promise<'found' | 'resent' | 'settled'> {
-    const em = this.services.orm.em.fork();
-    const order = await em.findOne(Order, { id: orderId });
-    if (!order || order.status !== 'SENT' || order.brokerOrderId || !order.orderTag) return 'settled';
-    const account = await em.findOneOrFail(Account, { id: order.accountId });
-    const broker = this.services.brokers.brokerFor(account);
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      if (attempt > 0) await sleep(this.recheckMs);
-      const found = await broker.findOrderByTag(order.orderTag);
-      if (found) {
-        await this.adopt(order.id, found);
-        return 'found';
-      }
-    }
-    const reset = await this.services.journal.record(async (tx, emit) => {
-      const row = await tx.findOne(Order, { id: order.id, status: 'SENT', brokerOrderId: null });
-      if (!row) return false;
-      row.status = 'PENDING';
-      row.reason = `not in ${account.label}'s order book after two look-ups ${this.recheckMs} ms apart; sending again`;
-      emit(row, 'NOT_AT_BROKER', { message: row.reason });
-      return true;
-    });
-    if (!reset) return 'settled';
-    await this.sender.send(order, account);
-    return 'resent';
+  async reconcile(orderId: string): Promise<ReconcileOutcome> {
+    const [outcome] = await this.reconcileMany([orderId]);
+    return outcome ?? 'settled';
   }
 
-  /** The broker has it: take its id and state, as if the reply had arrived. */
-  private async adopt(orderId: string, found: BrokerOrder): Promise<void> {
+  /**
+   * Many unknown orders at once (start-up recovery after a crash in a fan-out): the same two
+   * look-ups for each, but one transaction per step for all of them and the resends claimed
+   * together, so a thousand unknown children cost a few transactions, not a few thousand.
+   */
+  async reconcileMany(orderIds: string[]): Promise<ReconcileOutcome[]> {
+    const em = this.services.orm.em.fork();
+    const orders = await em.find(Order, { id: { $in: orderIds }, status: 'SENT', brokerOrderId: null, orderTag: { $ne: null } });
+    const accounts = new Map((await em.find(Account, { id: { $in: [...new Set(orders.map((o) => o.accountId))] } })).map((a) => [a.id, a]));
+    const outcomes = new Map<string, ReconcileOutcome>();
+    let missing = orders.filter((order) => accounts.has(order.accountId));
+    for (let attempt = 0; attempt < 2 && missing.length > 0; attempt += 1) {
+      if (attempt > 0) await sleep(this.recheckMs);
+      const looked = await Promise.all(missing.map(async (order) => ({
+        order, found: await this.services.brokers.brokerFor(accounts.get(order.accountId)!).findOrderByTag(order.orderTag!),
+      })));
+      const found = looked.flatMap(({ order, found }) => (found ? [{ orderId: order.id, found }] : []));
+      if (found.length > 0) await this.adopt(found);
+      for (const { orderId } of found) outcomes.set(orderId, 'found');
+      missing = looked.filter(({ found }) => !found).map(({ order }) => order);
+    }
+    const reset = missing.length === 0 ? new Set<string>() : await this.services.journal.record(async (tx, emit) => {
+      const rows = await tx.find(Order, { id: { $in: missing.map((o) => o.id) }, status: 'SENT', brokerOrderId: null });
+      for (const row of rows) {
+        row.status = 'PENDING';
+        row.reason = `not in ${accounts.get(row.accountId)!.label}'s order book after two look-ups ${this.recheckMs} ms apart; sending again`;
+        emit(row, 'NOT_AT_BROKER', { message: row.reason });
+      }
+      return new Set(rows.map((row) => row.id));
+    });
+    await Promise.all(missing.filter((order) => reset.has(order.id)).map(async (order) => {
+      await this.sender.send(order, accounts.get(order.accountId)!);
+      outcomes.set(order.id, 'resent');
+    }));
+    return orderIds.map((id) => outcomes.get(id) ?? 'settled');
+  }
+
+  /** The broker has them: take their ids and states, as if the replies had arrived. */
+  private async adopt(found: { orderId: string; found: BrokerOrder }[]): Promise<void> {
     await this.services.journal.record(async (tx, emit) => {
-      const row = await tx.findOne(Order, { id: orderId });
-      if (!row || row.brokerOrderId) return;
-      row.brokerOrderId = found.brokerOrderId;
-      row.acknowledgedAt = this.services.clock.now();
-      row.brokerStatus = found.status;
-      row.status = toOrderStatus(found.status, found.filledQuantity, found.quantity, row.status) ?? 'OPEN';
-      row.filledQuantity = found.filledQuantity;
-      row.averagePrice = found.averagePrice;
-      row.reason = `found in the broker's book by tag ${row.orderTag}; not resent`;
-      emit(row, 'RECONCILED', { message: row.reason });
+      const rows = new Map((await tx.find(Order, { id: { $in: found.map((f) => f.orderId) } })).map((row) => [row.id, row]));
+      for (const { orderId, found: order } of found) {
+        const row = rows.get(orderId);
+        if (!row || row.brokerOrderId) continue;
+        row.brokerOrderId = order.brokerOrderId;
+        row.acknowledgedAt = this.services.clock.now();
+        row.brokerStatus = order.status;
+        row.status = toOrderStatus(order.status, order.filledQuantity, order.quantity, row.status) ?? 'OPEN';
+        row.filledQuantity = order.filledQuantity;
+        row.averagePrice = order.averagePrice;
+        row.reason = `found in the broker's book by tag ${row.orderTag}; not resent`;
+        emit(row, 'RECONCILED', { message: row.reason });
+      }
     });
   }
 }

@@ -58,7 +58,7 @@ export async function initOrm(target: DatabaseTarget, options: { migrate?: boole
     pglite = embedded;
     orm = await MikroORM.init({ ...baseOptions(), driver: PGliteDriver, dbName: 'postgres', driverOptions: { connection: { pglite: () => embedded } } });
   }
-  if (options.migrate !== false) await orm.getMigrator().up();
+  if (options.migrate !== false) await migrate(orm, target.kind === 'postgres');
   return {
     orm,
     embedded: pglite !== null,
@@ -67,6 +67,26 @@ export async function initOrm(target: DatabaseTarget, options: { migrate?: boole
       await pglite?.close();
     },
   };
+}
+
+/** Any constant shared by every Tandem process; it names the lock in pg_locks. */
+const MIGRATION_LOCK = 7_315_002_601;
+
+/**
+ * Replicas that start together on an empty PostgreSQL database would each create the tables,
+ * and all but one would crash. The first to take this lock migrates while the others wait,
+ * then finds nothing left to do. The lock's transaction only holds it: the migrator runs on
+ * connections of its own. PGlite is one process with one connection and needs no lock.
+ */
+async function migrate(orm: Orm, shared: boolean): Promise<void> {
+  if (!shared) {
+    await orm.getMigrator().up();
+    return;
+  }
+  await orm.em.fork().transactional(async (em) => {
+    await execute(em, `select pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await orm.getMigrator().up();
+  });
 }
 
 /** Raw counts come back as numbers from PGlite and as strings from pg; normalise once. */

@@ -36,12 +36,16 @@ export class MasterDetector {
           quantity: update.quantity, filledQuantity: update.filledQuantity, averagePrice: update.averagePrice,
           orderType: update.orderType, productType: update.productType, variety: update.variety, price: update.price,
           triggerPrice: update.triggerPrice, brokerStatus: update.status, brokerOrderId: update.brokerOrderId,
-          orderTag: update.orderTag, origin: 'broker', detectedAt, exchangeAt: update.placedAt, acknowledgedAt: detectedAt,
+          // A trader's own tag is not unique (desks tag a whole strategy alike) and orders.order_tag
+          // is: keeping it there would make the next order with that tag a silently missed master.
+          // It is matched by broker order id from here on; the tag stays in the DETECTED message.
+          orderTag: null, origin: 'broker', detectedAt, exchangeAt: update.placedAt, acknowledgedAt: detectedAt,
           status: toOrderStatus(update.status, update.filledQuantity, update.quantity) ?? 'OPEN',
           reason: update.status === 'rejected' ? update.statusMessage : null,
           createdAt: detectedAt, updatedAt: detectedAt,
         });
-        emit(order, 'DETECTED', { message: `seen at the broker ${Math.max(0, detectedAt.getTime() - update.placedAt.getTime())} ms after it was placed` });
+        const tagged = update.orderTag ? `, tagged ${update.orderTag}` : '';
+        emit(order, 'DETECTED', { message: `seen at the broker ${Math.max(0, detectedAt.getTime() - update.placedAt.getTime())} ms after it was placed${tagged}` });
         return order;
       });
     } catch (error) {

@@ -74,7 +74,7 @@ export async function recoverAfterRestart(
   report.unknownLookedUp = unknown.length;
   await Promise.all([
     deps.replicator.fanOut(pending),
-    ...unknown.map((order) => deps.reconciler.reconcile(order.id)),
+    deps.reconciler.reconcileMany(unknown.map((order) => order.id)),
   ]);
   deps.log.info(report, 'start-up recovery finished');
   return report;

@@ -27,6 +27,7 @@ export class Replicator {
     private readonly sender: OrderSender,
     private readonly installId: string,
     private readonly perMaster: KeyedQueue,
+    private readonly fanOutMode: 'parallel' | 'sequential' = 'parallel',
   ) {
     this.follower = new ChildFollower(services, sender, installId);
   }
@@ -82,10 +83,13 @@ export class Replicator {
     await this.fanOut(children.filter((child) => child.status === 'PENDING'));
   }
 
-  /** Every follower at once: one slow or failing follower never holds up the others. */
+  /**
+   * Every follower at once: one slow or failing follower never holds up the others.
+   * `sequential` exists only as the benchmark's baseline (one child after another).
+   */
   async fanOut(children: Order[]): Promise<void> {
     const accounts = new Map((await this.services.orm.em.fork().find(Account, { id: { $in: [...new Set(children.map((c) => c.accountId))] } })).map((a) => [a.id, a]));
-    await Promise.all(children.map(async (child) => {
+    const sendOne = async (child: Order) => {
       const account = accounts.get(child.accountId);
       if (!account) return;
       try {
@@ -93,7 +97,12 @@ export class Replicator {
       } catch (error) {
         this.services.log.error({ err: error, childId: child.id }, 'sending a child order failed');
       }
-    }));
+    };
+    if (this.fanOutMode === 'sequential') {
+      for (const child of children) await sendOne(child);
+    } else {
+      await Promise.all(children.map(sendOne));
+    }
   }
 
   private async roleOf(accountId: string): Promise<AccountRole | null> {

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { signAccessToken } from '../auth/tokens.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -50,6 +50,12 @@ export async function createUser(services: AppServices, viewer: Viewer, email: s
 export async function ensureFirstAdmin(em: EntityManager, email: string, password: string): Promise<User | null> {
   if ((await em.count(User, {})) > 0) return null;
   const user = em.create(User, { email: email.trim().toLowerCase(), passwordHash: await hashPassword(password), role: 'ADMIN', createdAt: new Date() });
-  await em.flush();
+  try {
+    await em.flush();
+  } catch (error) {
+    // Replicas starting together on an empty database race to create this same admin; the first one wins.
+    if (error instanceof UniqueConstraintViolationException) return null;
+    throw error;
+  }
   return user;
 }

@@ -9,6 +9,7 @@ import type { InstrumentCatalog } from '../../instruments/catalog.ts';
 import { execute, toNumber, type Orm } from '../../persistence/db.ts';
 import { PaperOrder } from '../../persistence/entities/paper-order.entity.ts';
 import { BrokerCallError, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest } from '../port.ts';
+import { MicroBatcher } from '../../orders/micro-batch.ts';
 import { PaperBroker } from './paper-broker.ts';
 
 export interface PaperExchangeOptions {
@@ -47,6 +48,9 @@ export class PaperExchange {
   private readonly listeners = new Set<ExchangeListener>();
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
+  private readonly placements = new MicroBatcher<{ clientCode: string; request: BrokerOrderRequest }, BrokerAck | { error: unknown }>(
+    (items) => this.placeBatch(items),
+  );
 
   constructor(private readonly options: PaperExchangeOptions) {
     const instruments = options.instruments.all().filter((i) => i.referencePrice !== null && i.referencePrice > 0);
@@ -93,28 +97,57 @@ export class PaperExchange {
 
   async place(clientCode: string, request: BrokerOrderRequest): Promise<BrokerAck> {
     await this.roundTrip();
+    const result = await this.placements.submit({ clientCode, request });
+    if ('error' in result) throw result.error;
+    return result;
+  }
+
+  /**
+   * Orders arriving together are written together: one id range, one insert. A marketable
+   * order fills at placement (the book is in the same write), and listeners still hear
+   * 'open' before 'complete', as from a real exchange.
+   */
+  private async placeBatch(items: { clientCode: string; request: BrokerOrderRequest }[]): Promise<(BrokerAck | { error: unknown })[]> {
     const em = this.options.orm.em.fork();
-    const { last, band } = this.market(request.token);
     const now = this.options.clock.now();
     const open = isMarketOpen(now, this.options.marketHours);
-    const decision = acceptOnPlacement(request, last, band, open, request.variety, this.options.marketHours);
-    const row = em.create(PaperOrder, {
-      brokerOrderId: await this.nextOrderId(em, now),
-      clientCode, exchange: request.exchange, symbol: request.symbol, token: request.token, side: request.side,
-      quantity: request.quantity, filledQuantity: 0, orderType: request.orderType, productType: request.productType,
-      variety: request.variety, price: request.price, triggerPrice: request.triggerPrice, orderTag: request.orderTag,
-      status: decision.kind === 'accept' ? decision.status : 'rejected',
-      statusMessage: decision.kind === 'reject' ? decision.reason : null,
-      releaseAt: decision.kind === 'accept' && decision.status === 'amo queued' ? this.releaseTime(now) : null,
-      createdAt: now, updatedAt: now,
+    const ids = await this.nextOrderIds(em, now, items.length);
+    const placed: { opened: BrokerOrder; row: PaperOrder }[] = [];
+    const results = items.map(({ clientCode, request }, index): BrokerAck | { error: unknown } => {
+      let market: { last: number; band: PriceBand };
+      try {
+        market = this.market(request.token);
+      } catch (error) {
+        return { error };
+      }
+      const decision = acceptOnPlacement(request, market.last, market.band, open, request.variety, this.options.marketHours);
+      const row = em.create(PaperOrder, {
+        brokerOrderId: ids[index]!,
+        clientCode, exchange: request.exchange, symbol: request.symbol, token: request.token, side: request.side,
+        quantity: request.quantity, filledQuantity: 0, orderType: request.orderType, productType: request.productType,
+        variety: request.variety, price: request.price, triggerPrice: request.triggerPrice, orderTag: request.orderTag,
+        status: decision.kind === 'accept' ? decision.status : 'rejected',
+        statusMessage: decision.kind === 'reject' ? decision.reason : null,
+        releaseAt: decision.kind === 'accept' && decision.status === 'amo queued' ? this.releaseTime(now) : null,
+        createdAt: now, updatedAt: now,
+      });
+      const opened = toBrokerOrder(row);
+      if (row.status === 'open') {
+        const match = matchOrder({ ...row, status: 'open' }, market.last, market.band);
+        if (match.kind === 'fill') Object.assign(row, { status: 'complete', filledQuantity: match.quantity, averagePrice: match.price });
+      }
+      placed.push({ opened, row });
+      return { brokerOrderId: row.brokerOrderId };
     });
     await em.flush();
     // Like a real broker: the reply carries the id, the order's fate follows as updates.
     setImmediate(() => {
-      this.emit(row);
-      if (row.status === 'open') void this.matchOne(row.brokerOrderId).catch((error) => this.logError(error, row.brokerOrderId));
+      for (const { opened, row } of placed) {
+        if (row.status === 'complete') this.emitState(row.clientCode, opened);
+        this.emit(row);
+      }
     });
-    return { brokerOrderId: row.brokerOrderId };
+    return results;
   }
 
   async modify(clientCode: string, brokerOrderId: string, changes: BrokerOrderChanges): Promise<void> {
@@ -242,10 +275,11 @@ export class PaperExchange {
     return this.options.marketHours === 'always' ? new Date(now.getTime() + this.options.amoDelayMs) : nextSessionOpen(now);
   }
 
-  private async nextOrderId(em: EntityManager, now: Date): Promise<string> {
-    const rows = await execute<{ id: unknown }[]>(em, "select nextval('paper_order_seq') as id");
+  /** Broker order ids like Angel's: the date and a number from a sequence shared by every process. */
+  private async nextOrderIds(em: EntityManager, now: Date, count: number): Promise<string[]> {
+    const rows = await execute<{ id: unknown }[]>(em, "select nextval('paper_order_seq') as id from generate_series(1, ?)", [count]);
     const day = now.toISOString().slice(2, 10).replaceAll('-', '');
-    return `${day}${String(toNumber(rows[0]?.id)).padStart(9, '0')}`;
+    return rows.map((row) => `${day}${String(toNumber(row.id)).padStart(9, '0')}`);
   }
 
   private roundTrip(): Promise<void> {
@@ -253,12 +287,15 @@ export class PaperExchange {
   }
 
   private emit(row: PaperOrder): void {
-    const order = toBrokerOrder(row);
+    this.emitState(row.clientCode, toBrokerOrder(row));
+  }
+
+  private emitState(clientCode: string, order: BrokerOrder): void {
     for (const listener of this.listeners) {
       try {
-        listener(row.clientCode, order);
+        listener(clientCode, order);
       } catch (error) {
-        this.logError(error, row.brokerOrderId);
+        this.logError(error, order.brokerOrderId);
       }
     }
   }

@@ -1,26 +1,24 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { execute, toNumber } from '../db.ts';
+import type { OrderStatus } from '../../core/types.ts';
 import { OrderEvent } from '../entities/order-event.entity.ts';
 import type { Order } from '../entities/order.entity.ts';
 
+/** An event as emitted: the order's state is captured then, not when the transaction ends. */
 export interface OrderEventDraft {
-  order: Order;
+  orderId: string;
+  accountId: string;
+  masterOrderId: string | null;
   masterAccountId: string | null;
+  status: OrderStatus;
   kind: string;
   message: string | null;
+  snapshot: Record<string, unknown>;
 }
 
-/** The order as subscribers see it; JSON-safe so it crosses Redis unchanged. */
+/** The order as subscribers see it; JSON-safe (dates as ISO strings) so it crosses Redis unchanged. */
 export function orderSnapshot(order: Order): Record<string, unknown> {
-  return {
-    ...order,
-    detectedAt: order.detectedAt?.toISOString() ?? null,
-    exchangeAt: order.exchangeAt?.toISOString() ?? null,
-    sentAt: order.sentAt?.toISOString() ?? null,
-    acknowledgedAt: order.acknowledgedAt?.toISOString() ?? null,
-    createdAt: order.createdAt.toISOString(),
-    updatedAt: order.updatedAt.toISOString(),
-  };
+  return Object.fromEntries(Object.entries(order).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]));
 }
 
 /**
@@ -40,13 +38,13 @@ export async function appendOrderEvents(em: EntityManager, drafts: OrderEventDra
   const events = drafts.map((draft, index) => {
     const event = new OrderEvent();
     event.cursor = first + index;
-    event.orderId = draft.order.id;
-    event.accountId = draft.order.accountId;
+    event.orderId = draft.orderId;
+    event.accountId = draft.accountId;
     event.masterAccountId = draft.masterAccountId;
-    event.status = draft.order.status;
+    event.status = draft.status;
     event.kind = draft.kind;
     event.message = draft.message;
-    event.snapshot = orderSnapshot(draft.order);
+    event.snapshot = draft.snapshot;
     event.at = at;
     return event;
   });

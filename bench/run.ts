@@ -1,0 +1,106 @@
+// The fan-out benchmark: one master order to N paper followers with a fixed broker round trip,
+// timed from Tandem detecting the master to the last child sent and the last acknowledged.
+// Usage: npm run bench [-- --followers 100,1000 --orders 50 --baseline-orders 3 --latency 50]
+// Runs on PostgreSQL when DATABASE_URL is set (a scratch database), else on in-memory PGlite.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { bootTandem } from '../server/src/bootstrap.ts';
+import { loadConfig } from '../server/src/config.ts';
+import { Order } from '../server/src/persistence/entities/order.entity.ts';
+import { scratchDatabase } from '../tests/support/database.ts';
+import { seedFollowers } from './fixtures.ts';
+
+const { values } = parseArgs({
+  options: {
+    followers: { type: 'string', default: '100,1000' },
+    orders: { type: 'string', default: '50' },
+    'baseline-orders': { type: 'string', default: '3' },
+    latency: { type: 'string', default: '50' },
+    out: { type: 'string', default: 'bench/results/fanout.json' },
+  },
+});
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const summary = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), min: sorted[0], max: sorted.at(-1) };
+};
+
+async function measure(followers: number, orders: number, mode: 'parallel' | 'sequential', latencyMs: number) {
+  const database = await scratchDatabase();
+  const config = loadConfig({
+    SECRET_KEY: 'bench-secret-key-with-at-least-32-characters', LOG_LEVEL: 'silent', DEMO_DATA: 'false',
+    PAPER_LATENCY_MS: String(latencyMs), PAPER_TICK_MS: '5000', DATA_DIR: os.tmpdir(),
+  });
+  const tandem = await bootTandem(config, { database: database.target, log: pino({ level: process.env['BENCH_LOG'] ?? 'silent' }), fanOut: mode });
+  try {
+    const { master } = await seedFollowers(tandem.services.orm.em.fork(), followers);
+    const broker = tandem.services.brokers.paperExchange.broker(master.clientCode);
+    const toLastSent: number[] = [];
+    const toLastAck: number[] = [];
+    for (let index = -2; index < orders; index += 1) {
+      // Done when this master (found by its broker order id) has all its children acknowledged.
+      let brokerOrderId: string | null = null;
+      const acknowledged = new Promise<void>((resolve) => {
+        const masters = new Map<string, string>();
+        const acks = new Map<string, number>();
+        const stop = tandem.services.journal.onCommitted((events) => {
+          for (const e of events) {
+            if (e.kind === 'DETECTED') masters.set(String(e.snapshot['brokerOrderId']), e.orderId);
+            if (e.kind === 'ACKNOWLEDGED' && typeof e.snapshot['masterOrderId'] === 'string') {
+              acks.set(e.snapshot['masterOrderId'], (acks.get(e.snapshot['masterOrderId']) ?? 0) + 1);
+            }
+          }
+          const masterId = brokerOrderId === null ? undefined : masters.get(brokerOrderId);
+          if (masterId !== undefined && (acks.get(masterId) ?? 0) >= followers) {
+            stop();
+            resolve();
+          }
+        });
+      });
+      ({ brokerOrderId } = await broker.placeOrder({
+        exchange: 'NSE', symbol: 'SBIN-EQ', token: '3045', side: index % 2 === 0 ? 'BUY' : 'SELL', quantity: 10,
+        orderType: 'MARKET', productType: 'INTRADAY', variety: 'NORMAL', price: null, triggerPrice: null, orderTag: `BENCH${index + 2}`,
+      }));
+      await acknowledged;
+      await tandem.engine.idle();
+      if (index < 0) continue; // warm-up: connections, JIT, caches
+      const em = tandem.services.orm.em.fork();
+      const masterRow = await em.findOneOrFail(Order, { accountId: master.id, brokerOrderId });
+      const children = await em.find(Order, { masterOrderId: masterRow.id });
+      const detected = masterRow.detectedAt!.getTime();
+      toLastSent.push(Math.max(...children.map((c) => c.sentAt!.getTime())) - detected);
+      toLastAck.push(Math.max(...children.map((c) => c.acknowledgedAt!.getTime())) - detected);
+    }
+    return { followers, mode, orders, toLastSentMs: summary(toLastSent), toLastAckMs: summary(toLastAck), rssMb: Math.round(process.memoryUsage().rss / 1e6) };
+  } finally {
+    await tandem.close();
+    await database.drop();
+  }
+}
+
+const latencyMs = Number(values.latency);
+const results = [];
+for (const followers of values.followers.split(',').map(Number)) {
+  for (const mode of ['parallel', 'sequential'] as const) {
+    const orders = mode === 'parallel' ? Number(values.orders) : Number(values['baseline-orders']);
+    process.stderr.write(`fan-out to ${followers} followers, ${mode}, ${orders} orders ...\n`);
+    const started = Date.now();
+    const result = await measure(followers, orders, mode, latencyMs);
+    results.push(result);
+    process.stderr.write(`  last sent p50 ${result.toLastSentMs.p50} ms, last ack p50 ${result.toLastAckMs.p50} ms / p99 ${result.toLastAckMs.p99} ms (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  }
+}
+const report = {
+  benchmark: 'fan-out: detection of one master order to the last child sent / acknowledged',
+  brokerRoundTripMs: latencyMs,
+  database: process.env['DATABASE_URL'] ? 'postgresql' : 'pglite (in memory)',
+  machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 1e9), node: process.version },
+  at: new Date().toISOString(),
+  results,
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(values.out, JSON.stringify(report, null, 2) + '\n');
+console.log(JSON.stringify(report, null, 2));
