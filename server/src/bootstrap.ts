@@ -67,7 +67,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   const instruments = new InstrumentCatalog();
   await instruments.reload(em);
 
-  const pubsub = overrides.pubsub ?? (config.REDIS_URL ? createRedisPubSub(config.REDIS_URL, overrides.redisPrefix ?? 'tandem:') : createMemoryPubSub());
+  const pubsub = overrides.pubsub ?? (config.REDIS_URL ? createRedisPubSub(config.REDIS_URL, overrides.redisPrefix ?? config.REDIS_PREFIX) : createMemoryPubSub());
   const paper = new PaperExchange({
     orm: db.orm, clock, instruments, log,
     latencyMs: config.PAPER_LATENCY_MS, marketHours: config.PAPER_MARKET_HOURS, seed: config.PAPER_SEED,

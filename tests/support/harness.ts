@@ -29,7 +29,14 @@ export interface TestServer {
  * A whole Tandem in process on its own database (PostgreSQL when DATABASE_URL is set, else
  * PGlite) and PubSub (Redis with a private prefix when REDIS_URL is set), seeded with the demo.
  */
-export async function startTestServer(options: { env?: Record<string, string>; clock?: Clock; redisPrefix?: string; database?: Awaited<ReturnType<typeof scratchDatabase>> } = {}): Promise<TestServer> {
+export async function startTestServer(options: {
+  env?: Record<string, string>;
+  clock?: Clock;
+  redisPrefix?: string;
+  database?: Awaited<ReturnType<typeof scratchDatabase>>;
+  /** How long the reconciler waits between its two look-ups of an unknown order (default 3000). */
+  reconcileRecheckMs?: number;
+} = {}): Promise<TestServer> {
   const database = options.database ?? (await scratchDatabase());
   const config = loadConfig({
     SECRET_KEY: 'test-secret-key-with-at-least-32-characters',
@@ -48,6 +55,7 @@ export async function startTestServer(options: { env?: Record<string, string>; c
     log: pino({ level: 'silent' }),
     redisPrefix: options.redisPrefix ?? `tandem-test-${randomBytes(4).toString('hex')}:`,
     seedDemo: true,
+    reconcileRecheckMs: options.reconcileRecheckMs,
   });
   const yoga = createYogaApp(tandem.services, tandem.orders);
   const gql: TestServer['gql'] = async (query, variables, token) => {

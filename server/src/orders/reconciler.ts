@@ -38,13 +38,19 @@ export class Reconciler {
     let missing = orders.filter((order) => accounts.has(order.accountId));
     for (let attempt = 0; attempt < 2 && missing.length > 0; attempt += 1) {
       if (attempt > 0) await sleep(this.recheckMs);
-      const looked = await Promise.all(missing.map(async (order) => ({
-        order, found: await this.services.brokers.brokerFor(accounts.get(order.accountId)!).findOrderByTag(order.orderTag!),
-      })));
+      // One account's failing look-up leaves only its own order unknown (still SENT), never the others.
+      const looked = await Promise.all(missing.map(async (order) => {
+        try {
+          return { order, found: await this.services.brokers.brokerFor(accounts.get(order.accountId)!).findOrderByTag(order.orderTag!) };
+        } catch (error) {
+          this.services.log.error({ err: error, orderId: order.id }, 'looking up an order of unknown fate failed; it stays unknown');
+          return { order, found: undefined };
+        }
+      }));
       const found = looked.flatMap(({ order, found }) => (found ? [{ orderId: order.id, found }] : []));
       if (found.length > 0) await this.adopt(found);
       for (const { orderId } of found) outcomes.set(orderId, 'found');
-      missing = looked.filter(({ found }) => !found).map(({ order }) => order);
+      missing = looked.filter(({ found }) => found === null).map(({ order }) => order);
     }
     const reset = missing.length === 0 ? new Set<string>() : await this.services.journal.record(async (tx, emit) => {
       const rows = await tx.find(Order, { id: { $in: missing.map((o) => o.id) }, status: 'SENT', brokerOrderId: null });
@@ -56,8 +62,12 @@ export class Reconciler {
       return new Set(rows.map((row) => row.id));
     });
     await Promise.all(missing.filter((order) => reset.has(order.id)).map(async (order) => {
-      await this.sender.send(order, accounts.get(order.accountId)!);
-      outcomes.set(order.id, 'resent');
+      try {
+        await this.sender.send(order, accounts.get(order.accountId)!);
+        outcomes.set(order.id, 'resent');
+      } catch (error) {
+        this.services.log.error({ err: error, orderId: order.id }, 'resending an order that was not at the broker failed');
+      }
     }));
     return orderIds.map((id) => outcomes.get(id) ?? 'settled');
   }

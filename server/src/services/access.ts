@@ -5,12 +5,14 @@ import { Account } from '../persistence/entities/account.entity.ts';
 import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
 
 /**
- * Which accounts a viewer may see: ADMIN all (null); TRADER the accounts they own plus the
- * followers linked to masters they own; CLIENT the accounts they own.
+ * Which accounts a viewer may see: ADMIN all (null); TRADER the accounts they own or set up
+ * (for their clients) plus the followers linked to those masters; CLIENT the accounts they own.
  */
 export async function visibleAccountIds(em: EntityManager, viewer: Viewer): Promise<string[] | null> {
   if (viewer.role === 'ADMIN') return null;
-  const owned = await em.find(Account, { ownerId: viewer.userId }, { fields: ['id', 'role'] });
+  const owned = await em.find(Account, viewer.role === 'TRADER'
+    ? { $or: [{ ownerId: viewer.userId }, { createdById: viewer.userId }] }
+    : { ownerId: viewer.userId }, { fields: ['id', 'role'] });
   const ids = new Set(owned.map((a) => a.id));
   if (viewer.role === 'TRADER') {
     const masterIds = owned.filter((a) => a.role === 'MASTER').map((a) => a.id);

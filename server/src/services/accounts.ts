@@ -4,6 +4,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { badInput, badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
 import { ACCOUNT_ROLES, BROKERS, type AccountRole, type BrokerKind } from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
+import { Order } from '../persistence/entities/order.entity.ts';
 import { User } from '../persistence/entities/user.entity.ts';
 import { CLIENT_EDITABLE_FIELDS, accountFor, visibleAccountIds } from './access.ts';
 import { audit } from './audit.ts';
@@ -103,7 +104,7 @@ export async function createAccount(services: AppServices, viewer: Viewer, input
     throw conflict(`a ${input.broker} account with client code ${clientCode} exists already`, 'input.clientCode');
   }
   const account = em.create(Account, {
-    label, broker: input.broker, role: input.role, clientCode, ownerId,
+    label, broker: input.broker, role: input.role, clientCode, ownerId, createdById: viewer.userId,
     credentialsSealed: input.credentials ? sealCredentials(services, input.credentials) : null,
     maxOrdersPerDay: input.maxOrdersPerDay ?? null,
     maxLossPerDay: input.maxLossPerDay != null ? Math.round(input.maxLossPerDay * 100) : null,
@@ -143,7 +144,13 @@ export async function deleteAccount(services: AppServices, viewer: Viewer, id: s
   if (viewer.role === 'CLIENT') throw forbidden('clients cannot delete accounts');
   const em = services.orm.em.fork();
   const account = await accountFor(em, viewer, id, 'id', 'manage');
-  if (viewer.role === 'TRADER' && account.ownerId !== viewer.userId) throw forbidden('only the owner or an admin can delete this account');
+  if (viewer.role === 'TRADER' && account.ownerId !== viewer.userId && account.createdById !== viewer.userId) {
+    throw forbidden('only the owner, the trader who set it up, or an admin can delete this account');
+  }
+  const orders = await em.count(Order, { accountId: account.id });
+  if (orders > 0) {
+    throw conflict(`${account.label} has ${orders} order${orders === 1 ? '' : 's'} on record and cannot be deleted; turn copying off (copyEnabled: false) or engage its kill switch instead`, 'id');
+  }
   audit(em, viewer, 'account.delete', 'Account', account.id, auditView(account), null);
   em.remove(account);
   await em.flush();

@@ -4,7 +4,6 @@ import { badInput, badInputs, conflict, forbidden, notFound, parseId } from '../
 import { MULTIPLIER_MODES, PRODUCT_TYPES, ZERO_QUANTITY_POLICIES, type MultiplierMode, type ProductType, type ZeroQuantityPolicy } from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
-import { User } from '../persistence/entities/user.entity.ts';
 import { accountFor, visibleAccountIds } from './access.ts';
 import { audit } from './audit.ts';
 import type { AppServices } from './container.ts';
@@ -102,16 +101,13 @@ function auditView(m: Multiplier): Record<string, unknown> {
   return { ...rest };
 }
 
-/** A follower a trader may link: one they can see, or one owned by themselves or a client. */
+/** A follower a trader may link: one they can see (owned, set up by them, or already linked to them). */
 async function linkableFollower(em: EntityManager, viewer: Viewer, rawId: string): Promise<Account> {
   const id = parseId(rawId, 'input.followerId');
   const follower = await em.findOne(Account, { id });
   if (!follower) throw notFound('follower account', 'input.followerId');
-  if (viewer.role === 'ADMIN' || follower.ownerId === viewer.userId) return follower;
-  const owner = await em.findOne(User, { id: follower.ownerId });
-  if (owner?.role === 'CLIENT') return follower;
   const visible = await visibleAccountIds(em, viewer);
-  if (visible?.includes(follower.id)) return follower;
+  if (visible === null || visible.includes(follower.id)) return follower;
   throw notFound('follower account', 'input.followerId');
 }
 

@@ -5,13 +5,15 @@ import { bigintNumber, createdAtProperty, idProperty, updatedAtProperty } from '
 import { User } from './user.entity.ts';
 
 export class Account {
-  [OptionalProps]?: 'credentialsSealed' | 'status' | 'statusReason' | 'copyEnabled' | 'killSwitch' | 'maxOrdersPerDay' | 'maxLossPerDay' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'createdById' | 'credentialsSealed' | 'status' | 'statusReason' | 'copyEnabled' | 'killSwitch' | 'maxOrdersPerDay' | 'maxLossPerDay' | 'createdAt' | 'updatedAt';
   id: string = randomUUID();
   label!: string;
   broker!: BrokerKind;
   role!: AccountRole;
   clientCode!: string;
   ownerId!: string;
+  /** Who created it: a trader manages the client accounts they set up, and only those. */
+  createdById: string | null = null;
   /** AES-256-GCM sealed broker credentials; never leaves the server. */
   credentialsSealed: string | null = null;
   status: ConnectionStatus = 'DISCONNECTED';
@@ -36,6 +38,7 @@ export const AccountSchema = new EntitySchema<Account>({
     role: { type: 'string', length: 16 },
     clientCode: { type: 'string', length: 64 },
     ownerId: { kind: 'm:1', entity: () => User, mapToPk: true, fieldName: 'owner_id', deleteRule: 'restrict' },
+    createdById: { kind: 'm:1', entity: () => User, mapToPk: true, fieldName: 'created_by_id', nullable: true, deleteRule: 'set null' },
     credentialsSealed: { type: 'text', nullable: true, lazy: true },
     status: { type: 'string', length: 24 },
     statusReason: { type: 'text', nullable: true },

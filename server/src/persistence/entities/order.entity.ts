@@ -56,8 +56,9 @@ export const OrderSchema = new EntitySchema<Order>({
   indexes: [{ properties: ['accountId', 'createdAt'] }, { properties: ['status'] }, { properties: ['masterOrderId'] }],
   properties: {
     id: idProperty,
-    accountId: { kind: 'm:1', entity: () => Account, mapToPk: true, fieldName: 'account_id', deleteRule: 'cascade' },
-    masterOrderId: { kind: 'm:1', entity: () => Order, mapToPk: true, fieldName: 'master_order_id', nullable: true, deleteRule: 'cascade' },
+    // Orders outlive nothing: an account with orders cannot be deleted, so no order row is ever lost.
+    accountId: { kind: 'm:1', entity: () => Account, mapToPk: true, fieldName: 'account_id', deleteRule: 'restrict' },
+    masterOrderId: { kind: 'm:1', entity: () => Order, mapToPk: true, fieldName: 'master_order_id', nullable: true, deleteRule: 'restrict' },
     multiplierId: { kind: 'm:1', entity: () => Multiplier, mapToPk: true, fieldName: 'multiplier_id', nullable: true, deleteRule: 'set null' },
     leg: { type: 'integer' },
     exchange: { type: 'string', length: 16 },
