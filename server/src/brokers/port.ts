@@ -1,17 +1,10 @@
-import type { OrderType, ProductType, Side, Variety } from '../core/types.ts';
+import type { OrderTerms, OrderType, ProductType, Side, Variety } from '../core/types.ts';
 
 /** What Tandem asks a broker to place. Prices in paise. */
-export interface BrokerOrderRequest {
+export interface BrokerOrderRequest extends OrderTerms {
   exchange: string;
   symbol: string;
   token: string;
-  side: Side;
-  quantity: number;
-  orderType: OrderType;
-  productType: ProductType;
-  variety: Variety;
-  price: number | null;
-  triggerPrice: number | null;
   /** Tandem's tag for exactly-once look-ups (<= 20 chars, [A-Za-z0-9]). */
   orderTag: string;
 }

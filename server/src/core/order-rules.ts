@@ -1,18 +1,10 @@
 // The exchange's static rules for one order request: lots, freeze limit, ticks, and which
 // prices each order type carries. Checked before any row is written, so a bad order is a
 // BAD_USER_INPUT naming the field and never reaches a broker.
-import type { InstrumentSpec, OrderType, ProductType, Side, Variety } from './types.ts';
+import type { InstrumentSpec, OrderTerms, OrderType } from './types.ts';
 
 /** Prices are integer paise; null when the order type carries none. */
-export interface OrderRequest {
-  side: Side;
-  quantity: number;
-  orderType: OrderType;
-  productType: ProductType;
-  variety: Variety;
-  price: number | null;
-  triggerPrice: number | null;
-}
+export type OrderRequest = OrderTerms;
 
 /** `field` is the PlaceOrderInput field the user has to fix. */
 export interface FieldProblem {

@@ -45,6 +45,17 @@ export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 export const API_TOKEN_SCOPES = ['orders:read', 'accounts:read', 'orders:write'] as const;
 export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 
+/** The terms of one order, as every layer speaks of them. Prices in paise; null where the type carries none. */
+export interface OrderTerms {
+  side: Side;
+  quantity: number;
+  orderType: OrderType;
+  productType: ProductType;
+  variety: Variety;
+  price: number | null;
+  triggerPrice: number | null;
+}
+
 /** An instrument as the exchange lists it. tickSize and prices are integer paise. */
 export interface InstrumentSpec {
   token: string;

@@ -5,7 +5,7 @@ import type { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { AppServices } from '../services/container.ts';
 import type { AccountLimiter } from './account-limiter.ts';
-import { MicroBatcher } from './micro-batch.ts';
+import { MicroBatcher } from '../concurrency/micro-batch.ts';
 
 export type SendAccount = Pick<Account, 'id' | 'broker' | 'clientCode' | 'label'>;
 export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed';

@@ -1,6 +1,6 @@
 import type { AccountRole, OrderStatus } from '../core/types.ts';
 import type { OrderEventMessage } from '../graphql/pubsub.ts';
-import type { KeyedQueue } from '../orders/keyed-queue.ts';
+import type { KeyedQueue } from '../concurrency/keyed-queue.ts';
 import type { OrderSender } from '../orders/order-sender.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';

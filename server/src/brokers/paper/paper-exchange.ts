@@ -9,7 +9,7 @@ import type { InstrumentCatalog } from '../../instruments/catalog.ts';
 import { execute, toNumber, type Orm } from '../../persistence/db.ts';
 import { PaperOrder } from '../../persistence/entities/paper-order.entity.ts';
 import { BrokerCallError, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest } from '../port.ts';
-import { MicroBatcher } from '../../orders/micro-batch.ts';
+import { MicroBatcher } from '../../concurrency/micro-batch.ts';
 import { PaperBroker } from './paper-broker.ts';
 
 export interface PaperExchangeOptions {

@@ -1,17 +1,10 @@
 // What the Plan step knows about one master order and one follower link. Prices and
 // money are integer paise; quantities are integers; positions are +long / -short.
 import type {
-  InstrumentSpec, MultiplierMode, OrderType, ProductType, Side, Variety, ZeroQuantityPolicy,
+  InstrumentSpec, MultiplierMode, OrderTerms, ProductType, Side, ZeroQuantityPolicy,
 } from '../types.ts';
 
-export interface MasterOrderFacts {
-  side: Side;
-  quantity: number;
-  orderType: OrderType;
-  productType: ProductType;
-  variety: Variety;
-  price: number | null;
-  triggerPrice: number | null;
+export interface MasterOrderFacts extends OrderTerms {
   exchange: string;
   symbol: string;
   placedAt: Date;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import type { OrderStatus, OrderType, ProductType, Side, Variety } from '../../core/types.ts';
 import { Account } from './account.entity.ts';
-import { bigintNumber, createdAtProperty, idProperty, updatedAtProperty } from './base.ts';
+import { createdAtProperty, idProperty, orderColumns, updatedAtProperty } from './base.ts';
 import { Multiplier } from './multiplier.entity.ts';
 
 /** One master order seen, or one child placed or skipped for a follower. Prices in paise. */
@@ -61,19 +61,7 @@ export const OrderSchema = new EntitySchema<Order>({
     masterOrderId: { kind: 'm:1', entity: () => Order, mapToPk: true, fieldName: 'master_order_id', nullable: true, deleteRule: 'restrict' },
     multiplierId: { kind: 'm:1', entity: () => Multiplier, mapToPk: true, fieldName: 'multiplier_id', nullable: true, deleteRule: 'set null' },
     leg: { type: 'integer' },
-    exchange: { type: 'string', length: 16 },
-    symbol: { type: 'string', length: 64 },
-    token: { type: 'string', length: 32 },
-    side: { type: 'string', length: 4 },
-    quantity: { type: 'integer' },
-    filledQuantity: { type: 'integer' },
-    averagePrice: bigintNumber(true),
-    orderType: { type: 'string', length: 24 },
-    productType: { type: 'string', length: 16 },
-    variety: { type: 'string', length: 16 },
-    price: bigintNumber(true),
-    triggerPrice: bigintNumber(true),
-    status: { type: 'string', length: 24 },
+    ...orderColumns,
     brokerStatus: { type: 'string', nullable: true },
     reason: { type: 'text', nullable: true },
     brokerOrderId: { type: 'string', length: 64, nullable: true },

@@ -1,6 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import type { OrderType, ProductType, Side, Variety } from '../../core/types.ts';
-import { bigintNumber, createdAtProperty, updatedAtProperty } from './base.ts';
+import { createdAtProperty, orderColumns, updatedAtProperty } from './base.ts';
 
 /**
  * The paper exchange's own order book, kept apart from Tandem's orders like a real broker's:
@@ -38,19 +38,7 @@ export const PaperOrderSchema = new EntitySchema<PaperOrder>({
   properties: {
     brokerOrderId: { type: 'string', length: 32, primary: true },
     clientCode: { type: 'string', length: 64 },
-    exchange: { type: 'string', length: 16 },
-    symbol: { type: 'string', length: 64 },
-    token: { type: 'string', length: 32 },
-    side: { type: 'string', length: 4 },
-    quantity: { type: 'integer' },
-    filledQuantity: { type: 'integer' },
-    averagePrice: bigintNumber(true),
-    orderType: { type: 'string', length: 24 },
-    productType: { type: 'string', length: 16 },
-    variety: { type: 'string', length: 16 },
-    price: bigintNumber(true),
-    triggerPrice: bigintNumber(true),
-    status: { type: 'string', length: 24 },
+    ...orderColumns,
     statusMessage: { type: 'text', nullable: true },
     orderTag: { type: 'string', length: 20, nullable: true },
     releaseAt: { type: 'Date', nullable: true },
