@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { createWebhookAlerter } from './alerts/webhook.ts';
 import { deriveKeys } from './auth/keys.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { PaperExchange } from './brokers/paper/paper-exchange.ts';
@@ -87,6 +88,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   if ((db.embedded || overrides.seedDemo) && config.DEMO_DATA) demo = await seedDemo(em, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   else if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await ensureFirstAdmin(em, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
+  const stopAlerts = config.ALERT_WEBHOOK_URL ? services.journal.onCommitted(createWebhookAlerter(config.ALERT_WEBHOOK_URL, log)) : () => undefined;
   const recovery = await engine.start(config.ROLE !== 'api');
   if (config.ROLE !== 'api') paper.start();
   const retention = setInterval(() => {
@@ -100,6 +102,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   return {
     services, engine, orders: engine.orders, demo, recovery, secretKeyCreated: secret.created,
     async close() {
+      stopAlerts();
       await engine.stop();
       clearInterval(retention);
       await paper.stop();
