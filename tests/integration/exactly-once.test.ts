@@ -136,13 +136,18 @@ describe('a broker that accepts the order and then times out', () => {
       },
     }));
 
-    const masterId = await placeOnMaster(g, 10);
-    const child = await waitFor(async () => {
-      const row = await server.tandem.services.orm.em.fork().findOne(Order, { masterOrderId: masterId, accountId: slow.id });
-      return row && (await eventKinds(row.id)).includes('RECONCILED') ? row : undefined;
-    }, 5000, 'the slow child to be reconciled');
+    let masterId: string;
+    let child: Order;
+    try {
+      masterId = await placeOnMaster(g, 10);
+      child = await waitFor(async () => {
+        const row = await server.tandem.services.orm.em.fork().findOne(Order, { masterOrderId: masterId, accountId: slow.id });
+        return row && (await eventKinds(row.id)).includes('RECONCILED') ? row : undefined;
+      }, 5000, 'the slow child to be reconciled');
+    } finally {
+      release();
+    }
     expect(child.reason).toBe(`found in the broker's book by tag ${child.orderTag}; not resent`);
-    release();
 
     const children = await settledChildren(g, masterId);
     expect(children['slow']).toHaveLength(1);
