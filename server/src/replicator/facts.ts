@@ -36,16 +36,33 @@ export interface DailyActivity {
   realisedPnl: number;
 }
 
-/** Per follower: copies placed today (not skipped) and today's fills, for the daily limits. */
-export async function dailyActivity(em: EntityManager, accountIds: string[], now: Date): Promise<Map<string, DailyActivity>> {
-  const activity = new Map<string, DailyActivity>(accountIds.map((id) => [id, { ordersToday: 0, realisedPnl: 0 }]));
-  if (accountIds.length === 0) return activity;
+/**
+ * For the daily limits: copies placed today (not skipped) for the followers with an order
+ * limit, and today's realised P&L for those with a loss limit. Followers without limits cost
+ * nothing, so a busy day does not slow every fan-out down.
+ */
+export async function dailyActivity(em: EntityManager, limited: { orders: string[]; loss: string[] }, now: Date): Promise<Map<string, DailyActivity>> {
+  const activity = new Map<string, DailyActivity>();
+  const entry = (id: string) => {
+    let found = activity.get(id);
+    if (!found) activity.set(id, (found = { ordersToday: 0, realisedPnl: 0 }));
+    return found;
+  };
   const since = istDayStart(now);
+  if (limited.orders.length > 0) await countOrdersToday(em, limited.orders, since, entry);
+  if (limited.loss.length > 0) await realisedToday(em, limited.loss, since, entry);
+  return activity;
+}
+
+async function countOrdersToday(em: EntityManager, accountIds: string[], since: Date, entry: (id: string) => DailyActivity): Promise<void> {
   const counts = await execute<{ account_id: string; n: unknown }[]>(em,
     `select account_id, count(*) as n from orders
       where account_id in (${placeholders(accountIds)}) and created_at >= ? and status not in ('SKIPPED', 'FAILED', 'REJECTED') group by account_id`,
     [...accountIds, since]);
-  for (const row of counts) activity.get(row.account_id)!.ordersToday = toNumber(row.n);
+  for (const row of counts) entry(row.account_id).ordersToday = toNumber(row.n);
+}
+
+async function realisedToday(em: EntityManager, accountIds: string[], since: Date, entry: (id: string) => DailyActivity): Promise<void> {
   const fills = await execute<{ account_id: string; side: Side; filled_quantity: unknown; average_price: unknown; token: string }[]>(em,
     `select account_id, side, filled_quantity, average_price, token from orders
       where account_id in (${placeholders(accountIds)}) and created_at >= ? and filled_quantity > 0 and average_price is not null order by updated_at`,
@@ -57,7 +74,6 @@ export async function dailyActivity(em: EntityManager, accountIds: string[], now
     list.push({ side: row.side, quantity: toNumber(row.filled_quantity), price: toNumber(row.average_price) });
     byInstrument.set(key, list);
   }
-  for (const [key, list] of byInstrument) activity.get(key.split('|')[0]!)!.realisedPnl += realisedPnl(list);
-  return activity;
+  for (const [key, list] of byInstrument) entry(key.split('|')[0]!).realisedPnl += realisedPnl(list);
 }
 

@@ -38,11 +38,14 @@ export interface ReplicationFacts {
 /** `excludeOrderIds`: orders whose fills must not count in positions (a child being re-sized). */
 export async function loadFacts(services: AppServices, em: EntityManager, master: Order, instrument: Instrument, multipliers: Multiplier[], excludeOrderIds: string[] = []): Promise<ReplicationFacts> {
   const followerIds = multipliers.map((m) => m.followerId);
-  const [followerRows, positions, masterPositions, activity, globalKillSwitch] = await Promise.all([
-    em.find(Account, { id: { $in: followerIds } }),
+  const followerRows = await em.find(Account, { id: { $in: followerIds } });
+  const [positions, masterPositions, activity, globalKillSwitch] = await Promise.all([
     positionsByAccount(em, followerIds, master.token, excludeOrderIds),
     positionsByAccount(em, [master.accountId], master.token, [master.id]),
-    dailyActivity(em, followerIds, services.clock.now()),
+    dailyActivity(em, {
+      orders: followerRows.filter((a) => a.maxOrdersPerDay !== null).map((a) => a.id),
+      loss: followerRows.filter((a) => a.maxLossPerDay !== null).map((a) => a.id),
+    }, services.clock.now()),
     isGlobalKillSwitchEngaged(em),
   ]);
   return {

@@ -53,7 +53,7 @@ export const OrderSchema = new EntitySchema<Order>({
     { properties: ['accountId', 'brokerOrderId'] },
     { properties: ['orderTag'] },
   ],
-  indexes: [{ properties: ['accountId', 'createdAt'] }, { properties: ['status'] }, { properties: ['masterOrderId'] }],
+  indexes: [{ properties: ['accountId', 'createdAt'] }, { properties: ['accountId', 'token'] }, { properties: ['status'] }, { properties: ['masterOrderId'] }],
   properties: {
     id: idProperty,
     // Orders outlive nothing: an account with orders cannot be deleted, so no order row is ever lost.

@@ -1,6 +1,7 @@
 import { Migration20261125203855 } from './Migration20261125203855.ts';
 import { Migration20261125205655 } from './Migration20261125205655.ts';
 import { Migration20261125213128 } from './Migration20261125213128.ts';
+import { Migration20261125215040 } from './Migration20261125215040.ts';
 
 // Listed here rather than discovered from the folder, so migrations load the same way under
 // tsx, vitest and a bundler. `npm run migration:create` regenerates this list.
@@ -8,4 +9,5 @@ export const migrationsList = [
   { name: 'Migration20261125203855', class: Migration20261125203855 },
   { name: 'Migration20261125205655', class: Migration20261125205655 },
   { name: 'Migration20261125213128', class: Migration20261125213128 },
+  { name: 'Migration20261125215040', class: Migration20261125215040 },
 ];
