@@ -21,6 +21,10 @@ export class AccountLimiter {
 
   constructor(private readonly windowsFor: (broker: BrokerKind) => RateWindows | null) {}
 
+  isUnlimited(account: LimitedAccount): boolean {
+    return this.windowsFor(account.broker) === null;
+  }
+
   async acquire(account: LimitedAccount, onWait?: (waitMs: number) => void): Promise<void> {
     const key = `${account.broker}:${account.clientCode}`;
     let windows = this.windows.get(key);

@@ -71,14 +71,12 @@ export class OrderJournal {
         this.log.error({ err: error }, 'an order-change listener failed');
       }
     }
-    for (const event of events) {
-      try {
-        await this.pubsub.publish('orderEvent', toEventMessage(event));
-      } catch (error) {
-        // Subscribers re-read the database when cursors jump, so a lost publish delays but never loses an event.
-        this.log.error({ err: error, cursor: event.cursor }, 'publishing an order event failed');
-      }
-    }
+    // Started in cursor order without waiting on each (Redis keeps one connection's commands in
+    // order); subscribers re-read the database when cursors jump, so a lost publish delays but
+    // never loses an event.
+    await Promise.all(messages.map((message) => this.pubsub.publish('orderEvent', message).catch((error: unknown) => {
+      this.log.error({ err: error, cursor: message.cursor }, 'publishing an order event failed');
+    })));
     return result;
   }
 

@@ -10,8 +10,8 @@ import { MicroBatcher } from '../concurrency/micro-batch.ts';
 export type SendAccount = Pick<Account, 'id' | 'broker' | 'clientCode' | 'label'>;
 export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed';
 
-/** `at`: when the broker answered, which is the acknowledgement time, not when it was recorded. */
-type Reply = { orderId: string; at: Date; ack: BrokerAck } | { orderId: string; at: Date; error: unknown };
+/** `sentAt`: when the call went out; `at`: when the broker answered (the acknowledgement), not when either was recorded. */
+type Reply = { orderId: string; sentAt: Date; at: Date } & ({ ack: BrokerAck } | { error: unknown });
 
 /**
  * Sends PENDING orders to their brokers exactly once: wait for the account's rate limit,
@@ -32,8 +32,22 @@ export class OrderSender {
   async send(order: Order, account: SendAccount): Promise<SendOutcome> {
     await this.limiter.acquire(account, (waitMs) => void this.recordQueued(order.id, account, waitMs));
     if (!(await this.claims.submit(order.id))) return 'not-claimed';
+    return this.sendClaimed(order, account);
+  }
+
+  /** Whether orders to this account can be claimed the moment they are written: no rate limit to wait for. */
+  claimsAtBirth(account: SendAccount): boolean {
+    return this.limiter.isUnlimited(account);
+  }
+
+  /**
+   * Places an order this worker already holds (status SENT, claimed by the transaction that
+   * wrote it or by `send`) and records the broker's reply.
+   */
+  async sendClaimed(order: Order, account: SendAccount): Promise<SendOutcome> {
     const broker = this.services.brokers.brokerFor(account);
     const timer = this.services.metrics.brokerCallSeconds.startTimer({ broker: account.broker, call: 'placeOrder' });
+    const sentAt = this.services.clock.now();
     let reply: Reply;
     try {
       const ack = await broker.placeOrder({
@@ -41,9 +55,9 @@ export class OrderSender {
         orderType: order.orderType, productType: order.productType, variety: order.variety, price: order.price,
         triggerPrice: order.triggerPrice, orderTag: order.orderTag ?? '',
       });
-      reply = { orderId: order.id, at: this.services.clock.now(), ack };
+      reply = { orderId: order.id, sentAt, at: this.services.clock.now(), ack };
     } catch (error) {
-      reply = { orderId: order.id, at: this.services.clock.now(), error };
+      reply = { orderId: order.id, sentAt, at: this.services.clock.now(), error };
     } finally {
       timer();
     }
@@ -84,6 +98,7 @@ export class OrderSender {
         // book already, so nothing is unknown and its row keeps the broker's state and words.
         if ('error' in reply && reply.error instanceof BrokerCallError && reply.error.outcome === 'unknown' && row.brokerOrderId) return 'acknowledged';
         row.updatedAt = now;
+        row.sentAt = reply.sentAt;
         if ('ack' in reply) {
           row.brokerOrderId ??= reply.ack.brokerOrderId;
           if (!row.acknowledgedAt || row.acknowledgedAt > reply.at) row.acknowledgedAt = reply.at;

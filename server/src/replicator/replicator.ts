@@ -77,23 +77,24 @@ export class Replicator {
     const plans = await planFollowers(this.services, em, master, instrument);
     const children = await this.services.journal.record(async (tx, emit) => {
       const row = await tx.findOneOrFail(Order, { id: masterId });
-      return writeChildrenAhead(tx, emit, row, plans, this.installId, this.services.clock.now());
+      return writeChildrenAhead(tx, emit, row, plans, this.installId, this.services.clock.now(), (follower) => this.sender.claimsAtBirth(follower));
     });
     if (!children) return;
-    await this.fanOut(children.filter((child) => child.status === 'PENDING'));
+    await this.fanOut(children.filter((child) => child.status !== 'SKIPPED'), new Map(plans.map((p) => [p.follower.id, p.follower])));
   }
 
   /**
    * Every follower at once: one slow or failing follower never holds up the others.
+   * SENT children were claimed when written; PENDING ones are claimed as their turn comes.
    * `sequential` exists only as the benchmark's baseline (one child after another).
    */
-  async fanOut(children: Order[]): Promise<void> {
-    const accounts = new Map((await this.services.orm.em.fork().find(Account, { id: { $in: [...new Set(children.map((c) => c.accountId))] } })).map((a) => [a.id, a]));
+  async fanOut(children: Order[], known?: Map<string, Account>): Promise<void> {
+    const accounts = known ?? new Map((await this.services.orm.em.fork().find(Account, { id: { $in: [...new Set(children.map((c) => c.accountId))] } })).map((a) => [a.id, a]));
     const sendOne = async (child: Order) => {
       const account = accounts.get(child.accountId);
       if (!account) return;
       try {
-        await this.sender.send(child, account);
+        await (child.status === 'SENT' ? this.sender.sendClaimed(child, account) : this.sender.send(child, account));
       } catch (error) {
         this.services.log.error({ err: error, childId: child.id }, 'sending a child order failed');
       }

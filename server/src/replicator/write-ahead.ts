@@ -5,13 +5,17 @@ import { Order } from '../persistence/entities/order.entity.ts';
 import type { FollowerPlan } from './planner.ts';
 
 /**
- * Writes every child of a master in the caller's transaction before any is sent: PENDING
- * rows with their tags for copies, SKIPPED rows with the reason for the rest. The master's
+ * Writes every child of a master in the caller's transaction before any is sent: rows with
+ * their tags for copies (already claimed, SENT, where no rate limit makes them wait; else
+ * PENDING), SKIPPED rows with the reason for the rest. The master's
  * copyPlannedAt is set conditionally first, so a second planner (another worker, another
  * instance, a restart) finds it taken and writes nothing; the unique (master, multiplier, leg)
  * constraint backs that up. Returns null when the master was planned already.
  */
-export async function writeChildrenAhead(tx: EntityManager, emit: Emit, master: Order, plans: FollowerPlan[], installId: string, now: Date): Promise<Order[] | null> {
+export async function writeChildrenAhead(
+  tx: EntityManager, emit: Emit, master: Order, plans: FollowerPlan[], installId: string, now: Date,
+  claimAtBirth: (follower: FollowerPlan['follower']) => boolean,
+): Promise<Order[] | null> {
   const taken = await tx.nativeUpdate(Order, { id: master.id, copyPlannedAt: null }, { copyPlannedAt: now });
   if (taken === 0) return null;
   master.copyPlannedAt = now;
@@ -31,16 +35,19 @@ export async function writeChildrenAhead(tx: EntityManager, emit: Emit, master: 
       }));
       continue;
     }
+    // With no rate limit to wait for, the child is claimed by this very transaction: no other
+    // worker can see it before it is ours, and a crash leaves it SENT, to be looked up by tag.
+    const claimed = claimAtBirth(follower);
     plan.legs.forEach((quantity, leg) => {
       children.push(tx.create(Order, {
         ...base, accountId: follower.id, multiplierId: multiplier.id, leg, side: plan.side, quantity,
-        productType: plan.productType, status: 'PENDING', orderTag: tags.shift()!,
+        productType: plan.productType, status: claimed ? 'SENT' : 'PENDING', sentAt: claimed ? now : null, orderTag: tags.shift()!,
         reason: plan.notes.length > 0 ? plan.notes.join('; ') : null,
       }));
     });
   }
   for (const child of children) emit(child, child.status === 'SKIPPED' ? 'SKIPPED' : 'CREATED', { masterAccountId: master.accountId, message: child.reason });
-  const copies = children.filter((c) => c.status === 'PENDING').length;
+  const copies = children.filter((c) => c.status !== 'SKIPPED').length;
   emit(master, 'COPY_PLANNED', { message: `${copies} ${copies === 1 ? 'copy' : 'copies'} to send, ${children.length - copies} skipped` });
   return children;
 }
