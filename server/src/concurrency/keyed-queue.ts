@@ -1,4 +1,4 @@
-/** Runs tasks one at a time per key (an account), in submission order; different keys run in parallel. */
+/** Runs tasks one at a time per key (a master order), in submission order; different keys run in parallel. */
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
 
@@ -11,10 +11,5 @@ export class KeyedQueue {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     return next;
-  }
-
-  /** Resolves when every task submitted so far has finished. */
-  async idle(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
   }
 }

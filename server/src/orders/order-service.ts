@@ -160,14 +160,14 @@ export class OrderService {
   }
 
   /** Loads, changes and records one order in a transaction; `change` returning false means nothing to record. */
-  private async update(id: string, kind: string | (() => string), change: (row: Order) => boolean | void): Promise<Order> {
+  private async update(id: string, kind: string, change: (row: Order) => boolean | void): Promise<Order> {
     return this.services.journal.record(async (tx, emit) => {
       // FOR UPDATE, waiting: a concurrent change (the placeOrder reply racing the broker's update)
       // must be applied after it, never skipped (4 would be PESSIMISTIC_PARTIAL_WRITE = SKIP LOCKED).
       const row = await tx.findOneOrFail(Order, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (change(row) === false) return row;
       row.updatedAt = this.services.clock.now();
-      emit(row, typeof kind === 'string' ? kind : kind());
+      emit(row, kind);
       return row;
     });
   }
