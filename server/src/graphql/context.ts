@@ -1,4 +1,5 @@
 import type { Viewer } from '../auth/viewer.ts';
+import { Account } from '../persistence/entities/account.entity.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { AppServices } from '../services/container.ts';
 
@@ -21,4 +22,9 @@ export function memoize<T>(ctx: GraphQLContext, key: string, load: () => Promise
     ctx.memo.set(key, hit);
   }
   return hit;
+}
+
+/** An account by id, loaded once per request however many fields point at it. */
+export function loadAccount(ctx: GraphQLContext, id: string): Promise<Account> {
+  return memoize(ctx, `account:${id}`, () => ctx.services.orm.em.fork().findOneOrFail(Account, { id }));
 }

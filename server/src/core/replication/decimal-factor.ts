@@ -41,6 +41,3 @@ export function applyFactor(quantity: number, factor: string): { quantity: numbe
   return { quantity: Number(scaled), reverse: numerator < 0n };
 }
 
-export function isZeroFactor(factor: string): boolean {
-  return parseDecimalFactor(factor).numerator === 0n;
-}

@@ -1,20 +1,16 @@
-import { Account } from '../../persistence/entities/account.entity.ts';
 import { Multiplier } from '../../persistence/entities/multiplier.entity.ts';
 import { createMultiplier, deleteMultiplier, listMultipliers, updateMultiplier, type MultiplierFields } from '../../services/multipliers.ts';
 import { builder } from '../builder.ts';
-import { memoize } from '../context.ts';
+import { loadAccount } from '../context.ts';
 import { AccountRef } from './account.ts';
 import { MultiplierModeEnum, ProductTypeEnum, ZeroQuantityPolicyEnum } from './enums.ts';
-
-const loadAccount = (id: string) => (ctx: Parameters<typeof memoize>[0]) =>
-  memoize(ctx, `account:${id}`, () => ctx.services.orm.em.fork().findOneOrFail(Account, { id }));
 
 export const MultiplierRef = builder.objectType(Multiplier, {
   name: 'Multiplier',
   fields: (t) => ({
     id: t.exposeID('id'),
-    master: t.field({ type: AccountRef, resolve: (m, _args, ctx) => loadAccount(m.masterId)(ctx) }),
-    follower: t.field({ type: AccountRef, resolve: (m, _args, ctx) => loadAccount(m.followerId)(ctx) }),
+    master: t.field({ type: AccountRef, resolve: (m, _args, ctx) => loadAccount(ctx, m.masterId) }),
+    follower: t.field({ type: AccountRef, resolve: (m, _args, ctx) => loadAccount(ctx, m.followerId) }),
     mode: t.field({ type: MultiplierModeEnum, resolve: (m) => m.mode }),
     factor: t.float({ nullable: true, resolve: (m) => (m.factor === null ? null : Number(m.factor)) }),
     fixedLots: t.exposeInt('fixedLots', { nullable: true }),

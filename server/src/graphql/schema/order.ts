@@ -1,13 +1,12 @@
 import { paiseToRupees } from '../../core/order-rules.ts';
 import { badInput } from '../../core/errors.ts';
 import type { OrderStatus } from '../../core/types.ts';
-import { Account } from '../../persistence/entities/account.entity.ts';
 import { Order } from '../../persistence/entities/order.entity.ts';
 import { streamOrderEvents } from '../../orders/event-stream.ts';
 import { childrenOf, getOrder, listOrders } from '../../orders/order-queries.ts';
 import { accountFor } from '../../services/access.ts';
 import { builder } from '../builder.ts';
-import { memoize } from '../context.ts';
+import { loadAccount } from '../context.ts';
 import type { OrderEventMessage } from '../pubsub.ts';
 import { AccountRef } from './account.ts';
 import { OrderStatusEnum, OrderTypeEnum, ProductTypeEnum, SideEnum, VarietyEnum } from './enums.ts';
@@ -31,7 +30,7 @@ OrderRef.implement({
     id: t.exposeID('id'),
     account: t.field({
       type: AccountRef,
-      resolve: (order, _args, ctx) => memoize(ctx, `account:${order.accountId}`, () => ctx.services.orm.em.fork().findOneOrFail(Account, { id: order.accountId })),
+      resolve: (order, _args, ctx) => loadAccount(ctx, order.accountId),
     }),
     master: t.field({
       type: OrderRef,

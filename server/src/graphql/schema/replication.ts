@@ -1,9 +1,8 @@
 import { istDayStart } from '../../replicator/facts.ts';
 import { replicationStats, type FollowerStats } from '../../replicator/stats.ts';
-import { Account } from '../../persistence/entities/account.entity.ts';
 import { accountFor, visibleAccountIds } from '../../services/access.ts';
 import { builder } from '../builder.ts';
-import { memoize } from '../context.ts';
+import { loadAccount } from '../context.ts';
 import { AccountRef } from './account.ts';
 
 const FollowerReplicationStats = builder.objectRef<FollowerStats>('FollowerReplicationStats').implement({
@@ -11,7 +10,7 @@ const FollowerReplicationStats = builder.objectRef<FollowerStats>('FollowerRepli
   fields: (t) => ({
     follower: t.field({
       type: AccountRef,
-      resolve: (s, _args, ctx) => memoize(ctx, `account:${s.followerId}`, () => ctx.services.orm.em.fork().findOneOrFail(Account, { id: s.followerId })),
+      resolve: (s, _args, ctx) => loadAccount(ctx, s.followerId),
     }),
     copied: t.exposeInt('copied'),
     failed: t.exposeInt('failed'),
