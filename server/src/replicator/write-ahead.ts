@@ -2,7 +2,10 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Emit } from '../orders/order-journal.ts';
 import { nextOrderTags } from '../orders/order-tags.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
+import { bulkInsert } from '../persistence/bulk-insert.ts';
 import type { FollowerPlan } from './planner.ts';
+
+const newOrder = (fields: Partial<Order>): Order => Object.assign(new Order(), fields);
 
 /**
  * Writes every child of a master in the caller's transaction before any is sent: rows with
@@ -29,7 +32,7 @@ export async function writeChildrenAhead(
   };
   for (const { multiplier, follower, plan } of plans) {
     if (plan.kind === 'skip') {
-      children.push(tx.create(Order, {
+      children.push(newOrder({
         ...base, accountId: follower.id, multiplierId: multiplier.id, leg: 0, side: master.side, quantity: 0,
         productType: multiplier.productType ?? master.productType, status: 'SKIPPED', reason: plan.reason,
       }));
@@ -39,13 +42,14 @@ export async function writeChildrenAhead(
     // worker can see it before it is ours, and a crash leaves it SENT, to be looked up by tag.
     const claimed = claimAtBirth(follower);
     plan.legs.forEach((quantity, leg) => {
-      children.push(tx.create(Order, {
+      children.push(newOrder({
         ...base, accountId: follower.id, multiplierId: multiplier.id, leg, side: plan.side, quantity,
         productType: plan.productType, status: claimed ? 'SENT' : 'PENDING', sentAt: claimed ? now : null, orderTag: tags.shift()!,
         reason: plan.notes.length > 0 ? plan.notes.join('; ') : null,
       }));
     });
   }
+  await bulkInsert(tx, Order, children);
   for (const child of children) emit(child, child.status === 'SKIPPED' ? 'SKIPPED' : 'CREATED', { masterAccountId: master.accountId, message: child.reason });
   const copies = children.filter((c) => c.status !== 'SKIPPED').length;
   emit(master, 'COPY_PLANNED', { message: `${copies} ${copies === 1 ? 'copy' : 'copies'} to send, ${children.length - copies} skipped` });

@@ -10,6 +10,7 @@ import { execute, toNumber, type Orm } from '../../persistence/db.ts';
 import { PaperOrder } from '../../persistence/entities/paper-order.entity.ts';
 import { BrokerCallError, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest } from '../port.ts';
 import { MicroBatcher } from '../../concurrency/micro-batch.ts';
+import { bulkInsert } from '../../persistence/bulk-insert.ts';
 import { PaperBroker } from './paper-broker.ts';
 
 export interface PaperExchangeOptions {
@@ -121,7 +122,7 @@ export class PaperExchange {
         return { error };
       }
       const decision = acceptOnPlacement(request, market.last, market.band, open, request.variety, this.options.marketHours);
-      const row = em.create(PaperOrder, {
+      const row = Object.assign(new PaperOrder(), {
         brokerOrderId: ids[index]!,
         clientCode, exchange: request.exchange, symbol: request.symbol, token: request.token, side: request.side,
         quantity: request.quantity, filledQuantity: 0, orderType: request.orderType, productType: request.productType,
@@ -139,7 +140,7 @@ export class PaperExchange {
       placed.push({ opened, row });
       return { brokerOrderId: row.brokerOrderId };
     });
-    await em.flush();
+    await bulkInsert(em, PaperOrder, placed.map((p) => p.row));
     // Like a real broker: the reply carries the id, the order's fate follows as updates.
     setImmediate(() => {
       for (const { opened, row } of placed) {

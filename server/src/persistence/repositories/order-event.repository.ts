@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { bulkInsert } from '../bulk-insert.ts';
 import { execute, toNumber } from '../db.ts';
 import type { OrderStatus } from '../../core/types.ts';
 import { OrderEvent } from '../entities/order-event.entity.ts';
@@ -48,7 +49,7 @@ export async function appendOrderEvents(em: EntityManager, drafts: OrderEventDra
     event.at = at;
     return event;
   });
-  await em.insertMany(OrderEvent, events);
+  await bulkInsert(em, OrderEvent, events);
   return events;
 }
 
