@@ -12,6 +12,8 @@ import { InstrumentCatalog } from './instruments/catalog.ts';
 import { seedShippedInstruments } from './instruments/seed.ts';
 import { createMetrics } from './metrics.ts';
 import { OrderJournal } from './orders/order-journal.ts';
+import { createRedisRateWindows } from './orders/redis-rate-windows.ts';
+import { connectRedis } from './redis-client.ts';
 import { Engine } from './engine.ts';
 import type { OrderService } from './orders/order-service.ts';
 import type { RecoveryReport } from './replicator/recovery.ts';
@@ -82,7 +84,13 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     loginLimiter: new LoginLimiter(),
     metrics: createMetrics(),
   };
-  const engine = new Engine(services, paper, { installId: await installId(em), reconcileRecheckMs: overrides.reconcileRecheckMs, fanOut: overrides.fanOut });
+  // Several instances draw every broker account's order calls from one allowance in Redis.
+  const limiterRedis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : null;
+  const limiterPrefix = `${overrides.redisPrefix ?? config.REDIS_PREFIX}ratelimit:`;
+  const engine = new Engine(services, paper, {
+    installId: await installId(em), reconcileRecheckMs: overrides.reconcileRecheckMs, fanOut: overrides.fanOut,
+    rateWindows: limiterRedis ? (key, windows) => createRedisRateWindows(limiterRedis, `${limiterPrefix}${key}`, windows, log) : undefined,
+  });
 
   let demo: DemoSeed | null = null;
   if ((db.embedded || overrides.seedDemo) && config.DEMO_DATA) demo = await seedDemo(em, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
@@ -107,6 +115,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
       clearInterval(retention);
       await paper.stop();
       await pubsub.close();
+      limiterRedis?.disconnect();
       await db.close();
       releaseDataDir();
     },

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { PaperExchange } from './brokers/paper/paper-exchange.ts';
 import type { BrokerOrder } from './brokers/port.ts';
-import { AccountLimiter } from './orders/account-limiter.ts';
-import { brokerRateWindows } from './orders/broker-limits.ts';
+import { AccountLimiter, type RateWindowsFactory } from './orders/account-limiter.ts';
+import { brokerOrderLimits } from './orders/broker-limits.ts';
 import { KeyedQueue } from './concurrency/keyed-queue.ts';
 import { MicroBatcher } from './concurrency/micro-batch.ts';
 import { OrderSender } from './orders/order-sender.ts';
@@ -20,6 +20,8 @@ export interface EngineOptions {
   reconcileRecheckMs?: number;
   /** 'sequential' is the benchmark's baseline only. */
   fanOut?: 'parallel' | 'sequential';
+  /** Where brokers' rate windows are counted: in process by default, through Redis when instances share them. */
+  rateWindows?: RateWindowsFactory;
 }
 
 /**
@@ -46,7 +48,7 @@ export class Engine {
     options: EngineOptions,
     private readonly log: Logger = services.log,
   ) {
-    const limiter = new AccountLimiter(brokerRateWindows);
+    const limiter = new AccountLimiter(brokerOrderLimits, options.rateWindows);
     const sender = new OrderSender(services, limiter);
     this.orders = new OrderService(services, options.installId, sender, limiter);
     this.reconciler = new Reconciler(services, sender, options.reconcileRecheckMs);

@@ -1,10 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createRateWindows, type RateWindow, type TakeResult } from '../core/replication/token-bucket.ts';
 import type { BrokerKind } from '../core/types.ts';
 
-/** Anything that can say whether one more call fits now, or how long to wait. */
-export interface RateWindows {
-  tryTake(nowMs: number): { ok: true } | { ok: false; retryInMs: number };
+/** Anything that can say whether one more call fits now, or how long to wait: in process, or shared through Redis. */
+export interface AccountRateWindows {
+  tryTake(nowMs: number): TakeResult | Promise<TakeResult>;
 }
+
+/** Makes the windows for one account's key; in process unless the engine shares them through Redis. */
+export type RateWindowsFactory = (key: string, windows: readonly RateWindow[]) => AccountRateWindows;
+
+const inProcess: RateWindowsFactory = (_key, windows) => createRateWindows(windows);
 
 export interface LimitedAccount {
   broker: BrokerKind;
@@ -16,22 +22,26 @@ export interface LimitedAccount {
  * of being refused by the broker. `onWait` lets the caller tell people an order is queued.
  */
 export class AccountLimiter {
-  private readonly windows = new Map<string, RateWindows>();
+  private readonly windows = new Map<string, AccountRateWindows>();
   private readonly tails = new Map<string, Promise<void>>();
 
-  constructor(private readonly windowsFor: (broker: BrokerKind) => RateWindows | null) {}
+  /** `limitsFor`: the broker's published order-call limits per client code, null for none. */
+  constructor(
+    private readonly limitsFor: (broker: BrokerKind) => readonly RateWindow[] | null,
+    private readonly makeWindows: RateWindowsFactory = inProcess,
+  ) {}
 
   isUnlimited(account: LimitedAccount): boolean {
-    return this.windowsFor(account.broker) === null;
+    return this.limitsFor(account.broker) === null;
   }
 
   async acquire(account: LimitedAccount, onWait?: (waitMs: number) => void): Promise<void> {
     const key = `${account.broker}:${account.clientCode}`;
     let windows = this.windows.get(key);
     if (windows === undefined) {
-      const created = this.windowsFor(account.broker);
-      if (created === null) return;
-      windows = created;
+      const published = this.limitsFor(account.broker);
+      if (published === null) return;
+      windows = this.makeWindows(key, published);
       this.windows.set(key, windows);
     }
     const limits = windows;
@@ -44,7 +54,7 @@ export class AccountLimiter {
     try {
       let told = false;
       for (;;) {
-        const answer = limits.tryTake(Date.now());
+        const answer = await limits.tryTake(Date.now());
         if (answer.ok) return;
         if (!told) {
           onWait?.(answer.retryInMs);
