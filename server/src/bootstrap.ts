@@ -89,6 +89,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   const limiterPrefix = `${overrides.redisPrefix ?? config.REDIS_PREFIX}ratelimit:`;
   const engine = new Engine(services, paper, {
     installId: await installId(em), reconcileRecheckMs: overrides.reconcileRecheckMs, fanOut: overrides.fanOut,
+    leaseTtlMs: config.MASTER_LEASE_TTL_S * 1000,
     rateWindows: limiterRedis ? (key, windows) => createRedisRateWindows(limiterRedis, `${limiterPrefix}${key}`, windows, log) : undefined,
   });
 

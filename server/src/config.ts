@@ -35,6 +35,7 @@ const configShape = z.object({
   PAPER_AMO_DELAY_MS: int(2000),
   PAPER_TICK_MS: int(1000, 10),
   MAX_COPY_DELAY_S: int(30, 1),
+  MASTER_LEASE_TTL_S: int(15, 1),
   JWT_TTL: z.string().default('12h').refine((v) => parseDuration(v) > 0, { message: 'must look like 15m, 12h or 7d' }),
   EVENT_RETENTION_DAYS: int(30, 1),
   ALERT_WEBHOOK_URL: optionalUrl(['http://', 'https://']),

@@ -10,7 +10,8 @@ import { OrderService } from './orders/order-service.ts';
 import { Reconciler } from './orders/reconciler.ts';
 import { Account } from './persistence/entities/account.entity.ts';
 import { MasterDetector } from './replicator/detector.ts';
-import { recoverAfterRestart, type RecoveryReport } from './replicator/recovery.ts';
+import { MasterLeases } from './replicator/master-leases.ts';
+import { recoverAfterRestart, recoverMasters, type RecoveryReport } from './replicator/recovery.ts';
 import { Replicator } from './replicator/replicator.ts';
 import type { AppServices } from './services/container.ts';
 
@@ -18,6 +19,8 @@ export interface EngineOptions {
   installId: string;
   /** How long the reconciler waits between its two look-ups of an unknown order. */
   reconcileRecheckMs?: number;
+  /** How long a master's lease lasts unrenewed: a dead instance's masters are taken over after this. */
+  leaseTtlMs?: number;
   /** 'sequential' is the benchmark's baseline only. */
   fanOut?: 'parallel' | 'sequential';
   /** Where brokers' rate windows are counted: in process by default, through Redis when instances share them. */
@@ -33,6 +36,7 @@ export class Engine {
   readonly replicator: Replicator;
   readonly reconciler: Reconciler;
   readonly detector: MasterDetector;
+  readonly leases: MasterLeases;
   /** Broker updates from every account, applied in arrival order, many per transaction. */
   private readonly updates = new MicroBatcher<{ broker: Account['broker']; clientCode: string; update: BrokerOrder }, void>(
     (items) => this.applyUpdates(items),
@@ -41,6 +45,9 @@ export class Engine {
   private readonly background = new Set<Promise<unknown>>();
   private readonly stops: (() => void)[] = [];
   private readonly accounts = new Map<string, Account>();
+  /** Start-up recovery covers the masters held then; masters acquired later are recovered as they come. */
+  private recovered = false;
+  private acquiredDuringRecovery: string[] = [];
 
   constructor(
     private readonly services: AppServices,
@@ -55,6 +62,23 @@ export class Engine {
     this.detector = new MasterDetector(services.journal, services.clock, options.installId, log);
     this.replicator = new Replicator(services, sender, options.installId, new KeyedQueue(), options.fanOut);
     sender.onUnknown = (orderId) => this.track(this.reconciler.reconcile(orderId));
+    this.leases = new MasterLeases(services.orm, {
+      acquired: (leases) => {
+        if (!this.recovered) {
+          this.acquiredDuringRecovery.push(...leases.map((l) => l.accountId));
+          return;
+        }
+        // A master no one held before has no children anywhere: only its unplanned orders (placed
+        // through an API-only instance) need copying. One taken over may have unfinished fan-outs.
+        const fresh = leases.filter((l) => l.epoch === 1).map((l) => l.accountId);
+        const takenOver = leases.filter((l) => l.epoch > 1).map((l) => l.accountId);
+        if (fresh.length > 0) this.track(this.replicator.replicateUnplanned(fresh));
+        if (takenOver.length > 0) this.track(recoverMasters(services, { replicator: this.replicator, reconciler: this.reconciler, log }, takenOver));
+      },
+      lost: () => undefined, // each event and each claim asks the lease again: nothing to undo
+    }, log, options.leaseTtlMs);
+    this.replicator.fence = this.leases;
+    sender.fence = this.leases;
   }
 
   /** Follows the brokers and the journal; with `replicate`, also recovers and copies (ROLE all/replicator). */
@@ -63,13 +87,25 @@ export class Engine {
       this.track(this.updates.submit({ broker: 'PAPER', clientCode, update }));
     }));
     if (!replicate) return null;
-    this.stops.push(this.replicator.start());
-    return recoverAfterRestart(this.services, { orders: this.orders, replicator: this.replicator, reconciler: this.reconciler, detector: this.detector, log: this.log });
+    await this.leases.refresh();
+    this.stops.push(await this.replicator.start());
+    const heldAtStart = this.leases.heldAccountIds;
+    this.acquiredDuringRecovery = [];
+    const report = await recoverAfterRestart(this.services, {
+      orders: this.orders, replicator: this.replicator, reconciler: this.reconciler, detector: this.detector, log: this.log,
+      masterIds: heldAtStart,
+    });
+    this.recovered = true;
+    const late = this.acquiredDuringRecovery.filter((id) => !heldAtStart.includes(id));
+    if (late.length > 0) this.track(recoverMasters(this.services, { replicator: this.replicator, reconciler: this.reconciler, log: this.log }, late));
+    this.leases.start();
+    return report;
   }
 
   async stop(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
     await this.idle();
+    await this.leases.stop();
   }
 
   /** Resolves when no update, replication or reconciliation started so far is still running. */

@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { BrokerCallError, type BrokerAck } from '../brokers/port.ts';
 import { TERMINAL_STATUSES } from '../core/types.ts';
 import type { Account } from '../persistence/entities/account.entity.ts';
@@ -6,6 +6,7 @@ import { Order } from '../persistence/entities/order.entity.ts';
 import type { AppServices } from '../services/container.ts';
 import type { AccountLimiter } from './account-limiter.ts';
 import { MicroBatcher } from '../concurrency/micro-batch.ts';
+import type { LeaseFence } from '../replicator/master-leases.ts';
 
 export type SendAccount = Pick<Account, 'id' | 'broker' | 'clientCode' | 'label'>;
 export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed';
@@ -23,6 +24,8 @@ export class OrderSender {
   private readonly replies = new MicroBatcher<Reply, SendOutcome>((replies) => this.recordBatch(replies));
   /** Called for an order whose fate the broker left unknown; the reconciler looks it up by tag. */
   onUnknown: (orderId: string) => void = () => undefined;
+  /** Master leases: a child is claimed only by the instance replicating its master. None: every child (one instance). */
+  fence: LeaseFence | null = null;
 
   constructor(
     private readonly services: AppServices,
@@ -75,7 +78,7 @@ export class OrderSender {
 
   private async claimBatch(ids: string[]): Promise<boolean[]> {
     const claimed = await this.services.journal.record(async (tx, emit) => {
-      const rows = await tx.find(Order, { id: { $in: ids }, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const rows = await this.ours(tx, await tx.find(Order, { id: { $in: ids }, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
       const sentAt = this.services.clock.now();
       for (const row of rows) {
         Object.assign(row, { status: 'SENT', sentAt, reason: null, updatedAt: sentAt });
@@ -84,6 +87,19 @@ export class OrderSender {
       return new Set(rows.map((row) => row.id));
     });
     return ids.map((id) => claimed.has(id));
+  }
+
+  /**
+   * Of these rows, those this instance may send or reset: orders placed through the API, and
+   * children of masters whose lease it holds in its current epoch (locked until commit).
+   */
+  async ours(tx: EntityManager, rows: Order[]): Promise<Order[]> {
+    const children = rows.filter((row) => row.masterOrderId !== null);
+    if (!this.fence || children.length === 0) return rows;
+    const masters = await tx.find(Order, { id: { $in: [...new Set(children.map((c) => c.masterOrderId!))] } }, { fields: ['id', 'accountId'] });
+    const accountOf = new Map(masters.map((m) => [m.id, m.accountId]));
+    const held = await this.fence.heldIn(tx, [...accountOf.values()]);
+    return rows.filter((row) => row.masterOrderId === null || held.has(accountOf.get(row.masterOrderId)!));
   }
 
   private async recordBatch(replies: Reply[]): Promise<SendOutcome[]> {

@@ -53,7 +53,8 @@ export class Reconciler {
       missing = looked.filter(({ found }) => found === null).map(({ order }) => order);
     }
     const reset = missing.length === 0 ? new Set<string>() : await this.services.journal.record(async (tx, emit) => {
-      const rows = await tx.find(Order, { id: { $in: missing.map((o) => o.id) }, status: 'SENT', brokerOrderId: null });
+      // Only the instance replicating a child's master may send it again.
+      const rows = await this.sender.ours(tx, await tx.find(Order, { id: { $in: missing.map((o) => o.id) }, status: 'SENT', brokerOrderId: null }));
       for (const row of rows) {
         row.status = 'PENDING';
         row.reason = `not in ${accounts.get(row.accountId)!.label}'s order book after two look-ups ${this.recheckMs} ms apart; sending again`;

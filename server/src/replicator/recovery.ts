@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import type { Broker } from '../brokers/port.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { Reconciler } from '../orders/reconciler.ts';
-import { TERMINAL_STATUSES } from '../core/types.ts';
+import type { EntityManager } from '@mikro-orm/core';
+import { TERMINAL_STATUSES, type OrderStatus } from '../core/types.ts';
+import { execute } from '../persistence/db.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { AppServices } from '../services/container.ts';
@@ -17,6 +19,38 @@ export interface RecoveryReport {
   manualOrdersAbandoned: number;
 }
 
+export interface RecoveryDeps {
+  replicator: Replicator;
+  reconciler: Reconciler;
+  log: Logger;
+}
+
+/**
+ * Finishes what an instance left of these masters' replications (its own crash, or another
+ * instance that went quiet and whose leases this one took over): plans accepted masters no one
+ * planned, sends children never claimed, and looks up by tag every child whose fate is unknown.
+ */
+export async function recoverMasters(services: AppServices, deps: RecoveryDeps, masterAccountIds: string[]): Promise<Pick<RecoveryReport, 'mastersPlanned' | 'childrenSent' | 'unknownLookedUp'>> {
+  if (masterAccountIds.length === 0) return { mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0 };
+  const mastersPlanned = await deps.replicator.replicateUnplanned(masterAccountIds);
+  const em = services.orm.em.fork();
+  const pending = await em.find(Order, { id: { $in: await childrenOf(em, masterAccountIds, 'PENDING') } });
+  const unknown = await em.find(Order, { id: { $in: await childrenOf(em, masterAccountIds, 'SENT') }, brokerOrderId: null });
+  await Promise.all([
+    deps.replicator.fanOut(pending),
+    deps.reconciler.reconcileMany(unknown.map((order) => order.id)),
+  ]);
+  return { mastersPlanned, childrenSent: pending.length, unknownLookedUp: unknown.length };
+}
+
+async function childrenOf(em: EntityManager, masterAccountIds: string[], status: OrderStatus): Promise<string[]> {
+  const rows = await execute<{ id: string }[]>(em,
+    `select c.id from orders c join orders m on m.id = c.master_order_id
+      where c.status = ? and m.account_id in (${masterAccountIds.map(() => '?').join(', ')})`,
+    [status, ...masterAccountIds]);
+  return rows.map((row) => row.id);
+}
+
 /**
  * At start-up, before new work: fold in what the brokers did while Tandem was down, finish
  * every replication a crash interrupted, and look up every order whose fate is unknown.
@@ -24,7 +58,7 @@ export interface RecoveryReport {
  */
 export async function recoverAfterRestart(
   services: AppServices,
-  deps: { orders: OrderService; replicator: Replicator; reconciler: Reconciler; detector: MasterDetector; log: Logger },
+  deps: RecoveryDeps & { orders: OrderService; detector: MasterDetector; masterIds?: string[] },
 ): Promise<RecoveryReport> {
   const em = services.orm.em.fork();
   const report: RecoveryReport = { booksSynced: 0, mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0, manualOrdersAbandoned: 0 };
@@ -59,23 +93,14 @@ export async function recoverAfterRestart(
     report.manualOrdersAbandoned += 1;
   }
 
-  const unplanned = await em.find(Order, {
-    masterOrderId: null, copyPlannedAt: null, accountId: { $in: masters.map((m) => m.id) },
-    status: { $in: ['OPEN', 'TRIGGER_PENDING', 'AMO_QUEUED', 'PARTIALLY_FILLED', 'FILLED'] },
-  });
-  for (const master of unplanned) {
-    await deps.replicator.replicate(master.id);
-    report.mastersPlanned += 1;
-  }
-
-  const pending = await em.find(Order, { status: 'PENDING', masterOrderId: { $ne: null } });
-  report.childrenSent = pending.length;
-  const unknown = await em.find(Order, { status: 'SENT', brokerOrderId: null });
-  report.unknownLookedUp = unknown.length;
-  await Promise.all([
-    deps.replicator.fanOut(pending),
-    deps.reconciler.reconcileMany(unknown.map((order) => order.id)),
+  const unknownManual = await em.find(Order, { status: 'SENT', brokerOrderId: null, masterOrderId: null });
+  const [mastered] = await Promise.all([
+    recoverMasters(services, deps, deps.masterIds ?? masters.map((m) => m.id)),
+    deps.reconciler.reconcileMany(unknownManual.map((order) => order.id)),
   ]);
+  report.mastersPlanned = mastered.mastersPlanned;
+  report.childrenSent = mastered.childrenSent;
+  report.unknownLookedUp = mastered.unknownLookedUp + unknownManual.length;
   deps.log.info(report, 'start-up recovery finished');
   return report;
 }

@@ -6,21 +6,29 @@ import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { AppServices } from '../services/container.ts';
 import { ChildFollower } from './child-follower.ts';
+import type { LeaseFence } from './master-leases.ts';
 import { planFollowers } from './planner.ts';
 import { writeChildrenAhead } from './write-ahead.ts';
 
 /** Statuses that mean the broker accepted a master: copy from here on, never on a rejection. */
 const ACCEPTED: ReadonlySet<OrderStatus> = new Set(['OPEN', 'TRIGGER_PENDING', 'AMO_QUEUED', 'PARTIALLY_FILLED', 'FILLED']);
 
+/** How many of this process's own cursors are remembered, so their echo from Redis is not handled twice. */
+const LOCAL_CURSORS_KEPT = 50_000;
+
 /**
  * The heart: reacts to committed changes of master orders. An accepted master is planned,
  * its children written ahead in one transaction, then sent all at once; a master's later
- * modification, cancellation or rejection is carried to its open children.
+ * modification, cancellation or rejection is carried to its open children. Only masters whose
+ * lease this instance holds are handled here, whichever instance committed the change.
  */
 export class Replicator {
   private readonly roles = new Map<string, AccountRole>();
   private readonly follower: ChildFollower;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly localCursors = new Set<number>();
+  /** Which masters this instance replicates; without one (tests of the replicator alone), all of them. */
+  fence: (LeaseFence & { refresh(soonerThanMs?: number): Promise<void> }) | null = null;
 
   constructor(
     private readonly services: AppServices,
@@ -32,13 +40,53 @@ export class Replicator {
     this.follower = new ChildFollower(services, sender, installId);
   }
 
-  start(): () => void {
-    return this.services.journal.onCommitted((events) => {
+  /** Reacts to master changes committed here and, when instances share Redis, to those committed elsewhere. */
+  async start(): Promise<() => void> {
+    const stopLocal = this.services.journal.onCommitted((events) => {
       for (const event of events) {
-        if (event.snapshot['masterOrderId'] !== null) continue;
-        this.track(this.perMaster.run(event.orderId, () => this.onMasterEvent(event)));
+        this.remember(event.cursor);
+        this.handle(event);
       }
     });
+    if (this.services.pubsub.transport === 'memory') return stopLocal;
+    // Stopping only mutes it: the subscription ends with the PubSub, since unsubscribing just
+    // before the transport closes leaves the Redis engine an unawaited command to fail on.
+    let stopped = false;
+    await this.services.pubsub.subscribe('orderEvent', (event) => {
+      if (!stopped && !this.localCursors.has(event.cursor)) this.handle(event);
+    });
+    return () => {
+      stopLocal();
+      stopped = true;
+    };
+  }
+
+  /** Plans every accepted master of these accounts that no one planned yet (a takeover, a lost message). */
+  async replicateUnplanned(accountIds: string[]): Promise<number> {
+    if (accountIds.length === 0) return 0;
+    const masters = await this.services.orm.em.fork().find(Order, {
+      masterOrderId: null, copyPlannedAt: null, accountId: { $in: accountIds }, status: { $in: [...ACCEPTED] },
+    }, { fields: ['id'], orderBy: { createdAt: 'asc' } });
+    await Promise.all(masters.map((master) => this.perMaster.run(master.id, () => this.replicate(master.id))));
+    return masters.length;
+  }
+
+  private handle(event: OrderEventMessage): void {
+    if (event.snapshot['masterOrderId'] !== null) return;
+    this.track(this.perMaster.run(event.orderId, () => this.onMasterEvent(event)));
+  }
+
+  private remember(cursor: number): void {
+    this.localCursors.add(cursor);
+    if (this.localCursors.size > LOCAL_CURSORS_KEPT) this.localCursors.delete(this.localCursors.values().next().value!);
+  }
+
+  /** Whether this instance replicates the account's masters: a master whose lease it holds (asked for at once when new). */
+  private async isMine(accountId: string): Promise<boolean> {
+    if ((await this.roleOf(accountId)) !== 'MASTER') return false;
+    if (!this.fence || this.fence.holds(accountId)) return true;
+    await this.fence.refresh(250);
+    return this.fence.holds(accountId);
   }
 
   /** Resolves when every replication started so far has finished (tests, shutdown). */
@@ -53,7 +101,7 @@ export class Replicator {
   }
 
   private async onMasterEvent(event: OrderEventMessage): Promise<void> {
-    if ((await this.roleOf(event.accountId)) !== 'MASTER') return;
+    if (!(await this.isMine(event.accountId))) return;
     const planned = event.snapshot['copyPlannedAt'] !== null;
     if (!planned && ACCEPTED.has(event.status)) {
       await this.replicate(event.orderId);
@@ -76,6 +124,8 @@ export class Replicator {
     }
     const plans = await planFollowers(this.services, em, master, instrument);
     const children = await this.services.journal.record(async (tx, emit) => {
+      // Fenced: only the holder of the master's lease, in its current epoch, writes ahead.
+      if (this.fence && !(await this.fence.heldIn(tx, [master.accountId])).has(master.accountId)) return null;
       const row = await tx.findOneOrFail(Order, { id: masterId });
       return writeChildrenAhead(tx, emit, row, plans, this.installId, this.services.clock.now(), (follower) => this.sender.claimsAtBirth(follower));
     });

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import { execute, toNumber, type Orm } from '../persistence/db.ts';
+
+export interface AcquiredLease {
+  accountId: string;
+  /** 1 for a master no instance ever held; higher when taken over (or handed back). */
+  epoch: number;
+}
+
+export interface LeaseHandlers {
+  /** Masters this instance now watches: new ones, or taken over from an instance that stopped or went quiet. */
+  acquired(leases: AcquiredLease[]): void;
+  /** Masters another instance took (this one was too slow to renew): stop sending for them. */
+  lost(accountIds: string[]): void;
+}
+
+/** The check made inside a transaction before writing ahead or claiming: does this instance hold these masters now? */
+export interface LeaseFence {
+  readonly holder: string;
+  /** Of `accountIds`, the masters this instance holds in the epoch it believes; their lease rows stay locked until commit. */
+  heldIn(tx: EntityManager, accountIds: string[]): Promise<Set<string>>;
+  holds(accountId: string): boolean;
+}
+
+/**
+ * Each master account is watched by one instance at a time: a lease row in the database with
+ * an expiry and a fencing epoch. The holder renews every `ttlMs / 3`; an instance that stops
+ * renewing loses its masters to whoever takes them after the expiry, with the epoch bumped.
+ * Writing ahead and claiming lock the lease row (FOR SHARE) and check holder and epoch, so a
+ * takeover can never overlap with the old holder's last sends. Time is the database's clock.
+ */
+export class MasterLeases implements LeaseFence {
+  readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly held = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<void> | null = null;
+  private lastRefresh = 0;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly handlers: LeaseHandlers,
+    private readonly log: Logger,
+    private readonly ttlMs = 15_000,
+  ) {}
+
+  holds(accountId: string): boolean {
+    return this.held.has(accountId);
+  }
+
+  get heldAccountIds(): string[] {
+    return [...this.held.keys()];
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.refresh(), Math.max(200, Math.floor(this.ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  /**
+   * Stops renewing and hands every master back at once (expired now, epoch kept, so the next
+   * holder's epoch is still higher), so another instance takes over without waiting.
+   */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.refreshing;
+    this.held.clear();
+    await execute(this.orm.em.fork(), `update master_leases set expires_at = now() - interval '1 millisecond' where holder = ?`, [this.holder]).catch((error: unknown) => {
+      this.log.warn({ err: error }, 'handing back master leases failed; they expire on their own');
+    });
+  }
+
+  /** Renews what is held and takes every master nobody holds. One at a time; `soonerThanMs` skips a refresh made that recently. */
+  refresh(soonerThanMs = 0): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    if (soonerThanMs > 0 && Date.now() - this.lastRefresh < soonerThanMs) return Promise.resolve();
+    this.refreshing = this.renewAndTake()
+      .catch((error: unknown) => this.log.error({ err: error }, 'refreshing master leases failed'))
+      .finally(() => {
+        this.lastRefresh = Date.now();
+        this.refreshing = null;
+      });
+    return this.refreshing;
+  }
+
+  async heldIn(tx: EntityManager, accountIds: string[]): Promise<Set<string>> {
+    const wanted = [...new Set(accountIds)].filter((id) => this.held.has(id));
+    if (wanted.length === 0) return new Set();
+    const rows = await execute<{ account_id: string; epoch: unknown }[]>(tx,
+      `select account_id, epoch from master_leases
+        where account_id in (${wanted.map(() => '?').join(', ')}) and holder = ? and expires_at > now() for share`,
+      [...wanted, this.holder]);
+    return new Set(rows.filter((row) => this.held.get(row.account_id) === toNumber(row.epoch)).map((row) => row.account_id));
+  }
+
+  private async renewAndTake(): Promise<void> {
+    const em = this.orm.em.fork();
+    const ttl = `${this.ttlMs} milliseconds`;
+    const renewed = await execute<{ account_id: string; epoch: unknown }[]>(em,
+      `update master_leases set expires_at = now() + ?::interval where holder = ? and expires_at > now() returning account_id, epoch`,
+      [ttl, this.holder]);
+    const stillHeld = new Map(renewed.map((row) => [row.account_id, toNumber(row.epoch)]));
+    const lost = [...this.held].filter(([id, epoch]) => stillHeld.get(id) !== epoch).map(([id]) => id);
+    for (const id of lost) this.held.delete(id);
+
+    // A master nobody holds, or whose holder let its lease run out, is taken with the next epoch.
+    const taken = await execute<{ account_id: string; epoch: unknown }[]>(em,
+      `insert into master_leases (account_id, holder, epoch, expires_at)
+       select id, ?, 1, now() + ?::interval from accounts where role = 'MASTER'
+       on conflict (account_id) do update set holder = excluded.holder, epoch = master_leases.epoch + 1, expires_at = excluded.expires_at
+        where master_leases.expires_at <= now()
+       returning account_id, epoch`,
+      [this.holder, ttl]);
+    const acquired = taken.map((row) => ({ accountId: row.account_id, epoch: toNumber(row.epoch) }));
+    for (const lease of acquired) this.held.set(lease.accountId, lease.epoch);
+
+    if (lost.length > 0) {
+      this.log.warn({ accountIds: lost }, 'master leases lost to another instance; no longer replicating those masters here');
+      this.handlers.lost(lost);
+    }
+    if (acquired.length > 0) {
+      this.log.info({ leases: acquired, holder: this.holder }, 'master leases acquired; replicating those masters here');
+      this.handlers.acquired(acquired);
+    }
+  }
+}

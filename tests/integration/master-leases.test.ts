@@ -1,0 +1,125 @@
+// Each master is replicated by the one instance holding its lease: an order placed through
+// any instance is copied once, by the holder; a holder that stops renewing is taken over and
+// its unfinished work completed; a stale holder is fenced out inside its own transaction.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { execute } from '../../server/src/persistence/db.ts';
+import { MasterLease } from '../../server/src/persistence/entities/master-lease.entity.ts';
+import { Order } from '../../server/src/persistence/entities/order.entity.ts';
+import { redisUrl, scratchDatabase, usingPostgres } from '../support/database.ts';
+import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+
+const PLACE = `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }`;
+const TERMINAL = ['FILLED', 'SKIPPED', 'FAILED', 'REJECTED', 'CANCELLED'];
+const started: TestServer[] = [];
+const databases: Awaited<ReturnType<typeof scratchDatabase>>[] = [];
+
+afterEach(async () => {
+  for (const server of started.splice(0).reverse()) await server.close();
+});
+afterAll(async () => {
+  for (const database of databases) await database.drop();
+});
+
+/** A database two Tandems can open one after the other: PostgreSQL, or PGlite in a folder. */
+async function sharedDatabase(): Promise<Awaited<ReturnType<typeof scratchDatabase>>> {
+  if (usingPostgres) {
+    const database = await scratchDatabase();
+    databases.push(database);
+    return database;
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-leases-'));
+  return { target: { kind: 'pglite', dataDir }, url: null, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+async function placeOnDemoMaster(server: TestServer, quantity: number): Promise<string> {
+  const token = await server.login();
+  const masterId = (await server.account('DEMO-MASTER')).id;
+  const placed = await server.gql(PLACE, {
+    i: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity, orderType: 'MARKET', productType: 'INTRADAY' },
+  }, token);
+  expect(placed.errors).toBeUndefined();
+  return placed.data!.placeOrder.id as string;
+}
+
+/** The master's children once all three demo followers' copies have settled. */
+async function settledChildren(server: TestServer, masterOrderId: string, timeoutMs = 15_000): Promise<Order[]> {
+  return waitFor(async () => {
+    const children = await server.tandem.services.orm.em.fork().find(Order, { masterOrderId });
+    return children.length === 3 && children.every((c) => TERMINAL.includes(c.status)) ? children : undefined;
+  }, timeoutMs, `the copies of ${masterOrderId} to settle`);
+}
+
+async function leaseOf(server: TestServer, accountId: string): Promise<MasterLease | null> {
+  return server.tandem.services.orm.em.fork().findOne(MasterLease, { accountId });
+}
+
+describe('master leases on one instance', () => {
+  it('fences out a holder whose lease was taken, then finishes the copy when it holds the lease again', async () => {
+    const server = await startTestServer({ env: { MASTER_LEASE_TTL_S: '1' } });
+    started.push(server);
+    const master = await server.account('DEMO-MASTER');
+    const held = await leaseOf(server, master.id);
+    expect(held).toMatchObject({ holder: server.tandem.engine.leases.holder });
+
+    // Another holder takes the lease (as after a long pause of this one): this instance still
+    // believes it holds it, but its write-ahead checks the row and writes nothing.
+    const em = server.tandem.services.orm.em.fork();
+    await execute(em, `update master_leases set holder = 'another-instance', epoch = epoch + 1, expires_at = now() + interval '2 seconds' where account_id = ?`, [master.id]);
+    const id = await placeOnDemoMaster(server, 5);
+    await server.tandem.engine.idle();
+    expect(await server.tandem.services.orm.em.fork().count(Order, { masterOrderId: id })).toBe(0);
+    expect((await server.tandem.services.orm.em.fork().findOneOrFail(Order, { id })).copyPlannedAt).toBeNull();
+
+    // The other holder goes quiet; once its lease runs out this instance takes it, with the next
+    // epoch, and plans the master no one copied.
+    const children = await settledChildren(server, id);
+    expect(children.map((c) => c.quantity).sort((a, b) => a - b)).toEqual([5, 5, 12]);
+    const retaken = await leaseOf(server, master.id);
+    expect(retaken).toMatchObject({ holder: server.tandem.engine.leases.holder, epoch: held!.epoch + 2 });
+  });
+
+  it('hands its leases back when it stops, so a successor takes over at once', async () => {
+    const database = await sharedDatabase();
+    const first = await startTestServer({ database, env: { MASTER_LEASE_TTL_S: '60' } });
+    const masterId = (await first.account('DEMO-MASTER')).id;
+    expect((await leaseOf(first, masterId))?.holder).toBe(first.tandem.engine.leases.holder);
+    await first.close();
+    const second = await startTestServer({ database, env: { MASTER_LEASE_TTL_S: '60' } });
+    started.push(second);
+    // A 60 s lease left behind would keep the successor waiting; a handed-back one does not.
+    expect((await leaseOf(second, masterId))?.holder).toBe(second.tandem.engine.leases.holder);
+    const children = await settledChildren(second, await placeOnDemoMaster(second, 4));
+    expect(children.map((c) => c.status)).toEqual(['FILLED', 'FILLED', 'FILLED']);
+  });
+});
+
+describe.skipIf(!usingPostgres || !redisUrl)('master leases across instances (needs DATABASE_URL and REDIS_URL)', () => {
+  it('copies an order placed through an API-only instance once, on the instance holding the lease, and moves on when it leaves', async () => {
+    const database = await scratchDatabase();
+    databases.push(database);
+    const redisPrefix = `tandem-test-${randomBytes(4).toString('hex')}:`;
+    const replicator = await startTestServer({ database, redisPrefix, env: { ROLE: 'replicator', MASTER_LEASE_TTL_S: '1' } });
+    const api = await startTestServer({ database, redisPrefix, env: { ROLE: 'api' } });
+    const standby = await startTestServer({ database, redisPrefix, env: { ROLE: 'all', MASTER_LEASE_TTL_S: '1' } });
+    started.push(api, standby);
+    const masterId = (await api.account('DEMO-MASTER')).id;
+    expect((await leaseOf(api, masterId))?.holder).toBe(replicator.tandem.engine.leases.holder);
+
+    // Placed through the API instance, which replicates nothing; the holder hears it through Redis.
+    const first = await settledChildren(api, await placeOnDemoMaster(api, 6));
+    expect(first.map((c) => c.quantity).sort((a, b) => a - b)).toEqual([6, 6, 15]);
+    const duplicates = await execute(api.tandem.services.orm.em.fork(),
+      'select multiplier_id, leg, count(*) as n from orders where master_order_id is not null group by master_order_id, multiplier_id, leg having count(*) > 1');
+    expect(duplicates).toEqual([]);
+
+    // The holder leaves; the standby takes the master over and copies the next order.
+    await replicator.close();
+    await waitFor(async () => (await leaseOf(api, masterId))?.holder === standby.tandem.engine.leases.holder, 10_000, 'the standby to take the lease');
+    const second = await settledChildren(api, await placeOnDemoMaster(api, 2));
+    expect(second.map((c) => c.quantity).sort((a, b) => a - b)).toEqual([2, 2, 5]);
+  });
+});
