@@ -254,7 +254,7 @@ describe('switches that skip a copy', () => {
       const ack = await atBroker(g.masterCode, { orderTag: 'MANUAL1' });
       const master = await detectedMaster(g, ack.brokerOrderId);
       const children = await childrenWhen(g, master.id, settled, 'children skipped');
-      for (const child of Object.values(children)) expect(child).toMatchObject({ status: 'SKIPPED', reason: 'global kill switch is on' });
+      for (const child of Object.values(children)) expect(child).toMatchObject({ status: 'SKIPPED', reason: 'kill switch engaged (global)' });
     } finally {
       ok(await server.gql('mutation { setKillSwitch(accountId: null, engaged: false) { engaged } }', {}, token));
     }

@@ -8,9 +8,7 @@ type Gate = (input: PlanInput) => Skip | null;
 const GATES: readonly Gate[] = [
   lateDetection,
   ({ master }) => (master.unsupportedKind ? skip(`${master.unsupportedKind} orders are not copied`) : null),
-  ({ globalKillSwitch }) => (globalKillSwitch ? skip('global kill switch is on') : null),
-  ({ follower }) => (follower.killSwitch ? skip(`kill switch is on for follower ${follower.label}`) : null),
-  ({ follower }) => (follower.copyEnabled ? null : skip(`copying is turned off for follower ${follower.label}`)),
+  ({ globalKillSwitch, follower }) => accountGuard(globalKillSwitch, follower),
   ({ rules }) => (rules.paused ? skip('multiplier is paused') : null),
   exchangeFilter,
   allowList,
@@ -19,6 +17,17 @@ const GATES: readonly Gate[] = [
   ({ follower }) => (dailyOrderLimitReached(follower.ordersToday, follower.maxOrdersPerDay, 1) ? dailyOrderLimitSkip(follower.maxOrdersPerDay) : null),
   dailyLossLimit,
 ];
+
+/**
+ * The switches people flip to stop copying (DESIGN's wording, "kill switch engaged"): shared by
+ * new copies and by modifications of open ones.
+ */
+export function accountGuard(globalKillSwitch: boolean, follower: { killSwitch: boolean; copyEnabled: boolean; label: string }): Skip | null {
+  if (globalKillSwitch) return skip('kill switch engaged (global)');
+  if (follower.killSwitch) return skip(`kill switch engaged for follower ${follower.label}`);
+  if (!follower.copyEnabled) return skip(`copying is turned off for follower ${follower.label}`);
+  return null;
+}
 
 /** The first reason this follower gets nothing for this master order, or null to go on to sizing. */
 export function firstFailedGate(input: PlanInput): Skip | null {

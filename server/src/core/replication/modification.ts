@@ -2,7 +2,7 @@
 // with the same rules as a new copy (factor, lots, caps, exit cap), and takes the master's
 // new order type, price and trigger. A cancellation follows the copyCancellations switch.
 import type { OrderType } from '../types.ts';
-import { dailyOrderLimitReached, dailyOrderLimitSkip } from './gates.ts';
+import { accountGuard, dailyOrderLimitReached, dailyOrderLimitSkip } from './gates.ts';
 import { legCapacity, lotOf, splitIntoLegs } from './legs.ts';
 import { skip, type FollowerFacts, type InstrumentSizing, type MasterOrderFacts, type MultiplierRules, type Skip } from './plan-types.ts';
 import { sizeChild } from './sizing.ts';
@@ -84,9 +84,8 @@ export type ChildModificationPlan =
  */
 export function planChildModification(input: ModificationInput): ChildModificationPlan {
   const { master, rules, follower, child } = input;
-  if (input.globalKillSwitch) return skip('global kill switch is on');
-  if (follower.killSwitch) return skip(`kill switch is on for follower ${follower.label}`);
-  if (!follower.copyEnabled) return skip(`copying is turned off for follower ${follower.label}`);
+  const guarded = accountGuard(input.globalKillSwitch, follower);
+  if (guarded) return guarded;
   const decision = shouldCopyModification(rules);
   if (!decision.copy) return skip(decision.reason);
   if (!child.legs.some((leg) => leg.open)) return skip('the child has no open order left to modify');
