@@ -2,6 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { createYogaApp } from './app.ts';
 import { bootTandem } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { ensureDashboardBuilt } from './dashboard/build.ts';
+import { DASHBOARD_DIST } from './dashboard/paths.ts';
+import { createDashboardHandler } from './dashboard/serve.ts';
 import { createHttpServer } from './http-server.ts';
 
 const startedAt = performance.now();
@@ -21,12 +24,18 @@ const tandem = await bootTandem(config).catch((error: unknown) => {
   process.exit(1);
 });
 const { services } = tandem;
-const http = createHttpServer(services, createYogaApp(services, tandem.orders));
-http.server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, () => {
+// The build runs beside the API: /graphql answers at once, and / shows the landing page until
+// the dashboard is ready (usually a couple of seconds, only when client/ changed).
+const dashboardBuild = ensureDashboardBuilt({ log: services.log });
+const http = createHttpServer(services, createYogaApp(services, tandem.orders), createDashboardHandler(DASHBOARD_DIST));
+http.server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, async () => {
   const { port } = http.server.address() as AddressInfo;
   const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
-  services.log.info({ port, database: config.DATABASE_URL ? 'postgresql' : 'pglite', pubsub: services.pubsub.transport, startupMs: Math.round(performance.now() - startedAt) }, 'Tandem is listening');
-  const lines = [``, `Tandem is running (started in ${Math.round(performance.now() - startedAt)} ms)`, `  Dashboard: ${base}/`, `  GraphQL:   ${base}/graphql`];
+  const startupMs = Math.round(performance.now() - startedAt);
+  services.log.info({ port, database: config.DATABASE_URL ? 'postgresql' : 'pglite', pubsub: services.pubsub.transport, startupMs }, 'Tandem is listening');
+  const dashboard = await dashboardBuild;
+  const dashboardLine = dashboard.status === 'failed' ? `  Dashboard: not built (${dashboard.error.split('\n')[0]}); ${base}/ shows the landing page` : `  Dashboard: ${base}/`;
+  const lines = [``, `Tandem is running (started in ${startupMs} ms)`, dashboardLine, `  GraphQL:   ${base}/graphql`];
   if (tandem.demo) {
     lines.push(`  Admin:     ${tandem.demo.adminEmail}`);
     // Printed to the terminal once, never through the logger, so it never lands in log files.

@@ -1,0 +1,67 @@
+import { For, Match, Show, Switch, type JSX } from 'solid-js';
+import { Dynamic } from 'solid-js/web';
+import { hashFor, ROUTES, currentRoute, type RouteName } from './router.ts';
+import { session } from './session.ts';
+import Accounts from './pages/Accounts.tsx';
+import Blotter from './pages/Blotter.tsx';
+import Latency from './pages/Latency.tsx';
+import Login from './pages/Login.tsx';
+import Multipliers from './pages/Multipliers.tsx';
+import Overview from './pages/Overview.tsx';
+import Ticket from './pages/Ticket.tsx';
+import Tokens from './pages/Tokens.tsx';
+
+const PAGES: Record<RouteName, () => JSX.Element> = {
+  overview: Overview,
+  accounts: Accounts,
+  multipliers: Multipliers,
+  orders: Blotter,
+  ticket: Ticket,
+  latency: Latency,
+  tokens: Tokens,
+};
+
+// A CLIENT only reads: the order ticket has nothing for them.
+const HIDDEN_FOR_CLIENT: ReadonlySet<RouteName> = new Set(['ticket']);
+
+function visibleRoutes() {
+  return ROUTES.filter((r) => !(session.readOnly() && HIDDEN_FOR_CLIENT.has(r.name)));
+}
+
+/** The shell: a header with the navigation, who is signed in and Log out; the current page below. */
+export default function App() {
+  const page = () => {
+    const name = currentRoute();
+    return session.readOnly() && HIDDEN_FOR_CLIENT.has(name) ? 'overview' : name;
+  };
+  return (
+    <Switch fallback={<Login />}>
+      <Match when={session.signedIn()}>
+        <header class="app-header">
+          <a class="brand" href={hashFor('overview')}>Tandem</a>
+          <nav aria-label="Main">
+            <For each={visibleRoutes()}>
+              {(r) => (
+                <a href={hashFor(r.name)} aria-current={page() === r.name ? 'page' : undefined}>{r.label}</a>
+              )}
+            </For>
+          </nav>
+          <div class="who">
+            <span class="who-email" title={session.user()?.email}>{session.user()?.email}</span>
+            <span class="role">{session.role()}</span>
+            <button type="button" onClick={() => session.logout()}>Log out</button>
+          </div>
+        </header>
+        <Show when={session.readOnly()}>
+          <p class="read-only-note">You are signed in as a client: this dashboard is read-only for you.</p>
+        </Show>
+        <main class="page">
+          <Dynamic component={PAGES[page()]} />
+        </main>
+      </Match>
+      <Match when={session.loading() && session.token() !== null}>
+        <p class="page">Signing in…</p>
+      </Match>
+    </Switch>
+  );
+}

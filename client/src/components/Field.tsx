@@ -1,0 +1,96 @@
+import { For, Show, type JSX } from 'solid-js';
+import FieldError from './FieldError.tsx';
+
+interface Common {
+  /** The input's id; its error and hint hang off it. Unique on the page. */
+  id: string;
+  /** The visible <label> text; tests and screen readers find the input by it. */
+  label: string;
+  /** The message to show under the input (the server's, for the field it named). */
+  error?: string | undefined;
+  hint?: string;
+  disabled?: boolean;
+}
+
+function describedBy(props: Common): string | undefined {
+  const ids = [props.error ? `${props.id}-error` : '', props.hint ? `${props.id}-hint` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+function Frame(props: Common & { children: JSX.Element }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+      <Show when={props.hint}>
+        <span class="hint muted" id={`${props.id}-hint`}>{props.hint}</span>
+      </Show>
+      <FieldError id={`${props.id}-error`} message={props.error} />
+    </div>
+  );
+}
+
+/** A labelled text (or number, password) input with its hint and error. */
+export function TextField(props: Common & {
+  value: string;
+  onInput: (value: string) => void;
+  type?: 'text' | 'number' | 'password' | 'email';
+  required?: boolean;
+  placeholder?: string;
+  autocomplete?: string;
+  step?: string;
+  inputMode?: 'numeric' | 'decimal' | 'text';
+}) {
+  return (
+    <Frame {...props}>
+      <input
+        id={props.id}
+        type={props.type ?? 'text'}
+        value={props.value}
+        required={props.required}
+        placeholder={props.placeholder}
+        autocomplete={props.autocomplete ?? 'off'}
+        step={props.step}
+        inputmode={props.inputMode}
+        disabled={props.disabled}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(props)}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+    </Frame>
+  );
+}
+
+/** A labelled <select> with its hint and error. */
+export function SelectField<V extends string>(props: Common & {
+  value: V;
+  options: readonly { value: V; label: string }[];
+  onChange: (value: V) => void;
+}) {
+  return (
+    <Frame {...props}>
+      <select
+        id={props.id}
+        disabled={props.disabled}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(props)}
+        onChange={(e) => props.onChange(e.currentTarget.value as V)}
+      >
+        <For each={props.options}>{(o) => <option value={o.value} selected={o.value === props.value}>{o.label}</option>}</For>
+      </select>
+    </Frame>
+  );
+}
+
+/** A labelled checkbox (label after the box, clickable). */
+export function CheckField(props: { id: string; label: string; checked: boolean; onChange: (checked: boolean) => void; disabled?: boolean; error?: string | undefined }) {
+  return (
+    <div class="field">
+      <label class="check" for={props.id}>
+        <input id={props.id} type="checkbox" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.currentTarget.checked)} />
+        {props.label}
+      </label>
+      <FieldError id={`${props.id}-error`} message={props.error} />
+    </div>
+  );
+}

@@ -1,0 +1,226 @@
+import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { runQuery, subscribe } from '../api.ts';
+import FormErrors from '../components/FormErrors.tsx';
+import type { ApiError } from '../api.ts';
+import { Blotter as OrderBook, ORDER_STATUSES, visibleChildren, type BlotterEvent, type OrderStatus } from '../lib/blotter.ts';
+import { humanize } from '../lib/format.ts';
+import { startResumableStream, type StreamState } from '../lib/resumable-stream.ts';
+import { routeParams } from '../router.ts';
+import { session } from '../session.ts';
+import {
+  BLOTTER_ACCOUNTS, BLOTTER_EVENTS, BLOTTER_ORDER, BLOTTER_PAGE,
+  type BlotterAccountsData, type BlotterEventsData, type BlotterOrderData, type BlotterPageData,
+} from './orders/blotter-documents.ts';
+import MasterOrderRow, { Abbreviated } from './orders/MasterOrderRow.tsx';
+import './orders/orders.css';
+
+const PAGE_SIZE = 25;
+
+/**
+ * The live order blotter (#/orders): recent master orders from the `orders` connection, kept
+ * current by `orderEvents`; each row expands to its copies. Orders that arrive while the page
+ * is open show expanded, so a copy's progress is visible without a click.
+ */
+export default function Blotter() {
+  const book = new OrderBook();
+  // A CLIENT reads the copies into their own accounts but not the masters behind them: each
+  // of their orders is a row of its own.
+  const flat = session.role() === 'CLIENT';
+  const [version, setVersion] = createSignal(0);
+  const changed = () => setVersion((v) => v + 1);
+
+  const params = routeParams();
+  const [accountId, setAccountId] = createSignal(params.get('account') ?? '');
+  const [status, setStatus] = createSignal(params.get('status') ?? '');
+  const [symbol, setSymbol] = createSignal(params.get('symbol') ?? '');
+  const [accounts, setAccounts] = createSignal<BlotterAccountsData['accounts']>([]);
+
+  const [expanded, setExpanded] = createSignal<ReadonlySet<string>>(new Set());
+  const [fresh, setFresh] = createSignal<ReadonlySet<string>>(new Set());
+  const [endCursor, setEndCursor] = createSignal<string | null>(null);
+  const [hasMore, setHasMore] = createSignal(false);
+  const [loading, setLoading] = createSignal(false);
+  const [errors, setErrors] = createSignal<ApiError[]>([]);
+  const [stream, setStream] = createSignal<StreamState | null>(null);
+  let pageLoaded = false;
+
+  const rows = createMemo(() => {
+    version();
+    return book.rows({ accountId: accountId() || null, status: (status() || null) as OrderStatus | null, symbol: symbol() || null }, flat);
+  });
+  const rowById = createMemo(() => new Map(rows().map((r) => [r.master.id, r])));
+  const rowIds = createMemo(() => rows().map((r) => r.master.id));
+  const accountOptions = createMemo(() => {
+    version();
+    const byId = new Map(accounts().map((a) => [a.id, a]));
+    for (const a of book.accounts()) if (!byId.has(a.id)) byId.set(a.id, { ...a, role: 'FOLLOWER' });
+    return [...byId.values()].sort((a, b) => (a.role === b.role ? a.label.localeCompare(b.label) : a.role === 'MASTER' ? -1 : 1));
+  });
+  const allRows = createMemo(() => {
+    version();
+    return book.rows({}, flat);
+  });
+  const symbols = createMemo(() => [...new Set(allRows().map((r) => r.master.symbol))].sort());
+
+  const toggle = (id: string, open?: boolean) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (open ?? !next.has(id)) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  const loadPage = async (after: string | null) => {
+    setLoading(true);
+    const result = await runQuery<BlotterPageData>(BLOTTER_PAGE, { first: PAGE_SIZE, after, mastersOnly: !flat });
+    setLoading(false);
+    setErrors(result.errors);
+    if (!result.data) return;
+    book.addPage(result.data.orders.edges.map((e) => e.node));
+    // A reload after a gap refreshes the newest page; it must not move "Load more" back.
+    if (after !== null || !pageLoaded) {
+      setEndCursor(result.data.orders.pageInfo.endCursor);
+      setHasMore(result.data.orders.pageInfo.hasNextPage);
+    }
+    pageLoaded = true;
+    changed();
+  };
+
+  // Asked once each: a master that cannot be read (deleted, or not the viewer's) is not asked again.
+  const requested = new Set<string>();
+  const fetchMissingMasters = () => {
+    if (flat) return;
+    for (const id of book.missingMasters()) {
+      if (requested.has(id)) continue;
+      requested.add(id);
+      void runQuery<BlotterOrderData>(BLOTTER_ORDER, { id }).then((result) => {
+        if (result.data) {
+          book.addOrder(result.data.order);
+          changed();
+        }
+      });
+    }
+  };
+
+  const applyEvent = (event: BlotterEvent) => {
+    const known = book.get(event.order.id) !== undefined;
+    if (!book.applyEvent(event)) return;
+    if (!known && pageLoaded) {
+      const masterId = event.order.master?.id ?? event.order.id;
+      setFresh((current) => new Set(current).add(masterId));
+      if (event.order.master === null && !flat) toggle(masterId, true);
+    }
+    fetchMissingMasters();
+    changed();
+  };
+
+  onMount(() => {
+    void runQuery<BlotterAccountsData>(BLOTTER_ACCOUNTS).then((result) => {
+      if (result.data) setAccounts(result.data.accounts);
+    });
+    const stop = startResumableStream<BlotterEvent>({
+      open: (after, sink) =>
+        subscribe<BlotterEventsData>(BLOTTER_EVENTS, after === null ? {} : { after }, {
+          next: (data) => sink.next(data.orderEvents),
+          error: (errs) => sink.error(errs),
+        }),
+      lastCursor: () => book.lastCursor,
+      onEvent: applyEvent,
+      onGap: () => void loadPage(null),
+      onState: setStream,
+    });
+    onCleanup(stop);
+  });
+
+  const streamLabel = () => {
+    const s = stream();
+    if (!s) return 'Connecting…';
+    if (s.kind === 'live') return 'Live';
+    if (s.kind === 'reconnecting') return `Reconnecting (attempt ${s.attempt}): ${s.reason}`;
+    return `Stopped: ${s.reason}`;
+  };
+
+  return (
+    <section aria-labelledby="blotter-title">
+      <div class="page-head">
+        <h1 id="blotter-title">Orders</h1>
+        <span class={`stream-state stream-${stream()?.kind ?? 'connecting'}`} role="status">{streamLabel()}</span>
+      </div>
+
+      <form class="card filters" aria-label="Filter orders" onSubmit={(e) => e.preventDefault()}>
+        <div>
+          <label for="blotter-account">Account</label>
+          <select id="blotter-account" value={accountId()} onChange={(e) => setAccountId(e.currentTarget.value)}>
+            <option value="">All accounts</option>
+            <For each={accountOptions()}>
+              {(a) => <option value={a.id}>{a.label} ({a.clientCode})</option>}
+            </For>
+          </select>
+        </div>
+        <div>
+          <label for="blotter-status">Status</label>
+          <select id="blotter-status" value={status()} onChange={(e) => setStatus(e.currentTarget.value)}>
+            <option value="">Any status</option>
+            <For each={ORDER_STATUSES}>{(s) => <option value={s}>{humanize(s)}</option>}</For>
+          </select>
+        </div>
+        <div>
+          <label for="blotter-symbol">Symbol</label>
+          <input id="blotter-symbol" list="blotter-symbols" placeholder="e.g. SBIN-EQ" autocomplete="off" value={symbol()} onInput={(e) => setSymbol(e.currentTarget.value)} />
+          <datalist id="blotter-symbols">
+            <For each={symbols()}>{(s) => <option value={s} />}</For>
+          </datalist>
+        </div>
+      </form>
+
+      <FormErrors errors={errors()} />
+
+      <div class="table-wrap">
+        <table class="blotter" aria-label="Master orders">
+          <thead>
+            <tr>
+              <th scope="col"><span class="visually-hidden">Copies</span></th>
+              <th scope="col">Time (IST)</th>
+              <th scope="col" class="wide-only">Account</th>
+              <th scope="col">Symbol</th>
+              <th scope="col">Side</th>
+              <th scope="col" class="num"><Abbreviated long="Quantity" short="Qty" /></th>
+              <th scope="col" class="num wide-only">Filled</th>
+              <th scope="col" class="num wide-only">Avg price</th>
+              <th scope="col">Status</th>
+              <th scope="col" class="wide-only">{flat ? '' : 'Copies'}</th>
+            </tr>
+          </thead>
+          <For each={rowIds()}>
+            {(id) => (
+              <Show when={rowById().get(id)}>
+                {(row) => (
+                  <MasterOrderRow
+                    master={row().master}
+                    children={visibleChildren(row(), accountId())}
+                    expandable={!flat}
+                    expanded={expanded().has(id)}
+                    fresh={fresh().has(id)}
+                    onToggle={() => toggle(id)}
+                  />
+                )}
+              </Show>
+            )}
+          </For>
+        </table>
+        <Show when={rowIds().length === 0 && !loading()}>
+          <p class="muted empty">{allRows().length === 0 ? 'No orders yet. Place one from the ticket and it appears here live.' : 'No orders match these filters.'}</p>
+        </Show>
+      </div>
+
+      <div class="form-actions">
+        <Show when={hasMore()}>
+          <button type="button" disabled={loading()} onClick={() => void loadPage(endCursor())}>
+            {loading() ? 'Loading…' : 'Load more'}
+          </button>
+        </Show>
+        <span class="muted">{rowIds().length} of {allRows().length} master orders shown</span>
+      </div>
+    </section>
+  );
+}

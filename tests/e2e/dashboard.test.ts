@@ -1,0 +1,300 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDashboardBuilt } from '../../server/src/dashboard/build.ts';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+
+// The dashboard in Debian's Chromium against the real server (`npm start`'s entry point) on
+// embedded defaults: PGlite in a temporary DATA_DIR, in-process PubSub, the paper exchange.
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const ADMIN = { email: 'e2e-admin@tandem.local', password: 'e2e-password-1234' };
+const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
+const FOLLOWER = { label: 'E2E follower x2', clientCode: 'E2E-F4' };
+const LONG = 120_000;
+let outage = false;
+
+interface RunningServer {
+  child: ChildProcess;
+  base: string;
+  output: () => string;
+}
+
+/** Starts server/src/main.ts as `npm start` does and resolves with its URL once it prints it. */
+function startServer(dataDir: string): Promise<RunningServer> {
+  // Embedded defaults: no DATABASE_URL or REDIS_URL, even when CI exports them.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: process.env['HOME'] ?? tmpdir(),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'warn',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /GraphQL:\s+(http:\/\/\S+)\/graphql/.exec(output);
+      if (match) resolve({ child, base: match[1]!, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before listening:\n${output}`)));
+  });
+}
+
+async function stopServer(server: RunningServer | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+/** A signed-in tab of its own (its own context, so its own sessionStorage and network). */
+async function signedInPage(browser: Browser, base: string, consoleErrors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    // While a test cuts the network on purpose, Chromium reports each failed request itself.
+    if (outage && message.text().startsWith('Failed to load resource: net::ERR_')) return;
+    consoleErrors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+  await page.goto(`${base}/`);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  return { context, page };
+}
+
+async function open(page: Page, route: string, heading: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: route, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
+/** The cells of a follower's line in a master order's copies, once it shows `status`. */
+async function copyLine(copies: Locator, clientCode: string, status: string): Promise<string[]> {
+  const row = copies.getByRole('row').filter({ hasText: clientCode }).filter({ hasText: status });
+  await row.waitFor();
+  return (await row.locator('td').allInnerTexts()).map((text) => text.trim());
+}
+
+async function placeFromTicket(page: Page, order: { symbol: string; side: 'Buy' | 'Sell'; quantity: number }): Promise<void> {
+  await open(page, 'Ticket', 'Order ticket');
+  const form = page.getByRole('form', { name: 'Place an order' });
+  await form.getByLabel('Master account').selectOption({ label: 'Demo master (DEMO-MASTER)' });
+  await form.getByLabel('Symbol').fill(order.symbol);
+  await form.getByLabel('Side').selectOption({ label: order.side });
+  await form.getByLabel('Quantity').fill(String(order.quantity));
+  await form.getByLabel('Order type').selectOption({ label: 'Market' });
+  await form.getByLabel('Product').selectOption({ label: 'Intraday' });
+  await form.getByRole('button', { name: `Place ${order.side.toLowerCase()} order` }).click();
+  await form.getByRole('status').filter({ hasText: `Placed ${order.symbol} ${order.side.toUpperCase()} ${order.quantity}` }).waitFor();
+}
+
+const hasChromium = existsSync(CHROMIUM);
+const title = hasChromium ? 'the dashboard in Chromium' : `the dashboard in Chromium: SKIPPED because ${CHROMIUM} is missing (apt-get install chromium)`;
+
+describe.skipIf(!hasChromium)(title, () => {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let cable: TcpProxy | undefined;
+  let dataDir: string;
+  let desk: Page;
+  let blotter: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    // Built once by the global set-up; this only confirms it is current.
+    const build = await ensureDashboardBuilt();
+    if (build.status === 'failed') throw new Error(`the dashboard did not build: ${build.error}`);
+    dataDir = mkdtempSync(join(tmpdir(), 'tandem-e2e-'));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startServer(dataDir);
+    cable = await startTcpProxy(new URL(server.base));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    ({ page: desk } = await signedInPage(browser, server.base, consoleErrors));
+  }, LONG);
+
+  afterAll(async () => {
+    await browser?.close();
+    await cable?.close();
+    await stopServer(server);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, LONG);
+
+  it('adds a paper follower and links it to the demo master with factor 2', async () => {
+    await open(desk, 'Accounts', 'Accounts');
+    await desk.getByRole('button', { name: 'Add account' }).click();
+    const accountForm = desk.getByRole('form', { name: 'Add an account' });
+    await accountForm.getByLabel('Name').fill(FOLLOWER.label);
+    await accountForm.getByLabel('Broker').selectOption('PAPER');
+    await accountForm.getByLabel('Role').selectOption('FOLLOWER');
+    await accountForm.getByLabel('Client code').fill(FOLLOWER.clientCode);
+    await accountForm.getByRole('button', { name: 'Add account' }).click();
+    await desk.getByRole('row').filter({ hasText: FOLLOWER.clientCode }).waitFor();
+
+    await open(desk, 'Multipliers', 'Multipliers');
+    const demo = desk.locator('.master-links').filter({ has: desk.getByRole('heading', { name: 'Demo master' }) });
+    await demo.getByRole('button', { name: 'Add follower link' }).click();
+    const linkForm = desk.getByRole('form', { name: 'Add follower link to Demo master' });
+    await linkForm.getByLabel('Follower').selectOption({ label: FOLLOWER.label });
+    await linkForm.getByLabel('Mode').selectOption('MULTIPLY');
+    await linkForm.getByLabel('Factor').fill('2');
+    await linkForm.getByRole('button', { name: 'Add link' }).click();
+    const link = demo.getByRole('row').filter({ hasText: FOLLOWER.label });
+    await link.waitFor();
+    expect(await link.innerText()).toContain('× 2');
+  }, LONG);
+
+  it('shows the server\'s error under the ticket field it names', async () => {
+    await open(desk, 'Ticket', 'Order ticket');
+    const form = desk.getByRole('form', { name: 'Place an order' });
+    await form.getByLabel('Symbol').fill('NOPE-EQ');
+    await form.getByLabel('Quantity').fill('1');
+    await form.getByRole('button', { name: 'Place buy order' }).click();
+    await desk.locator('#ticket-symbol-error').filter({ hasText: 'unknown symbol NOPE-EQ' }).waitFor();
+    expect(await form.getByLabel('Symbol').getAttribute('aria-invalid')).toBe('true');
+  }, LONG);
+
+  it('shows a master order placed from the ticket and its copies reach FILLED live in the blotter', async () => {
+    // The blotter is open in its own tab before the order exists: what it shows comes live.
+    // Its tab reaches the server through a cable the next test pulls.
+    ({ page: blotter } = await signedInPage(browser!, cable!.url, consoleErrors));
+    await open(blotter, 'Orders', 'Orders');
+    await blotter.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await blotter.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+    await placeFromTicket(desk, { symbol: 'SBIN-EQ', side: 'Buy', quantity: 10 });
+
+    const masterName = /copies of SBIN-EQ BUY 10 at /;
+    const masterOrder = blotter.locator('tbody.master-order').filter({ has: blotter.getByRole('button', { name: masterName }) });
+    await masterOrder.locator('tr').first().filter({ hasText: 'Filled' }).waitFor();
+    const copies = blotter.getByRole('table', { name: /^Copies of SBIN-EQ BUY 10 at / });
+    // Arrived live, so expanded without a click: the new follower's copy is twice the master's.
+    const mine = await copyLine(copies, FOLLOWER.clientCode, 'Filled');
+    expect(mine.slice(1, 5)).toEqual(['BUY', '20', 'Filled', '20']);
+    expect(mine[5]).toMatch(/^₹[\d,]+\.\d\d$/);
+    expect(mine[6]).toMatch(/^\d+ ms$|^\d+\.\d\d s$/);
+    expect((await copyLine(copies, 'DEMO-F1', 'Filled')).slice(1, 5)).toEqual(['BUY', '10', 'Filled', '10']);
+    expect((await copyLine(copies, 'DEMO-F2', 'Filled')).slice(1, 5)).toEqual(['BUY', '25', 'Filled', '25']);
+    expect((await copyLine(copies, 'DEMO-F3', 'Filled')).slice(1, 5)).toEqual(['SELL', '10', 'Filled', '10']);
+    expect(await copies.locator('tbody tr').count()).toBe(4);
+    expect(await blotter.locator('tbody.master-order').count()).toBe(1);
+    expect(await blotter.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  }, LONG);
+
+  it('after a network drop resumes from its cursor: the order placed meanwhile shows up once, nothing twice', async () => {
+    outage = true;
+    cable!.cut();
+    await placeFromTicket(desk, { symbol: 'TCS-EQ', side: 'Buy', quantity: 4 });
+    // The desk's own blotter sees the order and its copies settle while the other tab is offline.
+    await open(desk, 'Orders', 'Orders');
+    const deskRow = desk.locator('tbody.master-order').filter({ has: desk.getByRole('button', { name: /copies of TCS-EQ BUY 4 at / }) });
+    await deskRow.locator('tr').first().filter({ hasText: 'Filled' }).waitFor();
+    await deskRow.getByRole('button', { name: /copies of TCS-EQ BUY 4 at / }).click();
+    await copyLine(desk.getByRole('table', { name: /^Copies of TCS-EQ BUY 4 at / }), FOLLOWER.clientCode, 'Filled');
+    expect(await blotter.getByRole('button', { name: /copies of TCS-EQ BUY 4 at / }).count()).toBe(0);
+
+    cable!.restore();
+    const copies = blotter.getByRole('table', { name: /^Copies of TCS-EQ BUY 4 at / });
+    expect((await copyLine(copies, FOLLOWER.clientCode, 'Filled')).slice(1, 5)).toEqual(['BUY', '8', 'Filled', '8']);
+    await copyLine(copies, 'DEMO-F3', 'Filled');
+    outage = false;
+    expect(await copies.locator('tbody tr').count()).toBe(4);
+    expect(await blotter.locator('tbody.master-order').count()).toBe(2);
+    expect(await blotter.getByRole('table', { name: /^Copies of SBIN-EQ BUY 10 at / }).locator('tbody tr').count()).toBe(4);
+  }, LONG);
+
+  it('engages the kill switch on the follower from the overview, and the next master order is not copied to it, with the reason shown', async () => {
+    await open(desk, 'Overview', 'Overview');
+    const line = desk.locator(`[data-account="${FOLLOWER.clientCode}"]`);
+    await line.getByRole('button', { name: `Kill switch for ${FOLLOWER.label}` }).click();
+    await line.getByRole('button', { name: `Confirm Kill switch for ${FOLLOWER.label}` }).click();
+    await line.getByText('Kill switch on').waitFor();
+    await desk.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
+
+    await placeFromTicket(desk, { symbol: 'RELIANCE-EQ', side: 'Buy', quantity: 5 });
+
+    const copies = blotter.getByRole('table', { name: /^Copies of RELIANCE-EQ BUY 5 at / });
+    const skipped = await copyLine(copies, FOLLOWER.clientCode, 'Skipped');
+    expect([skipped[1], skipped[3], skipped[4]]).toEqual(['BUY', 'Skipped', '0']);
+    // DESIGN.md words it "kill switch engaged"; the engine names the follower too.
+    expect(skipped[7]).toMatch(/kill switch/i);
+    expect((await copyLine(copies, 'DEMO-F1', 'Filled')).slice(1, 5)).toEqual(['BUY', '5', 'Filled', '5']);
+    await blotter.locator('tbody.master-order').filter({ has: blotter.getByRole('button', { name: /copies of RELIANCE-EQ BUY 5 at / }) })
+      .locator('tr').first().filter({ hasText: 'Filled' }).waitFor();
+    await blotter.screenshot({ path: join(SCREENSHOTS, 'blotter.png'), fullPage: true });
+
+    // The status filter keeps the order with a skipped copy and hides the others.
+    await blotter.getByLabel('Status').selectOption({ label: 'Skipped' });
+    await blotter.getByRole('button', { name: /copies of SBIN-EQ BUY 10 at / }).waitFor({ state: 'detached' });
+    expect(await blotter.locator('tbody.master-order').count()).toBe(1);
+    await blotter.getByLabel('Status').selectOption({ label: 'Any status' });
+    await blotter.getByRole('button', { name: /copies of SBIN-EQ BUY 10 at / }).waitFor();
+  }, LONG);
+
+  it('charts replication latency per follower from replicationStats', async () => {
+    await open(blotter, 'Latency', 'Replication latency');
+    await blotter.getByRole('img', { name: /Replication latency per follower: .*E2E follower x2: p50 \d+ ms/ }).waitFor();
+    const line = blotter.getByRole('table', { name: 'Latency per follower' }).getByRole('row').filter({ hasText: FOLLOWER.label });
+    const cells = (await line.locator('td').allInnerTexts()).map((text) => text.trim());
+    // Two acknowledged copies (SBIN-EQ, TCS-EQ); the third was skipped by the kill switch.
+    expect(cells.slice(3, 7)).toEqual(['2', '2', '0', '1']);
+    expect(cells[1]).toMatch(/^\d+ ms$/);
+    await blotter.screenshot({ path: join(SCREENSHOTS, 'latency.png'), fullPage: true });
+
+    await open(blotter, 'Orders', 'Orders');
+    await blotter.setViewportSize({ width: 390, height: 844 });
+    await blotter.getByRole('button', { name: /copies of RELIANCE-EQ BUY 5 at / }).click();
+    await blotter.getByRole('table', { name: /^Copies of RELIANCE-EQ BUY 5 at / }).waitFor();
+    await blotter.screenshot({ path: join(SCREENSHOTS, 'blotter-phone.png'), fullPage: true });
+  }, LONG);
+
+  it('modifies and cancels an open master order from the ticket', async () => {
+    await open(desk, 'Ticket', 'Order ticket');
+    const form = desk.getByRole('form', { name: 'Place an order' });
+    await form.getByLabel('Symbol').fill('SBIN-EQ');
+    const hint = await desk.locator('#ticket-symbol-hint').filter({ hasText: 'last ₹' }).innerText();
+    const last = Number(/last ₹([\d,.]+)/.exec(hint)![1]!.replace(/,/g, ''));
+    // 5 % under the market: inside the day's band, and it rests instead of filling.
+    const price = Math.floor(last * 0.95);
+    await form.getByLabel('Side').selectOption({ label: 'Buy' });
+    await form.getByLabel('Quantity').fill('3');
+    await form.getByLabel('Order type').selectOption({ label: 'Limit' });
+    await form.getByLabel('Price (₹)', { exact: true }).fill(String(price));
+    await form.getByRole('button', { name: 'Place buy order' }).click();
+    await form.getByRole('status').filter({ hasText: 'Placed SBIN-EQ BUY 3' }).waitFor();
+
+    const openOrders = desk.getByRole('table', { name: 'Open orders' });
+    await openOrders.getByRole('row').filter({ hasText: 'SBIN-EQ' }).filter({ hasText: 'Open' }).waitFor();
+    await openOrders.getByRole('button', { name: 'Modify SBIN-EQ BUY 3' }).click();
+    const modify = desk.getByRole('form', { name: 'Modify SBIN-EQ BUY 3' });
+    await modify.getByLabel('New quantity').fill('6');
+    await modify.getByRole('button', { name: 'Save changes' }).click();
+    await openOrders.getByRole('button', { name: 'Modify SBIN-EQ BUY 6' }).waitFor();
+    await desk.screenshot({ path: join(SCREENSHOTS, 'ticket.png'), fullPage: true });
+
+    await openOrders.getByRole('button', { name: 'Cancel SBIN-EQ BUY 6' }).click();
+    await openOrders.getByRole('button', { name: 'Confirm Cancel SBIN-EQ BUY 6' }).click();
+    await openOrders.getByRole('button', { name: 'Modify SBIN-EQ BUY 6' }).waitFor({ state: 'detached' });
+
+    await blotter.setViewportSize({ width: 1280, height: 900 });
+    const master = blotter.locator('tbody.master-order').filter({ has: blotter.getByRole('button', { name: /copies of SBIN-EQ BUY 6 at / }) });
+    await master.locator('tr').first().filter({ hasText: 'Cancelled' }).waitFor();
+  }, LONG);
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
