@@ -112,6 +112,7 @@ describe('planChild: checks, each with the reason a person reads', () => {
   it.each<[string, Case, string]>([
     ['detected late', { master: { detectedAt: after(95_000) } }, 'detected 95 s late (limit 30 s)'],
     ['detected a fraction late', { master: { detectedAt: after(30_040) } }, 'detected 30.1 s late (limit 30 s)'],
+    ['seen in time, planned late (a restart)', { master: { plannedAt: after(3_600_000) } }, 'copy would go out 3600 s after the master was placed (limit 30 s)'],
     ['an unsupported kind', { master: { unsupportedKind: 'BO' } }, 'BO orders are not copied'],
     ['the global kill switch', { globalKillSwitch: true }, 'kill switch engaged (global)'],
     ['the follower kill switch', { follower: { killSwitch: true } }, 'kill switch engaged for follower Ravi'],
@@ -130,6 +131,7 @@ describe('planChild: checks, each with the reason a person reads', () => {
 
   it.each<[string, Case]>([
     ['detected exactly at the limit', { master: { detectedAt: after(30_000) } }],
+    ['planned exactly at the limit', { master: { plannedAt: after(30_000) } }],
     ['an exchange in the list, any case', { rules: { exchanges: ['nse'] } }],
     ['on the allow list', { rules: { symbolsAllow: ['SBIN-EQ', 'RELIANCE-EQ'] } }],
     ['someone else on the deny list', { rules: { symbolsDeny: ['RELIANCE-EQ'] } }],

@@ -53,6 +53,7 @@ export async function loadFacts(services: AppServices, em: EntityManager, master
       side: master.side, quantity: master.quantity, orderType: master.orderType, productType: master.productType,
       variety: master.variety, price: master.price, triggerPrice: master.triggerPrice, exchange: master.exchange,
       symbol: master.symbol, placedAt: master.exchangeAt ?? master.createdAt, detectedAt: master.detectedAt ?? master.createdAt,
+      plannedAt: services.clock.now(),
       masterPositionBefore: masterPositions.get(master.accountId)?.get(master.productType) ?? 0,
     },
     followers: new Map(followerRows.map((a) => [a.id, a])),

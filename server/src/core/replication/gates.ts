@@ -52,12 +52,19 @@ export function dailyOrderLimitSkip(maxOrdersPerDay: number | null, ordersToday?
 }
 
 function lateDetection({ master, maxCopyDelaySeconds }: PlanInput): Skip | null {
-  const delayMs = master.detectedAt.getTime() - master.placedAt.getTime();
-  if (delayMs <= maxCopyDelaySeconds * 1000) return null;
-  // Tenths rounded up, so 30.04 s over a 30 s limit never reads "30 s late (limit 30 s)".
+  const limit = `(limit ${maxCopyDelaySeconds} s)`;
+  const detectedMs = master.detectedAt.getTime() - master.placedAt.getTime();
+  if (detectedMs > maxCopyDelaySeconds * 1000) return skip(`detected ${secondsLate(detectedMs)} s late ${limit}`);
+  // Seen in time but planned only later (a restart, a takeover): the copy would still go out stale.
+  const plannedMs = (master.plannedAt ?? master.detectedAt).getTime() - master.placedAt.getTime();
+  if (plannedMs > maxCopyDelaySeconds * 1000) return skip(`copy would go out ${secondsLate(plannedMs)} s after the master was placed ${limit}`);
+  return null;
+}
+
+/** Tenths rounded up, so 30.04 s over a 30 s limit never reads "30 s late (limit 30 s)". */
+function secondsLate(delayMs: number): string {
   const tenths = Math.ceil(delayMs / 100);
-  const seconds = tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
-  return skip(`detected ${seconds} s late (limit ${maxCopyDelaySeconds} s)`);
+  return tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
 }
 
 function exchangeFilter({ master, rules }: PlanInput): Skip | null {

@@ -9,6 +9,8 @@ export interface MasterOrderFacts extends OrderTerms {
   symbol: string;
   placedAt: Date;
   detectedAt: Date;
+  /** When the copy is being planned (now); later than detection after a restart or a takeover. Default: detectedAt. */
+  plannedAt?: Date;
   /** The master's net position in this instrument and product BEFORE this order (+long, -short). */
   masterPositionBefore: number;
   /** 'ROBO' / 'BO' etc. when the broker reports a kind Tandem does not copy; else null. */
