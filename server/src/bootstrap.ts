@@ -4,6 +4,7 @@ import { deriveKeys } from './auth/keys.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { PaperExchange } from './brokers/paper/paper-exchange.ts';
 import { BrokerRegistry } from './brokers/registry.ts';
+import { createSmartApiBroker } from './brokers/smartapi/wiring.ts';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { seedDemo, type DemoSeed } from './demo-seed.ts';
@@ -80,7 +81,8 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     config, orm: db.orm, pubsub, clock, log, instruments,
     keys: deriveKeys(secret.key),
     journal: new OrderJournal(db.orm, pubsub, clock, log),
-    brokers: new BrokerRegistry(paper),
+    // Built on first use, when `services` is complete.
+    brokers: new BrokerRegistry(paper, (account) => createSmartApiBroker(services, account)),
     loginLimiter: new LoginLimiter(),
     metrics: createMetrics(),
   };

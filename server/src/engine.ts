@@ -10,7 +10,7 @@ import { OrderService } from './orders/order-service.ts';
 import { Reconciler } from './orders/reconciler.ts';
 import { Account } from './persistence/entities/account.entity.ts';
 import { MasterDetector } from './replicator/detector.ts';
-import { MasterLeases } from './replicator/master-leases.ts';
+import { AccountLeases } from './replicator/account-leases.ts';
 import { recoverAfterRestart, recoverMasters, type RecoveryReport } from './replicator/recovery.ts';
 import { Replicator } from './replicator/replicator.ts';
 import type { AppServices } from './services/container.ts';
@@ -36,7 +36,7 @@ export class Engine {
   readonly replicator: Replicator;
   readonly reconciler: Reconciler;
   readonly detector: MasterDetector;
-  readonly leases: MasterLeases;
+  readonly leases: AccountLeases;
   /** Broker updates from every account, applied in arrival order, many per transaction. */
   private readonly updates = new MicroBatcher<{ broker: Account['broker']; clientCode: string; update: BrokerOrder }, void>(
     (items) => this.applyUpdates(items),
@@ -62,8 +62,9 @@ export class Engine {
     this.detector = new MasterDetector(services.journal, services.clock, options.installId, log);
     this.replicator = new Replicator(services, sender, options.installId, new KeyedQueue(), options.fanOut);
     sender.onUnknown = (orderId) => this.track(this.reconciler.reconcile(orderId));
-    this.leases = new MasterLeases(services.orm, {
+    this.leases = new AccountLeases(services.orm, {
       acquired: (leases) => {
+        this.track(this.followSmartApi(leases.map((l) => l.accountId)));
         if (!this.recovered) {
           this.acquiredDuringRecovery.push(...leases.map((l) => l.accountId));
           return;
@@ -75,7 +76,10 @@ export class Engine {
         if (fresh.length > 0) this.track(this.replicator.replicateUnplanned(fresh));
         if (takenOver.length > 0) this.track(recoverMasters(services, { replicator: this.replicator, reconciler: this.reconciler, log }, takenOver));
       },
-      lost: () => undefined, // each event and each claim asks the lease again: nothing to undo
+      // Each event and each claim asks the lease again; only the broker's socket and poll stop here.
+      lost: (accountIds) => {
+        for (const id of accountIds) this.track(services.brokers.forget(id));
+      },
     }, log, options.leaseTtlMs);
     this.replicator.fence = this.leases;
     sender.fence = this.leases;
@@ -86,8 +90,23 @@ export class Engine {
     this.stops.push(this.paper.onUpdate((clientCode, update) => {
       this.track(this.updates.submit({ broker: 'PAPER', clientCode, update }));
     }));
+    this.stops.push(this.services.brokers.onOrderUpdate(({ broker, clientCode }, update) => {
+      this.track(this.updates.submit({ broker, clientCode, update }));
+    }));
     if (!replicate) return null;
+    // SmartAPI accounts' sockets and polls run on the one instance holding each account's lease:
+    // Angel allows three sockets per client code, and API-only instances open none.
+    this.services.brokers.watchWith((accountId) => this.leases.holds(accountId));
     await this.leases.refresh();
+    // A new master or SmartAPI account is taken at once rather than at the next renewal. Muted,
+    // not unsubscribed, on stop: see Replicator.start.
+    let muted = false;
+    await this.services.pubsub.subscribe('visibilityChanged', () => {
+      if (!muted) void this.leases.refresh();
+    });
+    this.stops.push(() => {
+      muted = true;
+    });
     this.stops.push(await this.replicator.start());
     const heldAtStart = this.leases.heldAccountIds;
     this.acquiredDuringRecovery = [];
@@ -104,6 +123,7 @@ export class Engine {
 
   async stop(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop();
+    await this.services.brokers.stopFollowing();
     await this.idle();
     await this.leases.stop();
   }
@@ -137,6 +157,11 @@ export class Engine {
     });
     for (const item of unknown.values()) await this.detector.detect(item.account, item.update);
     return items.map(() => undefined);
+  }
+
+  private async followSmartApi(accountIds: string[]): Promise<void> {
+    if (accountIds.length === 0) return;
+    this.services.brokers.follow(await this.services.orm.em.fork().find(Account, { id: { $in: accountIds }, broker: 'SMARTAPI' }));
   }
 
   private track(work: Promise<unknown>): void {

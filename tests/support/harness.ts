@@ -46,6 +46,10 @@ export async function startTestServer(options: {
     LOG_LEVEL: 'silent',
     PAPER_TICK_MS: '50',
     PAPER_AMO_DELAY_MS: '200',
+    // Never Angel One's servers from a test: SmartAPI accounts log in as soon as they exist.
+    // Tests that trade on SmartAPI pass the simulator's addresses.
+    SMARTAPI_ROOT_URL: 'http://127.0.0.1:9',
+    SMARTAPI_ORDER_WS_URL: 'ws://127.0.0.1:9/smart-order-update',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...options.env,
   });

@@ -6,7 +6,7 @@ import { Order } from '../persistence/entities/order.entity.ts';
 import type { AppServices } from '../services/container.ts';
 import type { AccountLimiter } from './account-limiter.ts';
 import { MicroBatcher } from '../concurrency/micro-batch.ts';
-import type { LeaseFence } from '../replicator/master-leases.ts';
+import type { LeaseFence } from '../replicator/account-leases.ts';
 
 export type SendAccount = Pick<Account, 'id' | 'broker' | 'clientCode' | 'label'>;
 export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed';

@@ -6,7 +6,7 @@ import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { AppServices } from '../services/container.ts';
 import { ChildFollower } from './child-follower.ts';
-import type { LeaseFence } from './master-leases.ts';
+import type { LeaseFence } from './account-leases.ts';
 import { planFollowers } from './planner.ts';
 import { writeChildrenAhead } from './write-ahead.ts';
 

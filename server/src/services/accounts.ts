@@ -113,6 +113,7 @@ export async function createAccount(services: AppServices, viewer: Viewer, input
   audit(em, viewer, 'account.create', 'Account', account.id, null, auditView(account));
   await em.flush();
   await services.pubsub.publish('visibilityChanged', { at: new Date().toISOString() });
+  services.brokers.activate(account);
   return account;
 }
 
@@ -137,6 +138,10 @@ export async function updateAccount(services: AppServices, viewer: Viewer, id: s
   if (input.credentials) account.credentialsSealed = sealCredentials(services, input.credentials);
   audit(em, viewer, input.credentials ? 'account.update+credentials' : 'account.update', 'Account', account.id, before, auditView(account));
   await em.flush();
+  // New SmartAPI credentials are tried at once; the account's status says how that went.
+  if (input.credentials && account.broker === 'SMARTAPI') {
+    void services.brokers.connect(account).catch((error: unknown) => services.log.error({ err: error, accountId: account.id }, 'logging in with new SmartAPI credentials failed'));
+  }
   return account;
 }
 
@@ -154,7 +159,7 @@ export async function deleteAccount(services: AppServices, viewer: Viewer, id: s
   audit(em, viewer, 'account.delete', 'Account', account.id, auditView(account), null);
   em.remove(account);
   await em.flush();
-  services.brokers.forget(account.id);
+  await services.brokers.forget(account.id);
   await services.pubsub.publish('visibilityChanged', { at: new Date().toISOString() });
   return account.id;
 }
@@ -206,11 +211,7 @@ export async function connectAccount(services: AppServices, viewer: Viewer, id: 
   const em = services.orm.em.fork();
   const account = await accountFor(em, viewer, id, 'id', 'manage');
   await setAccountStatus(services, account.id, 'CONNECTING', null);
-  try {
-    await services.brokers.brokerFor(account).orderBook();
-    await setAccountStatus(services, account.id, 'CONNECTED', account.broker === 'PAPER' ? 'paper exchange' : null);
-  } catch (error) {
-    await setAccountStatus(services, account.id, 'ERROR', error instanceof Error ? error.message : String(error));
-  }
+  const { status, reason } = await services.brokers.connect(account);
+  await setAccountStatus(services, account.id, status, reason);
   return em.fork().findOneOrFail(Account, { id: account.id });
 }

@@ -2,7 +2,7 @@ import { AccountSchema } from './account.entity.ts';
 import { ApiTokenSchema } from './api-token.entity.ts';
 import { AuditEntrySchema } from './audit-entry.entity.ts';
 import { InstrumentSchema } from './instrument.entity.ts';
-import { MasterLeaseSchema } from './master-lease.entity.ts';
+import { AccountLeaseSchema } from './account-lease.entity.ts';
 import { MultiplierSchema } from './multiplier.entity.ts';
 import { EventCounterSchema, OrderEventSchema } from './order-event.entity.ts';
 import { OrderSchema } from './order.entity.ts';
@@ -12,14 +12,14 @@ import { UserSchema } from './user.entity.ts';
 
 export const entities = [
   UserSchema, AccountSchema, MultiplierSchema, InstrumentSchema, OrderSchema,
-  OrderEventSchema, EventCounterSchema, ApiTokenSchema, AuditEntrySchema, PaperOrderSchema, SettingSchema, MasterLeaseSchema,
+  OrderEventSchema, EventCounterSchema, ApiTokenSchema, AuditEntrySchema, PaperOrderSchema, SettingSchema, AccountLeaseSchema,
 ];
 
 export { Account } from './account.entity.ts';
 export { ApiToken } from './api-token.entity.ts';
 export { AuditEntry } from './audit-entry.entity.ts';
 export { Instrument } from './instrument.entity.ts';
-export { MasterLease } from './master-lease.entity.ts';
+export { AccountLease } from './account-lease.entity.ts';
 export { Multiplier } from './multiplier.entity.ts';
 export { EventCounter, OrderEvent } from './order-event.entity.ts';
 export { Order } from './order.entity.ts';

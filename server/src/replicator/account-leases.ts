@@ -6,14 +6,14 @@ import { execute, toNumber, type Orm } from '../persistence/db.ts';
 
 export interface AcquiredLease {
   accountId: string;
-  /** 1 for a master no instance ever held; higher when taken over (or handed back). */
+  /** 1 for an account no instance ever held; higher when taken over (or handed back). */
   epoch: number;
 }
 
 export interface LeaseHandlers {
-  /** Masters this instance now watches: new ones, or taken over from an instance that stopped or went quiet. */
+  /** Accounts this instance now watches: new ones, or taken over from an instance that stopped or went quiet. */
   acquired(leases: AcquiredLease[]): void;
-  /** Masters another instance took (this one was too slow to renew): stop sending for them. */
+  /** Accounts another instance took (this one was too slow to renew): stop watching and sending for them. */
   lost(accountIds: string[]): void;
 }
 
@@ -26,13 +26,15 @@ export interface LeaseFence {
 }
 
 /**
- * Each master account is watched by one instance at a time: a lease row in the database with
- * an expiry and a fencing epoch. The holder renews every `ttlMs / 3`; an instance that stops
- * renewing loses its masters to whoever takes them after the expiry, with the epoch bumped.
+ * Each watched account (every master, and every SmartAPI account, whose order socket Angel
+ * allows three of per client code) is watched by one instance at a time: a lease row in the
+ * database with an expiry and a fencing epoch. The holder renews every `ttlMs / 3`; an
+ * instance that stops renewing loses its accounts to whoever takes them after the expiry,
+ * with the epoch bumped.
  * Writing ahead and claiming lock the lease row (FOR SHARE) and check holder and epoch, so a
  * takeover can never overlap with the old holder's last sends. Time is the database's clock.
  */
-export class MasterLeases implements LeaseFence {
+export class AccountLeases implements LeaseFence {
   readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly held = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
@@ -61,7 +63,7 @@ export class MasterLeases implements LeaseFence {
   }
 
   /**
-   * Stops renewing and hands every master back at once (expired now, epoch kept, so the next
+   * Stops renewing and hands every account back at once (expired now, epoch kept, so the next
    * holder's epoch is still higher), so another instance takes over without waiting.
    */
   async stop(): Promise<void> {
@@ -69,17 +71,17 @@ export class MasterLeases implements LeaseFence {
     this.timer = null;
     await this.refreshing;
     this.held.clear();
-    await execute(this.orm.em.fork(), `update master_leases set expires_at = now() - interval '1 millisecond' where holder = ?`, [this.holder]).catch((error: unknown) => {
-      this.log.warn({ err: error }, 'handing back master leases failed; they expire on their own');
+    await execute(this.orm.em.fork(), `update account_leases set expires_at = now() - interval '1 millisecond' where holder = ?`, [this.holder]).catch((error: unknown) => {
+      this.log.warn({ err: error }, 'handing back account leases failed; they expire on their own');
     });
   }
 
-  /** Renews what is held and takes every master nobody holds. One at a time; `soonerThanMs` skips a refresh made that recently. */
+  /** Renews what is held and takes every watched account nobody holds. One at a time; `soonerThanMs` skips a refresh made that recently. */
   refresh(soonerThanMs = 0): Promise<void> {
     if (this.refreshing) return this.refreshing;
     if (soonerThanMs > 0 && Date.now() - this.lastRefresh < soonerThanMs) return Promise.resolve();
     this.refreshing = this.renewAndTake()
-      .catch((error: unknown) => this.log.error({ err: error }, 'refreshing master leases failed'))
+      .catch((error: unknown) => this.log.error({ err: error }, 'refreshing account leases failed'))
       .finally(() => {
         this.lastRefresh = Date.now();
         this.refreshing = null;
@@ -91,7 +93,7 @@ export class MasterLeases implements LeaseFence {
     const wanted = [...new Set(accountIds)].filter((id) => this.held.has(id));
     if (wanted.length === 0) return new Set();
     const rows = await execute<{ account_id: string; epoch: unknown }[]>(tx,
-      `select account_id, epoch from master_leases
+      `select account_id, epoch from account_leases
         where account_id in (${wanted.map(() => '?').join(', ')}) and holder = ? and expires_at > now() for share`,
       [...wanted, this.holder]);
     return new Set(rows.filter((row) => this.held.get(row.account_id) === toNumber(row.epoch)).map((row) => row.account_id));
@@ -101,29 +103,29 @@ export class MasterLeases implements LeaseFence {
     const em = this.orm.em.fork();
     const ttl = `${this.ttlMs} milliseconds`;
     const renewed = await execute<{ account_id: string; epoch: unknown }[]>(em,
-      `update master_leases set expires_at = now() + ?::interval where holder = ? and expires_at > now() returning account_id, epoch`,
+      `update account_leases set expires_at = now() + ?::interval where holder = ? and expires_at > now() returning account_id, epoch`,
       [ttl, this.holder]);
     const stillHeld = new Map(renewed.map((row) => [row.account_id, toNumber(row.epoch)]));
     const lost = [...this.held].filter(([id, epoch]) => stillHeld.get(id) !== epoch).map(([id]) => id);
     for (const id of lost) this.held.delete(id);
 
-    // A master nobody holds, or whose holder let its lease run out, is taken with the next epoch.
+    // An account nobody holds, or whose holder let its lease run out, is taken with the next epoch.
     const taken = await execute<{ account_id: string; epoch: unknown }[]>(em,
-      `insert into master_leases (account_id, holder, epoch, expires_at)
-       select id, ?, 1, now() + ?::interval from accounts where role = 'MASTER'
-       on conflict (account_id) do update set holder = excluded.holder, epoch = master_leases.epoch + 1, expires_at = excluded.expires_at
-        where master_leases.expires_at <= now()
+      `insert into account_leases (account_id, holder, epoch, expires_at)
+       select id, ?, 1, now() + ?::interval from accounts where role = 'MASTER' or broker = 'SMARTAPI'
+       on conflict (account_id) do update set holder = excluded.holder, epoch = account_leases.epoch + 1, expires_at = excluded.expires_at
+        where account_leases.expires_at <= now()
        returning account_id, epoch`,
       [this.holder, ttl]);
     const acquired = taken.map((row) => ({ accountId: row.account_id, epoch: toNumber(row.epoch) }));
     for (const lease of acquired) this.held.set(lease.accountId, lease.epoch);
 
     if (lost.length > 0) {
-      this.log.warn({ accountIds: lost }, 'master leases lost to another instance; no longer replicating those masters here');
+      this.log.warn({ accountIds: lost }, 'account leases lost to another instance; no longer watching those accounts here');
       this.handlers.lost(lost);
     }
     if (acquired.length > 0) {
-      this.log.info({ leases: acquired, holder: this.holder }, 'master leases acquired; replicating those masters here');
+      this.log.info({ leases: acquired, holder: this.holder }, 'account leases acquired; watching those accounts here');
       this.handlers.acquired(acquired);
     }
   }

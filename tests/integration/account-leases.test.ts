@@ -7,10 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { execute } from '../../server/src/persistence/db.ts';
-import { MasterLease } from '../../server/src/persistence/entities/master-lease.entity.ts';
+import { AccountLease } from '../../server/src/persistence/entities/account-lease.entity.ts';
 import { Order } from '../../server/src/persistence/entities/order.entity.ts';
+import { Account } from '../../server/src/persistence/entities/account.entity.ts';
+import { createSmartApiSim } from '../../sim/smartapi/index.ts';
+import type { SimAccountInput } from '../../sim/smartapi/types.ts';
 import { redisUrl, scratchDatabase, usingPostgres } from '../support/database.ts';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+import { AngelApp } from '../support/smartapi-app.ts';
 
 const PLACE = `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }`;
 const TERMINAL = ['FILLED', 'SKIPPED', 'FAILED', 'REJECTED', 'CANCELLED'];
@@ -53,8 +57,8 @@ async function settledChildren(server: TestServer, masterOrderId: string, timeou
   }, timeoutMs, `the copies of ${masterOrderId} to settle`);
 }
 
-async function leaseOf(server: TestServer, accountId: string): Promise<MasterLease | null> {
-  return server.tandem.services.orm.em.fork().findOne(MasterLease, { accountId });
+async function leaseOf(server: TestServer, accountId: string): Promise<AccountLease | null> {
+  return server.tandem.services.orm.em.fork().findOne(AccountLease, { accountId });
 }
 
 describe('master leases on one instance', () => {
@@ -68,7 +72,7 @@ describe('master leases on one instance', () => {
     // Another holder takes the lease (as after a long pause of this one): this instance still
     // believes it holds it, but its write-ahead checks the row and writes nothing.
     const em = server.tandem.services.orm.em.fork();
-    await execute(em, `update master_leases set holder = 'another-instance', epoch = epoch + 1, expires_at = now() + interval '2 seconds' where account_id = ?`, [master.id]);
+    await execute(em, `update account_leases set holder = 'another-instance', epoch = epoch + 1, expires_at = now() + interval '2 seconds' where account_id = ?`, [master.id]);
     const id = await placeOnDemoMaster(server, 5);
     await server.tandem.engine.idle();
     expect(await server.tandem.services.orm.em.fork().count(Order, { masterOrderId: id })).toBe(0);
@@ -121,5 +125,66 @@ describe.skipIf(!usingPostgres || !redisUrl)('master leases across instances (ne
     await waitFor(async () => (await leaseOf(api, masterId))?.holder === standby.tandem.engine.leases.holder, 10_000, 'the standby to take the lease');
     const second = await settledChildren(api, await placeOnDemoMaster(api, 2));
     expect(second.map((c) => c.quantity).sort((a, b) => a - b)).toEqual([2, 2, 5]);
+  });
+
+  it("opens each SmartAPI account's order socket on one instance only, and on another when that one leaves", async () => {
+    const master: SimAccountInput = { clientcode: 'LM1', pin: '1111', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', apiKey: 'key-m' };
+    const follower: SimAccountInput = { clientcode: 'LF1', pin: '2222', totpSecret: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU', apiKey: 'key-f' };
+    const sim = await createSmartApiSim({ accounts: [master, follower], instruments: { '3045': { pricePaise: 1010_00 } } });
+    try {
+      const database = await scratchDatabase();
+      databases.push(database);
+      const redisPrefix = `tandem-test-${randomBytes(4).toString('hex')}:`;
+      const env = { MASTER_LEASE_TTL_S: '1', SMARTAPI_ROOT_URL: sim.url, SMARTAPI_ORDER_WS_URL: sim.wsUrl };
+      const first = await startTestServer({ database, redisPrefix, env });
+      const second = await startTestServer({ database, redisPrefix, env });
+      started.push(first, second);
+      const token = await first.login();
+      const ids: string[] = [];
+      for (const [account, role] of [[master, 'MASTER'], [follower, 'FOLLOWER']] as const) {
+        const created = await first.gql(`mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`, {
+          i: { label: account.clientcode, broker: 'SMARTAPI', role, clientCode: account.clientcode, credentials: { apiKey: account.apiKey, pin: account.pin, totpSecret: account.totpSecret } },
+        }, token);
+        expect(created.errors).toBeUndefined();
+        ids.push(created.data!.createAccount.id as string);
+      }
+      const linked = await first.gql(`mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }`, { i: { masterId: ids[0], followerId: ids[1], factor: 2 } }, token);
+      expect(linked.errors).toBeUndefined();
+      const live = (server: TestServer) => waitFor(async () => {
+        const accounts = await server.tandem.services.orm.em.fork().find(Account, { id: { $in: ids } });
+        return accounts.length === 2 && accounts.every((a) => a.statusReason?.includes('order updates live'));
+      }, 20_000, 'both SmartAPI accounts to be followed');
+      await live(first);
+
+      // Each account is leased to one instance (either may win a new account), and each socket
+      // is open once: a few renewals later no instance has opened a second one.
+      const servers = [first, second];
+      const leases = await first.tandem.services.orm.em.fork().find(AccountLease, { accountId: { $in: ids } });
+      expect(leases).toHaveLength(2);
+      for (const lease of leases) expect(servers.map((s) => s.tandem.engine.leases.holder)).toContain(lease.holder);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(sim.counters().wsConnections).toBe(2);
+
+      // The master's holder leaves: the other instance takes what it held, reopens those sockets and copies.
+      const leaving = servers.find((s) => s.tandem.engine.leases.holder === leases.find((l) => l.accountId === ids[0])!.holder)!;
+      const staying = servers.find((s) => s !== leaving)!;
+      started.splice(started.indexOf(leaving), 1);
+      await leaving.close();
+      await waitFor(async () => (await staying.tandem.services.orm.em.fork().find(AccountLease, { accountId: { $in: ids }, holder: staying.tandem.engine.leases.holder })).length === 2,
+        10_000, 'the staying instance to take both leases');
+      // Only the staying instance is left: every socket the simulator drops now comes back from it alone.
+      sim.faults.dropSockets();
+      await waitFor(() => sim.counters().wsConnections === 2, 20_000, 'both sockets to reopen from the staying instance');
+      const placed = await new AngelApp(sim, master).place({ quantity: '3', ordertag: 'lease-handover' });
+      const copy = await waitFor(async () => {
+        const masterOrder = await staying.tandem.services.orm.em.fork().findOne(Order, { accountId: ids[0], brokerOrderId: placed.orderid });
+        const children = masterOrder ? await staying.tandem.services.orm.em.fork().find(Order, { masterOrderId: masterOrder.id }) : [];
+        return children.length === 1 && children[0]!.status === 'FILLED' ? children[0] : undefined;
+      }, 20_000, 'the master order to be copied by the staying instance');
+      expect(copy.quantity).toBe(6);
+      expect(sim.orders.list('LF1').filter((o) => o.ordertag === copy.orderTag)).toHaveLength(1);
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -1,0 +1,188 @@
+// One SmartAPI session per account: login with client code, PIN and a TOTP generated from the
+// stored secret; renewal when the broker says the session is gone; a token refresh before a
+// JWT that ends before midnight runs out. Logins are single-flight and spaced (Angel allows one
+// a second), and a login refused for its credentials is not retried on its own: a wrong PIN
+// tried again and again can get the client blocked. connect() or the daily login try again.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { generate } from 'otplib';
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.ts';
+import { BrokerCallError } from '../port.ts';
+import type { SessionTokens, SmartApiAuthClient } from './auth-client.ts';
+import { CREDENTIAL_CODES } from './error-reasons.ts';
+import { sessionExpiry } from './jwt-expiry.ts';
+
+export interface SmartApiCredentials {
+  apiKey: string;
+  pin: string;
+  totpSecret: string;
+}
+
+/** A live session: what calls need to be made with it. */
+export interface SessionGrant {
+  tokens: SessionTokens;
+  apiKey: string;
+  loggedInAt: Date;
+  expiresAt: Date;
+}
+
+export type SessionEvent =
+  | { kind: 'logging-in'; why: string }
+  | { kind: 'logged-in'; why: string; grant: SessionGrant }
+  | { kind: 'refused'; error: BrokerCallError }
+  | { kind: 'failed'; error: BrokerCallError }
+  | { kind: 'expired'; error: BrokerCallError };
+
+export interface SessionDeps {
+  clientCode: string;
+  auth: SmartApiAuthClient;
+  /** Read at every login, so new credentials take effect at the next one. */
+  credentials: () => Promise<SmartApiCredentials>;
+  clock: Clock;
+  log: Logger;
+  onEvent: (event: SessionEvent) => void;
+}
+
+const LOGIN_SPACING_MS = 1100;
+const RATE_LIMIT_RETRIES = 3;
+const REFRESH_AHEAD_MS = 60_000;
+const RETRY_AFTER_FAILURE_MS = [2_000, 5_000, 15_000, 60_000] as const;
+
+export class SmartApiSession {
+  private grant: SessionGrant | null = null;
+  /** Set when the broker refused the credentials; cleared by login() (connect, daily login). */
+  private refusal: BrokerCallError | null = null;
+  private failures = 0;
+  private lastFailureAt = 0;
+  private lastLoginAt = 0;
+  private inFlight: Promise<SessionGrant> | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly deps: SessionDeps) {}
+
+  /** The live session, logging in first when there is none. Throws BrokerCallError('session') when it cannot. */
+  async current(): Promise<SessionGrant> {
+    if (this.grant && this.grant.expiresAt.getTime() > this.deps.clock.now().getTime()) return this.grant;
+    if (this.inFlight) return this.inFlight;
+    if (this.refusal) throw this.refusal;
+    const wait = RETRY_AFTER_FAILURE_MS[Math.min(this.failures, RETRY_AFTER_FAILURE_MS.length) - 1] ?? 0;
+    if (this.failures > 0 && Date.now() - this.lastFailureAt < wait) {
+      throw new BrokerCallError('session', `not logged in to SmartAPI: the last login failed; trying again within ${Math.ceil(wait / 1000)} s`);
+    }
+    return this.start(this.grant ? 'session ended' : 'first use');
+  }
+
+  /**
+   * A call made with `stale` was told the session is gone: log in again, once for every call
+   * that saw the same session end.
+   */
+  async renew(stale: SessionGrant, error: BrokerCallError): Promise<SessionGrant> {
+    if (this.grant && this.grant !== stale) return this.grant;
+    if (this.inFlight) return this.inFlight;
+    this.grant = null;
+    this.deps.onEvent({ kind: 'expired', error });
+    return this.current();
+  }
+
+  /** A fresh login now, whatever the state: connectAccount and the daily login use it. */
+  async login(why: string): Promise<SessionGrant> {
+    this.refusal = null;
+    this.failures = 0;
+    if (this.inFlight) await this.inFlight.catch(() => undefined);
+    return this.start(why);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+  }
+
+  private start(why: string): Promise<SessionGrant> {
+    const attempt = this.loginOnce(why).finally(() => {
+      if (this.inFlight === attempt) this.inFlight = null;
+    });
+    this.inFlight = attempt;
+    return attempt;
+  }
+
+  private async loginOnce(why: string): Promise<SessionGrant> {
+    this.deps.onEvent({ kind: 'logging-in', why });
+    let credentials: SmartApiCredentials;
+    try {
+      credentials = await this.deps.credentials();
+    } catch (error) {
+      throw this.refuse(new BrokerCallError('session', error instanceof Error ? error.message : String(error)));
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      const spacing = this.lastLoginAt + LOGIN_SPACING_MS - Date.now();
+      if (spacing > 0) await sleep(spacing);
+      this.lastLoginAt = Date.now();
+      let totp: string;
+      try {
+        totp = await generate({ secret: credentials.totpSecret });
+      } catch (error) {
+        throw this.refuse(new BrokerCallError('session', `the stored TOTP secret cannot make a code (${error instanceof Error ? error.message : String(error)}): enter the base32 secret shown when TOTP was enabled`));
+      }
+      const answer = await this.deps.auth.login({ clientCode: this.deps.clientCode, pin: credentials.pin, totp, apiKey: credentials.apiKey });
+      if (answer.ok && answer.tokens) return this.adopt(answer.tokens, credentials.apiKey, why);
+      const error = answer.ok ? new BrokerCallError('unknown', 'SmartAPI login answered without tokens') : answer.error;
+      if (error.outcome === 'rate_limited' && attempt < RATE_LIMIT_RETRIES) continue;
+      if (error.outcome === 'rejected' && error.brokerCode && CREDENTIAL_CODES.has(error.brokerCode)) {
+        throw this.refuse(new BrokerCallError('session', error.message, error.brokerCode));
+      }
+      this.failures += 1;
+      this.lastFailureAt = Date.now();
+      const failure = new BrokerCallError('session', `SmartAPI login failed: ${error.message}`, error.brokerCode);
+      this.deps.onEvent({ kind: 'failed', error: failure });
+      throw failure;
+    }
+  }
+
+  private refuse(error: BrokerCallError): BrokerCallError {
+    this.grant = null;
+    this.refusal = error;
+    this.deps.onEvent({ kind: 'refused', error });
+    this.deps.log.warn({ clientCode: this.deps.clientCode, code: error.brokerCode, reason: error.message }, 'SmartAPI login refused');
+    return error;
+  }
+
+  private adopt(tokens: SessionTokens, apiKey: string, why: string): SessionGrant {
+    const loggedInAt = this.deps.clock.now();
+    const grant: SessionGrant = { tokens, apiKey, loggedInAt, expiresAt: sessionExpiry(tokens.jwtToken, loggedInAt) };
+    this.grant = grant;
+    this.refusal = null;
+    this.failures = 0;
+    this.scheduleRefresh(grant);
+    this.deps.onEvent({ kind: 'logged-in', why, grant });
+    this.deps.log.info({ clientCode: this.deps.clientCode, why, expiresAt: grant.expiresAt.toISOString() }, 'SmartAPI login succeeded');
+    return grant;
+  }
+
+  /**
+   * A JWT that ends before the session's midnight is renewed with the refresh token a minute
+   * ahead. At midnight the refresh token dies too: the next call logs in afresh.
+   */
+  private scheduleRefresh(grant: SessionGrant): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    if (this.closed || !grant.tokens.refreshToken) return;
+    const delay = grant.expiresAt.getTime() - REFRESH_AHEAD_MS - this.deps.clock.now().getTime();
+    const midnightBound = grant.expiresAt.getTime() >= sessionExpiry('', grant.loggedInAt).getTime();
+    if (midnightBound || delay <= 0) return;
+    this.refreshTimer = setTimeout(() => void this.refresh(grant), delay);
+    this.refreshTimer.unref();
+  }
+
+  private async refresh(grant: SessionGrant): Promise<void> {
+    if (this.grant !== grant || this.inFlight || this.closed) return;
+    const answer = await this.deps.auth.refresh(grant.apiKey, grant.tokens);
+    if (this.grant !== grant) return;
+    if (answer.ok && answer.tokens) {
+      this.adopt(answer.tokens, grant.apiKey, 'token refresh');
+      return;
+    }
+    this.deps.log.warn({ clientCode: this.deps.clientCode, reason: answer.ok ? 'no tokens' : answer.error.message }, 'SmartAPI token refresh failed; logging in again');
+    await this.start('token refresh failed').catch(() => undefined);
+  }
+}

@@ -1,0 +1,41 @@
+// Builds an account's SmartApiBroker from the app's services: credentials opened from the
+// account's sealed column at every login (so new ones take effect at the next), and every
+// connection-status change written to the account and published to accountStatus, in order.
+import { open } from '../../auth/keys.ts';
+import { Account } from '../../persistence/entities/account.entity.ts';
+import { setAccountStatus } from '../../services/accounts.ts';
+import type { AppServices } from '../../services/container.ts';
+import type { SmartApiCredentials } from './session.ts';
+import { SmartApiBroker } from './smartapi-broker.ts';
+
+async function loadCredentials(services: AppServices, accountId: string): Promise<SmartApiCredentials> {
+  const row = await services.orm.em.fork().findOne(Account, { id: accountId }, { fields: ['credentialsSealed'] });
+  if (!row?.credentialsSealed) throw new Error('no SmartAPI credentials are stored for this account: enter the API key, PIN and TOTP secret');
+  let parsed: Partial<SmartApiCredentials>;
+  try {
+    parsed = JSON.parse(open(services.keys.credentials, row.credentialsSealed)) as Partial<SmartApiCredentials>;
+  } catch {
+    throw new Error('the stored SmartAPI credentials cannot be opened with this SECRET_KEY: enter them again');
+  }
+  if (!parsed.apiKey || !parsed.pin || !parsed.totpSecret) throw new Error('the stored SmartAPI credentials are incomplete: enter them again');
+  return { apiKey: parsed.apiKey, pin: parsed.pin, totpSecret: parsed.totpSecret };
+}
+
+export function createSmartApiBroker(services: AppServices, account: Pick<Account, 'id' | 'clientCode'>): SmartApiBroker {
+  const log = services.log.child({ broker: 'SMARTAPI' });
+  let reports: Promise<void> = Promise.resolve();
+  return new SmartApiBroker({
+    clientCode: account.clientCode,
+    rootUrl: services.config.SMARTAPI_ROOT_URL,
+    orderWsUrl: services.config.SMARTAPI_ORDER_WS_URL,
+    clock: services.clock,
+    log,
+    credentials: () => loadCredentials(services, account.id),
+    reportStatus: ({ status, reason }) => {
+      reports = reports
+        .then(() => setAccountStatus(services, account.id, status, reason))
+        .catch((error: unknown) => log.error({ err: error, clientCode: account.clientCode, status }, 'recording the SmartAPI connection status failed'));
+      return reports;
+    },
+  });
+}
