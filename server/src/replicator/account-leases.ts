@@ -4,6 +4,11 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import { execute, toNumber, type Orm } from '../persistence/db.ts';
 
+// Every statement that locks several lease rows locks them in account_id order, so renewing,
+// taking and the fences of claims and writes ahead can never deadlock one another.
+const ownRowsInOrder = (condition = 'true') =>
+  `select account_id from account_leases where holder = ? and ${condition} order by account_id for update`;
+
 export interface AcquiredLease {
   accountId: string;
   /** 1 for an account no instance ever held; higher when taken over (or handed back). */
@@ -71,7 +76,8 @@ export class AccountLeases implements LeaseFence {
     this.timer = null;
     await this.refreshing;
     this.held.clear();
-    await execute(this.orm.em.fork(), `update account_leases set expires_at = now() - interval '1 millisecond' where holder = ?`, [this.holder]).catch((error: unknown) => {
+    await execute(this.orm.em.fork(), `update account_leases set expires_at = now() - interval '1 millisecond'
+      where account_id in (${ownRowsInOrder()})`, [this.holder]).catch((error: unknown) => {
       this.log.warn({ err: error }, 'handing back account leases failed; they expire on their own');
     });
   }
@@ -94,7 +100,7 @@ export class AccountLeases implements LeaseFence {
     if (wanted.length === 0) return new Set();
     const rows = await execute<{ account_id: string; epoch: unknown }[]>(tx,
       `select account_id, epoch from account_leases
-        where account_id in (${wanted.map(() => '?').join(', ')}) and holder = ? and expires_at > now() for share`,
+        where account_id in (${wanted.map(() => '?').join(', ')}) and holder = ? and expires_at > now() order by account_id for share`,
       [...wanted, this.holder]);
     return new Set(rows.filter((row) => this.held.get(row.account_id) === toNumber(row.epoch)).map((row) => row.account_id));
   }
@@ -103,7 +109,8 @@ export class AccountLeases implements LeaseFence {
     const em = this.orm.em.fork();
     const ttl = `${this.ttlMs} milliseconds`;
     const renewed = await execute<{ account_id: string; epoch: unknown }[]>(em,
-      `update account_leases set expires_at = now() + ?::interval where holder = ? and expires_at > now() returning account_id, epoch`,
+      `update account_leases set expires_at = now() + ?::interval
+        where account_id in (${ownRowsInOrder('expires_at > now()')}) returning account_id, epoch`,
       [ttl, this.holder]);
     const stillHeld = new Map(renewed.map((row) => [row.account_id, toNumber(row.epoch)]));
     const lost = [...this.held].filter(([id, epoch]) => stillHeld.get(id) !== epoch).map(([id]) => id);
@@ -112,7 +119,7 @@ export class AccountLeases implements LeaseFence {
     // An account nobody holds, or whose holder let its lease run out, is taken with the next epoch.
     const taken = await execute<{ account_id: string; epoch: unknown }[]>(em,
       `insert into account_leases (account_id, holder, epoch, expires_at)
-       select id, ?, 1, now() + ?::interval from accounts where role = 'MASTER' or broker = 'SMARTAPI'
+       select id, ?, 1, now() + ?::interval from accounts where role = 'MASTER' or broker = 'SMARTAPI' order by id
        on conflict (account_id) do update set holder = excluded.holder, epoch = account_leases.epoch + 1, expires_at = excluded.expires_at
         where account_leases.expires_at <= now()
        returning account_id, epoch`,
