@@ -21,7 +21,7 @@ const PAGES: Record<RouteName, () => JSX.Element> = {
   tokens: Tokens,
 };
 
-// A CLIENT only reads: the order ticket has nothing for them.
+// A CLIENT places no orders: the order ticket has nothing for them.
 const HIDDEN_FOR_CLIENT: ReadonlySet<RouteName> = new Set(['ticket']);
 
 function visibleRoutes() {
@@ -53,7 +53,7 @@ export default function App() {
           </div>
         </header>
         <Show when={session.readOnly()}>
-          <p class="read-only-note">You are signed in as a client: this dashboard is read-only for you.</p>
+          <p class="read-only-note">You are signed in as a client: you can pause copying into your accounts and enter your own broker credentials; everything else is read-only.</p>
         </Show>
         <main class="page">
           <Dynamic component={PAGES[page()]} />

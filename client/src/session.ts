@@ -1,8 +1,9 @@
 import { createSignal } from 'solid-js';
 import { runMutation, runQuery, type ApiError } from './api.ts';
+import { accountRights, type AccountRights, type RightsAccount } from './lib/account-rights.ts';
 import { authExpired, authToken, setAuthToken } from './lib/auth-token.ts';
 
-/** ADMIN: everything; TRADER: their masters and followers; CLIENT: their own accounts, read-only. */
+/** ADMIN: everything; TRADER: their masters and followers; CLIENT: their own accounts (copy switch and credentials only). */
 export type UserRole = 'ADMIN' | 'TRADER' | 'CLIENT';
 
 /** The signed-in user as `me` returns it. */
@@ -36,8 +37,13 @@ export const session = {
   loading,
   /** True after the server refused the stored token (expired/revoked). Reactive. */
   expired: authExpired,
-  /** CLIENT users see a read-only UI: hide or disable every mutating control when this is true. Reactive. */
+  /**
+   * True for a CLIENT: no trading and no managing (ticket, kill switches, create/delete,
+   * multipliers, tokens). Their few rights on their own accounts are in `rightsOn`. Reactive.
+   */
   readOnly: (): boolean => user()?.role === 'CLIENT',
+  /** What the user may do to one account (a CLIENT: copy switch, credentials, connect on their own). Reactive. */
+  rightsOn: (account: RightsAccount): AccountRights => accountRights(user(), account),
   /** Only ADMIN may engage the global kill switch or act on every account. Reactive. */
   isAdmin: (): boolean => user()?.role === 'ADMIN',
 

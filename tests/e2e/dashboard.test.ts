@@ -14,6 +14,9 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const ADMIN = { email: 'e2e-admin@tandem.local', password: 'e2e-password-1234' };
 const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 const FOLLOWER = { label: 'E2E follower x2', clientCode: 'E2E-F4' };
+const CLIENT = { email: 'e2e-client@tandem.local', password: 'e2e-client-password-1234' };
+const CLIENT_FOLLOWER = { label: 'E2E client follower', clientCode: 'E2E-C1' };
+const CLIENT_SMARTAPI = { label: 'E2E client Angel One', clientCode: 'E2E-C2' };
 const LONG = 120_000;
 let outage = false;
 
@@ -35,6 +38,9 @@ function startServer(dataDir: string): Promise<RunningServer> {
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'warn',
+    // No SmartAPI account here may reach Angel One: a login fails at once instead.
+    SMARTAPI_ROOT_URL: 'http://127.0.0.1:9',
+    SMARTAPI_ORDER_WS_URL: 'ws://127.0.0.1:9',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -57,8 +63,20 @@ async function stopServer(server: RunningServer | undefined): Promise<void> {
   await exited;
 }
 
+/** One GraphQL request as a third party makes it (set-up the dashboard has no page for, e.g. createUser). */
+async function gql<T>(base: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
 /** A signed-in tab of its own (its own context, so its own sessionStorage and network). */
-async function signedInPage(browser: Browser, base: string, consoleErrors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+async function signedInPage(browser: Browser, base: string, consoleErrors: string[], user = ADMIN): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
@@ -70,8 +88,8 @@ async function signedInPage(browser: Browser, base: string, consoleErrors: strin
   });
   page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
   await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
   return { context, page };
@@ -113,6 +131,9 @@ describe.skipIf(!hasChromium)(title, () => {
   let desk: Page;
   let blotter: Page;
   const consoleErrors: string[] = [];
+  // Set by the CLIENT test: the admin's API token and the CLIENT user's id.
+  let adminToken = '';
+  let clientUserId = '';
 
   beforeAll(async () => {
     // Built once by the global set-up; this only confirms it is current.
@@ -131,6 +152,18 @@ describe.skipIf(!hasChromium)(title, () => {
     await cable?.close();
     await stopServer(server);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, LONG);
+
+  it('leads a new user from the empty overview and blotter to the ticket, with the demo master chosen', async () => {
+    const hint = 'Place an order on Demo master from the Ticket to watch it copied live to its followers.';
+    await desk.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await desk.locator('[data-empty="orders"]').filter({ hasText: hint }).waitFor();
+    await open(desk, 'Orders', 'Orders');
+    const empty = desk.locator('[data-empty="orders"]').filter({ hasText: hint });
+    await empty.getByRole('link', { name: 'Ticket' }).click();
+    await desk.getByRole('heading', { level: 1, name: 'Order ticket' }).waitFor();
+    const master = desk.getByRole('form', { name: 'Place an order' }).getByLabel('Master account');
+    await expect.poll(() => master.locator('option:checked').textContent()).toBe('Demo master (DEMO-MASTER)');
   }, LONG);
 
   it('adds a paper follower and links it to the demo master with factor 2', async () => {
@@ -292,6 +325,91 @@ describe.skipIf(!hasChromium)(title, () => {
     await blotter.setViewportSize({ width: 1280, height: 900 });
     const master = blotter.locator('tbody.master-order').filter({ has: blotter.getByRole('button', { name: /copies of SBIN-EQ BUY 6 at / }) });
     await master.locator('tr').first().filter({ hasText: 'Cancelled' }).waitFor();
+  }, LONG);
+
+  it('a CLIENT turns copying off on their own follower from the overview, and the next master order skips it with the reason', async () => {
+    // Set-up the dashboard has no page for: the admin creates the CLIENT and a paper follower
+    // they own, linked to the demo master.
+    const { login } = await gql<{ login: { token: string } }>(server!.base, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: ADMIN.email, p: ADMIN.password });
+    const { createUser } = await gql<{ createUser: { id: string } }>(server!.base,
+      'mutation($e: String!, $p: String!) { createUser(email: $e, password: $p, role: CLIENT) { id } }', { e: CLIENT.email, p: CLIENT.password }, login.token);
+    adminToken = login.token;
+    clientUserId = createUser.id;
+    const { accounts } = await gql<{ accounts: { id: string; clientCode: string }[] }>(server!.base, '{ accounts(role: MASTER) { id clientCode } }', {}, login.token);
+    const { createAccount } = await gql<{ createAccount: { id: string } }>(server!.base,
+      'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }',
+      { i: { ...CLIENT_FOLLOWER, broker: 'PAPER', role: 'FOLLOWER', ownerId: createUser.id } }, login.token);
+    await gql(server!.base, 'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
+      { i: { masterId: accounts.find((a) => a.clientCode === 'DEMO-MASTER')!.id, followerId: createAccount.id, factor: 1 } }, login.token);
+
+    const { page: client } = await signedInPage(browser!, server!.base, consoleErrors, CLIENT);
+    await client.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    const line = client.locator(`[data-account="${CLIENT_FOLLOWER.clientCode}"]`);
+    // A new paper account is connected from the start.
+    await line.getByText('paper exchange').waitFor();
+    await client.locator('[data-empty="orders"]').filter({ hasText: 'No orders yet.' }).waitFor();
+    const copy = line.getByRole('checkbox', { name: `Copy into ${CLIENT_FOLLOWER.label}` });
+    expect(await copy.isChecked()).toBe(true);
+    expect(await copy.isEnabled()).toBe(true);
+    await Promise.all([
+      client.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('SetCopy')),
+      copy.uncheck(),
+    ]);
+    expect(await copy.isChecked()).toBe(false);
+    expect(await client.getByRole('button', { name: /kill switch/i }).count()).toBe(0);
+    expect(await client.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Ticket' }).count()).toBe(0);
+    await client.screenshot({ path: join(SCREENSHOTS, 'client-overview.png'), fullPage: true });
+    const { account } = await gql<{ account: { copyEnabled: boolean } }>(server!.base, 'query($id: ID!) { account(id: $id) { copyEnabled } }', { id: createAccount.id }, login.token);
+    expect(account.copyEnabled).toBe(false);
+
+    // The CLIENT's own blotter is open, empty, when the trader's next order comes.
+    await open(client, 'Orders', 'Orders');
+    await client.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await client.locator('[data-empty="orders"]').filter({ hasText: 'No orders yet.' }).waitFor();
+    await placeFromTicket(desk, { symbol: 'SBIN-EQ', side: 'Buy', quantity: 2 });
+
+    const reason = `copying is turned off for follower ${CLIENT_FOLLOWER.label}`;
+    const copies = blotter.getByRole('table', { name: /^Copies of SBIN-EQ BUY 2 at / });
+    const skipped = await copyLine(copies, CLIENT_FOLLOWER.clientCode, 'Skipped');
+    expect([skipped[1], skipped[3], skipped[4], skipped[7]]).toEqual(['BUY', 'Skipped', '0', reason]);
+    expect((await copyLine(copies, 'DEMO-F1', 'Filled')).slice(1, 5)).toEqual(['BUY', '2', 'Filled', '2']);
+    // The CLIENT sees their skipped copy live, with its reason, and not the master behind it.
+    const mine = client.locator('tbody.master-order').filter({ hasText: reason });
+    await mine.waitFor();
+    expect(await client.locator('tbody.master-order').count()).toBe(1);
+    await client.screenshot({ path: join(SCREENSHOTS, 'client-blotter.png'), fullPage: true });
+  }, LONG);
+
+  it('a CLIENT enters their own SmartAPI credentials (write-only), with the server\'s error under the field, and reconnects their paper follower', async () => {
+    // An Angel One account the trader set up for the CLIENT; its login fails (no Angel One here).
+    await gql(server!.base, 'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }', {
+      i: { ...CLIENT_SMARTAPI, broker: 'SMARTAPI', role: 'FOLLOWER', ownerId: clientUserId, credentials: { apiKey: 'set-by-trader', pin: '1111', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' } },
+    }, adminToken);
+
+    const { page: client } = await signedInPage(browser!, server!.base, consoleErrors, CLIENT);
+    await open(client, 'Accounts', 'Accounts');
+    expect(await client.getByRole('button', { name: 'Add account' }).count()).toBe(0);
+    const row = client.getByRole('row').filter({ hasText: CLIENT_SMARTAPI.clientCode });
+    expect(await row.getByRole('button', { name: /^Edit |^Delete / }).count()).toBe(0);
+    await row.getByRole('button', { name: `Replace credentials for ${CLIENT_SMARTAPI.label}` }).click();
+    const form = client.getByRole('form', { name: `Enter credentials for ${CLIENT_SMARTAPI.label}` });
+    for (const label of ['API key', 'PIN', 'TOTP secret']) expect(await form.getByLabel(label, { exact: true }).getAttribute('type')).toBe('password');
+    await form.getByLabel('API key', { exact: true }).fill('client-own-key');
+    await form.getByLabel('PIN', { exact: true }).fill('12');
+    await form.getByLabel('TOTP secret', { exact: true }).fill('KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU');
+    await form.getByRole('button', { name: 'Save credentials' }).click();
+    await form.getByRole('alert').filter({ hasText: 'pin must be 4 to 6 digits' }).waitFor();
+    expect(await form.getByLabel('PIN', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await client.screenshot({ path: join(SCREENSHOTS, 'client-credentials-error.png'), fullPage: true });
+    await form.getByLabel('PIN', { exact: true }).fill('2468');
+    await form.getByRole('button', { name: 'Save credentials' }).click();
+    await client.getByRole('status').filter({ hasText: `Credentials saved for ${CLIENT_SMARTAPI.label}` }).waitFor();
+    await form.waitFor({ state: 'detached' });
+    await client.screenshot({ path: join(SCREENSHOTS, 'client-accounts.png'), fullPage: true });
+
+    const paper = client.getByRole('row').filter({ hasText: CLIENT_FOLLOWER.clientCode });
+    await paper.getByRole('button', { name: `Reconnect ${CLIENT_FOLLOWER.label}` }).click();
+    await client.getByRole('status').filter({ hasText: `${CLIENT_FOLLOWER.label}: Connected (paper exchange)` }).waitFor();
   }, LONG);
 
   it('logged no console errors', () => {

@@ -3,7 +3,7 @@ import { Account, AuditEntry, Multiplier, User } from '../../server/src/persiste
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness.ts';
 
 const PASSWORD = 'a-long-password-1';
-const ACCOUNT_FIELDS = 'id label broker role clientCode status copyEnabled killSwitch maxOrdersPerDay maxLossPerDay hasCredentials owner { email }';
+const ACCOUNT_FIELDS = 'id label broker role clientCode status statusReason copyEnabled killSwitch maxOrdersPerDay maxLossPerDay hasCredentials owner { email }';
 const CREATE_ACCOUNT = `mutation($input: CreateAccountInput!) { createAccount(input: $input) { ${ACCOUNT_FIELDS} } }`;
 const UPDATE_ACCOUNT = `mutation($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { ${ACCOUNT_FIELDS} } }`;
 const DELETE_ACCOUNT = 'mutation($id: ID!) { deleteAccount(id: $id) }';
@@ -57,14 +57,19 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 describe('accounts', () => {
-  it('are created with the caller as owner, the client code in capitals and copying on', async () => {
+  it('are created with the caller as owner, the client code in capitals and copying on; a paper account starts connected', async () => {
     const master = await createAccount({ label: '  Acme master ', role: 'MASTER', clientCode: 'acme-m1' });
     expect(master).toMatchObject({
       label: 'Acme master', broker: 'PAPER', role: 'MASTER', clientCode: 'ACME-M1', copyEnabled: true, killSwitch: false,
+      status: 'CONNECTED', statusReason: 'paper exchange',
       maxOrdersPerDay: null, maxLossPerDay: null, hasCredentials: false, owner: { email: 'admin@test.local' },
     });
     const follower = await createAccount({ label: 'Acme follower', role: 'FOLLOWER', clientCode: 'ACME-F1', maxOrdersPerDay: 20, maxLossPerDay: 5000.5 });
-    expect(follower).toMatchObject({ role: 'FOLLOWER', maxOrdersPerDay: 20, maxLossPerDay: 5000.5 });
+    expect(follower).toMatchObject({ role: 'FOLLOWER', maxOrdersPerDay: 20, maxLossPerDay: 5000.5, status: 'CONNECTED', statusReason: 'paper exchange' });
+    // The same words connectAccount reports for a paper account.
+    const connected = ok(await server.gql<{ connectAccount: { status: string; statusReason: string | null } }>(
+      'mutation($id: ID!) { connectAccount(id: $id) { status statusReason } }', { id: follower.id }, adminToken));
+    expect(connected.connectAccount).toEqual({ status: 'CONNECTED', statusReason: 'paper exchange' });
     const read = ok(await server.gql<{ account: AccountView }>(`query($id: ID!) { account(id: $id) { ${ACCOUNT_FIELDS} } }`, { id: follower.id }, adminToken));
     expect(read.account).toEqual(follower);
     const [created] = await auditOf(master.id);
@@ -87,17 +92,19 @@ describe('accounts', () => {
     expect(await count(Account)).toBe(before);
     const smart = await createAccount({
       label: 'Same code at Angel One', broker: 'SMARTAPI', role: 'FOLLOWER', clientCode: 'DUP-1',
-      credentials: { apiKey: 'key-1', pin: '4321', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP' },
+      credentials: { apiKey: 'key-1', pin: '4321', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
     });
-    expect(smart).toMatchObject({ broker: 'SMARTAPI', clientCode: 'DUP-1', hasCredentials: true });
+    // A SmartAPI account is not connected until its first login says so.
+    expect(smart).toMatchObject({ broker: 'SMARTAPI', clientCode: 'DUP-1', hasCredentials: true, status: 'DISCONNECTED', statusReason: null });
   });
 
   it.each([
     ['an empty label', { label: '   ' }, 'input.label'],
     ['a client code with spaces', { clientCode: 'A B' }, 'input.clientCode'],
     ['a SMARTAPI account without credentials', { broker: 'SMARTAPI' }, 'input.credentials'],
-    ['a PIN that is not 4 to 6 digits', { credentials: { apiKey: 'k', pin: '12', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP' } }, 'input.credentials.pin'],
+    ['a PIN that is not 4 to 6 digits', { credentials: { apiKey: 'k', pin: '12', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' } }, 'input.credentials.pin'],
     ['a TOTP secret that is not base32', { credentials: { apiKey: 'k', pin: '1234', totpSecret: 'not-a-secret' } }, 'input.credentials.totpSecret'],
+    ['a TOTP secret too short to make codes (15 bytes)', { credentials: { apiKey: 'k', pin: '1234', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DP' } }, 'input.credentials.totpSecret'],
     ['a daily order limit of 0', { maxOrdersPerDay: 0 }, 'input.maxOrdersPerDay'],
     ['a negative daily loss limit', { maxLossPerDay: -100 }, 'input.maxLossPerDay'],
     ['a role that does not exist', { role: 'BOTH' }, 'input.role'],

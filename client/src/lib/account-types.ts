@@ -12,6 +12,8 @@ export interface AccountRow {
   hasCredentials: boolean;
   maxOrdersPerDay: number | null;
   maxLossPerDay: number | null;
+  /** Who owns it: a CLIENT may change only their own accounts (see account-rights.ts). */
+  owner: { id: string } | null;
 }
 
-export const ACCOUNT_FIELDS = 'id label broker role clientCode connectionStatus statusReason copyEnabled killSwitch hasCredentials maxOrdersPerDay maxLossPerDay';
+export const ACCOUNT_FIELDS = 'id label broker role clientCode connectionStatus statusReason copyEnabled killSwitch hasCredentials maxOrdersPerDay maxLossPerDay owner { id }';

@@ -4,6 +4,7 @@ import AccountForm from '../components/AccountForm.tsx';
 import AccountStatus from '../components/AccountStatus.tsx';
 import { followAccountStatus } from '../components/account-status-feed.ts';
 import ConfirmButton from '../components/ConfirmButton.tsx';
+import CredentialsForm from '../components/CredentialsForm.tsx';
 import { formatCount } from '../components/format.ts';
 import FormErrors from '../components/FormErrors.tsx';
 import { applyAccountStatus } from '../lib/account-status.ts';
@@ -15,7 +16,7 @@ const ACCOUNTS = `query Accounts { accounts { ${ACCOUNT_FIELDS} } }`;
 const CONNECT = `mutation ConnectAccount($id: ID!) { connectAccount(id: $id) { ${ACCOUNT_FIELDS} } }`;
 const DELETE = `mutation DeleteAccount($id: ID!) { deleteAccount(id: $id) }`;
 
-type Editor = { kind: 'closed' } | { kind: 'add' } | { kind: 'edit'; account: AccountRow };
+type Editor = { kind: 'closed' } | { kind: 'add' } | { kind: 'edit'; account: AccountRow } | { kind: 'credentials'; account: AccountRow };
 
 /** What happened when an account was (re)connected, shown above the table and kept live. */
 interface ConnectResult {
@@ -25,13 +26,17 @@ interface ConnectResult {
   reason: string | null;
 }
 
-/** Paper and SmartAPI accounts: add, edit (credentials write-only), connect or reconnect, delete. */
+/**
+ * Paper and SmartAPI accounts: add, edit (credentials write-only), connect or reconnect, delete.
+ * A CLIENT, on their own accounts, only enters their SmartAPI credentials and (re)connects.
+ */
 export default function Accounts() {
   const [accounts, setAccounts] = createSignal<AccountRow[]>([]);
   const [editor, setEditor] = createSignal<Editor>({ kind: 'closed' });
   const [errors, setErrors] = createSignal<ApiError[]>([]);
   const [connecting, setConnecting] = createSignal<string | null>(null);
   const [connected, setConnected] = createSignal<ConnectResult | null>(null);
+  const [credentialsSaved, setCredentialsSaved] = createSignal<string | null>(null);
 
   const load = async (): Promise<boolean> => {
     const result = await runQuery<{ accounts: AccountRow[] }>(ACCOUNTS);
@@ -60,9 +65,20 @@ export default function Accounts() {
     setEditor({ kind: 'closed' });
   };
 
+  const openEditor = (next: Editor) => {
+    setCredentialsSaved(null);
+    setEditor(next);
+  };
+
+  const credentialsStored = (account: AccountRow) => {
+    saved(account);
+    setCredentialsSaved(account.label);
+  };
+
   const connect = async (account: AccountRow) => {
     setConnecting(account.id);
     setConnected(null);
+    setCredentialsSaved(null);
     const result = await runMutation<{ connectAccount: AccountRow }>(CONNECT, { id: account.id });
     setConnecting(null);
     setErrors(result.errors);
@@ -83,7 +99,7 @@ export default function Accounts() {
       <div class="page-head">
         <h1 id="accounts-title">Accounts</h1>
         <Show when={!session.readOnly() && editor().kind === 'closed'}>
-          <button type="button" class="primary" onClick={() => setEditor({ kind: 'add' })}>Add account</button>
+          <button type="button" class="primary" onClick={() => openEditor({ kind: 'add' })}>Add account</button>
         </Show>
       </div>
       <Switch>
@@ -93,8 +109,18 @@ export default function Accounts() {
         <Match when={(() => { const e = editor(); return e.kind === 'edit' ? e.account : undefined; })()} keyed>
           {(account) => <AccountForm account={account} onSaved={saved} onCancel={() => setEditor({ kind: 'closed' })} />}
         </Match>
+        <Match when={(() => { const e = editor(); return e.kind === 'credentials' ? e.account : undefined; })()} keyed>
+          {(account) => <CredentialsForm account={account} onSaved={credentialsStored} onCancel={() => setEditor({ kind: 'closed' })} />}
+        </Match>
       </Switch>
       <FormErrors errors={errors()} />
+      <Show when={credentialsSaved()}>
+        {(label) => (
+          <p class="notice" role="status">
+            Credentials saved for {label()}. Tandem logs in with them now: the status below shows the broker's answer; Connect or Reconnect to try again.
+          </p>
+        )}
+      </Show>
       <Show when={connected()}>
         {(c) => (
           <p class={`notice connect-result ${['CONNECTED', 'CONNECTING', 'RECONNECTING'].includes(c().status) ? '' : 'bad'}`} role="status">
@@ -107,7 +133,7 @@ export default function Accounts() {
           <thead>
             <tr>
               <th>Name</th><th>Client code</th><th>Broker</th><th>Role</th><th>Status</th><th>Credentials</th><th class="num">Limits per day</th>
-              <Show when={!session.readOnly()}><th>Actions</th></Show>
+              <th>Actions</th>
             </tr>
           </thead>
           <tbody>
@@ -129,17 +155,26 @@ export default function Accounts() {
                       {account.maxLossPerDay === null ? 'No loss cap' : `loss ${formatRupees(account.maxLossPerDay)}`}
                     </div>
                   </td>
-                  <Show when={!session.readOnly()}>
-                    <td data-label="Actions">
-                      <div class="row-actions">
-                        <button type="button" aria-label={`Edit ${account.label}`} onClick={() => setEditor({ kind: 'edit', account })}>Edit</button>
+                  <td data-label="Actions">
+                    <div class="row-actions">
+                      <Show when={session.rightsOn(account).edit}>
+                        <button type="button" aria-label={`Edit ${account.label}`} onClick={() => openEditor({ kind: 'edit', account })}>Edit</button>
+                      </Show>
+                      <Show when={session.rightsOn(account).enterCredentials}>
+                        <button type="button" aria-label={`${account.hasCredentials ? 'Replace' : 'Enter'} credentials for ${account.label}`} onClick={() => openEditor({ kind: 'credentials', account })}>
+                          {account.hasCredentials ? 'Replace credentials' : 'Enter credentials'}
+                        </button>
+                      </Show>
+                      <Show when={session.rightsOn(account).connect}>
                         <button type="button" aria-label={`${account.connectionStatus === 'CONNECTED' ? 'Reconnect' : 'Connect'} ${account.label}`} disabled={connecting() === account.id} onClick={() => void connect(account)}>
                           {connecting() === account.id ? 'Connecting…' : account.connectionStatus === 'CONNECTED' ? 'Reconnect' : 'Connect'}
                         </button>
+                      </Show>
+                      <Show when={session.rightsOn(account).delete}>
                         <ConfirmButton label="Delete" name={`Delete ${account.label}`} question={`Delete ${account.label}?`} danger="outline" onConfirm={() => remove(account)} />
-                      </div>
-                    </td>
-                  </Show>
+                      </Show>
+                    </div>
+                  </td>
                 </tr>
               )}
             </For>

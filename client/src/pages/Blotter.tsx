@@ -1,6 +1,7 @@
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { runQuery, subscribe } from '../api.ts';
 import FormErrors from '../components/FormErrors.tsx';
+import NoOrdersHint from '../components/NoOrdersHint.tsx';
 import type { ApiError } from '../api.ts';
 import { Blotter as OrderBook, ORDER_STATUSES, visibleChildren, type BlotterEvent, type OrderStatus } from '../lib/blotter.ts';
 import { humanize } from '../lib/format.ts';
@@ -34,6 +35,9 @@ export default function Blotter() {
   const [status, setStatus] = createSignal(params.get('status') ?? '');
   const [symbol, setSymbol] = createSignal(params.get('symbol') ?? '');
   const [accounts, setAccounts] = createSignal<BlotterAccountsData['accounts']>([]);
+  const [accountsLoaded, setAccountsLoaded] = createSignal(false);
+  // In the server's order, like the ticket's list: the hint names the master it preselects.
+  const masters = createMemo(() => (accountsLoaded() ? accounts().filter((a) => a.role === 'MASTER') : null));
 
   const [expanded, setExpanded] = createSignal<ReadonlySet<string>>(new Set());
   const [fresh, setFresh] = createSignal<ReadonlySet<string>>(new Set());
@@ -116,7 +120,9 @@ export default function Blotter() {
 
   onMount(() => {
     void runQuery<BlotterAccountsData>(BLOTTER_ACCOUNTS).then((result) => {
-      if (result.data) setAccounts(result.data.accounts);
+      if (!result.data) return;
+      setAccounts(result.data.accounts);
+      setAccountsLoaded(true);
     });
     const stop = startResumableStream<BlotterEvent>({
       open: (after, sink) =>
@@ -209,7 +215,9 @@ export default function Blotter() {
           </For>
         </table>
         <Show when={rowIds().length === 0 && !loading()}>
-          <p class="muted empty">{allRows().length === 0 ? 'No orders yet. Place one from the ticket and it appears here live.' : 'No orders match these filters.'}</p>
+          <Show when={allRows().length === 0} fallback={<p class="muted empty">No orders match these filters.</p>}>
+            <NoOrdersHint class="muted empty" masters={masters()} />
+          </Show>
         </Show>
       </div>
 

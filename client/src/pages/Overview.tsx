@@ -4,6 +4,7 @@ import { followAccountStatus } from '../components/account-status-feed.ts';
 import AccountStatus from '../components/AccountStatus.tsx';
 import ConfirmButton from '../components/ConfirmButton.tsx';
 import FormErrors from '../components/FormErrors.tsx';
+import NoOrdersHint from '../components/NoOrdersHint.tsx';
 import { ACCOUNT_FIELDS, type AccountRow } from '../lib/account-types.ts';
 import { applyAccountStatus, sumCounts, type CopyCounts } from '../lib/account-status.ts';
 import { formatCount, formatSizing } from '../components/format.ts';
@@ -26,11 +27,18 @@ const OVERVIEW = `query Overview {
   multipliers { id master { id label } follower { id } mode factor fixedLots paused }
   globalKillSwitch
   replicationStats { follower { id } copied failed skipped inFlight }
+  orders(first: 1) { edges { node { id } } }
+}`;
+const COUNTS = `query Counts {
+  replicationStats { follower { id } copied failed skipped inFlight }
+  orders(first: 1) { edges { node { id } } }
 }`;
 const SET_KILL_SWITCH = `mutation SetKillSwitch($accountId: ID, $engaged: Boolean!) { setKillSwitch(accountId: $accountId, engaged: $engaged) { engaged account { id killSwitch } } }`;
 const SET_COPY = `mutation SetCopy($id: ID!, $copyEnabled: Boolean!) { updateAccount(id: $id, input: { copyEnabled: $copyEnabled }) { id copyEnabled } }`;
 
 type Stats = CopyCounts & { follower: { id: string } };
+/** Whether the viewer has any order at all: none yet shows how to place a first one. */
+type AnyOrder = { orders: { edges: unknown[] } };
 
 /** Masters with their followers, live connection status, copy switches, kill switches and today's counts. */
 export default function Overview() {
@@ -40,16 +48,18 @@ export default function Overview() {
   const [globalKill, setGlobalKill] = createSignal(false);
   const [errors, setErrors] = createSignal<ApiError[]>([]);
   const [loaded, setLoaded] = createSignal(false);
+  const [hasOrders, setHasOrders] = createSignal(true);
 
   /** Reads everything; true when it got it. */
   const load = async (): Promise<boolean> => {
-    const result = await runQuery<{ accounts: AccountRow[]; multipliers: LinkRow[]; globalKillSwitch: boolean; replicationStats: Stats[] }>(OVERVIEW);
+    const result = await runQuery<{ accounts: AccountRow[]; multipliers: LinkRow[]; globalKillSwitch: boolean; replicationStats: Stats[] } & AnyOrder>(OVERVIEW);
     setErrors(result.errors);
     if (result.data) {
       setAccounts(result.data.accounts);
       setLinks(result.data.multipliers);
       setGlobalKill(result.data.globalKillSwitch);
       setStats(new Map(result.data.replicationStats.map((s) => [s.follower.id, s])));
+      setHasOrders(result.data.orders.edges.length > 0);
     }
     setLoaded(true);
     return result.data !== undefined;
@@ -73,11 +83,14 @@ export default function Overview() {
   });
 
   const refreshCounts = async () => {
-    const result = await runQuery<{ replicationStats: Stats[] }>(`query Counts { replicationStats { follower { id } copied failed skipped inFlight } }`);
-    if (result.data) setStats(new Map(result.data.replicationStats.map((s) => [s.follower.id, s])));
+    const result = await runQuery<{ replicationStats: Stats[] } & AnyOrder>(COUNTS);
+    if (!result.data) return;
+    setStats(new Map(result.data.replicationStats.map((s) => [s.follower.id, s])));
+    setHasOrders(result.data.orders.edges.length > 0);
   };
 
   const grouped = createMemo(() => groupByMaster(accounts(), links()));
+  const masters = createMemo(() => accounts().filter((a) => a.role === 'MASTER'));
 
   const setKillSwitch = async (accountId: string | null, engaged: boolean) => {
     const result = await runMutation<{ setKillSwitch: { engaged: boolean; account: { id: string; killSwitch: boolean } | null } }>(SET_KILL_SWITCH, { accountId, engaged });
@@ -121,7 +134,7 @@ export default function Overview() {
             <input
               type="checkbox"
               checked={props.account.copyEnabled}
-              disabled={session.readOnly()}
+              disabled={!session.rightsOn(props.account).toggleCopy}
               aria-label={`Copy into ${props.account.label}`}
               onChange={(e) => void setCopy(props.account.id, e.currentTarget.checked)}
             />
@@ -131,7 +144,7 @@ export default function Overview() {
         <Show when={props.account.killSwitch}>
           <span class="badge badge-bad" title="No new orders are placed or copied on this account">Kill switch on</span>
         </Show>
-        <Show when={!session.readOnly()}>
+        <Show when={session.rightsOn(props.account).killSwitch}>
           <ConfirmButton
             label={props.account.killSwitch ? 'Release kill switch' : 'Kill switch'}
             name={props.account.killSwitch ? `Release kill switch for ${props.account.label}` : `Kill switch for ${props.account.label}`}
@@ -167,7 +180,15 @@ export default function Overview() {
       </div>
       <FormErrors errors={errors()} />
       <Show when={loaded() && accounts().length === 0}>
-        <p class="card">No accounts yet. <a href={hashFor('accounts')}>Add a master and its followers</a>.</p>
+        <p class="card">
+          No accounts yet.{' '}
+          <Show when={!session.readOnly()} fallback="Your trader has not added an account for you yet.">
+            <a href={hashFor('accounts')}>Add a master and its followers</a>.
+          </Show>
+        </p>
+      </Show>
+      <Show when={loaded() && accounts().length > 0 && !hasOrders()}>
+        <NoOrdersHint class="card" masters={masters()} />
       </Show>
       {/* Index, not For: a status event replaces an account object, and rows must update in
           place (keeping an open kill-switch confirmation) rather than be rebuilt. */}

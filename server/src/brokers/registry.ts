@@ -6,6 +6,9 @@ import type { SmartApiBroker } from './smartapi/smartapi-broker.ts';
 
 type AccountRef = Pick<Account, 'id' | 'broker' | 'clientCode'>;
 
+/** The status reason of a paper account: the paper exchange is always there to talk to. */
+export const PAPER_STATUS_REASON = 'paper exchange';
+
 export type SmartApiFactory = (account: Pick<Account, 'id' | 'clientCode'>) => SmartApiBroker;
 export type BrokerUpdateListener = (account: Pick<Account, 'broker' | 'clientCode'>, update: BrokerOrder) => void;
 
@@ -73,7 +76,7 @@ export class BrokerRegistry {
     }
     try {
       await this.brokerFor(account).orderBook();
-      return { status: 'CONNECTED', reason: 'paper exchange' };
+      return { status: 'CONNECTED', reason: PAPER_STATUS_REASON };
     } catch (error) {
       return { status: 'ERROR', reason: error instanceof Error ? error.message : String(error) };
     }

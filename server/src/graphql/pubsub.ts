@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { PubSub as MemoryEngine, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
@@ -67,7 +68,10 @@ function wrap(engine: PubSubEngine, prefix: string, transport: 'memory' | 'redis
 }
 
 export function createMemoryPubSub(): TypedPubSub {
-  return wrap(new MemoryEngine(), '', 'memory', async () => undefined, async () => undefined);
+  // Every open subscription listens on a topic (visibilityChanged has one per stream): no cap.
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return wrap(new MemoryEngine({ eventEmitter: emitter }), '', 'memory', async () => undefined, async () => undefined);
 }
 
 /**

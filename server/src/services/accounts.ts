@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { seal } from '../auth/keys.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { PAPER_STATUS_REASON } from '../brokers/registry.ts';
 import { badInput, badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
 import { ACCOUNT_ROLES, BROKERS, type AccountRole, type BrokerKind } from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
@@ -44,7 +45,9 @@ function credentialProblems(credentials: CredentialsInput, prefix: string): { fi
   if (!credentials.apiKey.trim()) problems.push({ field: `${prefix}.apiKey`, message: 'apiKey is required' });
   if (!/^\d{4,6}$/.test(credentials.pin)) problems.push({ field: `${prefix}.pin`, message: 'pin must be 4 to 6 digits' });
   const secret = credentials.totpSecret.replace(/\s+/g, '').toUpperCase();
-  if (!BASE32.test(secret) || secret.length < 16) problems.push({ field: `${prefix}.totpSecret`, message: 'totpSecret must be the base32 secret shown when TOTP was enabled (16+ characters)' });
+  // TOTP codes need a key of at least 16 bytes: 26 base32 characters (Angel One shows 32).
+  const bytes = Math.floor((secret.replace(/=+$/, '').length * 5) / 8);
+  if (!BASE32.test(secret) || bytes < 16) problems.push({ field: `${prefix}.totpSecret`, message: 'totpSecret must be the base32 secret shown when TOTP was enabled (at least 26 characters)' });
   return problems;
 }
 
@@ -106,6 +109,9 @@ export async function createAccount(services: AppServices, viewer: Viewer, input
   const account = em.create(Account, {
     label, broker: input.broker, role: input.role, clientCode, ownerId, createdById: viewer.userId,
     credentialsSealed: input.credentials ? sealCredentials(services, input.credentials) : null,
+    // The paper exchange needs no login: a paper account can trade from the start. A SmartAPI
+    // account stays DISCONNECTED until its first login says otherwise.
+    ...(input.broker === 'PAPER' ? { status: 'CONNECTED' as const, statusReason: PAPER_STATUS_REASON } : {}),
     maxOrdersPerDay: input.maxOrdersPerDay ?? null,
     maxLossPerDay: input.maxLossPerDay != null ? Math.round(input.maxLossPerDay * 100) : null,
     createdAt: new Date(), updatedAt: new Date(),
