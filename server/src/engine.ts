@@ -27,6 +27,8 @@ export interface EngineOptions {
   rateWindows?: RateWindowsFactory;
 }
 
+const UNPLANNED_SWEEP_MS = 5_000;
+
 /**
  * The trading engine: sends orders, follows brokers' updates, detects and replicates master
  * orders, and reconciles what a crash or timeout left unknown.
@@ -118,6 +120,11 @@ export class Engine {
     const late = this.acquiredDuringRecovery.filter((id) => !heldAtStart.includes(id));
     if (late.length > 0) this.track(recoverMasters(this.services, { replicator: this.replicator, reconciler: this.reconciler, log: this.log }, late));
     this.leases.start();
+    // A master change whose Redis message was lost is still copied: every few seconds the masters
+    // this instance holds are checked for accepted orders no one planned (the check is one query).
+    const sweep = setInterval(() => this.track(this.replicator.replicateUnplanned(this.leases.heldAccountIds)), UNPLANNED_SWEEP_MS);
+    sweep.unref();
+    this.stops.push(() => clearInterval(sweep));
     return report;
   }
 

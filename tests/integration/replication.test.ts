@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Order } from '../../server/src/persistence/entities/order.entity.ts';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
 
 const PLACE = `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`;
@@ -39,6 +40,25 @@ describe('replication from a paper master to its followers', () => {
     for (const child of children) {
       expect(child.orderTag).toMatch(/^T[0-9a-z]{4}[0-9A-Z]+$/);
       expect(child.latencyMs).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('plans a master whose change no one heard (a lost message), and skips every copy of an instrument it does not know, saying why', async () => {
+    // Written straight to the database: no journal event, as if its Redis message were lost.
+    const em = server.tandem.services.orm.em.fork();
+    const now = new Date();
+    const master = em.create(Order, {
+      accountId: masterId, exchange: 'NSE', symbol: 'NOPE-EQ', token: '999999', side: 'BUY', quantity: 3, orderType: 'MARKET',
+      productType: 'INTRADAY', status: 'OPEN', origin: 'broker', brokerOrderId: 'LOST-1', detectedAt: now, exchangeAt: now, createdAt: now, updatedAt: now,
+    });
+    await em.flush();
+    const children = await waitFor(async () => {
+      const rows = await server.tandem.services.orm.em.fork().find(Order, { masterOrderId: master.id });
+      return rows.length === 3 ? rows : undefined;
+    }, 15_000, 'the sweep to plan the unheard master');
+    for (const child of children) {
+      expect(child).toMatchObject({ status: 'SKIPPED', quantity: 0 });
+      expect(child.reason).toBe("NSE NOPE-EQ (token 999999) is not in Tandem's instrument list; import the scrip master to copy it");
     }
   });
 });

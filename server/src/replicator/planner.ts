@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { planChild } from '../core/replication/plan.ts';
-import type { ChildPlan, FollowerFacts, MasterOrderFacts } from '../core/replication/plan-types.ts';
+import { skip, type ChildPlan, type FollowerFacts, type MasterOrderFacts } from '../core/replication/plan-types.ts';
 import type { ReplicationRules } from '../core/replication/modification.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import type { Instrument } from '../persistence/entities/instrument.entity.ts';
@@ -71,10 +71,22 @@ export async function loadFacts(services: AppServices, em: EntityManager, master
   };
 }
 
-/** Plans every follower of a master: copy legs or a skip with its reason. */
-export async function planFollowers(services: AppServices, em: EntityManager, master: Order, instrument: Instrument): Promise<FollowerPlan[]> {
+/**
+ * Plans every follower of a master: copy legs or a skip with its reason. A master on an
+ * instrument Tandem does not know (no lot size, tick or freeze limit to size by) gives every
+ * follower a skip that says so.
+ */
+export async function planFollowers(services: AppServices, em: EntityManager, master: Order, instrument: Instrument | null): Promise<FollowerPlan[]> {
   const multipliers = await em.find(Multiplier, { masterId: master.accountId }, { orderBy: { createdAt: 'asc' } });
   if (multipliers.length === 0) return [];
+  if (!instrument) {
+    const followers = new Map((await em.find(Account, { id: { $in: multipliers.map((m) => m.followerId) } })).map((a) => [a.id, a]));
+    const reason = skip(`${master.exchange} ${master.symbol} (token ${master.token}) is not in Tandem's instrument list; import the scrip master to copy it`);
+    return multipliers.flatMap((multiplier) => {
+      const follower = followers.get(multiplier.followerId);
+      return follower ? [{ multiplier, follower, plan: reason }] : [];
+    });
+  }
   const facts = await loadFacts(services, em, master, instrument, multipliers);
   return multipliers.flatMap((multiplier) => {
     const follower = facts.followers.get(multiplier.followerId);

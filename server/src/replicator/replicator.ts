@@ -63,9 +63,12 @@ export class Replicator {
 
   /** Plans every accepted master of these accounts that no one planned yet (a takeover, a lost message). */
   async replicateUnplanned(accountIds: string[]): Promise<number> {
-    if (accountIds.length === 0) return 0;
+    // Leases also cover SmartAPI followers, whose own orders are not masters.
+    const masterAccounts = [];
+    for (const id of accountIds) if ((await this.roleOf(id)) === 'MASTER') masterAccounts.push(id);
+    if (masterAccounts.length === 0) return 0;
     const masters = await this.services.orm.em.fork().find(Order, {
-      masterOrderId: null, copyPlannedAt: null, accountId: { $in: accountIds }, status: { $in: [...ACCEPTED] },
+      masterOrderId: null, copyPlannedAt: null, accountId: { $in: masterAccounts }, status: { $in: [...ACCEPTED] },
     }, { fields: ['id'], orderBy: { createdAt: 'asc' } });
     await Promise.all(masters.map((master) => this.perMaster.run(master.id, () => this.replicate(master.id))));
     return masters.length;
@@ -117,11 +120,8 @@ export class Replicator {
     const em = this.services.orm.em.fork();
     const master = await em.findOne(Order, { id: masterId });
     if (!master || master.copyPlannedAt) return;
-    const instrument = this.services.instruments.findByToken(master.exchange, master.token) ?? this.services.instruments.find(master.exchange, master.symbol);
-    if (!instrument) {
-      this.services.log.error({ masterId, symbol: master.symbol }, 'master order on an instrument Tandem does not know; not copied');
-      return;
-    }
+    const instrument = this.services.instruments.findByToken(master.exchange, master.token) ?? this.services.instruments.find(master.exchange, master.symbol) ?? null;
+    if (!instrument) this.services.log.warn({ masterId, symbol: master.symbol, token: master.token }, 'master order on an instrument Tandem does not know; every copy skipped');
     const plans = await planFollowers(this.services, em, master, instrument);
     const children = await this.services.journal.record(async (tx, emit) => {
       // Fenced: only the holder of the master's lease, in its current epoch, writes ahead.
