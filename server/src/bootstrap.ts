@@ -4,6 +4,7 @@ import { deriveKeys } from './auth/keys.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { PaperExchange } from './brokers/paper/paper-exchange.ts';
 import { BrokerRegistry } from './brokers/registry.ts';
+import { InProcessSessionStore, RedisSessionStore, type SessionStore } from './brokers/smartapi/session-store.ts';
 import { createSmartApiBroker } from './brokers/smartapi/wiring.ts';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
@@ -13,6 +14,7 @@ import { InstrumentCatalog } from './instruments/catalog.ts';
 import { seedShippedInstruments } from './instruments/seed.ts';
 import { createMetrics } from './metrics.ts';
 import { OrderJournal } from './orders/order-journal.ts';
+import type { RateWindowsFactory } from './orders/account-limiter.ts';
 import { createRedisRateWindows } from './orders/redis-rate-windows.ts';
 import { connectRedis } from './redis-client.ts';
 import { Engine } from './engine.ts';
@@ -71,7 +73,19 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   const instruments = new InstrumentCatalog();
   await instruments.reload(em);
 
-  const pubsub = overrides.pubsub ?? (config.REDIS_URL ? createRedisPubSub(config.REDIS_URL, overrides.redisPrefix ?? config.REDIS_PREFIX) : createMemoryPubSub());
+  const redisPrefix = overrides.redisPrefix ?? config.REDIS_PREFIX;
+  const pubsub = overrides.pubsub ?? (config.REDIS_URL ? createRedisPubSub(config.REDIS_URL, redisPrefix) : createMemoryPubSub());
+  // Commands (not pub/sub) shared by every instance: the order limiter and SmartAPI sessions.
+  const commandRedis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : null;
+  const keys = deriveKeys(secret.key);
+  // One login per SmartAPI client code serves every instance; the tokens are sealed in Redis.
+  const smartApiSessions: SessionStore = commandRedis
+    ? new RedisSessionStore({ redis: commandRedis, prefix: redisPrefix, key: keys.sessions, log, now: () => clock.now() })
+    : new InProcessSessionStore(() => clock.now());
+  // Several instances draw every broker account's calls (orders, SmartAPI's order book) from one allowance in Redis.
+  const sharedRateWindows: RateWindowsFactory | undefined = commandRedis
+    ? (key, windows) => createRedisRateWindows(commandRedis, `${redisPrefix}ratelimit:${key}`, windows, log)
+    : undefined;
   const paper = new PaperExchange({
     orm: db.orm, clock, instruments, log,
     latencyMs: config.PAPER_LATENCY_MS, marketHours: config.PAPER_MARKET_HOURS, seed: config.PAPER_SEED,
@@ -79,20 +93,17 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   });
   const services: AppServices = {
     config, orm: db.orm, pubsub, clock, log, instruments,
-    keys: deriveKeys(secret.key),
+    keys,
     journal: new OrderJournal(db.orm, pubsub, clock, log),
     // Built on first use, when `services` is complete.
-    brokers: new BrokerRegistry(paper, (account) => createSmartApiBroker(services, account)),
+    brokers: new BrokerRegistry(paper, (account) => createSmartApiBroker(services, account, { sessions: smartApiSessions, rateWindows: sharedRateWindows })),
     loginLimiter: new LoginLimiter(),
     metrics: createMetrics(),
   };
-  // Several instances draw every broker account's order calls from one allowance in Redis.
-  const limiterRedis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : null;
-  const limiterPrefix = `${overrides.redisPrefix ?? config.REDIS_PREFIX}ratelimit:`;
   const engine = new Engine(services, paper, {
     installId: await installId(em), reconcileRecheckMs: overrides.reconcileRecheckMs, fanOut: overrides.fanOut,
     leaseTtlMs: config.MASTER_LEASE_TTL_S * 1000,
-    rateWindows: limiterRedis ? (key, windows) => createRedisRateWindows(limiterRedis, `${limiterPrefix}${key}`, windows, log) : undefined,
+    rateWindows: sharedRateWindows,
   });
 
   let demo: DemoSeed | null = null;
@@ -118,7 +129,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
       clearInterval(retention);
       await paper.stop();
       await pubsub.close();
-      limiterRedis?.disconnect();
+      commandRedis?.disconnect();
       await db.close();
       releaseDataDir();
     },

@@ -4,11 +4,13 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 export interface Keys {
   jwt: Uint8Array;
   credentials: Buffer;
+  /** Broker sessions shared between instances through Redis (SmartAPI tokens). */
+  sessions: Buffer;
 }
 
 export function deriveKeys(secretKey: string): Keys {
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', secretKey, 'tandem', info, 32));
-  return { jwt: derive('jwt-signing'), credentials: derive('broker-credentials') };
+  return { jwt: derive('jwt-signing'), credentials: derive('broker-credentials'), sessions: derive('broker-sessions') };
 }
 
 /** AES-256-GCM: iv.tag.ciphertext, base64url. Authenticated, so a tampered value fails to open. */

@@ -5,18 +5,12 @@
 // call goes only when every window has room. Bursts then run at `limit` per (window + round
 // trip), never over the limit, however the network or a busy event loop delays them.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SMARTAPI_ORDER_RATE_WINDOWS, type RateWindow } from '../../core/replication/token-bucket.ts';
 
-export interface CallWindow {
-  limit: number;
-  windowMs: number;
-}
+export type CallWindow = RateWindow;
 
-/** place + modify + cancel together: 9/s, 500/min, 1000/h per client code. */
-export const ORDER_CALL_WINDOWS: readonly CallWindow[] = [
-  { limit: 9, windowMs: 1_000 },
-  { limit: 500, windowMs: 60_000 },
-  { limit: 1000, windowMs: 3_600_000 },
-];
+/** place + modify + cancel together: 9/s, 500/min, 1000/h per client code (the engine's limiter uses the same). */
+export const ORDER_CALL_WINDOWS: readonly CallWindow[] = SMARTAPI_ORDER_RATE_WINDOWS;
 
 /** getOrderBook: once a second per client code. */
 export const ORDER_BOOK_WINDOWS: readonly CallWindow[] = [{ limit: 1, windowMs: 1_000 }];

@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { BrokerCallError } from '../port.ts';
 import { readAnswer } from './answer.ts';
-import { CallPacer, ORDER_BOOK_WINDOWS, ORDER_CALL_WINDOWS } from './call-pacer.ts';
+import type { AccountRateWindows, RateWindowsFactory } from '../../orders/account-limiter.ts';
+import { CallPacer, ORDER_BOOK_WINDOWS, ORDER_CALL_WINDOWS, type CallWindow } from './call-pacer.ts';
 import { createSdk, type SdkAnswer, type SmartApiSdk } from './sdk.ts';
 import type { SessionGrant, SmartApiSession } from './session.ts';
 
@@ -18,6 +19,12 @@ export interface RestDeps {
   timeoutMs: number;
   session: SmartApiSession;
   log: Logger;
+  /**
+   * Where the order-book allowance (1/s per client code) is counted beside this process's own
+   * pacing: shared by every instance through Redis when given. Order calls need no more here:
+   * the engine's limiter already shares their allowance.
+   */
+  sharedWindows?: RateWindowsFactory;
 }
 
 export type Endpoint = 'orders' | 'orderBook';
@@ -28,6 +35,23 @@ export interface CallOptions {
 }
 
 const RATE_LIMIT_RETRIES = 3;
+
+/**
+ * The shared count sees when a call is sent, Angel when it arrives: calls from two instances
+ * sent a window apart can arrive closer. Padding the shared windows by more than a call's
+ * transit keeps them apart at Angel too.
+ */
+const SHARED_WINDOW_PADDING_MS = 250;
+const padded = (windows: readonly CallWindow[]): CallWindow[] => windows.map((w) => ({ ...w, windowMs: w.windowMs + SHARED_WINDOW_PADDING_MS }));
+
+async function takeShared(windows: AccountRateWindows | undefined): Promise<void> {
+  if (!windows) return;
+  for (;;) {
+    const answer = await windows.tryTake(Date.now());
+    if (answer.ok) return;
+    await sleep(answer.retryInMs);
+  }
+}
 const RATE_LIMIT_WAIT_MS = 1_100;
 
 /** The call never reached SmartAPI's services: there is no session to make it with. */
@@ -50,8 +74,12 @@ export class SmartApiRest {
     orders: new CallPacer(ORDER_CALL_WINDOWS),
     orderBook: new CallPacer(ORDER_BOOK_WINDOWS),
   };
+  private readonly shared: Partial<Record<Endpoint, AccountRateWindows>>;
 
-  constructor(private readonly deps: RestDeps) {}
+  constructor(private readonly deps: RestDeps) {
+    const orderBook = deps.sharedWindows?.(`SMARTAPI:${deps.clientCode}:orderBook`, padded(ORDER_BOOK_WINDOWS));
+    this.shared = orderBook ? { orderBook } : {};
+  }
 
   /** Makes `name` and answers its `data`; throws BrokerCallError when SmartAPI did not answer SUCCESS. */
   async call(name: string, endpoint: Endpoint, invoke: (sdk: SmartApiSdk) => Promise<SdkAnswer>, options: CallOptions): Promise<unknown> {
@@ -64,6 +92,8 @@ export class SmartApiRest {
         grant = await this.deps.session.current().catch((error: unknown) => {
           throw notSent(error);
         });
+        // Drawn last, once logged in, so the shared count is stamped when the call really goes.
+        await takeShared(this.shared[endpoint]);
         raw = await invoke(this.sdkFor(grant));
       } finally {
         answered();

@@ -3,6 +3,9 @@
 // JWT that ends before midnight runs out. Logins are single-flight and spaced (Angel allows one
 // a second), and a login refused for its credentials is not retried on its own: a wrong PIN
 // tried again and again can get the client blocked. connect() or the daily login try again.
+// Sessions are shared through a SessionStore (Redis across instances): a session another
+// instance obtained is used rather than logging in again, and logins for one client code are
+// serialised across instances, each waiter looking in the store again once the lock frees.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generate } from 'otplib';
 import type { Logger } from 'pino';
@@ -11,6 +14,7 @@ import { BrokerCallError } from '../port.ts';
 import type { SessionTokens, SmartApiAuthClient } from './auth-client.ts';
 import { CREDENTIAL_CODES } from './error-reasons.ts';
 import { sessionExpiry } from './jwt-expiry.ts';
+import { InProcessSessionStore, usableShared, type SessionStore } from './session-store.ts';
 
 export interface SmartApiCredentials {
   apiKey: string;
@@ -41,6 +45,8 @@ export interface SessionDeps {
   clock: Clock;
   log: Logger;
   onEvent: (event: SessionEvent) => void;
+  /** Where sessions are shared; by default one of this session's own (it logs in alone). */
+  store?: SessionStore;
 }
 
 const LOGIN_SPACING_MS = 1100;
@@ -58,11 +64,19 @@ export class SmartApiSession {
   private inFlight: Promise<SessionGrant> | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly store: SessionStore;
 
-  constructor(private readonly deps: SessionDeps) {}
+  constructor(private readonly deps: SessionDeps) {
+    this.store = deps.store ?? new InProcessSessionStore(() => deps.clock.now());
+  }
 
   /** The live session, logging in first when there is none. Throws BrokerCallError('session') when it cannot. */
   async current(): Promise<SessionGrant> {
+    return this.obtain();
+  }
+
+  /** current(), not taking `stale` from the store again when a call was just refused with it. */
+  private async obtain(stale?: SessionGrant): Promise<SessionGrant> {
     if (this.grant && this.grant.expiresAt.getTime() > this.deps.clock.now().getTime()) return this.grant;
     if (this.inFlight) return this.inFlight;
     if (this.refusal) throw this.refusal;
@@ -70,7 +84,7 @@ export class SmartApiSession {
     if (this.failures > 0 && Date.now() - this.lastFailureAt < wait) {
       throw new BrokerCallError('session', `not logged in to SmartAPI: the last login failed; trying again within ${Math.ceil(wait / 1000)} s`);
     }
-    return this.start(this.grant ? 'session ended' : 'first use');
+    return this.start(this.grant || stale ? 'session ended' : 'first use', { shared: true, stale });
   }
 
   /**
@@ -82,7 +96,7 @@ export class SmartApiSession {
     if (this.inFlight) return this.inFlight;
     this.grant = null;
     this.deps.onEvent({ kind: 'expired', error });
-    return this.current();
+    return this.obtain(stale);
   }
 
   /** A fresh login now, whatever the state: connectAccount and the daily login use it. */
@@ -90,7 +104,7 @@ export class SmartApiSession {
     this.refusal = null;
     this.failures = 0;
     if (this.inFlight) await this.inFlight.catch(() => undefined);
-    return this.start(why);
+    return this.start(why, { shared: false });
   }
 
   close(): void {
@@ -98,12 +112,46 @@ export class SmartApiSession {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
   }
 
-  private start(why: string): Promise<SessionGrant> {
-    const attempt = this.loginOnce(why).finally(() => {
+  private start(why: string, how: { shared: boolean; stale?: SessionGrant }): Promise<SessionGrant> {
+    const attempt = this.acquire(why, how).finally(() => {
       if (this.inFlight === attempt) this.inFlight = null;
     });
     this.inFlight = attempt;
     return attempt;
+  }
+
+  /**
+   * A session from the store when `how.shared` allows one there, else a login made under the
+   * client code's lock, looking in the store once more after waiting for it, then shared.
+   */
+  private async acquire(why: string, how: { shared: boolean; stale?: SessionGrant }): Promise<SessionGrant> {
+    const { clientCode } = this.deps;
+    if (how.shared) {
+      const shared = await this.store.load(clientCode).catch(() => null);
+      if (usableShared(shared, this.deps.clock.now(), how.stale)) return this.adoptShared(shared);
+    }
+    return this.store.withLoginLock(clientCode, async () => {
+      const latest = await this.store.load(clientCode).catch(() => null);
+      if (how.shared && usableShared(latest, this.deps.clock.now(), how.stale)) return this.adoptShared(latest);
+      // Angel allows a login a second per client code, whichever instance made the last one.
+      const spacing = latest ? Math.min(LOGIN_SPACING_MS, latest.loggedInAt.getTime() + LOGIN_SPACING_MS - this.deps.clock.now().getTime()) : 0;
+      if (spacing > 0) await sleep(spacing);
+      const grant = await this.loginOnce(why);
+      await this.store.save(clientCode, grant).catch(() => undefined);
+      return grant;
+    });
+  }
+
+  /** A session another instance (or an earlier broker of this account) logged in with. */
+  private adoptShared(grant: SessionGrant): SessionGrant {
+    if (this.grant?.tokens.jwtToken === grant.tokens.jwtToken) return this.grant;
+    this.grant = grant;
+    this.refusal = null;
+    this.failures = 0;
+    this.scheduleRefresh(grant);
+    this.deps.onEvent({ kind: 'logged-in', why: 'session shared by another instance', grant });
+    this.deps.log.info({ clientCode: this.deps.clientCode, expiresAt: grant.expiresAt.toISOString() }, 'SmartAPI session taken from the shared store');
+    return grant;
   }
 
   private async loginOnce(why: string): Promise<SessionGrant> {
@@ -174,15 +222,28 @@ export class SmartApiSession {
     this.refreshTimer.unref();
   }
 
+  /** Under the client code's lock, so instances sharing the session refresh it once; the others take the result from the store. */
   private async refresh(grant: SessionGrant): Promise<void> {
     if (this.grant !== grant || this.inFlight || this.closed) return;
-    const answer = await this.deps.auth.refresh(grant.apiKey, grant.tokens);
-    if (this.grant !== grant) return;
-    if (answer.ok && answer.tokens) {
-      this.adopt(answer.tokens, grant.apiKey, 'token refresh');
-      return;
-    }
-    this.deps.log.warn({ clientCode: this.deps.clientCode, reason: answer.ok ? 'no tokens' : answer.error.message }, 'SmartAPI token refresh failed; logging in again');
-    await this.start('token refresh failed').catch(() => undefined);
+    const { clientCode } = this.deps;
+    const failed = await this.store.withLoginLock(clientCode, async () => {
+      const shared = await this.store.load(clientCode).catch(() => null);
+      if (this.grant !== grant) return null;
+      if (usableShared(shared, this.deps.clock.now(), grant)) {
+        this.adoptShared(shared);
+        return null;
+      }
+      const answer = await this.deps.auth.refresh(grant.apiKey, grant.tokens);
+      if (this.grant !== grant) return null;
+      if (answer.ok && answer.tokens) {
+        const refreshed = this.adopt(answer.tokens, grant.apiKey, 'token refresh');
+        await this.store.save(clientCode, refreshed).catch(() => undefined);
+        return null;
+      }
+      return answer.ok ? 'no tokens' : answer.error.message;
+    }).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    if (failed === null) return;
+    this.deps.log.warn({ clientCode, reason: failed }, 'SmartAPI token refresh failed; logging in again');
+    await this.start('token refresh failed', { shared: true, stale: grant }).catch(() => undefined);
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RateWindowsFactory } from '../../orders/account-limiter.ts';
 import type { Clock } from '../../core/clock.ts';
 import {
   BrokerCallError, type Broker, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest, type OrderUpdateListener,
@@ -11,6 +12,7 @@ import { brokerOrderFromRow, cancelOrderBody, modifyOrderBody, placeOrderBody } 
 import { OrderUpdateSocket } from './order-socket.ts';
 import { NoSessionError, SmartApiRest } from './rest-client.ts';
 import { SmartApiSession, type SmartApiCredentials } from './session.ts';
+import type { SessionStore } from './session-store.ts';
 import { UpdateFilter } from './update-filter.ts';
 
 export interface SmartApiBrokerOptions {
@@ -22,6 +24,10 @@ export interface SmartApiBrokerOptions {
   credentials: () => Promise<SmartApiCredentials>;
   /** Every change of the account's connection status, in order; resolves when it is recorded. */
   reportStatus: (report: StatusReport) => Promise<void>;
+  /** Sessions shared with other brokers of the client code (other instances, through Redis); by default this broker's own. */
+  sessionStore?: SessionStore;
+  /** Rate windows shared with other instances (Redis), for the order-book allowance; by default this process's alone. */
+  sharedWindows?: RateWindowsFactory;
 }
 
 /** A REST call unanswered for this long has an unknown outcome (the SDK's own default). */
@@ -48,11 +54,11 @@ export class SmartApiBroker implements Broker {
     this.clientCode = clientCode;
     this.status = new ConnectionStatusTracker(options.reportStatus);
     this.session = new SmartApiSession({
-      clientCode, clock, log, credentials: options.credentials,
+      clientCode, clock, log, credentials: options.credentials, store: options.sessionStore,
       auth: new SmartApiAuthClient(options.rootUrl, CALL_TIMEOUT_MS),
       onEvent: (event) => this.status.onSession(event),
     });
-    this.rest = new SmartApiRest({ clientCode, root: options.rootUrl, timeoutMs: CALL_TIMEOUT_MS, session: this.session, log });
+    this.rest = new SmartApiRest({ clientCode, root: options.rootUrl, timeoutMs: CALL_TIMEOUT_MS, session: this.session, log, sharedWindows: options.sharedWindows });
     this.poll = new OrderBookPoll({
       clientCode, log,
       fetchBook: () => this.fetchBook(),

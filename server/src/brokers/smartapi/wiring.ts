@@ -1,12 +1,15 @@
 // Builds an account's SmartApiBroker from the app's services: credentials opened from the
 // account's sealed column at every login (so new ones take effect at the next), and every
-// connection-status change written to the account and published to accountStatus, in order.
+// connection-status change written to the account and published to accountStatus, in order,
+// and its session shared through the store the bootstrap passes (Redis when REDIS_URL is set).
 import { open } from '../../auth/keys.ts';
 import { Account } from '../../persistence/entities/account.entity.ts';
 import { setAccountStatus } from '../../services/accounts.ts';
 import type { AppServices } from '../../services/container.ts';
 import type { SmartApiCredentials } from './session.ts';
+import type { SessionStore } from './session-store.ts';
 import { SmartApiBroker } from './smartapi-broker.ts';
+import type { RateWindowsFactory } from '../../orders/account-limiter.ts';
 
 async function loadCredentials(services: AppServices, accountId: string): Promise<SmartApiCredentials> {
   const row = await services.orm.em.fork().findOne(Account, { id: accountId }, { fields: ['credentialsSealed'] });
@@ -21,7 +24,14 @@ async function loadCredentials(services: AppServices, accountId: string): Promis
   return { apiKey: parsed.apiKey, pin: parsed.pin, totpSecret: parsed.totpSecret };
 }
 
-export function createSmartApiBroker(services: AppServices, account: Pick<Account, 'id' | 'clientCode'>): SmartApiBroker {
+/** What instances share about SmartAPI accounts (through Redis when REDIS_URL is set): sessions and rate windows. */
+export interface SmartApiShared {
+  sessions?: SessionStore;
+  rateWindows?: RateWindowsFactory;
+}
+
+/** `shared`: one login serving every instance, and allowances no instance exceeds alone. */
+export function createSmartApiBroker(services: AppServices, account: Pick<Account, 'id' | 'clientCode'>, shared: SmartApiShared = {}): SmartApiBroker {
   const log = services.log.child({ broker: 'SMARTAPI' });
   let reports: Promise<void> = Promise.resolve();
   return new SmartApiBroker({
@@ -31,6 +41,8 @@ export function createSmartApiBroker(services: AppServices, account: Pick<Accoun
     clock: services.clock,
     log,
     credentials: () => loadCredentials(services, account.id),
+    sessionStore: shared.sessions,
+    sharedWindows: shared.rateWindows,
     reportStatus: ({ status, reason }) => {
       reports = reports
         .then(() => setAccountStatus(services, account.id, status, reason))
