@@ -1,6 +1,7 @@
 import { createSignal, Show } from 'solid-js';
 import { errorForField, errorsOutside, runMutation, type ApiError } from '../api.ts';
 import { ACCOUNT_FIELDS, type AccountRow } from '../lib/account-types.ts';
+import CredentialFields from './CredentialFields.tsx';
 import { CheckField, SelectField, TextField } from './Field.tsx';
 import FormErrors from './FormErrors.tsx';
 import { numberText, parseOptionalInt, parseOptionalNumber } from './numbers.ts';
@@ -92,11 +93,7 @@ export default function AccountForm(props: { account?: AccountRow; onSaved: (acc
               ? 'Credentials are stored and never shown. Fill in all three to replace them; leave empty to keep them.'
               : 'Stored encrypted; nobody can read them back, not even you.'}
           </p>
-          <div class="form-grid">
-            <TextField id={`${idPrefix()}-api-key`} label="API key" type="password" autocomplete="new-password" value={apiKey()} onInput={setApiKey} error={err('credentials.apiKey')} />
-            <TextField id={`${idPrefix()}-pin`} label="PIN" type="password" inputMode="numeric" autocomplete="new-password" value={pin()} onInput={setPin} error={err('credentials.pin')} />
-            <TextField id={`${idPrefix()}-totp`} label="TOTP secret" type="password" autocomplete="new-password" value={totpSecret()} onInput={setTotpSecret} error={err('credentials.totpSecret') ?? err('credentials')} hint="The base32 secret shown when you enabled TOTP" />
-          </div>
+          <CredentialFields idPrefix={idPrefix()} apiKey={apiKey} setApiKey={setApiKey} pin={pin} setPin={setPin} totpSecret={totpSecret} setTotpSecret={setTotpSecret} error={err} />
         </fieldset>
       </Show>
       <FormErrors errors={errorsOutside(errors(), FIELDS)} />

@@ -1,7 +1,7 @@
 import { createSignal } from 'solid-js';
 import { errorForField, errorsOutside, runMutation, type ApiError } from '../api.ts';
 import { ACCOUNT_FIELDS, type AccountRow } from '../lib/account-types.ts';
-import { TextField } from './Field.tsx';
+import CredentialFields from './CredentialFields.tsx';
 import FormErrors from './FormErrors.tsx';
 
 const UPDATE_CREDENTIALS = `mutation UpdateCredentials($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { ${ACCOUNT_FIELDS} } }`;
@@ -47,11 +47,7 @@ export default function CredentialsForm(props: { account: AccountRow; onSaved: (
         {props.account.hasCredentials ? 'Credentials are stored and never shown. Saving replaces them. ' : ''}
         Stored encrypted; nobody can read them back, not your trader and not you.
       </p>
-      <div class="form-grid">
-        <TextField id={`${idPrefix}-api-key`} label="API key" type="password" autocomplete="new-password" value={apiKey()} onInput={setApiKey} error={err('credentials.apiKey')} />
-        <TextField id={`${idPrefix}-pin`} label="PIN" type="password" inputMode="numeric" autocomplete="new-password" value={pin()} onInput={setPin} error={err('credentials.pin')} hint="Your Angel One login PIN" />
-        <TextField id={`${idPrefix}-totp`} label="TOTP secret" type="password" autocomplete="new-password" value={totpSecret()} onInput={setTotpSecret} error={err('credentials.totpSecret') ?? err('credentials')} hint="The base32 secret shown when you enabled TOTP" />
-      </div>
+      <CredentialFields idPrefix={idPrefix} apiKey={apiKey} setApiKey={setApiKey} pin={pin} setPin={setPin} totpSecret={totpSecret} setTotpSecret={setTotpSecret} error={err} />
       <FormErrors errors={errorsOutside(errors(), FIELDS)} />
       <div class="form-actions">
         <button type="submit" class="primary" disabled={busy()}>{busy() ? 'Saving…' : 'Save credentials'}</button>
