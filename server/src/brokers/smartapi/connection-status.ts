@@ -1,5 +1,8 @@
 // An account's connection status (DESIGN.md's list) from what its session and its order
-// socket say, with the broker's words in the reason. Only changes are reported.
+// socket say, with the broker's words in the reason. Only changes are reported, and only by the
+// instance that watches the account (follows its socket): another instance that merely sends
+// to it, with a session shared through Redis, would overwrite "order updates live" with less.
+// connectAccount records the answer of an explicit connect() itself.
 import { istParts } from '../../core/clock.ts';
 import type { SessionEvent } from './session.ts';
 import type { SocketState } from './order-socket.ts';
@@ -20,6 +23,7 @@ export class ConnectionStatusTracker {
   private socket: SocketState | null = null;
   private reported: StatusReport | null = null;
   private recorded: Promise<void> = Promise.resolve();
+  private reporting = false;
 
   constructor(private readonly report: (status: StatusReport) => Promise<void>) {}
 
@@ -37,12 +41,20 @@ export class ConnectionStatusTracker {
     return this.compute();
   }
 
+  /** Whether this instance reports the account's status: while it watches (follows) the account. */
+  setReporting(on: boolean): void {
+    this.reporting = on;
+    if (!on) this.reported = null;
+    else this.publish();
+  }
+
   /** Resolves once every change reported so far is recorded. */
   settled(): Promise<void> {
     return this.recorded;
   }
 
   private publish(): void {
+    if (!this.reporting) return;
     const next = this.compute();
     if (this.reported && this.reported.status === next.status && this.reported.reason === next.reason) return;
     this.reported = next;

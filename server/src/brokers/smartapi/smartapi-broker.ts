@@ -85,12 +85,14 @@ export class SmartApiBroker implements Broker {
   /** Order socket, order-book poll and the daily login, until stop(). Logs in when needed. */
   follow(): void {
     if (this.stopDailyLogin) return;
+    this.status.setReporting(true);
     this.stopDailyLogin = scheduleDailyLogin(this.options.clock, () => this.dailyLogin());
     this.socket.start();
     this.poll.start();
   }
 
   async stop(): Promise<void> {
+    this.status.setReporting(false);
     this.stopDailyLogin?.();
     this.stopDailyLogin = null;
     this.socket.stop();
