@@ -2,9 +2,6 @@
 // any instance is copied once, by the holder; a holder that stops renewing is taken over and
 // its unfinished work completed; a stale holder is fenced out inside its own transaction.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { execute } from '../../server/src/persistence/db.ts';
 import { AccountLease } from '../../server/src/persistence/entities/account-lease.entity.ts';
@@ -12,7 +9,7 @@ import { Order } from '../../server/src/persistence/entities/order.entity.ts';
 import { Account } from '../../server/src/persistence/entities/account.entity.ts';
 import { createSmartApiSim } from '../../sim/smartapi/index.ts';
 import type { SimAccountInput } from '../../sim/smartapi/types.ts';
-import { redisUrl, scratchDatabase, usingPostgres } from '../support/database.ts';
+import { redisUrl, reopenableDatabase, scratchDatabase, usingPostgres } from '../support/database.ts';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
 import { AngelApp } from '../support/smartapi-app.ts';
 
@@ -27,17 +24,6 @@ afterEach(async () => {
 afterAll(async () => {
   for (const database of databases) await database.drop();
 });
-
-/** A database two Tandems can open one after the other: PostgreSQL, or PGlite in a folder. */
-async function sharedDatabase(): Promise<Awaited<ReturnType<typeof scratchDatabase>>> {
-  if (usingPostgres) {
-    const database = await scratchDatabase();
-    databases.push(database);
-    return database;
-  }
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-leases-'));
-  return { target: { kind: 'pglite', dataDir }, url: null, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-}
 
 async function placeOnDemoMaster(server: TestServer, quantity: number): Promise<string> {
   const token = await server.login();
@@ -87,7 +73,8 @@ describe('master leases on one instance', () => {
   });
 
   it('hands its leases back when it stops, so a successor takes over at once', async () => {
-    const database = await sharedDatabase();
+    const database = await reopenableDatabase();
+    databases.push(database);
     const first = await startTestServer({ database, env: { MASTER_LEASE_TTL_S: '60' } });
     const masterId = (await first.account('DEMO-MASTER')).id;
     expect((await leaseOf(first, masterId))?.holder).toBe(first.tandem.engine.leases.holder);

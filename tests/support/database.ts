@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import type { DatabaseTarget } from '../../server/src/persistence/db.ts';
 
@@ -26,4 +29,14 @@ export async function scratchDatabase(): Promise<{ target: DatabaseTarget; url: 
       await client.end();
     },
   };
+}
+
+/**
+ * A database that several Tandems can open one after another (a restart, a successor): a fresh
+ * PostgreSQL database when DATABASE_URL is set, else PGlite in a folder of its own.
+ */
+export async function reopenableDatabase(): Promise<Awaited<ReturnType<typeof scratchDatabase>>> {
+  if (usingPostgres) return scratchDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-db-'));
+  return { target: { kind: 'pglite', dataDir }, url: null, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }

@@ -16,7 +16,10 @@ export interface RecoveryReport {
   mastersPlanned: number;
   childrenSent: number;
   unknownLookedUp: number;
+  /** Orders placed through the API, never sent, too old to send now. */
   manualOrdersAbandoned: number;
+  /** Orders placed through the API and still waiting for their turn: sent now (once; the claim decides). */
+  manualOrdersSent: number;
 }
 
 export interface RecoveryDeps {
@@ -61,7 +64,7 @@ export async function recoverAfterRestart(
   deps: RecoveryDeps & { orders: OrderService; detector: MasterDetector; masterIds?: string[] },
 ): Promise<RecoveryReport> {
   const em = services.orm.em.fork();
-  const report: RecoveryReport = { booksSynced: 0, mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0, manualOrdersAbandoned: 0 };
+  const report: RecoveryReport = { booksSynced: 0, mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0, manualOrdersAbandoned: 0, manualOrdersSent: 0 };
 
   const live = await em.find(Order, { status: { $nin: [...TERMINAL_STATUSES, 'PENDING'] } }, { fields: ['accountId'] });
   const masters = await em.find(Account, { role: 'MASTER' });
@@ -81,22 +84,32 @@ export async function recoverAfterRestart(
     report.booksSynced += 1;
   }));
 
+  // An order placed through the API waits PENDING only for its account's rate limit, in the
+  // instance that took it, which may be this one before a crash or another one still running.
+  // A recent one is sent (claimed PENDING -> SENT, so only one instance ever sends it); one
+  // older than MAX_COPY_DELAY_S would go out stale and is failed with the reason.
+  const maxAgeS = services.config.MAX_COPY_DELAY_S;
+  const cutoff = new Date(services.clock.now().getTime() - maxAgeS * 1000);
   const manual = await em.find(Order, { status: 'PENDING', masterOrderId: null });
-  for (const order of manual) {
+  const stale = manual.filter((order) => order.createdAt < cutoff);
+  const waiting = manual.filter((order) => order.createdAt >= cutoff);
+  for (const order of stale) {
     await services.journal.record(async (tx, emit) => {
       const row = await tx.findOne(Order, { id: order.id, status: 'PENDING' });
       if (!row) return;
       row.status = 'FAILED';
-      row.reason = 'Tandem restarted before this order was sent; it was not sent';
+      row.reason = `Tandem restarted before this order was sent, more than ${maxAgeS} s after it was placed; not sent, as it would go out stale`;
       emit(row, 'FAILED', { message: row.reason });
     });
     report.manualOrdersAbandoned += 1;
   }
+  report.manualOrdersSent = waiting.length;
 
   const unknownManual = await em.find(Order, { status: 'SENT', brokerOrderId: null, masterOrderId: null });
   const [mastered] = await Promise.all([
     recoverMasters(services, deps, deps.masterIds ?? masters.map((m) => m.id)),
     deps.reconciler.reconcileMany(unknownManual.map((order) => order.id)),
+    deps.replicator.fanOut(waiting),
   ]);
   report.mastersPlanned = mastered.mastersPlanned;
   report.childrenSent = mastered.childrenSent;
