@@ -28,6 +28,8 @@ export interface EngineOptions {
 }
 
 const UNPLANNED_SWEEP_MS = 5_000;
+/** How far back the sweep looks; older unplanned masters are planned at a takeover or restart (as stale skips). */
+const UNPLANNED_SWEEP_WINDOW_MS = 10 * 60_000;
 
 /**
  * The trading engine: sends orders, follows brokers' updates, detects and replicates master
@@ -122,7 +124,10 @@ export class Engine {
     this.leases.start();
     // A master change whose Redis message was lost is still copied: every few seconds the masters
     // this instance holds are checked for accepted orders no one planned (the check is one query).
-    const sweep = setInterval(() => this.track(this.replicator.replicateUnplanned(this.leases.heldAccountIds)), UNPLANNED_SWEEP_MS);
+    const sweep = setInterval(() => {
+      const since = new Date(this.services.clock.now().getTime() - UNPLANNED_SWEEP_WINDOW_MS);
+      this.track(this.replicator.replicateUnplanned(this.leases.heldAccountIds, since));
+    }, UNPLANNED_SWEEP_MS);
     sweep.unref();
     this.stops.push(() => clearInterval(sweep));
     return report;

@@ -44,7 +44,6 @@ export class AccountLeases implements LeaseFence {
   private readonly held = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
-  private lastRefresh = 0;
 
   constructor(
     private readonly orm: Orm,
@@ -82,14 +81,12 @@ export class AccountLeases implements LeaseFence {
     });
   }
 
-  /** Renews what is held and takes every watched account nobody holds. One at a time; `soonerThanMs` skips a refresh made that recently. */
-  refresh(soonerThanMs = 0): Promise<void> {
+  /** Renews what is held and takes every watched account nobody holds. One at a time. */
+  refresh(): Promise<void> {
     if (this.refreshing) return this.refreshing;
-    if (soonerThanMs > 0 && Date.now() - this.lastRefresh < soonerThanMs) return Promise.resolve();
     this.refreshing = this.renewAndTake()
       .catch((error: unknown) => this.log.error({ err: error }, 'refreshing account leases failed'))
       .finally(() => {
-        this.lastRefresh = Date.now();
         this.refreshing = null;
       });
     return this.refreshing;

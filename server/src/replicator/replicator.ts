@@ -28,7 +28,7 @@ export class Replicator {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly localCursors = new Set<number>();
   /** Which masters this instance replicates; without one (tests of the replicator alone), all of them. */
-  fence: (LeaseFence & { refresh(soonerThanMs?: number): Promise<void> }) | null = null;
+  fence: LeaseFence | null = null;
 
   constructor(
     private readonly services: AppServices,
@@ -61,14 +61,19 @@ export class Replicator {
     };
   }
 
-  /** Plans every accepted master of these accounts that no one planned yet (a takeover, a lost message). */
-  async replicateUnplanned(accountIds: string[]): Promise<number> {
+  /**
+   * Plans every accepted master of these accounts that no one planned yet (a takeover, a lost
+   * message); with `since`, only those created from then on (the periodic sweep reads recent
+   * orders, not every order the masters ever had).
+   */
+  async replicateUnplanned(accountIds: string[], since?: Date): Promise<number> {
     // Leases also cover SmartAPI followers, whose own orders are not masters.
     const masterAccounts = [];
     for (const id of accountIds) if ((await this.roleOf(id)) === 'MASTER') masterAccounts.push(id);
     if (masterAccounts.length === 0) return 0;
     const masters = await this.services.orm.em.fork().find(Order, {
       masterOrderId: null, copyPlannedAt: null, accountId: { $in: masterAccounts }, status: { $in: [...ACCEPTED] },
+      ...(since ? { createdAt: { $gte: since } } : {}),
     }, { fields: ['id'], orderBy: { createdAt: 'asc' } });
     await Promise.all(masters.map((master) => this.perMaster.run(master.id, () => this.replicate(master.id))));
     return masters.length;
@@ -84,12 +89,14 @@ export class Replicator {
     if (this.localCursors.size > LOCAL_CURSORS_KEPT) this.localCursors.delete(this.localCursors.values().next().value!);
   }
 
-  /** Whether this instance replicates the account's masters: a master whose lease it holds (asked for at once when new). */
+  /**
+   * Whether this instance replicates the account's masters: a master whose lease it holds. A new
+   * master's lease is taken when the account is created (visibilityChanged), and whatever it
+   * placed before that is planned when the lease is acquired, so no event waits on a lease here.
+   */
   private async isMine(accountId: string): Promise<boolean> {
     if ((await this.roleOf(accountId)) !== 'MASTER') return false;
-    if (!this.fence || this.fence.holds(accountId)) return true;
-    await this.fence.refresh(250);
-    return this.fence.holds(accountId);
+    return !this.fence || this.fence.holds(accountId);
   }
 
   /** Resolves when every replication started so far has finished (tests, shutdown). */
