@@ -36,19 +36,7 @@ export async function appendOrderEvents(em: EntityManager, drafts: OrderEventDra
   );
   const last = toNumber(rows[0]?.value);
   const first = last - drafts.length + 1;
-  const events = drafts.map((draft, index) => {
-    const event = new OrderEvent();
-    event.cursor = first + index;
-    event.orderId = draft.orderId;
-    event.accountId = draft.accountId;
-    event.masterAccountId = draft.masterAccountId;
-    event.status = draft.status;
-    event.kind = draft.kind;
-    event.message = draft.message;
-    event.snapshot = draft.snapshot;
-    event.at = at;
-    return event;
-  });
+  const events = drafts.map(({ masterOrderId: _master, ...fields }, index) => Object.assign(new OrderEvent(), fields, { cursor: first + index, at }));
   await bulkInsert(em, OrderEvent, events);
   return events;
 }
