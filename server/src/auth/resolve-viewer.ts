@@ -18,5 +18,5 @@ export async function resolveViewer(services: AppServices, authorization: string
   const result = await verifyAccessToken(services.keys.jwt, token, services.clock.now());
   if (!result.ok) return { viewer: null, problem: result.reason === 'expired' ? 'token expired; sign in again' : 'token is not valid' };
   const { userId, role, expiresAt } = result.claims;
-  return { viewer: { userId, role, scopes: null, apiTokenId: null, expiresAt }, problem: null };
+  return { viewer: { userId, role, scopes: null, apiTokenId: null, apiTokenName: null, expiresAt }, problem: null };
 }

@@ -7,10 +7,13 @@ export interface Viewer {
   /** null for a JWT (every scope); the token's scopes for an API token. */
   scopes: ReadonlySet<ApiTokenScope> | null;
   apiTokenId: string | null;
+  /** The API token's name, so logs and the audit trail can say which token acted. */
+  apiTokenName: string | null;
   /** When the credential stops being valid; open subscriptions end then. */
   expiresAt: Date | null;
 }
 
-export function hasScope(viewer: Viewer, scope: ApiTokenScope): boolean {
-  return viewer.scopes === null || viewer.scopes.has(scope);
+/** Who acted, for logs and the audit trail: the user, and the API token when one was used. */
+export function actorOf(viewer: Viewer): { userId: string; apiTokenId?: string; apiTokenName?: string } {
+  return viewer.apiTokenId ? { userId: viewer.userId, apiTokenId: viewer.apiTokenId, apiTokenName: viewer.apiTokenName ?? undefined } : { userId: viewer.userId };
 }

@@ -42,7 +42,7 @@ export const CONNECTION_STATUSES = [
 ] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
-export const API_TOKEN_SCOPES = ['orders:read', 'accounts:read', 'orders:write'] as const;
+export const API_TOKEN_SCOPES = ['orders:read', 'orders:write', 'accounts:read', 'accounts:write'] as const;
 export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 
 /** The terms of one order, as every layer speaks of them. Prices in paise; null where the type carries none. */

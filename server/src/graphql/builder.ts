@@ -1,34 +1,28 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { hasScope } from '../auth/viewer.ts';
-import { DomainError } from '../core/errors.ts';
-import type { ApiTokenScope } from '../core/types.ts';
+import { anyone, refusal, scopesFor, type AuthScopeMap } from './auth-rules.ts';
 import type { GraphQLContext } from './context.ts';
 
 export interface GraphQLTypes {
   Context: GraphQLContext;
   Scalars: { DateTime: { Input: Date; Output: Date | string } };
-  AuthScopes: { signedIn: boolean; admin: boolean; staff: boolean; scope: ApiTokenScope };
+  AuthScopes: AuthScopeMap;
   DefaultFieldNullability: false;
 }
 
 export const builder = new SchemaBuilder<GraphQLTypes>({
   plugins: [ScopeAuthPlugin, RelayPlugin],
   defaultFieldNullability: false,
-  relay: { nodeQueryOptions: false, nodesQueryOptions: false, clientMutationId: 'omit', cursorType: 'String' },
+  relay: {
+    nodeQueryOptions: false, nodesQueryOptions: false, clientMutationId: 'omit', cursorType: 'String',
+    // Page info holds only cursors of what its connection field already authorised.
+    pageInfoFieldOptions: { authScopes: anyone() },
+  },
   scopeAuth: {
     authorizeOnSubscribe: true,
-    authScopes: (ctx) => ({
-      signedIn: ctx.viewer !== null,
-      admin: ctx.viewer?.role === 'ADMIN',
-      staff: ctx.viewer?.role === 'ADMIN' || ctx.viewer?.role === 'TRADER',
-      scope: (scope) => ctx.viewer !== null && hasScope(ctx.viewer, scope),
-    }),
-    unauthorizedError: (_parent, ctx, _info, result) =>
-      ctx.viewer === null
-        ? new DomainError('UNAUTHENTICATED', ctx.authProblem ?? 'sign in first: send Authorization: Bearer <token>')
-        : new DomainError('FORBIDDEN', `not allowed: ${result.message}`),
+    authScopes: (ctx) => scopesFor(ctx.viewer),
+    unauthorizedError: (_parent, ctx, info, result) => refusal(ctx.viewer, ctx.authProblem, result.failure, `${info.parentType.name}.${info.fieldName}`),
   },
 });
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { seal } from '../auth/keys.ts';
-import type { Viewer } from '../auth/viewer.ts';
+import { actorOf, type Viewer } from '../auth/viewer.ts';
 import { PAPER_STATUS_REASON } from '../brokers/registry.ts';
 import { badInput, badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
 import { ACCOUNT_ROLES, BROKERS, type AccountRole, type BrokerKind } from '../core/types.ts';
@@ -191,7 +191,7 @@ export async function setKillSwitch(services: AppServices, viewer: Viewer, accou
     await writeSetting(em, 'kill_switch', String(engaged));
     audit(em, viewer, engaged ? 'killSwitch.engage' : 'killSwitch.release', 'Global', null, null, { engaged });
     await em.flush();
-    services.log.warn({ engaged, by: viewer.userId }, 'global kill switch changed');
+    services.log.warn({ engaged, by: actorOf(viewer) }, 'global kill switch changed');
     return { engaged, account: null };
   }
   const account = await accountFor(em, viewer, accountId, 'accountId', 'manage');
@@ -200,7 +200,7 @@ export async function setKillSwitch(services: AppServices, viewer: Viewer, accou
   account.killSwitch = engaged;
   audit(em, viewer, engaged ? 'killSwitch.engage' : 'killSwitch.release', 'Account', account.id, before, auditView(account));
   await em.flush();
-  services.log.warn({ engaged, accountId: account.id, by: viewer.userId }, 'account kill switch changed');
+  services.log.warn({ engaged, accountId: account.id, by: actorOf(viewer) }, 'account kill switch changed');
   return { engaged, account };
 }
 

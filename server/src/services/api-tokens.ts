@@ -47,5 +47,5 @@ export async function viewerForApiToken(services: AppServices, secret: string): 
   const user = await em.findOne(User, { id: token.userId });
   if (!user) return null;
   await em.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: services.clock.now() });
-  return { userId: user.id, role: user.role, scopes: new Set(token.scopes), apiTokenId: token.id, expiresAt: null };
+  return { userId: user.id, role: user.role, scopes: new Set(token.scopes), apiTokenId: token.id, apiTokenName: token.name, expiresAt: null };
 }

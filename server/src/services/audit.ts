@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Viewer } from '../auth/viewer.ts';
+import { actorOf, type Viewer } from '../auth/viewer.ts';
 import { AuditEntry } from '../persistence/entities/audit-entry.entity.ts';
 
 /** Records who changed what. Callers pass values already stripped of secrets. */
@@ -12,5 +12,9 @@ export function audit(
   before: Record<string, unknown> | null,
   after: Record<string, unknown> | null,
 ): void {
-  em.persist(em.create(AuditEntry, { userId: viewer?.userId ?? null, action, entity, entityId, before, after, createdAt: new Date() }));
+  const actor = viewer ? actorOf(viewer) : null;
+  em.persist(em.create(AuditEntry, {
+    userId: actor?.userId ?? null, apiTokenId: actor?.apiTokenId ?? null, apiTokenName: actor?.apiTokenName ?? null,
+    action, entity, entityId, before, after, createdAt: new Date(),
+  }));
 }

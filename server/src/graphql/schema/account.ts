@@ -5,6 +5,7 @@ import {
   connectAccount, createAccount, deleteAccount, getAccount, listAccounts, setKillSwitch, updateAccount,
 } from '../../services/accounts.ts';
 import { isGlobalKillSwitchEngaged } from '../../services/settings.ts';
+import { STAFF, sessionOnly, sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
 import { memoize } from '../context.ts';
 import type { AccountStatusMessage } from '../pubsub.ts';
@@ -39,6 +40,7 @@ export const AccountRef = builder.objectType(Account, {
     owner: t.field({
       type: UserRef,
       nullable: true,
+      authScopes: sessionOrToken('accounts:read'),
       resolve: (a, _args, ctx) => memoize(ctx, `user:${a.ownerId}`, () => ctx.services.orm.em.fork().findOne(User, { id: a.ownerId })),
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (a) => a.createdAt }),
@@ -48,7 +50,7 @@ export const AccountRef = builder.objectType(Account, {
 const KillSwitchState = builder.objectRef<{ engaged: boolean; account: Account | null }>('KillSwitchState').implement({
   fields: (t) => ({
     engaged: t.exposeBoolean('engaged'),
-    account: t.field({ type: AccountRef, nullable: true, description: 'null for the global switch', resolve: (s) => s.account }),
+    account: t.field({ type: AccountRef, nullable: true, description: 'null for the global switch', authScopes: sessionOrToken('accounts:write', STAFF), resolve: (s) => s.account }),
   }),
 });
 
@@ -58,7 +60,7 @@ const AccountStatusEvent = builder.objectRef<AccountStatusMessage>('AccountStatu
     status: t.field({ type: ConnectionStatusEnum, resolve: (e) => e.status }),
     statusReason: t.exposeString('statusReason', { nullable: true }),
     at: t.field({ type: 'DateTime', resolve: (e) => e.at }),
-    account: t.field({ type: AccountRef, resolve: (e, _args, ctx) => getAccount(ctx.services, ctx.viewer!, e.accountId) }),
+    account: t.field({ type: AccountRef, authScopes: sessionOrToken('accounts:read'), resolve: (e, _args, ctx) => getAccount(ctx.services, ctx.viewer!, e.accountId) }),
   }),
 });
 
@@ -96,18 +98,18 @@ const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
 builder.queryFields((t) => ({
   accounts: t.field({
     type: [AccountRef],
-    authScopes: { scope: 'accounts:read' },
+    authScopes: sessionOrToken('accounts:read'),
     args: { role: t.arg({ type: AccountRoleEnum }) },
     resolve: (_root, args, ctx) => listAccounts(ctx.services, ctx.viewer!, args.role),
   }),
   account: t.field({
     type: AccountRef,
-    authScopes: { scope: 'accounts:read' },
+    authScopes: sessionOrToken('accounts:read'),
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => getAccount(ctx.services, ctx.viewer!, String(args.id)),
   }),
   globalKillSwitch: t.boolean({
-    authScopes: { signedIn: true },
+    authScopes: sessionOrToken('accounts:read'),
     resolve: (_root, _args, ctx) => isGlobalKillSwitchEngaged(ctx.services.orm.em.fork()),
   }),
 }));
@@ -115,30 +117,32 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createAccount: t.field({
     type: AccountRef,
-    authScopes: { staff: true },
+    authScopes: sessionOrToken('accounts:write', STAFF),
     args: { input: t.arg({ type: CreateAccountInput, required: true }) },
     resolve: (_root, { input }, ctx) => createAccount(ctx.services, ctx.viewer!, { ...input, ownerId: input.ownerId == null ? null : String(input.ownerId) }),
   }),
   updateAccount: t.field({
     type: AccountRef,
-    authScopes: { signedIn: true },
+    authScopes: sessionOrToken('accounts:write'),
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAccountInput, required: true }) },
     resolve: (_root, args, ctx) => updateAccount(ctx.services, ctx.viewer!, String(args.id), args.input),
   }),
   deleteAccount: t.id({
-    authScopes: { staff: true },
+    authScopes: sessionOrToken('accounts:write', STAFF),
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => deleteAccount(ctx.services, ctx.viewer!, String(args.id)),
   }),
   connectAccount: t.field({
     type: AccountRef,
-    authScopes: { signedIn: true },
+    authScopes: sessionOrToken('accounts:write'),
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => connectAccount(ctx.services, ctx.viewer!, String(args.id)),
   }),
   setKillSwitch: t.field({
     type: KillSwitchState,
-    authScopes: { staff: true },
+    description: 'accountId null is the global switch: ADMIN only, and only from a session.',
+    // The global switch halts everyone: never managed with a token.
+    authScopes: (_root, args) => (args.accountId == null ? sessionOnly(['ADMIN']) : sessionOrToken('accounts:write', STAFF)),
     args: { accountId: t.arg.id(), engaged: t.arg.boolean({ required: true }) },
     resolve: (_root, args, ctx) => setKillSwitch(ctx.services, ctx.viewer!, args.accountId == null ? null : String(args.accountId), args.engaged),
   }),
@@ -147,7 +151,7 @@ builder.mutationFields((t) => ({
 builder.subscriptionField('accountStatus', (t) =>
   t.field({
     type: AccountStatusEvent,
-    authScopes: { scope: 'accounts:read' },
+    authScopes: sessionOrToken('accounts:read'),
     args: { accountId: t.arg.id() },
     subscribe: (_root, args, ctx) => {
       const only = args.accountId == null ? null : String(args.accountId);

@@ -1,5 +1,6 @@
 import { ApiToken } from '../../persistence/entities/api-token.entity.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../services/api-tokens.ts';
+import { anyone, sessionOnly } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
 import { ApiTokenScopeEnum } from './enums.ts';
 
@@ -19,24 +20,24 @@ export const ApiTokenRef = builder.objectType(ApiToken, {
 const CreateApiTokenPayload = builder.objectRef<{ token: string; apiToken: ApiToken }>('CreateApiTokenPayload').implement({
   fields: (t) => ({
     token: t.exposeString('token', { description: 'The secret. Shown once; store it now.' }),
-    apiToken: t.field({ type: ApiTokenRef, resolve: (payload) => payload.apiToken }),
+    apiToken: t.field({ type: ApiTokenRef, authScopes: anyone(), resolve: (payload) => payload.apiToken }),
   }),
 });
 
 builder.queryField('apiTokens', (t) =>
-  t.field({ type: [ApiTokenRef], authScopes: { signedIn: true }, resolve: (_root, _args, ctx) => listApiTokens(ctx.services, ctx.viewer!) }),
+  t.field({ type: [ApiTokenRef], authScopes: sessionOnly(), resolve: (_root, _args, ctx) => listApiTokens(ctx.services, ctx.viewer!) }),
 );
 
 builder.mutationFields((t) => ({
   createApiToken: t.field({
     type: CreateApiTokenPayload,
-    authScopes: { signedIn: true },
+    authScopes: sessionOnly(),
     args: { name: t.arg.string({ required: true }), scopes: t.arg({ type: [ApiTokenScopeEnum], required: true }) },
     resolve: (_root, args, ctx) => createApiToken(ctx.services, ctx.viewer!, args.name, args.scopes),
   }),
   revokeApiToken: t.field({
     type: ApiTokenRef,
-    authScopes: { signedIn: true },
+    authScopes: sessionOnly(),
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => revokeApiToken(ctx.services, ctx.viewer!, String(args.id)),
   }),

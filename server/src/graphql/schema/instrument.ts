@@ -1,4 +1,5 @@
 import { Instrument } from '../../persistence/entities/instrument.entity.ts';
+import { sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
 
 export const InstrumentRef = builder.objectType(Instrument, {
@@ -27,7 +28,7 @@ export const InstrumentRef = builder.objectType(Instrument, {
 builder.queryField('instruments', (t) =>
   t.field({
     type: [InstrumentRef],
-    authScopes: { signedIn: true },
+    authScopes: sessionOrToken('orders:read'),
     args: { search: t.arg.string(), exchange: t.arg.string(), first: t.arg.int() },
     resolve: (_root, args, ctx) => {
       const query = args.search?.toUpperCase() ?? '';

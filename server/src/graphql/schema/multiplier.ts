@@ -1,7 +1,8 @@
 import { Multiplier } from '../../persistence/entities/multiplier.entity.ts';
 import { createMultiplier, deleteMultiplier, listMultipliers, updateMultiplier, type MultiplierFields } from '../../services/multipliers.ts';
+import { STAFF, sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
-import { loadAccount } from '../context.ts';
+import { visibleAccount } from '../context.ts';
 import { AccountRef } from './account.ts';
 import { MultiplierModeEnum, ProductTypeEnum, ZeroQuantityPolicyEnum } from './enums.ts';
 
@@ -9,8 +10,22 @@ export const MultiplierRef = builder.objectType(Multiplier, {
   name: 'Multiplier',
   fields: (t) => ({
     id: t.exposeID('id'),
-    master: t.field({ type: AccountRef, resolve: (m, _args, ctx) => loadAccount(ctx, m.masterId) }),
-    follower: t.field({ type: AccountRef, resolve: (m, _args, ctx) => loadAccount(ctx, m.followerId) }),
+    masterId: t.exposeID('masterId'),
+    followerId: t.exposeID('followerId'),
+    master: t.field({
+      type: AccountRef,
+      nullable: true,
+      description: 'null where you may not see the master (a CLIENT sees only the accounts they own).',
+      authScopes: sessionOrToken('accounts:read'),
+      resolve: (m, _args, ctx) => visibleAccount(ctx, m.masterId),
+    }),
+    follower: t.field({
+      type: AccountRef,
+      nullable: true,
+      description: 'null where you may not see the follower.',
+      authScopes: sessionOrToken('accounts:read'),
+      resolve: (m, _args, ctx) => visibleAccount(ctx, m.followerId),
+    }),
     mode: t.field({ type: MultiplierModeEnum, resolve: (m) => m.mode }),
     factor: t.float({ nullable: true, resolve: (m) => (m.factor === null ? null : Number(m.factor)) }),
     fixedLots: t.exposeInt('fixedLots', { nullable: true }),
@@ -55,7 +70,7 @@ const UpdateMultiplierInput = builder.inputType('UpdateMultiplierInput', { field
 builder.queryField('multipliers', (t) =>
   t.field({
     type: [MultiplierRef],
-    authScopes: { scope: 'accounts:read' },
+    authScopes: sessionOrToken('accounts:read'),
     args: { masterId: t.arg.id(), followerId: t.arg.id() },
     resolve: (_root, args, ctx) =>
       listMultipliers(ctx.services, ctx.viewer!, args.masterId == null ? null : String(args.masterId), args.followerId == null ? null : String(args.followerId)),
@@ -65,19 +80,19 @@ builder.queryField('multipliers', (t) =>
 builder.mutationFields((t) => ({
   createMultiplier: t.field({
     type: MultiplierRef,
-    authScopes: { staff: true },
+    authScopes: sessionOrToken('accounts:write', STAFF),
     args: { input: t.arg({ type: CreateMultiplierInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       createMultiplier(ctx.services, ctx.viewer!, { ...(input as MultiplierFields), masterId: String(input.masterId), followerId: String(input.followerId) }),
   }),
   updateMultiplier: t.field({
     type: MultiplierRef,
-    authScopes: { staff: true },
+    authScopes: sessionOrToken('accounts:write', STAFF),
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateMultiplierInput, required: true }) },
     resolve: (_root, args, ctx) => updateMultiplier(ctx.services, ctx.viewer!, String(args.id), args.input as MultiplierFields),
   }),
   deleteMultiplier: t.id({
-    authScopes: { staff: true },
+    authScopes: sessionOrToken('accounts:write', STAFF),
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => deleteMultiplier(ctx.services, ctx.viewer!, String(args.id)),
   }),

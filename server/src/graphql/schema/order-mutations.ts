@@ -1,3 +1,4 @@
+import { STAFF, sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
 import { OrderTypeEnum, ProductTypeEnum, SideEnum, VarietyEnum } from './enums.ts';
 import { OrderRef } from './order.ts';
@@ -30,19 +31,19 @@ builder.mutationFields((t) => ({
   placeOrder: t.field({
     type: OrderRef,
     description: 'Places an order on one account. On a master account it is then copied to the followers.',
-    authScopes: { scope: 'orders:write' },
+    authScopes: sessionOrToken('orders:write', STAFF),
     args: { input: t.arg({ type: PlaceOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) => ctx.orders.placeOrder(ctx.viewer!, { ...input, accountId: String(input.accountId) }),
   }),
   modifyOrder: t.field({
     type: OrderRef,
-    authScopes: { scope: 'orders:write' },
+    authScopes: sessionOrToken('orders:write', STAFF),
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: ModifyOrderInput, required: true }) },
     resolve: (_root, args, ctx) => ctx.orders.modifyOrder(ctx.viewer!, String(args.id), args.input),
   }),
   cancelOrder: t.field({
     type: OrderRef,
-    authScopes: { scope: 'orders:write' },
+    authScopes: sessionOrToken('orders:write', STAFF),
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => ctx.orders.cancelOrder(ctx.viewer!, String(args.id)),
   }),

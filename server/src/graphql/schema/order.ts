@@ -5,8 +5,9 @@ import { Order } from '../../persistence/entities/order.entity.ts';
 import { streamOrderEvents } from '../../orders/event-stream.ts';
 import { childrenOf, getOrder, listOrders } from '../../orders/order-queries.ts';
 import { accountFor } from '../../services/access.ts';
+import { sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
-import { loadAccount } from '../context.ts';
+import { visibleAccount } from '../context.ts';
 import type { OrderEventMessage } from '../pubsub.ts';
 import { AccountRef } from './account.ts';
 import { OrderStatusEnum, OrderTypeEnum, ProductTypeEnum, SideEnum, VarietyEnum } from './enums.ts';
@@ -28,17 +29,25 @@ export const OrderRef = builder.objectRef<Order>('Order');
 OrderRef.implement({
   fields: (t) => ({
     id: t.exposeID('id'),
+    accountId: t.exposeID('accountId'),
     account: t.field({
       type: AccountRef,
-      resolve: (order, _args, ctx) => loadAccount(ctx, order.accountId),
+      nullable: true,
+      description: 'null where you may not see the account.',
+      authScopes: sessionOrToken('accounts:read'),
+      resolve: (order, _args, ctx) => visibleAccount(ctx, order.accountId),
     }),
     master: t.field({
       type: OrderRef,
       nullable: true,
+      description: 'The master order this copy was made from; null for a master, or where you may not see it.',
+      authScopes: sessionOrToken('orders:read'),
       resolve: (order, _args, ctx) => (order.masterOrderId ? getOrder(ctx.services, ctx.viewer!, order.masterOrderId).catch(() => null) : null),
     }),
     children: t.field({
       type: [OrderRef],
+      description: 'The copies of a master order that you may see; empty for a copy.',
+      authScopes: sessionOrToken('orders:read'),
       resolve: (order, _args, ctx) => (order.masterOrderId ? [] : childrenOf(ctx.services, ctx.viewer!, order.id)),
     }),
     exchange: t.exposeString('exchange'),
@@ -75,7 +84,7 @@ OrderRef.implement({
 export const OrderEventRef = builder.objectRef<OrderEventMessage>('OrderEvent').implement({
   fields: (t) => ({
     cursor: t.string({ resolve: (e) => String(e.cursor) }),
-    order: t.field({ type: OrderRef, description: 'The order as it was right after this change.', resolve: (e) => orderFromSnapshot(e.snapshot) }),
+    order: t.field({ type: OrderRef, description: 'The order as it was right after this change.', authScopes: sessionOrToken('orders:read'), resolve: (e) => orderFromSnapshot(e.snapshot) }),
     status: t.field({ type: OrderStatusEnum, resolve: (e) => e.status }),
     kind: t.exposeString('kind'),
     message: t.exposeString('message', { nullable: true }),
@@ -86,7 +95,7 @@ export const OrderEventRef = builder.objectRef<OrderEventMessage>('OrderEvent').
 builder.queryFields((t) => ({
   orders: t.connection({
     type: OrderRef,
-    authScopes: { scope: 'orders:read' },
+    authScopes: sessionOrToken('orders:read'),
     args: {
       accountId: t.arg.id(),
       masterOrderId: t.arg.id(),
@@ -102,10 +111,14 @@ builder.queryFields((t) => ({
         status: args.status as OrderStatus | null | undefined,
         symbol: args.symbol,
       }, args.first, args.after),
+  }, {
+    edgesField: { authScopes: sessionOrToken('orders:read') },
+  }, {
+    nodeField: { authScopes: sessionOrToken('orders:read') },
   }),
   order: t.field({
     type: OrderRef,
-    authScopes: { scope: 'orders:read' },
+    authScopes: sessionOrToken('orders:read'),
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) => getOrder(ctx.services, ctx.viewer!, String(args.id)),
   }),
@@ -114,7 +127,7 @@ builder.queryFields((t) => ({
 builder.subscriptionField('orderEvents', (t) =>
   t.field({
     type: OrderEventRef,
-    authScopes: { scope: 'orders:read' },
+    authScopes: sessionOrToken('orders:read'),
     args: {
       accountId: t.arg.id({ description: 'A master includes its children. Omit for every order you may read.' }),
       after: t.arg.string({ description: 'Replay events after this cursor, then go live. "0" replays everything kept; omit for live only.' }),

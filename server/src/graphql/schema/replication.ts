@@ -1,16 +1,21 @@
 import { istDayStart } from '../../replicator/facts.ts';
 import { replicationStats, type FollowerStats } from '../../replicator/stats.ts';
 import { accountFor, visibleAccountIds } from '../../services/access.ts';
+import { sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
-import { loadAccount } from '../context.ts';
+import { visibleAccount } from '../context.ts';
 import { AccountRef } from './account.ts';
 
 const FollowerReplicationStats = builder.objectRef<FollowerStats>('FollowerReplicationStats').implement({
   description: 'How one follower\'s copies went: counts, and latency from detecting the master to the broker acknowledging the copy.',
   fields: (t) => ({
+    followerId: t.exposeID('followerId'),
     follower: t.field({
       type: AccountRef,
-      resolve: (s, _args, ctx) => loadAccount(ctx, s.followerId),
+      nullable: true,
+      description: 'null where you may not see the follower.',
+      authScopes: sessionOrToken('accounts:read'),
+      resolve: (s, _args, ctx) => visibleAccount(ctx, s.followerId),
     }),
     copied: t.exposeInt('copied'),
     failed: t.exposeInt('failed'),
@@ -26,7 +31,7 @@ const FollowerReplicationStats = builder.objectRef<FollowerStats>('FollowerRepli
 builder.queryField('replicationStats', (t) =>
   t.field({
     type: [FollowerReplicationStats],
-    authScopes: { scope: 'orders:read' },
+    authScopes: sessionOrToken('orders:read'),
     args: {
       masterId: t.arg.id({ description: 'Only copies of this master account.' }),
       since: t.arg({ type: 'DateTime', description: 'Defaults to the start of the IST trading day.' }),

@@ -1,5 +1,6 @@
 import { User } from '../../persistence/entities/user.entity.ts';
 import { createUser, login } from '../../services/users.ts';
+import { anyone, sessionOnly } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
 import { UserRoleEnum } from './enums.ts';
 
@@ -16,14 +17,14 @@ export const UserRef = builder.objectType(User, {
 const AuthPayload = builder.objectRef<{ token: string; user: User }>('AuthPayload').implement({
   fields: (t) => ({
     token: t.exposeString('token'),
-    user: t.field({ type: UserRef, resolve: (payload) => payload.user }),
+    user: t.field({ type: UserRef, authScopes: anyone(), resolve: (payload) => payload.user }),
   }),
 });
 
 builder.queryField('me', (t) =>
   t.field({
     type: UserRef,
-    authScopes: { signedIn: true },
+    authScopes: sessionOnly(),
     resolve: async (_root, _args, ctx) => ctx.services.orm.em.fork().findOneOrFail(User, { id: ctx.viewer!.userId }),
   }),
 );
@@ -31,12 +32,13 @@ builder.queryField('me', (t) =>
 builder.mutationFields((t) => ({
   login: t.field({
     type: AuthPayload,
+    authScopes: anyone(),
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: (_root, args, ctx) => login(ctx.services, args.email, args.password, ctx.clientIp),
   }),
   createUser: t.field({
     type: UserRef,
-    authScopes: { admin: true },
+    authScopes: sessionOnly(['ADMIN']),
     args: {
       email: t.arg.string({ required: true }),
       password: t.arg.string({ required: true }),

@@ -4,6 +4,7 @@ import { Migration20261125213128 } from './Migration20261125213128.ts';
 import { Migration20261125215040 } from './Migration20261125215040.ts';
 import { Migration20261125230214 } from './Migration20261125230214.ts';
 import { Migration20261125233221 } from './Migration20261125233221.ts';
+import { Migration20261202141615 } from './Migration20261202141615.ts';
 
 // Listed here rather than discovered from the folder, so migrations load the same way under
 // tsx, vitest and a bundler. `npm run migration:create` regenerates this list.
@@ -14,4 +15,5 @@ export const migrationsList = [
   { name: 'Migration20261125215040', class: Migration20261125215040 },
   { name: 'Migration20261125230214', class: Migration20261125230214 },
   { name: 'Migration20261125233221', class: Migration20261125233221 },
+  { name: 'Migration20261202141615', class: Migration20261202141615 },
 ];

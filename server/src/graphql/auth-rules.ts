@@ -1,0 +1,89 @@
+import type { AuthFailure } from '@pothos/plugin-scope-auth';
+import type { Viewer } from '../auth/viewer.ts';
+import { DomainError } from '../core/errors.ts';
+import type { ApiTokenScope, UserRole } from '../core/types.ts';
+
+/**
+ * Who may use a field, declared on the field, deny by default. A session acts by its user's
+ * role; an API token by its owner's role *and* a scope it carries, never more. Role scopes are
+ * false for tokens, and token scopes false for sessions, so one rule can never let a token
+ * through on its owner's role alone.
+ */
+export interface AuthScopeMap {
+  /** Anyone, signed in or not (login). */
+  public: boolean;
+  /** A session (JWT) whose user has one of these roles. */
+  session: readonly UserRole[];
+  /** An API token whose owner has one of these roles... */
+  tokenOwner: readonly UserRole[];
+  /** ...and that carries this scope. */
+  token: ApiTokenScope;
+}
+
+export const EVERY_ROLE: readonly UserRole[] = ['ADMIN', 'TRADER', 'CLIENT'];
+export const STAFF: readonly UserRole[] = ['ADMIN', 'TRADER'];
+
+export function scopesFor(viewer: Viewer | null): { [K in keyof AuthScopeMap]: AuthScopeMap[K] extends boolean ? boolean : (param: AuthScopeMap[K]) => boolean } {
+  return {
+    public: true,
+    session: (roles) => viewer !== null && viewer.apiTokenId === null && roles.includes(viewer.role),
+    tokenOwner: (roles) => viewer !== null && viewer.apiTokenId !== null && roles.includes(viewer.role),
+    token: (scope) => viewer !== null && viewer.apiTokenId !== null && viewer.scopes !== null && viewer.scopes.has(scope),
+  };
+}
+
+export type Rule =
+  | { public: true }
+  | { session: readonly UserRole[] }
+  | { $any: { session: readonly UserRole[]; $all: { tokenOwner: readonly UserRole[]; token: ApiTokenScope } } };
+
+/** Anyone, signed in or not. */
+export const anyone = (): Rule => ({ public: true });
+
+/** Sessions of these roles only: never a token (users, API tokens, the global kill switch). */
+export const sessionOnly = (roles: readonly UserRole[] = EVERY_ROLE): Rule => ({ session: roles });
+
+/** Sessions of these roles, and tokens whose owner has one of them and that carry `scope`. */
+export const sessionOrToken = (scope: ApiTokenScope, roles: readonly UserRole[] = EVERY_ROLE): Rule => ({
+  $any: { session: roles, $all: { tokenOwner: roles, token: scope } },
+});
+
+/** The GraphQL enum value of a scope, as clients write it: 'accounts:write' -> ACCOUNTS_WRITE. */
+export const scopeEnumValue = (scope: ApiTokenScope): string => scope.replace(':', '_').toUpperCase();
+
+type Failed = { scope: string; parameter: unknown };
+
+function failedScopes(failure: AuthFailure): Failed[] {
+  if ('failures' in failure) return failure.failures.flatMap(failedScopes);
+  if ('scope' in failure) return [{ scope: failure.scope, parameter: 'parameter' in failure ? failure.parameter : undefined }];
+  return [];
+}
+
+/** The least role among those a rule allows (ADMIN > TRADER > CLIENT), which is what to ask for. */
+const leastRole = (roles: readonly UserRole[]): UserRole => [...EVERY_ROLE].reverse().find((role) => roles.includes(role)) ?? 'ADMIN';
+
+/**
+ * Why a field was refused, said so a program can act on it: UNAUTHENTICATED without a
+ * credential; FORBIDDEN with `requiredScope` (a token lacks a scope), `requiredCredential:
+ * "SESSION"` (tokens may not use the field at all) or `requiredRole`.
+ */
+export function refusal(viewer: Viewer | null, authProblem: string | null, failure: AuthFailure, field: string): DomainError {
+  if (viewer === null) return new DomainError('UNAUTHENTICATED', authProblem ?? 'sign in first: send Authorization: Bearer <token>');
+  const failed = failedScopes(failure);
+  if (viewer.apiTokenId !== null) {
+    const owner = failed.find((f) => f.scope === 'tokenOwner');
+    if (owner) {
+      const role = leastRole(owner.parameter as UserRole[]);
+      return new DomainError('FORBIDDEN', `${field} needs a user with role ${role} or above; this token's owner is ${viewer.role}`, undefined, { requiredRole: role });
+    }
+    const scope = failed.find((f) => f.scope === 'token');
+    if (scope) {
+      const name = scopeEnumValue(scope.parameter as ApiTokenScope);
+      return new DomainError('FORBIDDEN', `${field} needs an API token with the ${name} scope`, undefined, { requiredScope: name });
+    }
+    return new DomainError('FORBIDDEN', `${field} needs a signed-in session; API tokens cannot use it`, undefined, { requiredCredential: 'SESSION' });
+  }
+  const session = failed.find((f) => f.scope === 'session');
+  const role = leastRole((session?.parameter as UserRole[] | undefined) ?? ['ADMIN']);
+  return new DomainError('FORBIDDEN', `${field} needs role ${role}${role === 'ADMIN' ? '' : ' or above'}; you are ${viewer.role}`, undefined, { requiredRole: role });
+}
