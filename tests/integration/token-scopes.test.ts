@@ -97,6 +97,45 @@ describe('a token acting within its scopes', () => {
   });
 });
 
+describe('a subscription that lives while accounts change', () => {
+  it('resolves each event afresh: an account renamed meanwhile shows its new label', async () => {
+    const follower = (await server.account('DEMO-F1')).id;
+    const abort = new AbortController();
+    const response = await server.yoga.fetch('http://test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ query: `subscription { orderEvents(accountId: "${follower}") { kind order { account { label } } } }` }),
+      signal: abort.signal,
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const labelsOfCreated = async (count: number): Promise<string[]> => {
+      for (;;) {
+        const labels = [...text.matchAll(/data: (\{.*\})/g)].map((m) => JSON.parse(m[1]!).data.orderEvents)
+          .filter((e: { kind: string }) => e.kind === 'CREATED').map((e: { order: { account: { label: string } } }) => e.order.account.label);
+        if (labels.length >= count) return labels;
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    const place = () => server.gql('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', {
+      i: { accountId: follower, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' },
+    }, adminToken);
+    try {
+      const before = (await server.account('DEMO-F1')).label;
+      ok(await place());
+      expect(await labelsOfCreated(1)).toEqual([before]);
+      ok(await server.gql('mutation($id: ID!) { updateAccount(id: $id, input: { label: "Renamed follower" }) { id } }', { id: follower }, adminToken));
+      ok(await place());
+      expect(await labelsOfCreated(2)).toEqual([before, 'Renamed follower']);
+    } finally {
+      abort.abort();
+    }
+  });
+});
+
 describe("a CLIENT and the master their account follows", () => {
   it('sees the link and its own follower, but the master is null and nothing of it leaks', async () => {
     ok(await server.gql('mutation { createUser(email: "client@test.local", password: "a-long-password-1", role: CLIENT) { id } }', {}, adminToken));

@@ -3,7 +3,7 @@ import { applyAccountStatus, sumCounts } from '../../client/src/lib/account-stat
 import { groupByMaster } from '../../client/src/lib/grouping.ts';
 
 const account = (id: string, label: string, role: 'MASTER' | 'FOLLOWER') => ({ id, label, role, connectionStatus: 'CONNECTED', statusReason: null as string | null });
-const link = (id: string, masterId: string, followerId: string) => ({ id, master: { id: masterId }, follower: { id: followerId } });
+const link = (id: string, masterId: string, followerId: string) => ({ id, masterId, followerId });
 
 describe('the overview groups accounts by master', () => {
   const masterA = account('m-a', 'Alpha master', 'MASTER');

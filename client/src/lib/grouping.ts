@@ -8,8 +8,8 @@ export interface GroupableAccount {
 /** A master→follower link as `multipliers` returns it (only the ids matter here). */
 export interface GroupableLink {
   id: string;
-  master: { id: string };
-  follower: { id: string };
+  masterId: string;
+  followerId: string;
 }
 
 /** One follower under a master, with the multiplier that links them. */
@@ -50,9 +50,9 @@ export function groupByMaster<A extends GroupableAccount, L extends GroupableLin
     .sort(byLabel)
     .map((master): MasterGroup<A, L> => {
       const followers = links
-        .filter((l) => l.master.id === master.id)
+        .filter((l) => l.masterId === master.id)
         .flatMap((link) => {
-          const account = byId.get(link.follower.id);
+          const account = byId.get(link.followerId);
           if (!account) return [];
           linked.add(account.id);
           return [{ account, link }];
@@ -61,9 +61,9 @@ export function groupByMaster<A extends GroupableAccount, L extends GroupableLin
       return { master, followers };
     });
   const elsewhere = links
-    .filter((l) => !byId.has(l.master.id))
+    .filter((l) => !byId.has(l.masterId))
     .flatMap((link) => {
-      const account = byId.get(link.follower.id);
+      const account = byId.get(link.followerId);
       if (!account) return [];
       linked.add(account.id);
       return [{ account, link }];

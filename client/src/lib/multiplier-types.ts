@@ -1,7 +1,10 @@
 /** A multiplier as the Multipliers page reads it; `MULTIPLIER_FIELDS` selects exactly these. */
 export interface MultiplierRow {
   id: string;
-  master: { id: string; label: string };
+  masterId: string;
+  followerId: string;
+  /** null where the viewer may not see the master (a CLIENT never sees the master they follow). */
+  master: { id: string; label: string } | null;
   follower: { id: string; label: string; clientCode: string };
   mode: 'MULTIPLY' | 'FIXED_LOTS';
   factor: number | null;
@@ -21,5 +24,5 @@ export interface MultiplierRow {
 
 export type ProductType = 'DELIVERY' | 'INTRADAY' | 'CARRYFORWARD' | 'MARGIN';
 
-export const MULTIPLIER_FIELDS = `id master { id label } follower { id label clientCode } mode factor fixedLots maxQuantity maxOrderValue
+export const MULTIPLIER_FIELDS = `id masterId followerId master { id label } follower { id label clientCode } mode factor fixedLots maxQuantity maxOrderValue
   symbolsAllow symbolsDeny exchanges productType zeroQuantityPolicy copyAmo copyModifications copyCancellations paused`;

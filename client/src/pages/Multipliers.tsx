@@ -40,13 +40,13 @@ export default function Multipliers() {
   };
   onMount(() => void load());
 
-  // A CLIENT cannot see the master their account copies, but its links name it.
+  // A CLIENT cannot see the master their account copies: its links say only that there is one.
   const masters = createMemo(() => {
     const byId = new Map(accounts().filter((a) => a.role === 'MASTER').map((a) => [a.id, { id: a.id, label: a.label }]));
-    for (const link of links()) if (!byId.has(link.master.id)) byId.set(link.master.id, link.master);
+    for (const link of links()) if (!byId.has(link.masterId)) byId.set(link.masterId, link.master ?? { id: link.masterId, label: 'A master you cannot see' });
     return [...byId.values()].sort((a, b) => a.label.localeCompare(b.label));
   });
-  const linksOf = (masterId: string) => links().filter((l) => l.master.id === masterId).sort((a, b) => a.follower.label.localeCompare(b.follower.label));
+  const linksOf = (masterId: string) => links().filter((l) => l.masterId === masterId).sort((a, b) => a.follower.label.localeCompare(b.follower.label));
   const unlinkedFollowers = (masterId: string) => {
     const linked = new Set(linksOf(masterId).map((l) => l.follower.id));
     return accounts().filter((a) => a.role === 'FOLLOWER' && !linked.has(a.id)).sort((a, b) => a.label.localeCompare(b.label));

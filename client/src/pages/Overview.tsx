@@ -14,17 +14,22 @@ import { session } from '../session.ts';
 
 interface LinkRow {
   id: string;
-  master: { id: string; label: string };
-  follower: { id: string };
+  masterId: string;
+  followerId: string;
+  /** null where the viewer may not see the master (a CLIENT never sees the master they follow). */
+  master: { label: string } | null;
   mode: 'MULTIPLY' | 'FIXED_LOTS';
   factor: number | null;
   fixedLots: number | null;
   paused: boolean;
 }
 
+/** Whom a follower copies, said even when the viewer may not see that master. */
+const copyingFrom = (link: LinkRow) => `${link.master ? `copies ${link.master.label}` : 'copying from a master you cannot see,'} ${formatSizing(link)}`;
+
 const OVERVIEW = `query Overview {
   accounts { ${ACCOUNT_FIELDS} }
-  multipliers { id master { id label } follower { id } mode factor fixedLots paused }
+  multipliers { id masterId followerId master { label } mode factor fixedLots paused }
   globalKillSwitch
   replicationStats { follower { id } copied failed skipped inFlight }
   orders(first: 1) { edges { node { id } } }
@@ -206,7 +211,7 @@ export default function Overview() {
         <h2>{session.readOnly() ? 'Your accounts' : 'Following masters you cannot see'}</h2>
         <div class="card group">
           <Index each={grouped().elsewhere}>
-            {(f) => <AccountLine account={f().account} sizing={`copies ${f().link.master.label} ${formatSizing(f().link)}`} paused={f().link.paused} counts={stats().get(f().account.id)} />}
+            {(f) => <AccountLine account={f().account} sizing={copyingFrom(f().link)} paused={f().link.paused} counts={stats().get(f().account.id)} />}
           </Index>
         </div>
       </Show>

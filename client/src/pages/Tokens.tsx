@@ -8,7 +8,7 @@ import { formatDateTime } from '../components/format.ts';
 import FormErrors from '../components/FormErrors.tsx';
 import { session } from '../session.ts';
 
-type Scope = 'ORDERS_READ' | 'ACCOUNTS_READ' | 'ORDERS_WRITE';
+type Scope = 'ORDERS_READ' | 'ORDERS_WRITE' | 'ACCOUNTS_READ' | 'ACCOUNTS_WRITE';
 
 interface ApiTokenRow {
   id: string;
@@ -27,8 +27,9 @@ const REVOKE = `mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { ${
 
 const SCOPES: readonly { value: Scope; label: string }[] = [
   { value: 'ORDERS_READ', label: 'Read orders' },
-  { value: 'ACCOUNTS_READ', label: 'Read accounts' },
-  { value: 'ORDERS_WRITE', label: 'Place orders' },
+  { value: 'ORDERS_WRITE', label: 'Place, modify and cancel orders' },
+  { value: 'ACCOUNTS_READ', label: 'Read accounts and multipliers' },
+  { value: 'ACCOUNTS_WRITE', label: 'Change accounts, multipliers and their kill switches' },
 ];
 
 /** API tokens for third-party dashboards: create (the secret is shown once), list, revoke. */

@@ -35,3 +35,13 @@ export function streamTopic<T extends Topic>(ctx: GraphQLContext, topic: T, filt
   }).then((unsubscribe) => queue.onEnd(unsubscribe));
   return queue;
 }
+
+/**
+ * The resolver of a subscription's events. A subscription's context lives as long as the
+ * subscription (hours), while the per-request memos (accounts, what the viewer may see) must
+ * not: each event is resolved with them fresh, so a link made meanwhile shows its account.
+ */
+export function eachEventFresh<T>(event: T, _args: unknown, ctx: GraphQLContext): T {
+  ctx.memo.clear();
+  return event;
+}

@@ -9,7 +9,7 @@ import { STAFF, sessionOnly, sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
 import { memoize } from '../context.ts';
 import type { AccountStatusMessage } from '../pubsub.ts';
-import { streamTopic } from '../subscriptions.ts';
+import { eachEventFresh, streamTopic } from '../subscriptions.ts';
 import { AccountRoleEnum, BrokerEnum, ConnectionStatusEnum } from './enums.ts';
 import { UserRef } from './user.ts';
 
@@ -161,6 +161,6 @@ builder.subscriptionField('accountStatus', (t) =>
         return visible === null || visible.includes(message.accountId);
       });
     },
-    resolve: (message) => message,
+    resolve: eachEventFresh,
   }),
 );

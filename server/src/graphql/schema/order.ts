@@ -9,6 +9,7 @@ import { sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
 import { visibleAccount } from '../context.ts';
 import type { OrderEventMessage } from '../pubsub.ts';
+import { eachEventFresh } from '../subscriptions.ts';
 import { AccountRef } from './account.ts';
 import { OrderStatusEnum, OrderTypeEnum, ProductTypeEnum, SideEnum, VarietyEnum } from './enums.ts';
 
@@ -141,6 +142,6 @@ builder.subscriptionField('orderEvents', (t) =>
       }
       return streamOrderEvents(ctx, after, accountId);
     },
-    resolve: (event) => event,
+    resolve: eachEventFresh,
   }),
 );
