@@ -3,6 +3,7 @@ import {
   planChildModification, shouldCopyCancellation, shouldCopyModification,
   type ChildLegState, type ChildModificationPlan, type ModificationInput, type ReplicationRules,
 } from '../../server/src/core/replication/modification.ts';
+import type { OrderBounds } from '../../server/src/core/order-bounds.ts';
 import type { FollowerFacts, InstrumentSizing, MasterOrderFacts } from '../../server/src/core/replication/plan-types.ts';
 
 const PLACED = new Date('2026-03-02T04:00:00.000Z');
@@ -33,6 +34,7 @@ interface Case {
   globalKillSwitch?: boolean;
   legs: ChildLegState[];
   childPrice?: number | null;
+  bounds?: OrderBounds;
 }
 
 function modify(c: Case): ChildModificationPlan {
@@ -43,6 +45,7 @@ function modify(c: Case): ChildModificationPlan {
     instrument: c.instrument ?? EQUITY,
     globalKillSwitch: c.globalKillSwitch ?? false,
     referencePrice: 95490,
+    bounds: c.bounds ?? { maxQuantity: 100_000, maxValue: 5_000_000_000 },
     child: { orderType: 'LIMIT', price: c.childPrice === undefined ? 95490 : c.childPrice, triggerPrice: null, legs: c.legs },
   };
   return planChildModification(input);

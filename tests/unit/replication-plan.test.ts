@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OrderBounds } from '../../server/src/core/order-bounds.ts';
 import { planChild } from '../../server/src/core/replication/plan.ts';
 import type {
   ChildPlan, FollowerFacts, InstrumentSizing, MasterOrderFacts, MultiplierRules, PlanInput,
@@ -7,6 +8,8 @@ import type {
 const PLACED = new Date('2026-03-02T04:00:00.000Z');
 const after = (ms: number) => new Date(PLACED.getTime() + ms);
 
+/** The defaults: MAX_ORDER_QUANTITY 100,000 and MAX_ORDER_VALUE ₹5 crore. */
+const DEFAULT_BOUNDS: OrderBounds = { maxQuantity: 100_000, maxValue: 5_000_000_000 };
 const EQUITY: InstrumentSizing = { lotSize: 1, freezeQuantity: null, tickSize: 5 };
 const NIFTY_FUT: InstrumentSizing = { lotSize: 25, freezeQuantity: 1800, tickSize: 10 };
 const NIFTY_OPT: InstrumentSizing = { lotSize: 65, freezeQuantity: 1800, tickSize: 5 };
@@ -32,6 +35,7 @@ interface Case {
   globalKillSwitch?: boolean;
   referencePrice?: number | null;
   maxCopyDelaySeconds?: number;
+  bounds?: OrderBounds;
 }
 
 function inputOf(c: Case): PlanInput {
@@ -43,6 +47,7 @@ function inputOf(c: Case): PlanInput {
     globalKillSwitch: c.globalKillSwitch ?? false,
     referencePrice: c.referencePrice === undefined ? 95490 : c.referencePrice,
     maxCopyDelaySeconds: c.maxCopyDelaySeconds ?? 30,
+    bounds: c.bounds ?? DEFAULT_BOUNDS,
   };
 }
 
@@ -383,7 +388,7 @@ describe('planChild: legs above the freeze quantity', () => {
     ['just above one leg', 1820, NIFTY_OPT, [1755, 65]],
     ['freeze 1800, lot 25: legs of 1800', 5000, NIFTY_FUT, [1800, 1800, 1400]],
     ['exactly at the freeze', 1800, NIFTY_FUT, [1800]],
-    ['no freeze: one order', 100_000, EQUITY, [100_000]],
+    ['no freeze: one order', 50_000, EQUITY, [50_000]],
     ['a lot-1 stock with a freeze', 25_001, { lotSize: 1, freezeQuantity: 10_000, tickSize: 5 }, [10_000, 10_000, 5_001]],
   ])('%s', (_name, quantity, instrument, legs) => {
     const child = copied({ master: { quantity }, instrument });

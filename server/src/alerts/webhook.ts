@@ -18,22 +18,35 @@ export function alertFor(event: OrderEventMessage): { severity: 'warning' | 'cri
   return null;
 }
 
+/** What is posted to ALERT_WEBHOOK_URL, the shape Slack-style incoming webhooks accept. */
+export interface Alert {
+  severity: 'warning' | 'critical';
+  text: string;
+  orderId: string;
+  accountId: string;
+  status: string;
+  at: string;
+}
+
 /**
- * Posts alerts to ALERT_WEBHOOK_URL as JSON ({ text, severity, orderId, accountId, status, at }),
- * the shape Slack-style incoming webhooks accept. Never blocks trading: each post has a short
- * timeout and a failure is logged, not retried.
+ * Posts one alert as JSON. Never blocks trading: the post has a short timeout and a failure
+ * is logged, not retried; the returned promise never rejects.
  */
+export function postAlert(url: string, alert: Alert, log: Logger, timeoutMs = 5000): Promise<void> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert), signal: AbortSignal.timeout(timeoutMs) })
+    .then((response) => {
+      if (!response.ok) log.warn({ status: response.status }, 'the alert webhook refused an alert');
+    })
+    .catch((error: unknown) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'posting an alert failed'));
+}
+
+/** Posts the alerts that committed order changes call for (alertFor) to ALERT_WEBHOOK_URL. */
 export function createWebhookAlerter(url: string, log: Logger, timeoutMs = 5000) {
   return (events: OrderEventMessage[]) => {
     for (const event of events) {
       const alert = alertFor(event);
       if (!alert) continue;
-      const body = JSON.stringify({ ...alert, orderId: event.orderId, accountId: event.accountId, status: event.status, at: event.at });
-      void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) })
-        .then((response) => {
-          if (!response.ok) log.warn({ status: response.status }, 'the alert webhook refused an alert');
-        })
-        .catch((error: unknown) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'posting an alert failed'));
+      void postAlert(url, { ...alert, orderId: event.orderId, accountId: event.accountId, status: event.status, at: event.at }, log, timeoutMs);
     }
   };
 }

@@ -1,6 +1,7 @@
 // The exchange's static rules for one order request: lots, freeze limit, ticks, and which
 // prices each order type carries. Checked before any row is written, so a bad order is a
 // BAD_USER_INPUT naming the field and never reaches a broker.
+import { formatCount, orderBoundProblem, type OrderBounds } from './order-bounds.ts';
 import type { InstrumentSpec, OrderTerms, OrderType } from './types.ts';
 
 /** Prices are integer paise; null when the order type carries none. */
@@ -14,6 +15,13 @@ export interface FieldProblem {
 
 export type InstrumentLimits = Pick<InstrumentSpec, 'lotSize' | 'tickSize' | 'freezeQuantity'>;
 
+/** Tandem's own bounds (MAX_ORDER_QUANTITY, MAX_ORDER_VALUE) and the price a MARKET order is valued at. */
+export interface OrderSizeLimits {
+  bounds: OrderBounds;
+  /** Paise: the last traded price, else the instrument's reference price; null when none is known. */
+  referencePrice: number | null;
+}
+
 const STOPLOSS_TYPES: ReadonlySet<OrderType> = new Set(['STOPLOSS_LIMIT', 'STOPLOSS_MARKET']);
 const LIMIT_PRICED_TYPES: ReadonlySet<OrderType> = new Set(['LIMIT', 'STOPLOSS_LIMIT']);
 
@@ -21,10 +29,18 @@ export function isStoplossType(orderType: OrderType): boolean {
   return STOPLOSS_TYPES.has(orderType);
 }
 
-/** Every problem with the request, in field order; empty when the exchange would take it. */
-export function validateOrderRequest(req: OrderRequest, instrument: InstrumentLimits): FieldProblem[] {
+/**
+ * Every problem with the request, in field order; empty when the exchange would take it and,
+ * with `limits`, when it is within the largest order Tandem places.
+ */
+export function validateOrderRequest(req: OrderRequest, instrument: InstrumentLimits, limits?: OrderSizeLimits): FieldProblem[] {
+  const quantity = quantityProblems(req.quantity, instrument);
+  if (quantity.length === 0 && limits) {
+    const tooLarge = orderBoundProblem(`quantity ${formatCount(req.quantity)}`, req, instrument, limits.referencePrice, limits.bounds);
+    if (tooLarge) quantity.push({ field: 'quantity', message: tooLarge });
+  }
   return [
-    ...quantityProblems(req.quantity, instrument),
+    ...quantity,
     ...priceProblems(req, instrument),
     ...triggerProblems(req, instrument),
     ...varietyProblems(req),

@@ -2,6 +2,7 @@ import { LockMode, type EntityManager } from '@mikro-orm/core';
 import type { Viewer } from '../auth/viewer.ts';
 import { BrokerCallError, type BrokerOrder } from '../brokers/port.ts';
 import { DomainError, badInput, badInputs, notFound, parseId } from '../core/errors.ts';
+import { orderBoundsFrom } from '../core/order-bounds.ts';
 import { rupeesToPaise, validateOrderRequest } from '../core/order-rules.ts';
 import { TERMINAL_STATUSES, type OrderType, type ProductType, type Side, type Variety } from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
@@ -60,7 +61,7 @@ export class OrderService {
     const triggerPrice = paiseOrProblem(input.triggerPrice, 'triggerPrice', problems);
     const variety = input.variety ?? (input.orderType.startsWith('STOPLOSS') ? 'STOPLOSS' : 'NORMAL');
     const request = { side: input.side, quantity: input.quantity, orderType: input.orderType, productType: input.productType, variety, price, triggerPrice };
-    problems.push(...validateOrderRequest(request, instrument));
+    problems.push(...validateOrderRequest(request, instrument, this.limits(instrument)));
     if (problems.length > 0) throw badInputs(problems.map((p) => ({ field: `input.${p.field}`, message: p.message })));
     await this.refuseWhenHalted(em, account);
 
@@ -92,7 +93,7 @@ export class OrderService {
       price: price === undefined ? order.price : price, triggerPrice: triggerPrice === undefined ? order.triggerPrice : triggerPrice,
     };
     if (next.orderType === 'MARKET') next.price = null;
-    problems.push(...validateOrderRequest(next, instrument));
+    problems.push(...validateOrderRequest(next, instrument, this.limits(instrument)));
     if (problems.length > 0) throw badInputs(problems.map((p) => ({ field: `input.${p.field}`, message: p.message })));
     if (TERMINAL_STATUSES.has(order.status)) throw badInput('id', `order is ${order.status} and can no longer be modified`);
     if (!order.brokerOrderId) throw badInput('id', 'the broker has not acknowledged this order yet; try again in a moment');
@@ -180,6 +181,12 @@ export class OrderService {
       throw error instanceof DomainError && error.code === 'NOT_FOUND' ? notFound('order', 'id') : error;
     });
     return { account, order };
+  }
+
+  /** The largest order Tandem places; a MARKET order is valued at the price the replicator values its copies at. */
+  private limits(instrument: { token: string; referencePrice: number | null }) {
+    const referencePrice = this.services.brokers.paperExchange.lastPrice(instrument.token) ?? instrument.referencePrice;
+    return { bounds: orderBoundsFrom(this.services.config), referencePrice };
   }
 
   private async refuseWhenHalted(em: EntityManager, account: Account): Promise<void> {

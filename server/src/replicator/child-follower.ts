@@ -1,4 +1,5 @@
 import { BrokerCallError } from '../brokers/port.ts';
+import { orderBoundsFrom } from '../core/order-bounds.ts';
 import { TERMINAL_STATUSES, type OrderStatus } from '../core/types.ts';
 import { planChildModification, shouldCopyCancellation } from '../core/replication/modification.ts';
 import type { OrderSender } from '../orders/order-sender.ts';
@@ -64,7 +65,7 @@ export class ChildFollower {
       if (!follower || !first) return;
       const plan = planChildModification({
         master: facts.master, rules: rulesOf(multiplier), follower: facts.followerFacts(multiplier, follower), instrument,
-        globalKillSwitch: facts.globalKillSwitch, referencePrice: facts.referencePrice,
+        globalKillSwitch: facts.globalKillSwitch, referencePrice: facts.referencePrice, bounds: orderBoundsFrom(this.services.config),
         child: {
           orderType: first.orderType, price: first.price, triggerPrice: first.triggerPrice,
           legs: legs.map((c) => ({ leg: c.leg, quantity: c.quantity, filledQuantity: c.filledQuantity, open: !TERMINAL_STATUSES.has(c.status) && c.brokerOrderId !== null })),

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { orderBoundsFrom } from '../core/order-bounds.ts';
 import { planChild } from '../core/replication/plan.ts';
 import { skip, type ChildPlan, type FollowerFacts, type MasterOrderFacts } from '../core/replication/plan-types.ts';
 import type { ReplicationRules } from '../core/replication/modification.ts';
@@ -88,13 +89,22 @@ export async function planFollowers(services: AppServices, em: EntityManager, ma
     });
   }
   const facts = await loadFacts(services, em, master, instrument, multipliers);
+  const bounds = orderBoundsFrom(services.config);
   return multipliers.flatMap((multiplier) => {
     const follower = facts.followers.get(multiplier.followerId);
     if (!follower) return [];
-    const plan = planChild({
-      master: facts.master, rules: rulesOf(multiplier), follower: facts.followerFacts(multiplier, follower), instrument,
-      globalKillSwitch: facts.globalKillSwitch, referencePrice: facts.referencePrice, maxCopyDelaySeconds: services.config.MAX_COPY_DELAY_S,
-    });
+    // One follower's copy that cannot be planned must not cost the others theirs.
+    let plan: ChildPlan;
+    try {
+      plan = planChild({
+        master: facts.master, rules: rulesOf(multiplier), follower: facts.followerFacts(multiplier, follower), instrument,
+        globalKillSwitch: facts.globalKillSwitch, referencePrice: facts.referencePrice, maxCopyDelaySeconds: services.config.MAX_COPY_DELAY_S,
+        bounds,
+      });
+    } catch (error) {
+      services.log.error({ err: error, masterId: master.id, followerId: follower.id, multiplierId: multiplier.id }, 'planning one copy failed; that follower is skipped');
+      plan = skip(`could not plan this copy: ${error instanceof Error ? error.message : String(error)}`);
+    }
     return [{ multiplier, follower, plan }];
   });
 }

@@ -6,6 +6,7 @@ import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { AppServices } from '../services/container.ts';
 import { ChildFollower } from './child-follower.ts';
+import { COPY_FAILED, alertCopyFailure, newCopyFailure, recordCopyFailure, type CopyFailure } from './copy-failure.ts';
 import type { LeaseFence } from './account-leases.ts';
 import { planFollowers } from './planner.ts';
 import { writeChildrenAhead } from './write-ahead.ts';
@@ -27,6 +28,8 @@ export class Replicator {
   private readonly follower: ChildFollower;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly localCursors = new Set<number>();
+  /** Masters whose write-ahead failed and whose failure the database could not record yet. */
+  private readonly unrecorded = new Map<string, CopyFailure>();
   /** Which masters this instance replicates; without one (tests of the replicator alone), all of them. */
   fence: LeaseFence | null = null;
 
@@ -117,27 +120,66 @@ export class Replicator {
       await this.replicate(event.orderId);
     } else if (planned && event.kind === 'MODIFIED') {
       await this.follower.propagateModification(event.orderId);
-    } else if (planned && (event.status === 'CANCELLED' || event.status === 'REJECTED') && event.kind !== 'COPY_PLANNED') {
+    } else if (planned && (event.status === 'CANCELLED' || event.status === 'REJECTED') && event.kind !== 'COPY_PLANNED' && event.kind !== COPY_FAILED) {
       await this.follower.propagateCancellation(event.orderId, event.status);
     }
   }
 
-  /** Plans, writes ahead and fans out one master order. Safe to call twice: the second does nothing. */
+  /**
+   * Plans, writes ahead and fans out one master order. Safe to call twice: the second does
+   * nothing. A write-ahead that fails is not tried again (it would fail alike until every copy
+   * is stale): the failure is recorded and alerted instead.
+   */
   async replicate(masterId: string): Promise<void> {
     const em = this.services.orm.em.fork();
     const master = await em.findOne(Order, { id: masterId });
-    if (!master || master.copyPlannedAt) return;
+    if (!master || master.copyPlannedAt) {
+      this.unrecorded.delete(masterId);
+      return;
+    }
+    const failed = this.unrecorded.get(masterId);
+    if (failed) {
+      await this.recordFailure(master, failed);
+      return;
+    }
     const instrument = this.services.instruments.findByToken(master.exchange, master.token) ?? this.services.instruments.find(master.exchange, master.symbol) ?? null;
     if (!instrument) this.services.log.warn({ masterId, symbol: master.symbol, token: master.token }, 'master order on an instrument Tandem does not know; every copy skipped');
     const plans = await planFollowers(this.services, em, master, instrument);
-    const children = await this.services.journal.record(async (tx, emit) => {
-      // Fenced: only the holder of the master's lease, in its current epoch, writes ahead.
-      if (this.fence && !(await this.fence.heldIn(tx, [master.accountId])).has(master.accountId)) return null;
-      const row = await tx.findOneOrFail(Order, { id: masterId });
-      return writeChildrenAhead(tx, emit, row, plans, this.installId, this.services.clock.now(), (follower) => this.sender.claimsAtBirth(follower));
-    });
+    let children: Order[] | null;
+    try {
+      children = await this.services.journal.record(async (tx, emit) => {
+        // Fenced: only the holder of the master's lease, in its current epoch, writes ahead.
+        if (this.fence && !(await this.fence.heldIn(tx, [master.accountId])).has(master.accountId)) return null;
+        const row = await tx.findOneOrFail(Order, { id: masterId });
+        return writeChildrenAhead(tx, emit, row, plans, this.installId, this.services.clock.now(), (follower) => this.sender.claimsAtBirth(follower));
+      });
+    } catch (error) {
+      const failure = newCopyFailure(plans);
+      this.services.log.error({
+        err: error, errorId: failure.errorId, masterId, accountId: master.accountId, symbol: master.symbol, side: master.side, quantity: master.quantity,
+        copies: plans.map(({ follower, multiplier, plan }) => ({ followerId: follower.id, multiplierId: multiplier.id, ...(plan.kind === 'copy' ? { side: plan.side, legs: plan.legs } : { skipped: plan.reason }) })),
+      }, 'writing the copies ahead failed; no copy was sent');
+      await this.recordFailure(master, failure);
+      return;
+    }
     if (!children) return;
     await this.fanOut(children.filter((child) => child.status !== 'SKIPPED'), new Map(plans.map((p) => [p.follower.id, p.follower])));
+  }
+
+  /**
+   * Records a failed write-ahead, and alerts once, unless the master is no longer this
+   * instance's to copy. Kept for the next sweep only when the database could not record it.
+   */
+  private async recordFailure(master: Order, failure: CopyFailure): Promise<void> {
+    const outcome = await recordCopyFailure(this.services, this.fence, master.id, failure);
+    if (outcome === 'planned elsewhere' || outcome === 'not ours') {
+      this.services.log.warn({ errorId: failure.errorId, masterId: master.id, outcome }, 'a failed write-ahead was not recorded: the master is planned elsewhere or no longer held here');
+      this.unrecorded.delete(master.id);
+      return;
+    }
+    alertCopyFailure(this.services, master, failure);
+    if (outcome === 'unrecorded') this.unrecorded.set(master.id, failure);
+    else this.unrecorded.delete(master.id);
   }
 
   /**

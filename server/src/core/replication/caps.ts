@@ -31,20 +31,3 @@ export function capAtMaxOrderValue(
   if (capped === 0) return { ok: false, reason: `maxOrderValue ${value} is less than one lot (${lot}) at ${formatRupees(price)}` };
   return { ok: true, quantity: capped, note: `capped at maxOrderValue ${value} at ${formatRupees(price)}: ${capped}` };
 }
-
-/**
- * The price a maxOrderValue cap values the order at: a limit order's own price, a stop-loss
- * order's trigger, else the reference price (last traded) a MARKET order will roughly fill at.
- */
-export function valuationPrice(
-  order: { orderType: OrderType; price: number | null; triggerPrice: number | null }, referencePrice: number | null,
-): number | null {
-  const limitPrice = order.orderType === 'LIMIT' || order.orderType === 'STOPLOSS_LIMIT' ? positive(order.price) : null;
-  const trigger = order.orderType === 'STOPLOSS_LIMIT' || order.orderType === 'STOPLOSS_MARKET' ? positive(order.triggerPrice) : null;
-  return limitPrice ?? trigger ?? positive(referencePrice);
-}
-
-// Brokers report a market order's price as 0: that is "no price", not a free order.
-function positive(paise: number | null): number | null {
-  return paise !== null && paise > 0 ? paise : null;
-}

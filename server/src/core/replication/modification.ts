@@ -1,6 +1,7 @@
 // Following a master modification: the child is re-sized from the master's new quantity
 // with the same rules as a new copy (factor, lots, caps, exit cap), and takes the master's
 // new order type, price and trigger. A cancellation follows the copyCancellations switch.
+import { formatShares, orderBoundProblem, orderRowProblem, type OrderBounds } from '../order-bounds.ts';
 import type { OrderType } from '../types.ts';
 import { accountGuard, dailyOrderLimitReached, dailyOrderLimitSkip } from './gates.ts';
 import { legCapacity, lotOf, splitIntoLegs } from './legs.ts';
@@ -53,6 +54,8 @@ export interface ModificationInput {
   instrument: InstrumentSizing;
   globalKillSwitch: boolean;
   referencePrice: number | null;
+  /** MAX_ORDER_QUANTITY and MAX_ORDER_VALUE: a child is never modified beyond them. */
+  bounds: OrderBounds;
   child: ChildOrderState;
 }
 
@@ -93,6 +96,9 @@ export function planChildModification(input: ModificationInput): ChildModificati
   const size = sizeChild(input);
   if (size.kind === 'skip' && !size.roundedToZero) return skip(`modification not copied: ${size.reason}`);
   const target = size.kind === 'sized' ? size.quantity : 0;
+  const subject = `copy of ${formatShares(target)}`;
+  const tooLarge = orderBoundProblem(subject, { ...master, quantity: target }, input.instrument, input.referencePrice, input.bounds);
+  if (tooLarge) return skip(`modification not copied: ${tooLarge}`);
   const notes = size.kind === 'sized' ? [...size.notes] : ['new size rounds to 0 lots; cancelling what is unfilled'];
 
   const filled = child.legs.reduce((sum, leg) => sum + leg.filledQuantity, 0);
@@ -113,6 +119,8 @@ export function planChildModification(input: ModificationInput): ChildModificati
     else legs.push({ leg: leg.leg, action: 'modify', quantity });
   }
   const newLegs = splitIntoLegs(extra, capacity);
+  const unstorable = orderRowProblem(subject, [...legs.flatMap((change) => (change.action === 'modify' ? [change.quantity] : [])), ...newLegs], master);
+  if (unstorable) return skip(`modification not copied: ${unstorable}`);
   if (newLegs.length > 0 && dailyOrderLimitReached(follower.ordersToday, follower.maxOrdersPerDay, newLegs.length)) {
     return dailyOrderLimitSkip(follower.maxOrdersPerDay, follower.ordersToday, newLegs.length);
   }

@@ -1,5 +1,6 @@
 // What the Plan step knows about one master order and one follower link. Prices and
 // money are integer paise; quantities are integers; positions are +long / -short.
+import type { OrderBounds } from '../order-bounds.ts';
 import type {
   InstrumentSpec, MultiplierMode, OrderTerms, ProductType, Side, ZeroQuantityPolicy,
 } from '../types.ts';
@@ -58,6 +59,8 @@ export interface PlanInput {
   /** Price used to value a MARKET order against maxOrderValue (paise), e.g. last traded price. */
   referencePrice: number | null;
   maxCopyDelaySeconds: number;
+  /** MAX_ORDER_QUANTITY and MAX_ORDER_VALUE: a copy beyond them is skipped, never sent. */
+  bounds: OrderBounds;
 }
 
 export type ChildPlan =

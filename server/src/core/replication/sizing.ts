@@ -9,9 +9,10 @@
 // rest are sized separately (factor and lots on each, the zero-quantity policy on each)
 // and added; only the closing part is capped at the follower's holding. A follower holding
 // nothing then just opens its share of the master's new position.
+import { valuationPrice } from '../order-bounds.ts';
 import type { ProductType, Side } from '../types.ts';
 import { parseDecimalFactor, applyFactor } from './decimal-factor.ts';
-import { capAtMaxOrderValue, capAtMaxQuantity, valuationPrice, type Capped } from './caps.ts';
+import { capAtMaxOrderValue, capAtMaxQuantity, type Capped } from './caps.ts';
 import { floorToLots, lotOf } from './legs.ts';
 import type { FollowerFacts, InstrumentSizing, MasterOrderFacts, MultiplierRules } from './plan-types.ts';
 
