@@ -1,7 +1,9 @@
 import pino, { type Logger } from 'pino';
 import { createWebhookAlerter } from './alerts/webhook.ts';
 import { deriveKeys } from './auth/keys.ts';
+import { MemoryLoginAttemptStore } from './auth/login-attempt-store.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
+import { RedisLoginAttemptStore } from './auth/redis-login-attempt-store.ts';
 import { PaperExchange } from './brokers/paper/paper-exchange.ts';
 import { BrokerRegistry } from './brokers/registry.ts';
 import { InProcessSessionStore, RedisSessionStore, type SessionStore } from './brokers/smartapi/session-store.ts';
@@ -75,7 +77,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
 
   const redisPrefix = overrides.redisPrefix ?? config.REDIS_PREFIX;
   const pubsub = overrides.pubsub ?? (config.REDIS_URL ? createRedisPubSub(config.REDIS_URL, redisPrefix) : createMemoryPubSub());
-  // Commands (not pub/sub) shared by every instance: the order limiter and SmartAPI sessions.
+  // Commands (not pub/sub) shared by every instance: the order limiter, SmartAPI sessions and sign-in counters.
   const commandRedis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : null;
   const keys = deriveKeys(secret.key);
   // One login per SmartAPI client code serves every instance; the tokens are sealed in Redis.
@@ -97,7 +99,8 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     journal: new OrderJournal(db.orm, pubsub, clock, log),
     // Built on first use, when `services` is complete.
     brokers: new BrokerRegistry(paper, (account) => createSmartApiBroker(services, account, { sessions: smartApiSessions, rateWindows: sharedRateWindows })),
-    loginLimiter: new LoginLimiter(),
+    // Failed sign-ins are counted across every instance, so adding instances adds no guesses.
+    loginLimiter: new LoginLimiter(commandRedis ? new RedisLoginAttemptStore(commandRedis, `${redisPrefix}login:`, log) : new MemoryLoginAttemptStore(), clock),
     metrics: createMetrics(),
   };
   const engine = new Engine(services, paper, {

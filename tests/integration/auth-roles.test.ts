@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../server/src/core/clock.ts';
 import { TERMINAL_STATUSES } from '../../server/src/core/types.ts';
 import { Account, AuditEntry, Order, User } from '../../server/src/persistence/entities/index.ts';
 import { startTestServer, waitFor, type GraphQLResponse, type TestServer } from '../support/harness.ts';
@@ -83,19 +84,34 @@ describe('login', () => {
     expect(wrong.errors![0]!.message).not.toMatch(/trader2|exist|unknown|no such/i);
   });
 
-  it('locks an email after 5 failed sign-ins, even for the right password, and only that email', async () => {
-    ok(await server.gql(CREATE_USER, { e: 'locked@test.local', p: PASSWORD, r: 'TRADER' }, adminToken));
-    for (let attempt = 1; attempt <= 5; attempt++) expectCode(await server.gql(LOGIN, { e: 'locked@test.local', p: `wrong-${attempt}` }), 'UNAUTHENTICATED');
-    const locked = await server.gql(LOGIN, { e: 'locked@test.local', p: PASSWORD });
-    expectCode(locked, 'RATE_LIMITED');
-    expect(locked.errors![0]!.extensions!['retryAfterSeconds']).toBeGreaterThan(0);
-    expect(locked.errors![0]!.message).toMatch(/try again in \d+ s/);
-    expect((await server.gql<{ login: { token: string } }>(LOGIN, { e: 'trader2@test.local', p: PASSWORD })).data?.login.token).toBeTruthy();
-  });
+  describe('after failed sign-ins (on a clock the test moves)', () => {
+    const clock = new ManualClock(new Date());
+    let clocked: TestServer;
+    beforeAll(async () => {
+      clocked = await startTestServer({ clock, env: { ROLE: 'api' } });
+      const token = await clocked.login();
+      for (const e of ['held@test.local', 'bystander@test.local']) ok(await clocked.gql(CREATE_USER, { e, p: PASSWORD, r: 'TRADER' }, token));
+    });
+    afterAll(async () => clocked?.close());
 
-  it('locks an email nobody has the same way, so the lock does not reveal which emails exist', async () => {
-    for (let attempt = 1; attempt <= 5; attempt++) expectCode(await server.gql(LOGIN, { e: 'ghost@test.local', p: `wrong-${attempt}` }), 'UNAUTHENTICATED');
-    expectCode(await server.gql(LOGIN, { e: 'ghost@test.local', p: 'wrong-6' }), 'RATE_LIMITED');
+    it('holds an email back 1 s after 5 failures from one address, even for the right password, then lets the right password in', async () => {
+      for (let attempt = 1; attempt <= 5; attempt++) expectCode(await clocked.gql(LOGIN, { e: 'held@test.local', p: `wrong-${attempt}` }), 'UNAUTHENTICATED');
+      const held = await clocked.gql(LOGIN, { e: 'held@test.local', p: PASSWORD });
+      expectCode(held, 'RATE_LIMITED');
+      expect(held.errors![0]!.extensions!['retryAfterSeconds']).toBe(1);
+      expect(held.errors![0]!.message).toMatch(/try again in 1 s/);
+      // Only that email: another one from the same address signs in at once.
+      expect((await clocked.gql<{ login: { token: string } }>(LOGIN, { e: 'bystander@test.local', p: PASSWORD })).data?.login.token).toBeTruthy();
+      clock.advance(1_000);
+      expect((await clocked.gql<{ login: { token: string } }>(LOGIN, { e: 'held@test.local', p: PASSWORD })).data?.login.token).toBeTruthy();
+    });
+
+    it('holds an email nobody has back the same way, so the delay does not reveal which emails exist', async () => {
+      for (let attempt = 1; attempt <= 5; attempt++) expectCode(await clocked.gql(LOGIN, { e: 'ghost@test.local', p: `wrong-${attempt}` }), 'UNAUTHENTICATED');
+      const held = await clocked.gql(LOGIN, { e: 'ghost@test.local', p: 'wrong-6' });
+      expectCode(held, 'RATE_LIMITED');
+      expect(held.errors![0]!.extensions!['retryAfterSeconds']).toBe(1);
+    });
   });
 });
 
