@@ -221,9 +221,11 @@ describe('who may ask', () => {
   it('a CLIENT cannot read, change or trade on another user\'s account or order', async () => {
     await refused('NOT_FOUND', 'id', () => server.gql('query($id: ID!) { order(id: $id) { id } }', { id: adminOrderId }, clientToken));
     await refused('NOT_FOUND', 'id', () => server.gql('mutation($id: ID!) { updateAccount(id: $id, input: { copyEnabled: false }) { id } }', { id: masterId }, clientToken));
-    await refused('NOT_FOUND', 'input.accountId', () => server.gql(PLACE, {
+    // A CLIENT may not trade at all: refused for the role, whichever account is named, so the refusal tells nothing about it.
+    const trade = await refused('FORBIDDEN', undefined, () => server.gql(PLACE, {
       input: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' },
     }, clientToken));
+    expect(trade.errors![0]!.extensions!['requiredRole']).toBe('TRADER');
     const master = await server.account('DEMO-MASTER');
     expect(master.copyEnabled).toBe(true);
   });

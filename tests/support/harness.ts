@@ -36,6 +36,8 @@ export async function startTestServer(options: {
   database?: Awaited<ReturnType<typeof scratchDatabase>>;
   /** How long the reconciler waits between its two look-ups of an unknown order (default 3000). */
   reconcileRecheckMs?: number;
+  /** Where the server logs (default: nowhere); a test reading its log passes a pino logger with a destination. */
+  log?: pino.Logger;
 } = {}): Promise<TestServer> {
   const database = options.database ?? (await scratchDatabase());
   const config = loadConfig({
@@ -56,7 +58,7 @@ export async function startTestServer(options: {
   const tandem = await bootTandem(config, {
     database: database.target,
     clock: options.clock,
-    log: pino({ level: 'silent' }),
+    log: options.log ?? pino({ level: 'silent' }),
     redisPrefix: options.redisPrefix ?? `tandem-test-${randomBytes(4).toString('hex')}:`,
     seedDemo: true,
     reconcileRecheckMs: options.reconcileRecheckMs,

@@ -4,6 +4,7 @@
 // "2350000.000000" is Rs 23,500), so they are rounded, never scaled (SMARTAPI.md section 7;
 // DESIGN.md "Instrument"). A full file has well over 100k rows, so a bad row is skipped with a
 // reason instead of failing the import.
+import { EXCHANGES } from '../core/input-rules.ts';
 import type { InstrumentSpec } from '../core/types.ts';
 import freezeData from './data/nse-freeze-limits.json' with { type: 'json' };
 import shippedData from './data/nse-instruments.json' with { type: 'json' };
@@ -31,7 +32,7 @@ export type ShippedInstrument = InstrumentSpec & { referencePrice: number };
 
 // CDS and the commodity exchanges other than MCX quote in steps finer than a paisa, which an
 // integer-paise InstrumentSpec cannot hold.
-const SEGMENTS: ReadonlySet<string> = new Set(['NSE', 'BSE', 'NFO', 'BFO', 'MCX']);
+const SEGMENTS: ReadonlySet<string> = new Set(EXCHANGES);
 const INDEX_TYPES: ReadonlySet<string> = new Set(['AMXIDX', 'INDEX']);
 const INDEX_DERIVATIVES: ReadonlySet<string> = new Set(['FUTIDX', 'OPTIDX']);
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];

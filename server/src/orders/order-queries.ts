@@ -1,5 +1,6 @@
 import type { Viewer } from '../auth/viewer.ts';
 import { badInput, notFound, parseId } from '../core/errors.ts';
+import { dateProblem, pageSize, SYMBOL } from '../core/input-rules.ts';
 import type { OrderStatus } from '../core/types.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import { visibleAccountIds } from '../services/access.ts';
@@ -23,31 +24,29 @@ const encodeCursor = (order: Order) => Buffer.from(`${order.createdAt.toISOStrin
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(at ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) throw badInput('after', 'after is not a cursor this connection gave out');
+  if (!id || dateProblem(createdAt)) throw badInput('after', 'after is not a cursor this connection gave out');
   return { createdAt, id: parseId(id, 'after') };
 }
 
 /** Orders the viewer may read, newest first, as a Relay page (keyset on createdAt, id). */
 export async function listOrders(services: AppServices, viewer: Viewer, filter: OrderFilter, first: number | null | undefined, after: string | null | undefined): Promise<OrderPage> {
-  const size = first ?? 50;
-  if (!Number.isInteger(size) || size < 1 || size > 500) throw badInput('first', 'first must be between 1 and 500');
+  const size = pageSize(first);
+  const symbol = filter.symbol ? filter.symbol.toUpperCase() : null;
+  if (symbol !== null && !SYMBOL.test(symbol)) throw badInput('symbol', 'symbol must be 1 to 64 letters, digits, &, _, . or - as the broker spells it, e.g. SBIN-EQ');
+  const accountId = filter.accountId ? parseId(filter.accountId, 'accountId') : null;
+  const masterOrderId = filter.masterOrderId ? parseId(filter.masterOrderId, 'masterOrderId') : null;
+  const cursor = after ? decodeCursor(after) : null;
   const em = services.orm.em.fork();
   const and: Record<string, unknown>[] = [];
   const visible = await visibleAccountIds(em, viewer);
   if (visible !== null) and.push({ accountId: { $in: visible } });
-  if (filter.accountId) {
-    const accountId = parseId(filter.accountId, 'accountId');
-    // A master's feed includes its children.
-    and.push({ $or: [{ accountId }, { masterOrderId: { accountId } }] });
-  }
-  if (filter.masterOrderId) and.push({ masterOrderId: parseId(filter.masterOrderId, 'masterOrderId') });
+  // A master's feed includes its children.
+  if (accountId) and.push({ $or: [{ accountId }, { masterOrderId: { accountId } }] });
+  if (masterOrderId) and.push({ masterOrderId });
   if (filter.mastersOnly) and.push({ masterOrderId: null });
   if (filter.status) and.push({ status: filter.status });
-  if (filter.symbol) and.push({ symbol: filter.symbol.toUpperCase() });
-  if (after) {
-    const { createdAt, id } = decodeCursor(after);
-    and.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
-  }
+  if (symbol) and.push({ symbol });
+  if (cursor) and.push({ $or: [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { $lt: cursor.id } }] });
   const rows = await em.find(Order, and.length ? { $and: and } : {}, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: size + 1 });
   const page = rows.slice(0, size);
   const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));

@@ -3,6 +3,9 @@ import { seal } from '../auth/keys.ts';
 import { actorOf, type Viewer } from '../auth/viewer.ts';
 import { PAPER_STATUS_REASON } from '../brokers/registry.ts';
 import { badInput, badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
+import {
+  isCountWithin, limitPaise, MAX_AMOUNT_TEXT, MAX_API_KEY_LENGTH, MAX_LABEL_LENGTH, MAX_ORDERS_PER_DAY, MAX_TOTP_SECRET_LENGTH,
+} from '../core/input-rules.ts';
 import { ACCOUNT_ROLES, BROKERS, type AccountRole, type BrokerKind } from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
@@ -42,22 +45,22 @@ const BASE32 = /^[A-Z2-7]+=*$/;
 
 function credentialProblems(credentials: CredentialsInput, prefix: string): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
-  if (!credentials.apiKey.trim()) problems.push({ field: `${prefix}.apiKey`, message: 'apiKey is required' });
+  if (!credentials.apiKey.trim() || credentials.apiKey.length > MAX_API_KEY_LENGTH) problems.push({ field: `${prefix}.apiKey`, message: `apiKey must be 1 to ${MAX_API_KEY_LENGTH} characters` });
   if (!/^\d{4,6}$/.test(credentials.pin)) problems.push({ field: `${prefix}.pin`, message: 'pin must be 4 to 6 digits' });
   const secret = credentials.totpSecret.replace(/\s+/g, '').toUpperCase();
   // TOTP codes need a key of at least 16 bytes: 26 base32 characters (Angel One shows 32).
   const bytes = Math.floor((secret.replace(/=+$/, '').length * 5) / 8);
-  if (!BASE32.test(secret) || bytes < 16) problems.push({ field: `${prefix}.totpSecret`, message: 'totpSecret must be the base32 secret shown when TOTP was enabled (at least 26 characters)' });
+  if (!BASE32.test(secret) || bytes < 16 || secret.length > MAX_TOTP_SECRET_LENGTH) problems.push({ field: `${prefix}.totpSecret`, message: 'totpSecret must be the base32 secret shown when TOTP was enabled (at least 26 characters)' });
   return problems;
 }
 
 function limitProblems(input: { maxOrdersPerDay?: number | null; maxLossPerDay?: number | null }): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
-  if (input.maxOrdersPerDay != null && (!Number.isInteger(input.maxOrdersPerDay) || input.maxOrdersPerDay <= 0)) {
-    problems.push({ field: 'maxOrdersPerDay', message: 'maxOrdersPerDay must be a positive whole number' });
+  if (input.maxOrdersPerDay != null && !isCountWithin(input.maxOrdersPerDay, MAX_ORDERS_PER_DAY)) {
+    problems.push({ field: 'maxOrdersPerDay', message: `maxOrdersPerDay must be a whole number from 1 to ${MAX_ORDERS_PER_DAY}` });
   }
-  if (input.maxLossPerDay != null && (!Number.isFinite(input.maxLossPerDay) || input.maxLossPerDay <= 0)) {
-    problems.push({ field: 'maxLossPerDay', message: 'maxLossPerDay must be a positive amount' });
+  if (input.maxLossPerDay != null && limitPaise(input.maxLossPerDay) === null) {
+    problems.push({ field: 'maxLossPerDay', message: `maxLossPerDay must be rupees above 0 and at most ${MAX_AMOUNT_TEXT}, with at most 2 decimals` });
   }
   return problems;
 }
@@ -91,7 +94,7 @@ export async function createAccount(services: AppServices, viewer: Viewer, input
   if (viewer.role === 'CLIENT') throw forbidden('clients cannot create accounts');
   const problems: { field: string; message: string }[] = [];
   const label = input.label.trim();
-  if (!label || label.length > 100) problems.push({ field: 'input.label', message: 'label must be 1 to 100 characters' });
+  if (!label || label.length > MAX_LABEL_LENGTH) problems.push({ field: 'input.label', message: `label must be 1 to ${MAX_LABEL_LENGTH} characters` });
   if (!BROKERS.includes(input.broker)) problems.push({ field: 'input.broker', message: 'unknown broker' });
   if (!ACCOUNT_ROLES.includes(input.role)) problems.push({ field: 'input.role', message: 'unknown role' });
   if (!CLIENT_CODE.test(input.clientCode)) problems.push({ field: 'input.clientCode', message: 'clientCode must be 1 to 32 letters, digits, _ or -' });
@@ -113,7 +116,7 @@ export async function createAccount(services: AppServices, viewer: Viewer, input
     // account stays DISCONNECTED until its first login says otherwise.
     ...(input.broker === 'PAPER' ? { status: 'CONNECTED' as const, statusReason: PAPER_STATUS_REASON } : {}),
     maxOrdersPerDay: input.maxOrdersPerDay ?? null,
-    maxLossPerDay: input.maxLossPerDay != null ? Math.round(input.maxLossPerDay * 100) : null,
+    maxLossPerDay: input.maxLossPerDay != null ? limitPaise(input.maxLossPerDay) : null,
     createdAt: new Date(), updatedAt: new Date(),
   });
   audit(em, viewer, 'account.create', 'Account', account.id, null, auditView(account));
@@ -132,7 +135,7 @@ export async function updateAccount(services: AppServices, viewer: Viewer, id: s
     if (refused.length > 0) throw forbidden(`clients may change only copyEnabled and credentials, not ${refused.join(', ')}`);
   }
   const problems = limitProblems(input).map((p) => ({ ...p, field: `input.${p.field}` }));
-  if (input.label != null && (!input.label.trim() || input.label.length > 100)) problems.push({ field: 'input.label', message: 'label must be 1 to 100 characters' });
+  if (input.label != null && (!input.label.trim() || input.label.trim().length > MAX_LABEL_LENGTH)) problems.push({ field: 'input.label', message: `label must be 1 to ${MAX_LABEL_LENGTH} characters` });
   if (input.credentials) problems.push(...credentialProblems(input.credentials, 'input.credentials'));
   if (problems.length > 0) throw badInputs(problems);
 
@@ -140,7 +143,7 @@ export async function updateAccount(services: AppServices, viewer: Viewer, id: s
   if (input.label != null) account.label = input.label.trim();
   if (input.copyEnabled != null) account.copyEnabled = input.copyEnabled;
   if (input.maxOrdersPerDay !== undefined) account.maxOrdersPerDay = input.maxOrdersPerDay;
-  if (input.maxLossPerDay !== undefined) account.maxLossPerDay = input.maxLossPerDay != null ? Math.round(input.maxLossPerDay * 100) : null;
+  if (input.maxLossPerDay !== undefined) account.maxLossPerDay = input.maxLossPerDay != null ? limitPaise(input.maxLossPerDay) : null;
   if (input.credentials) account.credentialsSealed = sealCredentials(services, input.credentials);
   audit(em, viewer, input.credentials ? 'account.update+credentials' : 'account.update', 'Account', account.id, before, auditView(account));
   await em.flush();

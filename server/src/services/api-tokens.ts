@@ -1,6 +1,7 @@
 import { hashApiToken, newApiTokenSecret } from '../auth/tokens.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { badInput, forbidden, notFound, parseId } from '../core/errors.ts';
+import { MAX_LABEL_LENGTH } from '../core/input-rules.ts';
 import { API_TOKEN_SCOPES, type ApiTokenScope } from '../core/types.ts';
 import { ApiToken } from '../persistence/entities/api-token.entity.ts';
 import { User } from '../persistence/entities/user.entity.ts';
@@ -10,7 +11,7 @@ import type { AppServices } from './container.ts';
 export async function createApiToken(services: AppServices, viewer: Viewer, name: string, scopes: ApiTokenScope[]): Promise<{ token: string; apiToken: ApiToken }> {
   if (viewer.apiTokenId) throw forbidden('an API token cannot create API tokens; sign in');
   const trimmed = name.trim();
-  if (!trimmed || trimmed.length > 100) throw badInput('name', 'name must be 1 to 100 characters');
+  if (!trimmed || trimmed.length > MAX_LABEL_LENGTH) throw badInput('name', `name must be 1 to ${MAX_LABEL_LENGTH} characters`);
   if (scopes.length === 0 || scopes.some((s) => !API_TOKEN_SCOPES.includes(s))) throw badInput('scopes', `scopes must be some of ${API_TOKEN_SCOPES.join(', ')}`);
   const em = services.orm.em.fork();
   const secret = newApiTokenSecret();

@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Viewer } from '../auth/viewer.ts';
 import { badInput, badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
+import {
+  EXCHANGES, isCountWithin, limitPaise, MAX_AMOUNT_TEXT, MAX_COPY_QUANTITY, MAX_FACTOR, MAX_FIXED_LOTS, MAX_LIST_ENTRIES, MIN_FACTOR, SYMBOL,
+} from '../core/input-rules.ts';
 import { MULTIPLIER_MODES, PRODUCT_TYPES, ZERO_QUANTITY_POLICIES, type MultiplierMode, type ProductType, type ZeroQuantityPolicy } from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
@@ -32,20 +35,29 @@ export interface CreateMultiplierInput extends MultiplierFields {
 
 type Problem = { field: string; message: string };
 
-/** Factors are kept as decimal text with at most 6 places, so sizing stays in integer arithmetic. */
+/**
+ * Factors are kept as decimal text with at most 6 places, so sizing stays in integer arithmetic.
+ * Null outside MIN_FACTOR..MAX_FACTOR in magnitude: 1e-12 would be stored as 0.
+ */
 export function factorText(factor: number): string | null {
-  if (!Number.isFinite(factor) || factor === 0) return null;
+  if (!Number.isFinite(factor) || Math.abs(factor) < MIN_FACTOR || Math.abs(factor) > MAX_FACTOR) return null;
   const text = factor.toFixed(6).replace(/\.?0+$/, '');
-  return Math.abs(Number(text) - factor) > 1e-9 || Math.abs(factor) > 1000 ? null : text;
+  return Math.abs(Number(text) - factor) > 1e-9 ? null : text;
 }
 
-const SYMBOL = /^[A-Z0-9&_.-]{1,64}$/;
+/** The first few bad entries, shortened: the message must stay readable whatever was sent. */
+const quoted = (values: string[]) => values.slice(0, 5).map((value) => JSON.stringify(value.length > 24 ? `${value.slice(0, 24)}…` : value)).join(', ');
 
-function listProblems(field: string, values: string[] | null | undefined): Problem[] {
+function listProblems(field: string, values: string[] | null | undefined, valid: (upper: string) => boolean, expected: string): Problem[] {
   if (!values) return [];
-  const bad = values.filter((value) => !SYMBOL.test(value.toUpperCase()));
-  return bad.length ? [{ field: `input.${field}`, message: `${field} has invalid entries: ${bad.join(', ')}` }] : [];
+  if (values.length > MAX_LIST_ENTRIES) return [{ field: `input.${field}`, message: `${field} has ${values.length} entries; at most ${MAX_LIST_ENTRIES}` }];
+  const bad = values.filter((value) => !valid(value.toUpperCase()));
+  return bad.length ? [{ field: `input.${field}`, message: `${field} has invalid entries (${quoted(bad)}); ${expected}` }] : [];
 }
+
+const SYMBOL_RULE = 'each must be a symbol as the broker spells it, e.g. SBIN-EQ';
+const EXCHANGE_RULE = `each must be one of ${EXCHANGES.join(', ')}`;
+const isExchange = (upper: string) => (EXCHANGES as readonly string[]).includes(upper);
 
 function applyFields(multiplier: Multiplier, input: MultiplierFields): Problem[] {
   const problems: Problem[] = [];
@@ -55,22 +67,27 @@ function applyFields(multiplier: Multiplier, input: MultiplierFields): Problem[]
   }
   if (input.factor !== undefined && input.factor !== null) {
     const text = factorText(input.factor);
-    if (text === null) problems.push({ field: 'input.factor', message: 'factor must be a non-zero number between -1000 and 1000 with at most 6 decimals' });
+    if (text === null) problems.push({ field: 'input.factor', message: `factor must be between ${MIN_FACTOR} and ${MAX_FACTOR} in magnitude (negative copies in reverse), with at most 6 decimals` });
     else multiplier.factor = text;
   }
   if (input.fixedLots !== undefined && input.fixedLots !== null) {
-    if (!Number.isInteger(input.fixedLots) || input.fixedLots <= 0) problems.push({ field: 'input.fixedLots', message: 'fixedLots must be a positive whole number' });
+    if (!isCountWithin(input.fixedLots, MAX_FIXED_LOTS)) problems.push({ field: 'input.fixedLots', message: `fixedLots must be a whole number from 1 to ${MAX_FIXED_LOTS}` });
     else multiplier.fixedLots = input.fixedLots;
   }
   if (input.maxQuantity !== undefined) {
-    if (input.maxQuantity !== null && (!Number.isInteger(input.maxQuantity) || input.maxQuantity <= 0)) problems.push({ field: 'input.maxQuantity', message: 'maxQuantity must be a positive whole number' });
+    if (input.maxQuantity !== null && !isCountWithin(input.maxQuantity, MAX_COPY_QUANTITY)) problems.push({ field: 'input.maxQuantity', message: `maxQuantity must be a whole number from 1 to ${MAX_COPY_QUANTITY}` });
     else multiplier.maxQuantity = input.maxQuantity;
   }
   if (input.maxOrderValue !== undefined) {
-    if (input.maxOrderValue !== null && (!Number.isFinite(input.maxOrderValue) || input.maxOrderValue <= 0)) problems.push({ field: 'input.maxOrderValue', message: 'maxOrderValue must be a positive amount' });
-    else multiplier.maxOrderValue = input.maxOrderValue === null ? null : Math.round(input.maxOrderValue * 100);
+    const paise = input.maxOrderValue === null ? null : limitPaise(input.maxOrderValue);
+    if (input.maxOrderValue !== null && paise === null) problems.push({ field: 'input.maxOrderValue', message: `maxOrderValue must be rupees above 0 and at most ${MAX_AMOUNT_TEXT}, with at most 2 decimals` });
+    else multiplier.maxOrderValue = paise;
   }
-  problems.push(...listProblems('symbolsAllow', input.symbolsAllow), ...listProblems('symbolsDeny', input.symbolsDeny), ...listProblems('exchanges', input.exchanges));
+  problems.push(
+    ...listProblems('symbolsAllow', input.symbolsAllow, (s) => SYMBOL.test(s), SYMBOL_RULE),
+    ...listProblems('symbolsDeny', input.symbolsDeny, (s) => SYMBOL.test(s), SYMBOL_RULE),
+    ...listProblems('exchanges', input.exchanges, isExchange, EXCHANGE_RULE),
+  );
   if (input.symbolsAllow) multiplier.symbolsAllow = input.symbolsAllow.map((s) => s.toUpperCase());
   if (input.symbolsDeny) multiplier.symbolsDeny = input.symbolsDeny.map((s) => s.toUpperCase());
   if (input.exchanges) multiplier.exchanges = input.exchanges.map((s) => s.toUpperCase());

@@ -1,3 +1,4 @@
+import { pageSize } from '../../core/input-rules.ts';
 import { Instrument } from '../../persistence/entities/instrument.entity.ts';
 import { sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
@@ -31,12 +32,13 @@ builder.queryField('instruments', (t) =>
     authScopes: sessionOrToken('orders:read'),
     args: { search: t.arg.string(), exchange: t.arg.string(), first: t.arg.int() },
     resolve: (_root, args, ctx) => {
+      const size = pageSize(args.first);
       const query = args.search?.toUpperCase() ?? '';
       const exchange = args.exchange?.toUpperCase();
       return ctx.services.instruments.all()
         .filter((i) => (!exchange || i.exchange === exchange) && (i.symbol.includes(query) || i.name.toUpperCase().includes(query)))
         .sort((a, b) => a.symbol.localeCompare(b.symbol))
-        .slice(0, Math.min(Math.max(args.first ?? 50, 1), 500));
+        .slice(0, size);
     },
   }),
 );
