@@ -4,11 +4,18 @@ import type { GraphQLError, ValidationContext } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { resolveViewer } from './auth/resolve-viewer.ts';
 import type { GraphQLContext } from './graphql/context.ts';
-import { toGraphQLError } from './graphql/errors.ts';
+import { maskError } from './graphql/errors.ts';
 import { schema } from './graphql/index.ts';
+import { useInputGuard } from './graphql/input-guard.ts';
+import { useMutationLog } from './graphql/mutation-log.ts';
+import { useOperationErrors } from './graphql/operation-errors.ts';
+import { useRetryAfter } from './graphql/retry-after.ts';
+import { resolveClientIp, trustProxies } from './http/client-ip.ts';
+import { useGraphQLRequestRules } from './http/graphql-request-rules.ts';
 import type { OrderService } from './orders/order-service.ts';
 import type { AppServices } from './services/container.ts';
 
+/** `clientIp` is the socket's peer; the context works out the client behind trusted proxies from it. */
 export type ServerContext = { req?: IncomingMessage; res?: ServerResponse; connectionParams?: Record<string, unknown>; clientIp?: string };
 
 export type TandemYoga = YogaServerInstance<ServerContext, GraphQLContext>;
@@ -23,8 +30,15 @@ const reportAsInvalid = {
   onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
 };
 
+/** A graphql-ws socket has no fetch Request, only the upgrade request it was opened with. */
+function forwardedFor(request: Request | undefined, req: IncomingMessage | undefined): string | undefined {
+  const header = request?.headers.get('x-forwarded-for') ?? req?.headers['x-forwarded-for'];
+  return Array.isArray(header) ? header.join(',') : (header ?? undefined);
+}
+
 /** The GraphQL API from injected parts: tests call `yoga.fetch`, main.ts puts it on a port. */
 export function createYogaApp(services: AppServices, orders: OrderService): TandemYoga {
+  const trustedProxy = trustProxies(services.config.TRUSTED_PROXIES);
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -32,7 +46,13 @@ export function createYogaApp(services: AppServices, orders: OrderService): Tand
     graphiql: { title: 'Tandem GraphQL', subscriptionsProtocol: 'WS' },
     logging: false,
     batching: false,
+    // Yoga's default CORS echoes any origin with credentials; http-server.ts answers CORS for every route.
+    cors: false,
     plugins: [
+      useGraphQLRequestRules(),
+      useRetryAfter(),
+      useInputGuard(services.log), useOperationErrors(services.log),
+      useMutationLog(services.log),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ...reportAsInvalid },
         maxAliases: { n: 20, ...reportAsInvalid },
@@ -42,18 +62,13 @@ export function createYogaApp(services: AppServices, orders: OrderService): Tand
         blockFieldSuggestion: { enabled: false },
       }),
     ],
-    maskedErrors: {
-      maskError: (error) => {
-        const mapped = toGraphQLError(error);
-        if (mapped.extensions['code'] === 'INTERNAL_SERVER_ERROR') services.log.error({ err: error }, 'unexpected error in a GraphQL request');
-        return mapped;
-      },
-    },
-    context: async ({ request, connectionParams, clientIp }) => {
+    // What fails before an operation runs (its context, its parse); useOperationErrors masks the rest.
+    maskedErrors: { maskError: (error) => maskError(error, services.log) },
+    context: async ({ request, req, connectionParams, clientIp }) => {
       const fromParams = connectionParams?.['authorization'] ?? connectionParams?.['Authorization'];
       const authorization = typeof fromParams === 'string' ? fromParams : request?.headers.get('authorization');
       const { viewer, problem } = await resolveViewer(services, authorization);
-      return { services, orders, viewer, authProblem: problem, clientIp: clientIp ?? request?.headers.get('x-forwarded-for') ?? 'local', memo: new Map() };
+      return { services, orders, viewer, authProblem: problem, clientIp: resolveClientIp(clientIp, forwardedFor(request, req), trustedProxy), memo: new Map() };
     },
   });
 }

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { ORDER_ROW_MAX_QUANTITY } from './core/order-bounds.ts';
+import { trustedProxyProblems } from './http/client-ip.ts';
+
+const MAX_ORDER_VALUE_RUPEES = Math.floor(Number.MAX_SAFE_INTEGER / 100);
 
 const durationPattern = /^(\d+)\s*(s|m|h|d)$/;
 
@@ -15,6 +19,31 @@ const optionalUrl = (protocols: string[]) =>
   z.string().url().refine((value) => protocols.some((p) => value.startsWith(p)), {
     message: `must start with ${protocols.join(' or ')}`,
   }).optional();
+
+/** Exactly what a browser sends in its Origin header: scheme, host and port if not the default. */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
+  }
+}
+
+const originList = z.string().default('').transform((text, ctx) => {
+  const origins = text.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  origins.forEach((origin, index) => {
+    if (!isOrigin(origin)) ctx.addIssue({ code: 'custom', message: `entry ${index + 1} must be an origin such as https://desk.example.com (lower case, no path, no trailing slash)` });
+  });
+  return origins;
+});
+
+/** Our own reverse proxies, whose X-Forwarded-For entries are believed (http/client-ip.ts). */
+const proxyList = z.string().default('').transform((text, ctx) => {
+  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const message of trustedProxyProblems(entries)) ctx.addIssue({ code: 'custom', message });
+  return entries;
+});
 
 const configShape = z.object({
   PORT: int(4000).pipe(z.number().max(65_535)),
@@ -36,9 +65,15 @@ const configShape = z.object({
   PAPER_TICK_MS: int(1000, 10),
   MAX_COPY_DELAY_S: int(30, 1),
   MASTER_LEASE_TTL_S: int(15, 1),
+  // One order row holds at most an int4 quantity; a larger bound could never be placed.
+  MAX_ORDER_QUANTITY: int(100_000, 1).pipe(z.number().max(ORDER_ROW_MAX_QUANTITY, `must be at most ${ORDER_ROW_MAX_QUANTITY}, the most one order holds`)),
+  // Rupees; counted in paise, which must stay an exact integer.
+  MAX_ORDER_VALUE: int(50_000_000, 1).pipe(z.number().max(MAX_ORDER_VALUE_RUPEES, `must be at most ${MAX_ORDER_VALUE_RUPEES} rupees`)),
   JWT_TTL: z.string().default('12h').refine((v) => parseDuration(v) > 0, { message: 'must look like 15m, 12h or 7d' }),
   EVENT_RETENTION_DAYS: int(30, 1),
   ALERT_WEBHOOK_URL: optionalUrl(['http://', 'https://']),
+  CORS_ORIGINS: originList,
+  TRUSTED_PROXIES: proxyList,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });

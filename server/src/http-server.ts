@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { TandemYoga } from './app.ts';
+import { maskError } from './graphql/errors.ts';
+import { createOriginPolicy } from './http/origin-policy.ts';
 import type { AppServices } from './services/container.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -17,6 +20,20 @@ const landingPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <ul><li><a href="/graphql">GraphiQL</a>: explore and call the API</li><li><a href="/health">/health</a>, <a href="/ready">/ready</a>, <a href="/metrics">/metrics</a></li></ul>
 </body></html>`;
 
+/**
+ * A graphql-ws operation whose document cannot run fails alone: its errors carry the code they
+ * would over HTTP, without Yoga's HTTP status, while the socket keeps its other subscriptions.
+ */
+function documentErrors(errors: readonly GraphQLError[], code: string): GraphQLError[] {
+  return errors.map((error) => {
+    const { http: _http, ...extensions } = error.extensions;
+    return new GraphQLError(error.message, {
+      nodes: error.nodes, source: error.source, positions: error.positions,
+      extensions: { ...extensions, code: extensions['code'] ?? code },
+    });
+  });
+}
+
 export interface HttpServerHandle {
   server: Server;
   /** Stops accepting, ends open subscriptions and waits for requests in flight. */
@@ -25,11 +42,13 @@ export interface HttpServerHandle {
 
 /** /graphql (HTTP, SSE and graphql-ws), /health, /ready, /metrics and the dashboard. */
 export function createHttpServer(services: AppServices, yoga: TandemYoga, serveStatic?: (req: IncomingMessage, res: ServerResponse) => boolean): HttpServerHandle {
+  const origins = createOriginPolicy(services.config.CORS_ORIGINS);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = url.pathname;
     res.on('finish', () => services.metrics.httpRequests.inc({ route: route.startsWith('/graphql') ? '/graphql' : route, status: String(res.statusCode) }));
     try {
+      if (origins.answer(req, res)) return;
       if (route === '/health') return json(res, 200, { status: 'ok' });
       if (route === '/ready') {
         const checks: Record<string, string> = {};
@@ -67,21 +86,42 @@ export function createHttpServer(services: AppServices, yoga: TandemYoga, serveS
     }
   });
 
-  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsServer = new WebSocketServer({
+    server,
+    path: '/graphql',
+    verifyClient: ({ req }, accept) => {
+      if (origins.mayOpenSocket(req)) return accept(true);
+      accept(false, 403, 'pages on this origin may not open a socket to Tandem; list the origin in CORS_ORIGINS');
+    },
+  });
+  // graphql-ws closes the socket with a thrown error's own message: answer with it masked, as HTTP does.
+  const masked = (error: unknown) => ({ errors: [maskError(error, services.log)] });
   const wsHandle = useServer<Record<string, unknown>, { request: IncomingMessage }>({
-    execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
-    subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+    execute: (args) => Promise.resolve().then(() => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args)).catch(masked) as never,
+    subscribe: (args) => Promise.resolve().then(() => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args)).catch(masked) as never,
     onSubscribe: async (ctx, _id, params) => {
       const enveloped = yoga.getEnveloped({ req: ctx.extra.request, connectionParams: ctx.connectionParams ?? {}, clientIp: ctx.extra.request.socket.remoteAddress ?? 'unknown' });
-      const document = enveloped.parse(params.query);
+      let document: DocumentNode;
+      try {
+        document = enveloped.parse(params.query);
+      } catch (error) {
+        if (error instanceof GraphQLError) return documentErrors([error], 'GRAPHQL_PARSE_FAILED');
+        throw error;
+      }
       const errors = enveloped.validate(enveloped.schema, document);
-      if (errors.length > 0) return errors;
+      if (errors.length > 0) return documentErrors(errors, 'GRAPHQL_VALIDATION_FAILED');
+      let contextValue: unknown;
+      try {
+        contextValue = await enveloped.contextFactory();
+      } catch (error) {
+        return masked(error).errors;
+      }
       return {
         schema: enveloped.schema,
         operationName: params.operationName,
         document,
         variableValues: params.variables,
-        contextValue: await enveloped.contextFactory(),
+        contextValue,
         rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
       };
     },

@@ -1,6 +1,8 @@
 // Regressions for what an attacker did with a token and a CLIENT session before scopes were
 // enforced: an ADMIN's ORDERS_READ token ran the admin's whole console, and a CLIENT read the
 // master their account follows through `multipliers`. Each is refused now and changes nothing.
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account, ApiToken, AuditEntry, Multiplier, User } from '../../server/src/persistence/entities/index.ts';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness.ts';
@@ -12,6 +14,7 @@ let readOnly: string;
 let otherTokenId: string;
 let masterId: string;
 let linkId: string;
+const logLines: Record<string, any>[] = [];
 
 function ok<T>(response: GraphQLResponse<T>): T {
   if (!response.data || response.errors) throw new Error(JSON.stringify(response.errors));
@@ -30,7 +33,13 @@ function refusedFor(response: GraphQLResponse, extension: Record<string, string>
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+      done();
+    },
+  });
+  server = await startTestServer({ log: pino({ level: 'info' }, sink) });
   adminToken = await server.login();
   readOnly = (await createToken(adminToken, 'wallboard', ['ORDERS_READ'])).token;
   otherTokenId = (await createToken(adminToken, 'algo', ['ORDERS_WRITE'])).id;
@@ -85,7 +94,7 @@ describe("an ADMIN's token with only ORDERS_READ", () => {
 });
 
 describe('a token acting within its scopes', () => {
-  it('is named in the audit trail and the change is made', async () => {
+  it('is named in the audit trail and the log, and the change is made', async () => {
     const writer = await createToken(adminToken, 'ops-bot', ['ACCOUNTS_WRITE']);
     ok(await server.gql('mutation($id: ID!) { setKillSwitch(accountId: $id, engaged: true) { engaged } }', { id: masterId }, writer.token));
     ok(await server.gql('mutation($id: ID!) { setKillSwitch(accountId: $id, engaged: false) { engaged } }', { id: masterId }, adminToken));
@@ -93,6 +102,12 @@ describe('a token acting within its scopes', () => {
     expect(entries.map((e) => [e.action, e.apiTokenId, e.apiTokenName])).toEqual([
       ['killSwitch.engage', writer.id, 'ops-bot'],
       ['killSwitch.release', null, null],
+    ]);
+    // Every mutation is logged with who asked, refused ones too (the read-only token's tries above): the last two are these.
+    const logged = logLines.filter((line) => line['msg'] === 'mutation' && line['mutation']?.[0] === 'setKillSwitch').map((line) => line['actor']).slice(-2);
+    expect(logged).toEqual([expect.objectContaining({ apiTokenId: writer.id, apiTokenName: 'ops-bot' }), expect.not.objectContaining({ apiTokenId: expect.anything() })]);
+    expect(logLines.filter((line) => line['msg'] === 'account kill switch changed').map((line) => line['by'])).toEqual([
+      expect.objectContaining({ apiTokenId: writer.id, apiTokenName: 'ops-bot' }), expect.not.objectContaining({ apiTokenId: expect.anything() }),
     ]);
   });
 });
