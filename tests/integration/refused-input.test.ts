@@ -2,12 +2,11 @@
 // its values (an argon2 hash, the caller's account ids), unlogged. Now such input is refused at
 // the edge naming the field, and whatever still fails unexpectedly reaches the client as one
 // generic error whose id the log holds, over every transport.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TERMINAL_STATUSES } from '../../server/src/core/types.ts';
 import { Order } from '../../server/src/persistence/entities/index.ts';
 import { startTestServer, waitFor, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { capturedLog } from '../support/log-capture.ts';
 import { rowFingerprint } from '../support/row-fingerprint.ts';
 import { openTransports, type Transports } from '../support/transports.ts';
 
@@ -16,7 +15,8 @@ let net: Transports;
 let admin: string;
 let masterId: string;
 let followerId: string;
-const logLines: Record<string, any>[] = [];
+const captured = capturedLog('error');
+const logLines = captured.lines;
 
 const UPDATE_ACCOUNT = 'mutation($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { id maxLossPerDay } }';
 const LINK = 'mutation($input: CreateMultiplierInput!) { createMultiplier(input: $input) { id } }';
@@ -24,13 +24,7 @@ const CREATE_USER = 'mutation($e: String!) { createUser(email: $e, password: "a-
 const TOKEN = 'mutation($n: String!) { createApiToken(name: $n, scopes: [ORDERS_READ]) { token } }';
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-      done();
-    },
-  });
-  server = await startTestServer({ log: pino({ level: 'error' }, sink) });
+  server = await startTestServer({ log: captured.log });
   admin = await server.login();
   masterId = (await server.account('DEMO-MASTER')).id;
   followerId = (await server.account('DEMO-F1')).id;

@@ -1,11 +1,10 @@
 // Regressions for what an attacker did with a token and a CLIENT session before scopes were
 // enforced: an ADMIN's ORDERS_READ token ran the admin's whole console, and a CLIENT read the
 // master their account follows through `multipliers`. Each is refused now and changes nothing.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account, ApiToken, AuditEntry, Multiplier, User } from '../../server/src/persistence/entities/index.ts';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { capturedLog } from '../support/log-capture.ts';
 
 const PASSWORD = 'a-long-password-1';
 let server: TestServer;
@@ -14,7 +13,8 @@ let readOnly: string;
 let otherTokenId: string;
 let masterId: string;
 let linkId: string;
-const logLines: Record<string, any>[] = [];
+const captured = capturedLog('info');
+const logLines = captured.lines;
 
 function ok<T>(response: GraphQLResponse<T>): T {
   if (!response.data || response.errors) throw new Error(JSON.stringify(response.errors));
@@ -33,13 +33,7 @@ function refusedFor(response: GraphQLResponse, extension: Record<string, string>
 }
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-      done();
-    },
-  });
-  server = await startTestServer({ log: pino({ level: 'info' }, sink) });
+  server = await startTestServer({ log: captured.log });
   adminToken = await server.login();
   readOnly = (await createToken(adminToken, 'wallboard', ['ORDERS_READ'])).token;
   otherTokenId = (await createToken(adminToken, 'algo', ['ORDERS_WRITE'])).id;
