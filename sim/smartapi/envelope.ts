@@ -1,4 +1,4 @@
-// The two answer dialects SmartAPI speaks (SMARTAPI.md §0) and the bare gateway answers.
+// The two answer dialects SmartAPI speaks (docs/smartapi.md §1.3) and the bare gateway answers.
 
 /** What a route hands back; the HTTP layer writes it, or withholds it under a fault. */
 export type SimResponse =
@@ -37,7 +37,7 @@ export interface SimError {
   message: string;
 }
 
-/** Codes and texts from SMARTAPI.md §1, §2, §5, §6; others are marked where chosen. */
+/** Codes and texts from docs/smartapi.md §8; others are marked where chosen. */
 export const ERR = {
   invalidToken: { code: 'AG8001', message: 'Invalid Token' },
   tokenExpired: { code: 'AG8002', message: 'Token Expired' },

@@ -5,7 +5,7 @@ import type { RouteSpec } from './routes/table.ts';
 
 // What stands in front of the services: header, token, API key, static IP and rate checks.
 
-/** Sent by every official SDK; SmartAPI wants them present, not correct (SMARTAPI.md §0). */
+/** Sent by every official SDK; SmartAPI wants them present, not correct (docs/smartapi.md §1.2). */
 const CLIENT_HEADERS = ['x-sourceid', 'x-clientlocalip', 'x-clientpublicip', 'x-macaddress'] as const;
 
 export interface GatewayInput {

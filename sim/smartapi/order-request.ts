@@ -2,7 +2,7 @@ import { ERR, unspecified, type SimError } from './envelope.ts';
 import { parsePaise } from './money.ts';
 import type { Side, SimOrderType } from './types.ts';
 
-// Validation of placeOrder/modifyOrder bodies (SMARTAPI.md §2). Anything the exchange or RMS
+// Validation of placeOrder/modifyOrder bodies (docs/smartapi.md §3). Anything the exchange or RMS
 // would decide (funds, freeze quantity, tick size) is not here: those orders are accepted and
 // then rejected, as SmartAPI does.
 

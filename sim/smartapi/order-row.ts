@@ -3,7 +3,7 @@ import type { Market } from './market.ts';
 import { rupeesNumber, rupeesText } from './money.ts';
 import type { SimOrder, SimTrade } from './types.ts';
 
-/** An order-book row as getOrderBook, details/{id} and the socket's orderData show it (SMARTAPI.md §2.3). */
+/** An order-book row as getOrderBook, details/{id} and the socket's orderData show it (docs/smartapi.md §4.1). */
 export function orderRow(order: SimOrder, market: Market): Record<string, string | number> {
   const inst = market.instrument(order.symboltoken);
   const atExchange = order.exchangeAt !== null;
@@ -61,7 +61,7 @@ export function emptyOrderRow(): Record<string, string | number> {
   return Object.fromEntries(keys.map((k) => [k, numeric.has(k) ? 0 : '']));
 }
 
-/** A getTradeBook row (SMARTAPI.md §2.5); one per fill. */
+/** A getTradeBook row (docs/smartapi.md §4.3); one per fill. */
 export function tradeRow(trade: SimTrade, market: Market): Record<string, string> {
   const inst = market.instrument(trade.symboltoken);
   return {

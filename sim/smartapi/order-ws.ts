@@ -15,7 +15,7 @@ interface OrderSocket {
 
 const UPGRADE_REFUSALS = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' } as const;
 
-/** The order-update WebSocket (SMARTAPI.md §4): AB00 ack, AB01–AB11 pushes, text ping → pong. */
+/** The order-update WebSocket (docs/smartapi.md §6): AB00 ack, AB01–AB11 pushes, text ping → pong. */
 export class OrderSocketHub {
   private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
   private readonly byClient = new Map<string, Set<OrderSocket>>();

@@ -98,7 +98,7 @@ export function rmsRow(f: FundsFigures): Record<string, string> {
   };
 }
 
-/** getPosition rows: every field a string (SMARTAPI.md §2.5). */
+/** getPosition rows: every field a string (docs/smartapi.md §4.3). */
 export function positionRows(book: OrderBook, market: Market, clientcode: string): Array<Record<string, string>> {
   return positionsOf(book, clientcode).map((p) => {
     const inst = market.instrument(p.symboltoken);

@@ -1,4 +1,4 @@
-// Per-client-code sliding windows over SmartAPI's published limits (SMARTAPI.md §5).
+// Per-client-code sliding windows over SmartAPI's published limits (docs/smartapi.md §7).
 
 export interface RateLimit {
   perSecond?: number;

@@ -78,7 +78,7 @@ export interface SmartApiSimOptions {
 export type Side = 'BUY' | 'SELL';
 export type SimOrderType = 'MARKET' | 'LIMIT' | 'STOPLOSS_LIMIT' | 'STOPLOSS_MARKET';
 
-/** Lower-case status strings as the order book and the socket show them (SMARTAPI.md §3). */
+/** Lower-case status strings as the order book and the socket show them (docs/smartapi.md §5). */
 export type SimOrderStatus =
   | 'open'
   | 'cancelled'

@@ -27,7 +27,7 @@ const row = (fields: Record<string, string>) => ({
   ...fields,
 });
 
-// Shaped like rows of the real file (SMARTAPI.md section 7), plus rows the parser must refuse.
+// Shaped like rows of the real file (docs/smartapi.md §11), plus rows the parser must refuse.
 const SAMPLE: unknown[] = [
   row({ token: '2885', symbol: 'RELIANCE-EQ', name: 'RELIANCE' }),
   row({ token: '3045', symbol: 'SBIN-EQ', name: 'SBIN', tick_size: '10.000000' }),

@@ -11,7 +11,7 @@ const request = (over: Partial<BrokerOrderRequest> = {}): BrokerOrderRequest => 
   variety: 'NORMAL', price: 19450, triggerPrice: null, orderTag: 'T1abcZ9', ...over,
 });
 
-/** An order-book row as SmartAPI shows it (SMARTAPI.md §2.3): numbers for prices, strings for quantities. */
+/** An order-book row as SmartAPI shows it (docs/smartapi.md §4.1): numbers for prices, strings for quantities. */
 const row = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   variety: 'NORMAL', ordertype: 'LIMIT', producttype: 'DELIVERY', duration: 'DAY', price: 194.5, triggerprice: 0, quantity: '10',
   disclosedquantity: '0', tradingsymbol: 'SBIN-EQ', transactiontype: 'BUY', exchange: 'NSE', symboltoken: '3045', averageprice: 0,

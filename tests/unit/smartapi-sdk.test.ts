@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readAnswer } from '../../server/src/brokers/smartapi/answer.ts';
 import { createSdk } from '../../server/src/brokers/smartapi/sdk.ts';
 
-// smartapi-javascript's hazards (SMARTAPI.md §8): offline, its constructor's public-IP lookup
+// smartapi-javascript's hazards (docs/smartapi.md §12): offline, its constructor's public-IP lookup
 // rejects unhandled ~6 s later and ends the process; its logger writes secrets to ./error.log.
 describe('smartapi-javascript loaded through the adapter, offline', () => {
   const cwd = process.cwd();

@@ -3,7 +3,7 @@ import { backendError, backendOk, ERR, type SimResponse } from '../envelope.ts';
 import { orderRow, tradeRow } from '../order-row.ts';
 import { positionRows } from '../portfolio.ts';
 
-// getOrderBook, details/{uniqueorderid}, getTradeBook, getPosition (SMARTAPI.md §2.3–2.5).
+// getOrderBook, details/{uniqueorderid}, getTradeBook, getPosition (docs/smartapi.md §4).
 
 function list(ctx: SecureContext, rows: unknown[]): SimResponse {
   return backendOk(rows.length === 0 && ctx.core.options.emptyListData === 'null' ? null : rows);

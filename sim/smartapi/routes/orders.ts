@@ -2,7 +2,7 @@ import type { SecureContext } from '../context.ts';
 import { backendError, backendOk, ERR, type SimResponse } from '../envelope.ts';
 import { parseModifyOrder, parsePlaceOrder } from '../order-request.ts';
 
-// placeOrder, modifyOrder, cancelOrder (SMARTAPI.md §2.1, §2.2). An accepted order always gets
+// placeOrder, modifyOrder, cancelOrder (docs/smartapi.md §3.1, §3.2). An accepted order always gets
 // its orderid; what the exchange or RMS makes of it shows up later in the book and on the socket.
 
 export function placeOrder(ctx: SecureContext): SimResponse {

@@ -15,7 +15,7 @@ export type RouteSpec =
 const USER = '/rest/secure/angelbroking/user/v1';
 const ORDER = '/rest/secure/angelbroking/order/v1';
 
-/** The REST surface of SMARTAPI.md §1–2; `path` ending in `/` takes one trailing id segment. */
+/** The REST surface of docs/smartapi.md §2–4; `path` ending in `/` takes one trailing id segment. */
 export const ROUTES: readonly RouteSpec[] = [
   { name: 'loginByPassword', method: 'POST', path: '/rest/auth/angelbroking/user/v1/loginByPassword', rate: 'login', auth: 'none', handler: loginByPassword },
   { name: 'generateTokens', method: 'POST', path: '/rest/auth/angelbroking/jwt/v1/generateTokens', rate: 'generateTokens', auth: 'session', handler: generateTokens },

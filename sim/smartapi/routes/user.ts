@@ -5,7 +5,7 @@ import { fundsOf, rmsRow } from '../portfolio.ts';
 import { verifyTotp } from '../totp.ts';
 import type { SimSession } from '../auth.ts';
 
-// loginByPassword, generateTokens, getProfile, logout, getRMS (SMARTAPI.md §1).
+// loginByPassword, generateTokens, getProfile, logout, getRMS (docs/smartapi.md §2.1).
 
 const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? String(body[key]) : '');
 

@@ -1,7 +1,7 @@
 // Reads whatever a SmartAPI call resolved to. The SDK's interceptor never rejects
-// (SMARTAPI.md §8.3): a 200 gives the body whatever its status flag says, another HTTP status
+// (docs/smartapi.md §12.3): a 200 gives the body whatever its status flag says, another HTTP status
 // gives {status: <code>, message: <statusText>} with the body dropped, and a timeout or a
-// network error gives {}. Both envelope dialects (§0) are read: {status, errorcode} from the
+// network error gives {}. Both envelope dialects (§1.3) are read: {status, errorcode} from the
 // services, {success, errorCode} from the gateway.
 import { BrokerCallError } from '../port.ts';
 import { SESSION_CODES, describeBrokerError } from './error-reasons.ts';

@@ -1,6 +1,6 @@
 // Login and token renewal over SmartAPI's REST, done here rather than through the SDK: its
 // generateToken crashes the process on any HTTP error and its generateSession hands the login
-// body (PIN, TOTP) to its logger on failure (SMARTAPI.md §8.5, §8.6). Answers are read by the
+// body (PIN, TOTP) to its logger on failure (docs/smartapi.md §12.5, §12.6). Answers are read by the
 // same readAnswer as the SDK's, so both paths fail the same way.
 import { readAnswer, type Answer } from './answer.ts';
 
@@ -20,7 +20,7 @@ export interface LoginInput {
   apiKey: string;
 }
 
-/** The headers every SmartAPI call carries; Angel wants them present, not exact (SMARTAPI.md §0). */
+/** The headers every SmartAPI call carries; Angel wants them present, not exact (docs/smartapi.md §1.2). */
 function headers(apiKey: string, jwtToken?: string): Record<string, string> {
   return {
     'Content-Type': 'application/json',

@@ -1,4 +1,4 @@
-// SmartAPI's per-endpoint limits, kept inside the adapter (SMARTAPI.md §5). Angel counts a
+// SmartAPI's per-endpoint limits, kept inside the adapter (docs/smartapi.md §7). Angel counts a
 // call when it arrives, which is some time between when Tandem sent it and when the answer
 // came back: two calls sent a second apart can arrive closer than that. So a call counts in
 // a window from the moment it is sent until a window's length after its answer, and a new

@@ -1,4 +1,4 @@
-// SmartAPI's error codes (SMARTAPI.md §5) in words a person can act on. The broker's own
+// SmartAPI's error codes (docs/smartapi.md §8) in words a person can act on. The broker's own
 // code and message always follow in brackets, so nothing it said is lost.
 
 /** The session is gone: log in again (and, for an order, look it up by tag before resending). */

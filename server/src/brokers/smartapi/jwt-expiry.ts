@@ -1,4 +1,4 @@
-// When a SmartAPI session ends: Angel's docs say at 00:00 IST (SMARTAPI.md §1), and its JWT
+// When a SmartAPI session ends: Angel's docs say at 00:00 IST (docs/smartapi.md §2.4), and its JWT
 // may say earlier in its `exp` claim. The earlier of the two wins; the token is not verified,
 // only read, since the broker is the one that checks it.
 import { istTimeOn } from '../../core/clock.ts';

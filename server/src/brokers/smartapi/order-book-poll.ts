@@ -1,4 +1,4 @@
-// The order book, read at most once a second per account (SmartAPI's limit, SMARTAPI.md §2.3),
+// The order book, read at most once a second per account (SmartAPI's limit, docs/smartapi.md §7),
 // and shared: the reconciliation poll, look-ups by tag and orderBook() all take the next read
 // rather than each making their own. Every book read is handed to `onBook`, so whatever reads
 // it, the updates the socket missed are found.

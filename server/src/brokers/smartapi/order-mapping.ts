@@ -1,6 +1,6 @@
-// Tandem's orders <-> SmartAPI's order bodies and order-book rows (SMARTAPI.md §2, §4).
+// Tandem's orders <-> SmartAPI's order bodies and order-book rows (docs/smartapi.md §3, §4, §6).
 // SmartAPI dropped the AMO variety: an AMO goes out as NORMAL (STOPLOSS for stop-loss types)
-// and the broker makes it an after-market order by the clock (§2.1). Coming back, an order
+// and the broker makes it an after-market order by the clock (§3.3). Coming back, an order
 // the broker holds as an after-market order reads as variety AMO, so its copies are AMOs too.
 import { ORDER_TYPES, PRODUCT_TYPES, type OrderType, type ProductType, type Variety } from '../../core/types.ts';
 import type { BrokerOrder, BrokerOrderChanges, BrokerOrderRequest } from '../port.ts';

@@ -1,6 +1,6 @@
-// SmartAPI's order-update WebSocket (SMARTAPI.md §4), with a client of Tandem's own: the SDK's
+// SmartAPI's order-update WebSocket (docs/smartapi.md §6), with a client of Tandem's own: the SDK's
 // WSOrderUpdates shares its handlers across instances, never clears its ping timer, hangs
-// forever on a refused upgrade and crashes on a 404 (§8.9). This one sends the text "ping"
+// forever on a refused upgrade and crashes on a 404 (§12.7). This one sends the text "ping"
 // the SDK sends, takes a silent socket for dead, and reconnects with back-off; a refused
 // upgrade (401 invalid, 403 expired) gets a new login first.
 import { performance } from 'node:perf_hooks';

@@ -1,4 +1,4 @@
-// smartapi-javascript 1.0.27, loaded so that its hazards (SMARTAPI.md §8) cannot reach us:
+// smartapi-javascript 1.0.27, loaded so that its hazards (docs/smartapi.md §12) cannot reach us:
 // - its constructor looks up the public IP with no catch (offline: an unhandled rejection that
 //   ends the process about 6 s later); the header it feeds was fixed before the lookup ends, so
 //   the lookup is replaced by one that answers at once and never touches the network;

@@ -188,7 +188,7 @@ function ackOf(data: unknown): BrokerAck {
   const orderId = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)['orderid'] : undefined;
   if (typeof orderId === 'string' && orderId) return { brokerOrderId: orderId };
   if (typeof orderId === 'number') return { brokerOrderId: String(orderId) };
-  // Seen live: status true with data null (SMARTAPI.md §2.1). Accepted, perhaps; its tag tells.
+  // Seen live: status true with data null (docs/smartapi.md §3.1). Accepted, perhaps; its tag tells.
   throw new BrokerCallError('unknown', 'SmartAPI answered placeOrder SUCCESS without an order id');
 }
 
