@@ -1,24 +1,24 @@
 import { For, Match, Show, Switch, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
-import { hashFor, ROUTES, currentRoute, type RouteName } from './router.ts';
-import { session } from './session.ts';
-import Accounts from './pages/Accounts.tsx';
-import Blotter from './pages/Blotter.tsx';
-import Latency from './pages/Latency.tsx';
-import Login from './pages/Login.tsx';
-import Multipliers from './pages/Multipliers.tsx';
-import Overview from './pages/Overview.tsx';
-import Ticket from './pages/Ticket.tsx';
-import Tokens from './pages/Tokens.tsx';
+import AccountsPage from './features/accounts/accounts-page.tsx';
+import LoginPage from './features/auth/login-page.tsx';
+import { session } from './features/auth/session.ts';
+import LatencyPage from './features/latency/latency-page.tsx';
+import MultipliersPage from './features/multipliers/multipliers-page.tsx';
+import BlotterPage from './features/orders/blotter/blotter-page.tsx';
+import TicketPage from './features/orders/ticket/ticket-page.tsx';
+import OverviewPage from './features/overview/overview-page.tsx';
+import TokensPage from './features/tokens/tokens-page.tsx';
+import { currentRoute, hashFor, ROUTES, type RouteName } from './navigation/router.ts';
 
 const PAGES: Record<RouteName, () => JSX.Element> = {
-  overview: Overview,
-  accounts: Accounts,
-  multipliers: Multipliers,
-  orders: Blotter,
-  ticket: Ticket,
-  latency: Latency,
-  tokens: Tokens,
+  overview: OverviewPage,
+  accounts: AccountsPage,
+  multipliers: MultipliersPage,
+  orders: BlotterPage,
+  ticket: TicketPage,
+  latency: LatencyPage,
+  tokens: TokensPage,
 };
 
 // A CLIENT places no orders: the order ticket has nothing for them.
@@ -35,7 +35,7 @@ export default function App() {
     return session.readOnly() && HIDDEN_FOR_CLIENT.has(name) ? 'overview' : name;
   };
   return (
-    <Switch fallback={<Login />}>
+    <Switch fallback={<LoginPage />}>
       <Match when={session.signedIn()}>
         <header class="app-header">
           <a class="brand" href={hashFor('overview')}>Tandem</a>

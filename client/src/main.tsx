@@ -1,9 +1,10 @@
+import './styles.css';
+import './ui/ui.css';
 import { Provider } from '@urql/solid';
 import { render } from 'solid-js/web';
-import { client } from './api.ts';
 import App from './App.tsx';
-import { session } from './session.ts';
-import './styles.css';
+import { session } from './features/auth/session.ts';
+import { client } from './graphql/client.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountRights, type RightsAccount } from '../../client/src/lib/account-rights.ts';
+import { accountRights, type RightsAccount } from '../../client/src/features/auth/account-rights.ts';
 
 const CLIENT = { role: 'CLIENT' as const, id: 'client-1' };
 const account = (change: Partial<RightsAccount> = {}): RightsAccount => ({ role: 'FOLLOWER', broker: 'SMARTAPI', owner: { id: 'client-1' }, ...change });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { curlExample } from '../../client/src/components/curl-example.ts';
-import { formatCount, formatDateTime, formatSizing, parseList } from '../../client/src/components/format.ts';
-import { parseOptionalInt, parseOptionalNumber } from '../../client/src/components/numbers.ts';
+import { formatSizing } from '../../client/src/features/multipliers/sizing.ts';
+import { curlExample } from '../../client/src/features/tokens/curl-example.ts';
+import { formatCount, formatDateTime } from '../../client/src/ui/format.ts';
+import { parseList, parseOptionalInt, parseOptionalNumber } from '../../client/src/ui/text-input.ts';
 
 describe('how the admin pages write things', () => {
   it('writes a multiplier as the trader thinks of it', () => {

@@ -1,7 +1,7 @@
 import { CombinedError } from '@urql/core';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { errorForField, errorsOutside, toApiErrors } from '../../client/src/lib/api-errors.ts';
+import { errorForField, errorsOutside, toApiErrors } from '../../client/src/graphql/errors.ts';
 
 const gqlError = (message: string, extensions: Record<string, unknown>) => new GraphQLError(message, { extensions });
 

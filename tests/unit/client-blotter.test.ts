@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Blotter, childSummary, compareCursors, visibleChildren, type BlotterEvent, type BlotterOrder, type OrderStatus } from '../../client/src/lib/blotter.ts';
-import { formatLatency, formatRupees, formatTimestamp, humanize } from '../../client/src/lib/format.ts';
-import { startResumableStream, type StreamSink, type StreamState } from '../../client/src/lib/resumable-stream.ts';
+import { Blotter, childSummary, compareCursors, visibleChildren, type BlotterEvent, type BlotterOrder, type OrderStatus } from '../../client/src/features/orders/blotter/blotter.ts';
+import { formatLatency, formatRupees, formatTimestamp, humanize } from '../../client/src/ui/format.ts';
+import { startResumableStream, type StreamSink, type StreamState } from '../../client/src/features/orders/blotter/resumable-stream.ts';
 
 const MASTER = { id: 'acc-m', label: 'Demo master', clientCode: 'DEMO-MASTER' };
 const F1 = { id: 'acc-1', label: 'Follower x1', clientCode: 'DEMO-F1' };

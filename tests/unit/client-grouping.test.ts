@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyAccountStatus, sumCounts } from '../../client/src/lib/account-status.ts';
-import { groupByMaster } from '../../client/src/lib/grouping.ts';
+import { applyAccountStatus } from '../../client/src/features/accounts/account-status.ts';
+import { sumCounts } from '../../client/src/features/overview/copy-counts.ts';
+import { groupByMaster } from '../../client/src/features/overview/grouping.ts';
 
 const account = (id: string, label: string, role: 'MASTER' | 'FOLLOWER') => ({ id, label, role, connectionStatus: 'CONNECTED', statusReason: null as string | null });
 const link = (id: string, masterId: string, followerId: string) => ({ id, masterId, followerId });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLatencyChart, copyLatencies, followerOrderLatencies, niceCeiling, percentile, ticksFor, type FollowerStatsInput } from '../../client/src/lib/latency.ts';
+import { buildLatencyChart, copyLatencies, followerOrderLatencies, niceCeiling, percentile, ticksFor, type FollowerStatsInput } from '../../client/src/features/latency/latency.ts';
 
 const stats = (id: string, label: string, p50: number | null, p99: number | null, samples = 10): FollowerStatsInput => ({
   follower: { id, label }, copied: samples, failed: 1, skipped: 2, inFlight: 0, samples, latencyP50Ms: p50, latencyP99Ms: p99,

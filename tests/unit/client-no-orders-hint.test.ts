@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noOrdersHint, type NoOrdersHint } from '../../client/src/lib/no-orders-hint.ts';
+import { noOrdersHint, type NoOrdersHint } from '../../client/src/features/orders/no-orders-hint.ts';
 
 const text = (hint: NoOrdersHint) => `${hint.lead}${hint.link?.label ?? ''}${hint.tail}`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashFor, paramsFromHash, routeFromHash, ROUTES } from '../../client/src/lib/routes.ts';
+import { hashFor, paramsFromHash, routeFromHash, ROUTES } from '../../client/src/navigation/routes.ts';
 
 describe('the hash router', () => {
   it('opens every page by its hash', () => {

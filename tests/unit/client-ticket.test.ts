@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toModifyOrderInput, toPlaceOrderInput, varietyFor, type TicketForm } from '../../client/src/lib/ticket.ts';
+import { toModifyOrderInput, toPlaceOrderInput, varietyFor, type TicketForm } from '../../client/src/features/orders/ticket-rules.ts';
 
 const form = (overrides: Partial<TicketForm> = {}): TicketForm => ({
   accountId: 'acc-m', exchange: 'NSE', symbol: ' sbin-eq ', side: 'BUY', quantity: '10', orderType: 'MARKET',
