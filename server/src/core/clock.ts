@@ -1,9 +1,22 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** Time source injected everywhere trading-day logic runs, so tests can move time. */
 export interface Clock {
   now(): Date;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * A clock one can also wait on: what pacing (rate limits) runs on, so tests move time instead
+ * of sleeping. Kept apart from the trading clock: a test that sets the trading day and holds it
+ * there must not hold every rate window shut.
+ */
+export interface WaitableClock extends Clock {
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemWaitableClock: WaitableClock = { now: () => new Date(), sleep: (ms) => sleep(ms) };
 
 /** A clock tests set and advance by hand. */
 export class ManualClock implements Clock {

@@ -1,16 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createRateWindows, type RateWindow, type TakeResult } from '../core/replication/token-bucket.ts';
+import type { RateWindow } from '../core/rate-windows.ts';
 import type { BrokerKind } from '../core/types.ts';
-
-/** Anything that can say whether one more call fits now, or how long to wait: in process, or shared through Redis. */
-export interface AccountRateWindows {
-  tryTake(nowMs: number): TakeResult | Promise<TakeResult>;
-}
-
-/** Makes the windows for one account's key; in process unless the engine shares them through Redis. */
-export type RateWindowsFactory = (key: string, windows: readonly RateWindow[]) => AccountRateWindows;
-
-const inProcess: RateWindowsFactory = (_key, windows) => createRateWindows(windows);
+import type { RateLimiter } from '../rate-limit/limiter.ts';
+import { brokerOrderLimits } from './broker-limits.ts';
 
 export interface LimitedAccount {
   broker: BrokerKind;
@@ -18,52 +9,28 @@ export interface LimitedAccount {
 }
 
 /**
- * One limiter per broker account (client code): order calls wait here for their turn instead
- * of being refused by the broker. `onWait` lets the caller tell people an order is queued.
+ * Every order call (place, modify, cancel) to a broker account waits here for its turn under
+ * the limits its broker publishes per client code, instead of being refused by the broker. It
+ * is the only pacing of order calls: the broker adapters add none of their own.
  */
 export class AccountLimiter {
-  private readonly windows = new Map<string, AccountRateWindows>();
-  private readonly tails = new Map<string, Promise<void>>();
-
   /** `limitsFor`: the broker's published order-call limits per client code, null for none. */
   constructor(
-    private readonly limitsFor: (broker: BrokerKind) => readonly RateWindow[] | null,
-    private readonly makeWindows: RateWindowsFactory = inProcess,
+    private readonly limiter: RateLimiter,
+    private readonly limitsFor: (broker: BrokerKind) => readonly RateWindow[] | null = brokerOrderLimits,
   ) {}
 
   isUnlimited(account: LimitedAccount): boolean {
     return this.limitsFor(account.broker) === null;
   }
 
-  async acquire(account: LimitedAccount, onWait?: (waitMs: number) => void): Promise<void> {
-    const key = `${account.broker}:${account.clientCode}`;
-    let windows = this.windows.get(key);
-    if (windows === undefined) {
-      const published = this.limitsFor(account.broker);
-      if (published === null) return;
-      windows = this.makeWindows(key, published);
-      this.windows.set(key, windows);
-    }
-    const limits = windows;
-    // Callers take their turn in arrival order, so a burst drains first-come first-served.
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const turn = new Promise<void>((resolve) => (release = resolve));
-    this.tails.set(key, previous.then(() => turn));
-    await previous;
-    try {
-      let told = false;
-      for (;;) {
-        const answer = await limits.tryTake(Date.now());
-        if (answer.ok) return;
-        if (!told) {
-          onWait?.(answer.retryInMs);
-          told = true;
-        }
-        await sleep(answer.retryInMs);
-      }
-    } finally {
-      release();
-    }
+  /**
+   * Makes `call` in the account's turn: it counts from now until a window after it answers.
+   * `onWait` lets the caller tell people the order is queued, and for how long.
+   */
+  async call<T>(account: LimitedAccount, call: () => Promise<T>, onWait?: (waitMs: number) => void): Promise<T> {
+    const windows = this.limitsFor(account.broker);
+    if (windows === null) return call();
+    return this.limiter.run(`${account.broker}:${account.clientCode}`, windows, call, onWait);
   }
 }

@@ -1,4 +1,5 @@
-import { SMARTAPI_ORDER_RATE_WINDOWS, type RateWindow } from '../core/replication/token-bucket.ts';
+import { ORDER_CALL_WINDOWS } from '../brokers/smartapi/rate-limits.ts';
+import type { RateWindow } from '../core/rate-windows.ts';
 import type { BrokerKind } from '../core/types.ts';
 
 /** The order-call limits each broker publishes, per client code; null when it sets none (paper). */
@@ -7,6 +8,6 @@ export function brokerOrderLimits(broker: BrokerKind): readonly RateWindow[] | n
     case 'PAPER':
       return null;
     case 'SMARTAPI':
-      return SMARTAPI_ORDER_RATE_WINDOWS;
+      return ORDER_CALL_WINDOWS;
   }
 }

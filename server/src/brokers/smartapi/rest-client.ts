@@ -1,15 +1,15 @@
-// SmartAPI's REST calls through smartapi-javascript, with the session and the per-endpoint
-// limits around each one. Every answer is read by readAnswer and failures are thrown as typed
-// BrokerCallErrors. A call the broker refused for its session logs in again; it is made once
-// more only when the caller says that is safe (never for a placeOrder: the broker adapter
+// SmartAPI's REST calls through smartapi-javascript, with the session around each one and the
+// order book read in its turn. Every answer is read by readAnswer and failures are thrown as
+// typed BrokerCallErrors. A call the broker refused for its session logs in again; it is made
+// once more only when the caller says that is safe (never for a placeOrder: the broker adapter
 // looks that one up by tag first). A call refused for the rate limit was not carried out, so
 // it waits and goes again.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { BrokerCallError } from '../port.ts';
 import { readAnswer } from './answer.ts';
-import type { AccountRateWindows, RateWindowsFactory } from '../../orders/account-limiter.ts';
-import { CallPacer, ORDER_BOOK_WINDOWS, ORDER_CALL_WINDOWS, type CallWindow } from './call-pacer.ts';
+import type { RateLimiter } from '../../rate-limit/limiter.ts';
+import { ORDER_BOOK_WINDOWS, rateKey } from './rate-limits.ts';
 import { createSdk, type SdkAnswer, type SmartApiSdk } from './sdk.ts';
 import type { SessionGrant, SmartApiSession } from './session.ts';
 
@@ -20,11 +20,11 @@ export interface RestDeps {
   session: SmartApiSession;
   log: Logger;
   /**
-   * Where the order-book allowance (1/s per client code) is counted beside this process's own
-   * pacing: shared by every instance through Redis when given. Order calls need no more here:
-   * the engine's limiter already shares their allowance.
+   * Where the order-book reads take their turn (1/s per client code), with every instance's
+   * when it counts through Redis. Order calls come here in their turn already: the engine's
+   * AccountLimiter is their one pacing.
    */
-  sharedWindows?: RateWindowsFactory;
+  limiter: RateLimiter;
 }
 
 export type Endpoint = 'orders' | 'orderBook';
@@ -35,23 +35,6 @@ export interface CallOptions {
 }
 
 const RATE_LIMIT_RETRIES = 3;
-
-/**
- * The shared count sees when a call is sent, Angel when it arrives: calls from two instances
- * sent a window apart can arrive closer. Padding the shared windows by more than a call's
- * transit keeps them apart at Angel too.
- */
-const SHARED_WINDOW_PADDING_MS = 250;
-const padded = (windows: readonly CallWindow[]): CallWindow[] => windows.map((w) => ({ ...w, windowMs: w.windowMs + SHARED_WINDOW_PADDING_MS }));
-
-async function takeShared(windows: AccountRateWindows | undefined): Promise<void> {
-  if (!windows) return;
-  for (;;) {
-    const answer = await windows.tryTake(Date.now());
-    if (answer.ok) return;
-    await sleep(answer.retryInMs);
-  }
-}
 const RATE_LIMIT_WAIT_MS = 1_100;
 
 /** The call never reached SmartAPI's services: there is no session to make it with. */
@@ -70,34 +53,20 @@ function notSent(error: unknown): NoSessionError {
 
 export class SmartApiRest {
   private sdk: { apiKey: string; instance: SmartApiSdk } | null = null;
-  private readonly pacers: Record<Endpoint, CallPacer> = {
-    orders: new CallPacer(ORDER_CALL_WINDOWS),
-    orderBook: new CallPacer(ORDER_BOOK_WINDOWS),
-  };
-  private readonly shared: Partial<Record<Endpoint, AccountRateWindows>>;
 
-  constructor(private readonly deps: RestDeps) {
-    const orderBook = deps.sharedWindows?.(`SMARTAPI:${deps.clientCode}:orderBook`, padded(ORDER_BOOK_WINDOWS));
-    this.shared = orderBook ? { orderBook } : {};
-  }
+  constructor(private readonly deps: RestDeps) {}
 
   /** Makes `name` and answers its `data`; throws BrokerCallError when SmartAPI did not answer SUCCESS. */
   async call(name: string, endpoint: Endpoint, invoke: (sdk: SmartApiSdk) => Promise<SdkAnswer>, options: CallOptions): Promise<unknown> {
     let loggedInAgain = false;
     for (let limited = 0; ; ) {
-      const answered = await this.pacers[endpoint].take();
-      let grant: SessionGrant;
-      let raw: SdkAnswer;
-      try {
-        grant = await this.deps.session.current().catch((error: unknown) => {
-          throw notSent(error);
-        });
-        // Drawn last, once logged in, so the shared count is stamped when the call really goes.
-        await takeShared(this.shared[endpoint]);
-        raw = await invoke(this.sdkFor(grant));
-      } finally {
-        answered();
-      }
+      const grant = await this.deps.session.current().catch((error: unknown) => {
+        throw notSent(error);
+      });
+      // The turn is taken once logged in, so it counts from when the call really goes.
+      const raw = endpoint === 'orderBook'
+        ? await this.deps.limiter.run(rateKey(this.deps.clientCode, 'orderBook'), ORDER_BOOK_WINDOWS, () => invoke(this.sdkFor(grant)))
+        : await invoke(this.sdkFor(grant));
       const answer = readAnswer(raw, name);
       if (answer.ok) return answer.data;
       const { error } = answer;

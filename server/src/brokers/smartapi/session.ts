@@ -6,14 +6,16 @@
 // Sessions are shared through a SessionStore (Redis across instances): a session another
 // instance obtained is used rather than logging in again, and logins for one client code are
 // serialised across instances, each waiter looking in the store again once the lock frees.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { generate } from 'otplib';
 import type { Logger } from 'pino';
-import type { Clock } from '../../core/clock.ts';
+import { systemWaitableClock, type Clock } from '../../core/clock.ts';
+import { InProcessRateStore } from '../../rate-limit/in-process-store.ts';
+import { RateLimiter } from '../../rate-limit/limiter.ts';
 import { BrokerCallError } from '../port.ts';
 import type { SessionTokens, SmartApiAuthClient } from './auth-client.ts';
 import { CREDENTIAL_CODES } from './error-reasons.ts';
 import { sessionExpiry } from './jwt-expiry.ts';
+import { LOGIN_WINDOWS, rateKey } from './rate-limits.ts';
 import { InProcessSessionStore, usableShared, type SessionStore } from './session-store.ts';
 
 export interface SmartApiCredentials {
@@ -47,9 +49,10 @@ export interface SessionDeps {
   onEvent: (event: SessionEvent) => void;
   /** Where sessions are shared; by default one of this session's own (it logs in alone). */
   store?: SessionStore;
+  /** Where logins take their turn, with other instances' when it counts through Redis; by default one of this session's own. */
+  limiter?: RateLimiter;
 }
 
-const LOGIN_SPACING_MS = 1100;
 const RATE_LIMIT_RETRIES = 3;
 const REFRESH_AHEAD_MS = 60_000;
 const RETRY_AFTER_FAILURE_MS = [2_000, 5_000, 15_000, 60_000] as const;
@@ -60,14 +63,15 @@ export class SmartApiSession {
   private refusal: BrokerCallError | null = null;
   private failures = 0;
   private lastFailureAt = 0;
-  private lastLoginAt = 0;
   private inFlight: Promise<SessionGrant> | null = null;
   private refreshTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly store: SessionStore;
+  private readonly limiter: RateLimiter;
 
   constructor(private readonly deps: SessionDeps) {
     this.store = deps.store ?? new InProcessSessionStore(() => deps.clock.now());
+    this.limiter = deps.limiter ?? new RateLimiter(new InProcessRateStore(), systemWaitableClock);
   }
 
   /** The live session, logging in first when there is none. Throws BrokerCallError('session') when it cannot. */
@@ -133,9 +137,6 @@ export class SmartApiSession {
     return this.store.withLoginLock(clientCode, async () => {
       const latest = await this.store.load(clientCode).catch(() => null);
       if (how.shared && usableShared(latest, this.deps.clock.now(), how.stale)) return this.adoptShared(latest);
-      // Angel allows a login a second per client code, whichever instance made the last one.
-      const spacing = latest ? Math.min(LOGIN_SPACING_MS, latest.loggedInAt.getTime() + LOGIN_SPACING_MS - this.deps.clock.now().getTime()) : 0;
-      if (spacing > 0) await sleep(spacing);
       const grant = await this.loginOnce(why);
       await this.store.save(clientCode, grant).catch(() => undefined);
       return grant;
@@ -163,16 +164,17 @@ export class SmartApiSession {
       throw this.refuse(new BrokerCallError('session', error instanceof Error ? error.message : String(error)));
     }
     for (let attempt = 0; ; attempt += 1) {
-      const spacing = this.lastLoginAt + LOGIN_SPACING_MS - Date.now();
-      if (spacing > 0) await sleep(spacing);
-      this.lastLoginAt = Date.now();
-      let totp: string;
-      try {
-        totp = await generate({ secret: credentials.totpSecret });
-      } catch (error) {
-        throw this.refuse(new BrokerCallError('session', `the stored TOTP secret cannot make a code (${error instanceof Error ? error.message : String(error)}): enter the base32 secret shown when TOTP was enabled`));
-      }
-      const answer = await this.deps.auth.login({ clientCode: this.deps.clientCode, pin: credentials.pin, totp, apiKey: credentials.apiKey });
+      // Angel allows a login a second per client code, whichever instance makes it. The TOTP is
+      // made once the turn has come, so it cannot run out while the login waits.
+      const answer = await this.limiter.run(rateKey(this.deps.clientCode, 'login'), LOGIN_WINDOWS, async () => {
+        let totp: string;
+        try {
+          totp = await generate({ secret: credentials.totpSecret });
+        } catch (error) {
+          throw this.refuse(new BrokerCallError('session', `the stored TOTP secret cannot make a code (${error instanceof Error ? error.message : String(error)}): enter the base32 secret shown when TOTP was enabled`));
+        }
+        return this.deps.auth.login({ clientCode: this.deps.clientCode, pin: credentials.pin, totp, apiKey: credentials.apiKey });
+      });
       if (answer.ok && answer.tokens) return this.adopt(answer.tokens, credentials.apiKey, why);
       const error = answer.ok ? new BrokerCallError('unknown', 'SmartAPI login answered without tokens') : answer.error;
       if (error.outcome === 'rate_limited' && attempt < RATE_LIMIT_RETRIES) continue;
