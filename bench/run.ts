@@ -37,7 +37,7 @@ async function measure(followers: number, orders: number, mode: 'parallel' | 'se
   const tandem = await bootTandem(config, { database: database.target, log: pino({ level: process.env['BENCH_LOG'] ?? 'silent' }), fanOut: mode });
   try {
     const { master } = await seedFollowers(tandem.services.orm.em.fork(), followers);
-    const broker = tandem.services.brokers.paperExchange.broker(master.clientCode);
+    const broker = tandem.paper.broker(master.clientCode);
     const toLastSent: number[] = [];
     const toLastAck: number[] = [];
     // Two unmeasured warm-up orders (connections, JIT, caches); the slow baseline goes without.

@@ -9,15 +9,16 @@ import { BrokerRegistry } from './brokers/registry.ts';
 import { InProcessSessionStore, RedisSessionStore, type SessionStore } from './brokers/smartapi/session-store.ts';
 import { createSmartApiBroker } from './brokers/smartapi/wiring.ts';
 import type { Config } from './config.ts';
-import { systemClock, type Clock } from './core/clock.ts';
+import { systemClock, systemWaitableClock, type Clock } from './core/clock.ts';
 import { seedDemo, type DemoSeed } from './demo-seed.ts';
 import { createMemoryPubSub, createRedisPubSub, type TypedPubSub } from './graphql/pubsub.ts';
 import { InstrumentCatalog } from './instruments/catalog.ts';
 import { seedShippedInstruments } from './instruments/seed.ts';
 import { createMetrics } from './metrics.ts';
 import { OrderJournal } from './orders/order-journal.ts';
-import type { RateWindowsFactory } from './orders/account-limiter.ts';
-import { createRedisRateWindows } from './orders/redis-rate-windows.ts';
+import { InProcessRateStore } from './rate-limit/in-process-store.ts';
+import { RateLimiter } from './rate-limit/limiter.ts';
+import { RedisRateStore } from './rate-limit/redis-store.ts';
 import { connectRedis } from './redis-client.ts';
 import { Engine } from './engine.ts';
 import type { OrderService } from './orders/order-service.ts';
@@ -47,6 +48,8 @@ export interface Tandem {
   services: AppServices;
   engine: Engine;
   orders: OrderService;
+  /** The built-in paper exchange, for tests and benchmarks that move its prices or trade at it directly. */
+  paper: PaperExchange;
   /** What start-up recovery found and finished; null when this process does not replicate. */
   recovery: RecoveryReport | null;
   demo: DemoSeed | null;
@@ -84,10 +87,13 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   const smartApiSessions: SessionStore = commandRedis
     ? new RedisSessionStore({ redis: commandRedis, prefix: redisPrefix, key: keys.sessions, log, now: () => clock.now() })
     : new InProcessSessionStore(() => clock.now());
-  // Several instances draw every broker account's calls (orders, SmartAPI's order book) from one allowance in Redis.
-  const sharedRateWindows: RateWindowsFactory | undefined = commandRedis
-    ? (key, windows) => createRedisRateWindows(commandRedis, `${redisPrefix}ratelimit:${key}`, windows, log)
-    : undefined;
+  // One limiter for every broker account's calls (orders, SmartAPI's order book and logins); several
+  // instances draw from one allowance in Redis. It runs on elapsed time, not the trading clock,
+  // which a test may hold at one moment of a day.
+  const rateLimiter = new RateLimiter(
+    commandRedis ? new RedisRateStore(commandRedis, `${redisPrefix}ratelimit:`, log) : new InProcessRateStore(),
+    systemWaitableClock,
+  );
   const paper = new PaperExchange({
     orm: db.orm, clock, instruments, log,
     latencyMs: config.PAPER_LATENCY_MS, marketHours: config.PAPER_MARKET_HOURS, seed: config.PAPER_SEED,
@@ -98,15 +104,15 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     keys,
     journal: new OrderJournal(db.orm, pubsub, clock, log),
     // Built on first use, when `services` is complete.
-    brokers: new BrokerRegistry(paper, (account) => createSmartApiBroker(services, account, { sessions: smartApiSessions, rateWindows: sharedRateWindows })),
+    brokers: new BrokerRegistry(paper, instruments, (account) => createSmartApiBroker(services, account, { sessions: smartApiSessions, limiter: rateLimiter })),
     // Failed sign-ins are counted across every instance, so adding instances adds no guesses.
     loginLimiter: new LoginLimiter(commandRedis ? new RedisLoginAttemptStore(commandRedis, `${redisPrefix}login:`, log) : new MemoryLoginAttemptStore(), clock),
     metrics: createMetrics(),
   };
-  const engine = new Engine(services, paper, {
+  const engine = new Engine(services, {
     installId: await installId(em), reconcileRecheckMs: overrides.reconcileRecheckMs, fanOut: overrides.fanOut,
     leaseTtlMs: config.MASTER_LEASE_TTL_S * 1000,
-    rateWindows: sharedRateWindows,
+    limiter: rateLimiter,
   });
 
   let demo: DemoSeed | null = null;
@@ -125,7 +131,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   retention.unref();
 
   return {
-    services, engine, orders: engine.orders, demo, recovery, secretKeyCreated: secret.created,
+    services, engine, orders: engine.orders, paper, demo, recovery, secretKeyCreated: secret.created,
     async close() {
       stopAlerts();
       await engine.stop();

@@ -1,8 +1,6 @@
 import type { Logger } from 'pino';
-import type { PaperExchange } from './brokers/paper/paper-exchange.ts';
 import type { BrokerOrder } from './brokers/port.ts';
-import { AccountLimiter, type RateWindowsFactory } from './orders/account-limiter.ts';
-import { brokerOrderLimits } from './orders/broker-limits.ts';
+import { AccountLimiter } from './orders/account-limiter.ts';
 import { KeyedQueue } from './concurrency/keyed-queue.ts';
 import { MicroBatcher } from './concurrency/micro-batch.ts';
 import { OrderSender } from './orders/order-sender.ts';
@@ -13,6 +11,7 @@ import { MasterDetector } from './replicator/detector.ts';
 import { AccountLeases } from './replicator/account-leases.ts';
 import { recoverAfterRestart, recoverMasters, type RecoveryReport } from './replicator/recovery.ts';
 import { Replicator } from './replicator/replicator.ts';
+import type { RateLimiter } from './rate-limit/limiter.ts';
 import type { AppServices } from './services/container.ts';
 
 export interface EngineOptions {
@@ -23,8 +22,8 @@ export interface EngineOptions {
   leaseTtlMs?: number;
   /** 'sequential' is the benchmark's baseline only. */
   fanOut?: 'parallel' | 'sequential';
-  /** Where brokers' rate windows are counted: in process by default, through Redis when instances share them. */
-  rateWindows?: RateWindowsFactory;
+  /** Where order calls wait for their turn: counted in this process, or through Redis when instances share it. */
+  limiter: RateLimiter;
 }
 
 const UNPLANNED_SWEEP_MS = 5_000;
@@ -55,13 +54,11 @@ export class Engine {
 
   constructor(
     private readonly services: AppServices,
-    private readonly paper: PaperExchange,
     options: EngineOptions,
     private readonly log: Logger = services.log,
   ) {
-    const limiter = new AccountLimiter(brokerOrderLimits, options.rateWindows);
-    const sender = new OrderSender(services, limiter);
-    this.orders = new OrderService(services, options.installId, sender, limiter);
+    const sender = new OrderSender(services, new AccountLimiter(options.limiter));
+    this.orders = new OrderService(services, options.installId, sender);
     this.reconciler = new Reconciler(services, sender, options.reconcileRecheckMs);
     this.detector = new MasterDetector(services.journal, services.clock, options.installId, log);
     this.replicator = new Replicator(services, sender, options.installId, new KeyedQueue(), options.fanOut);
@@ -91,9 +88,7 @@ export class Engine {
 
   /** Follows the brokers and the journal; with `replicate`, also recovers and copies (ROLE all/replicator). */
   async start(replicate: boolean): Promise<RecoveryReport | null> {
-    this.stops.push(this.paper.onUpdate((clientCode, update) => {
-      this.track(this.updates.submit({ broker: 'PAPER', clientCode, update }));
-    }));
+    // Every broker's order updates come in here alone, through the registry, applied in arrival order.
     this.stops.push(this.services.brokers.onOrderUpdate(({ broker, clientCode }, update) => {
       this.track(this.updates.submit({ broker, clientCode, update }));
     }));

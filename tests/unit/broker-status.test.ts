@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { toOrderStatus } from '../../server/src/core/broker-status.ts';
+import { paperOrderStatus } from '../../server/src/brokers/paper/order-status.ts';
+import { isKnownStatus, toOrderStatus } from '../../server/src/brokers/smartapi/order-status.ts';
+import { statusAfterReport } from '../../server/src/core/reported-status.ts';
 import type { OrderStatus } from '../../server/src/core/types.ts';
 
-describe('toOrderStatus', () => {
+describe('SmartAPI statuses', () => {
   it.each<[string, number, number, OrderStatus]>([
     ['put order req received', 0, 10, 'SENT'],
     ['validation pending', 0, 10, 'SENT'],
@@ -38,10 +40,33 @@ describe('toOrderStatus', () => {
     ['cancel pending', 'PENDING', 0, 'OPEN'],
     ['not cancelled', 'OPEN', 6, 'PARTIALLY_FILLED'],
   ])('%s after %s with %s filled keeps the order live as %s', (brokerStatus, previous, filled, status) => {
-    expect(toOrderStatus(brokerStatus, filled, 10, previous)).toBe(status);
+    expect(statusAfterReport(toOrderStatus(brokerStatus, filled, 10), previous)).toBe(status);
   });
 
   it.each(['', 'partially filled', 'expired'])('returns null for the unknown word %j rather than guess', (brokerStatus) => {
     expect(toOrderStatus(brokerStatus, 0, 10)).toBeNull();
+    expect(isKnownStatus(brokerStatus)).toBe(false);
+  });
+
+  it('leaves an order reported with an unknown word in the live state Tandem last recorded', () => {
+    expect(statusAfterReport(toOrderStatus('expired', 0, 10), 'TRIGGER_PENDING')).toBe('TRIGGER_PENDING');
+    expect(statusAfterReport(toOrderStatus('expired', 0, 10), 'FAILED')).toBe('OPEN');
+  });
+});
+
+describe('paper exchange statuses', () => {
+  it.each<[string, OrderStatus]>([
+    ['open', 'OPEN'],
+    ['trigger pending', 'TRIGGER_PENDING'],
+    ['amo queued', 'AMO_QUEUED'],
+    ['complete', 'FILLED'],
+    ['cancelled', 'CANCELLED'],
+    ['rejected', 'REJECTED'],
+  ])('%s is %s', (word, status) => {
+    expect(paperOrderStatus(word)).toBe(status);
+  });
+
+  it.each(['', 'partially filled', 'toString'])('returns null for %j, a word the exchange never writes', (word) => {
+    expect(paperOrderStatus(word)).toBeNull();
   });
 });

@@ -8,7 +8,7 @@ describe('schema.graphql', () => {
     expect(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8')).toBe(printSchema(schema) + '\n');
   });
 
-  it('keeps the names of the contract in DESIGN.md', () => {
+  it('keeps the names of the API contract that clients rely on', () => {
     const query = schema.getQueryType()!.getFields();
     const mutation = schema.getMutationType()!.getFields();
     const subscription = schema.getSubscriptionType()!.getFields();

@@ -73,8 +73,8 @@ describe('the daily login', () => {
 describe('the socket and the poll report each change once', () => {
   const order = (over: Partial<BrokerOrder> = {}): BrokerOrder => ({
     brokerOrderId: '1', orderTag: null, exchange: 'NSE', symbol: 'SBIN-EQ', token: '3045', side: 'BUY', quantity: 10, filledQuantity: 0,
-    averagePrice: null, orderType: 'LIMIT', productType: 'INTRADAY', variety: 'NORMAL', price: 95000, triggerPrice: null, status: 'open',
-    statusMessage: null, placedAt: new Date(0), updatedAt: new Date(0), ...over,
+    averagePrice: null, orderType: 'LIMIT', productType: 'INTRADAY', variety: 'NORMAL', price: 95000, triggerPrice: null, status: 'OPEN',
+    brokerStatus: 'open', statusMessage: null, placedAt: new Date(0), updatedAt: new Date(0), ...over,
   });
 
   it('passes an order the socket missed, and not again when the socket then reports it', () => {
@@ -82,7 +82,7 @@ describe('the socket and the poll report each change once', () => {
     expect(filter.fromBook([order()], 100)).toHaveLength(1);
     expect(filter.fromBook([order()], 200)).toHaveLength(0);
     expect(filter.fromSocket(order(), 250)).toBe(false);
-    expect(filter.fromSocket(order({ status: 'complete', filledQuantity: 10 }), 260)).toBe(true);
+    expect(filter.fromSocket(order({ status: 'FILLED', brokerStatus: 'complete', filledQuantity: 10 }), 260)).toBe(true);
   });
 
   it('never lets a book requested before the socket\'s latest word undo it', () => {
@@ -90,6 +90,6 @@ describe('the socket and the poll report each change once', () => {
     expect(filter.fromSocket(order({ price: 95500 }), 300)).toBe(true);
     expect(filter.fromBook([order({ price: 95000 })], 290)).toHaveLength(0);
     expect(filter.fromBook([order({ price: 95500 })], 400)).toHaveLength(0);
-    expect(filter.fromBook([order({ status: 'complete', filledQuantity: 10, price: 95500 })], 500)).toHaveLength(1);
+    expect(filter.fromBook([order({ status: 'FILLED', brokerStatus: 'complete', filledQuantity: 10, price: 95500 })], 500)).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { brokerOrderFromRow, cancelOrderBody, modifyOrderBody, placeOrderBody } from '../../server/src/brokers/smartapi/order-mapping.ts';
 import { paiseOf, parseIstTime, rupeesText } from '../../server/src/brokers/smartapi/wire-values.ts';
 import type { BrokerOrderRequest } from '../../server/src/brokers/port.ts';
-import { toOrderStatus } from '../../server/src/core/broker-status.ts';
+import { statusAfterReport } from '../../server/src/core/reported-status.ts';
 
 const NOW = new Date('2026-01-05T05:00:00Z');
 
@@ -51,7 +51,7 @@ describe('SmartAPI order-book rows', () => {
     expect(brokerOrderFromRow(row({ status: 'complete', orderstatus: 'complete', filledshares: '10', averageprice: 194.45 }), NOW)).toEqual({
       brokerOrderId: '260105000000123', orderTag: 'T1abcZ9', exchange: 'NSE', symbol: 'SBIN-EQ', token: '3045', side: 'BUY',
       quantity: 10, filledQuantity: 10, averagePrice: 19445, orderType: 'LIMIT', productType: 'DELIVERY', variety: 'NORMAL',
-      price: 19450, triggerPrice: null, status: 'complete', statusMessage: null,
+      price: 19450, triggerPrice: null, status: 'FILLED', brokerStatus: 'complete', statusMessage: null,
       placedAt: new Date('2026-01-05T05:00:14Z'), updatedAt: new Date('2026-01-05T05:00:15Z'),
     });
   });
@@ -67,7 +67,7 @@ describe('SmartAPI order-book rows', () => {
 
   it('takes orderstatus when status only says "modified"', () => {
     expect(brokerOrderFromRow(row({ status: 'modified', orderstatus: 'trigger pending', ordertype: 'STOPLOSS_LIMIT', triggerprice: 195 }), NOW)).toMatchObject({
-      status: 'trigger pending', variety: 'STOPLOSS', triggerPrice: 19500,
+      status: 'TRIGGER_PENDING', brokerStatus: 'trigger pending', variety: 'STOPLOSS', triggerPrice: 19500,
     });
   });
 
@@ -90,7 +90,7 @@ describe('SmartAPI order-book rows', () => {
     ['not cancelled', '0', 'OPEN'],
   ])('maps every SmartAPI status word: %s with %s filled is %s', (status, filled, expected) => {
     const order = brokerOrderFromRow(row({ status, orderstatus: status, filledshares: filled }), NOW)!;
-    expect(toOrderStatus(order.status, order.filledQuantity, order.quantity, 'OPEN')).toBe(expected);
+    expect(statusAfterReport(order.status, 'OPEN')).toBe(expected);
   });
 });
 

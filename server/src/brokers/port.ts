@@ -1,4 +1,4 @@
-import type { OrderTerms, OrderType, ProductType, Side, Variety } from '../core/types.ts';
+import type { OrderStatus, OrderTerms, OrderType, ProductType, Side, Variety } from '../core/types.ts';
 
 /** What Tandem asks a broker to place. Prices in paise. */
 export interface BrokerOrderRequest extends OrderTerms {
@@ -16,7 +16,7 @@ export interface BrokerOrderChanges {
   orderType?: OrderType;
 }
 
-/** An order as the broker's book shows it. `status` is the broker's own word. */
+/** An order as the broker's book shows it, in Tandem's words: each adapter maps its broker's own. */
 export interface BrokerOrder {
   brokerOrderId: string;
   orderTag: string | null;
@@ -32,7 +32,14 @@ export interface BrokerOrder {
   variety: Variety;
   price: number | null;
   triggerPrice: number | null;
-  status: string;
+  /**
+   * Tandem's status for the order, read by its adapter from the broker's word and the fills. Null
+   * when the word does not settle it (a modify or cancel in flight or refused, or a word the adapter
+   * does not know): the order is still at the broker, as Tandem last recorded it (core/reported-status.ts).
+   */
+  status: OrderStatus | null;
+  /** The broker's own word for the order's state, shown to people beside `status`; only its adapter reads it. */
+  brokerStatus: string;
   statusMessage: string | null;
   /** When the broker or exchange says the order was placed. */
   placedAt: Date;
@@ -59,8 +66,6 @@ export class BrokerCallError extends Error {
   }
 }
 
-export type OrderUpdateListener = (order: BrokerOrder) => void;
-
 /** One broker account (client code). The paper exchange and SmartAPI both implement it. */
 export interface Broker {
   readonly clientCode: string;
@@ -69,6 +74,20 @@ export interface Broker {
   cancelOrder(brokerOrderId: string): Promise<void>;
   orderBook(): Promise<BrokerOrder[]>;
   findOrderByTag(orderTag: string): Promise<BrokerOrder | null>;
-  /** Every change of every order in this account, including ones placed elsewhere. */
+}
+
+export type OrderUpdateListener = (clientCode: string, order: BrokerOrder) => void;
+
+/**
+ * The one way order updates come into Tandem. Every change of every order (including ones placed
+ * elsewhere) in the accounts a feed covers, each once, in the order the broker made them: the paper
+ * exchange is one feed for every paper account, each SmartAPI account's broker one for its account.
+ */
+export interface OrderUpdateFeed {
   onOrderUpdate(listener: OrderUpdateListener): () => void;
+}
+
+/** What an instrument last traded at, in paise, as a broker's market data says; null when it has no price for it. */
+export interface PriceSource {
+  lastPrice(exchange: string, token: string): number | null;
 }

@@ -1,7 +1,9 @@
-import type { ConnectionStatus } from '../core/types.ts';
+import type { BrokerKind, ConnectionStatus } from '../core/types.ts';
+import type { InstrumentCatalog } from '../instruments/catalog.ts';
 import type { Account } from '../persistence/entities/account.entity.ts';
-import { BrokerCallError, type Broker, type BrokerOrder } from './port.ts';
+import { BrokerCallError, type Broker, type BrokerOrder, type OrderUpdateFeed, type PriceSource } from './port.ts';
 import type { PaperExchange } from './paper/paper-exchange.ts';
+import { withReferencePrices } from './prices.ts';
 import type { SmartApiBroker } from './smartapi/smartapi-broker.ts';
 
 type AccountRef = Pick<Account, 'id' | 'broker' | 'clientCode'>;
@@ -13,21 +15,29 @@ export type SmartApiFactory = (account: Pick<Account, 'id' | 'clientCode'>) => S
 export type BrokerUpdateListener = (account: Pick<Account, 'broker' | 'clientCode'>, update: BrokerOrder) => void;
 
 /**
- * Hands out the Broker for an account, one per account, created on first use. SmartAPI
- * accounts are followed (order socket, order-book poll, daily login) by the instance that
- * watches them (holds their lease, see watchWith); their updates reach onOrderUpdate listeners.
+ * Hands out the Broker for an account, one per account, created on first use, and the prices
+ * to value its orders at. SmartAPI accounts are followed (order socket, order-book poll, daily
+ * login) by the instance that watches them (holds their lease, see watchWith). Every adapter's
+ * order updates come in through its feed (port.ts) and go out through onOrderUpdate alone.
  */
 export class BrokerRegistry {
   private readonly brokers = new Map<string, Broker>();
   private readonly smartApiBrokers = new Map<string, SmartApiBroker>();
   private readonly updateListeners = new Set<BrokerUpdateListener>();
+  private readonly paperPrices: PriceSource;
+  private readonly referencePrices: PriceSource;
   /** Which accounts this process follows; none until the replicating engine says (API-only instances follow none). */
   private watches: (accountId: string) => boolean = () => false;
 
   constructor(
     private readonly paper: PaperExchange,
+    instruments: InstrumentCatalog,
     private readonly smartApi: SmartApiFactory | null = null,
-  ) {}
+  ) {
+    this.listen('PAPER', paper);
+    this.paperPrices = withReferencePrices(instruments, paper);
+    this.referencePrices = withReferencePrices(instruments, null);
+  }
 
   brokerFor(account: AccountRef): Broker {
     const existing = this.brokers.get(account.id);
@@ -46,10 +56,15 @@ export class BrokerRegistry {
     this.brokers.set(account.id, wrapper(this.brokerFor(account)));
   }
 
-  /** Order updates of SmartAPI accounts (the paper exchange reports its own). */
+  /** Order updates of every account, paper and SmartAPI, in the order each feed reports them. */
   onOrderUpdate(listener: BrokerUpdateListener): () => void {
     this.updateListeners.add(listener);
     return () => this.updateListeners.delete(listener);
+  }
+
+  /** The prices an account on `broker` is valued at: its broker's live ones, else reference prices (prices.ts). */
+  prices(broker: BrokerKind): PriceSource {
+    return broker === 'PAPER' ? this.paperPrices : this.referencePrices;
   }
 
   /** From now on the SmartAPI accounts `watches` accepts are followed, as they are created, connected or handed over. */
@@ -95,21 +110,20 @@ export class BrokerRegistry {
     await Promise.all([...this.smartApiBrokers.values()].map((broker) => broker.stop()));
   }
 
-  get paperExchange(): PaperExchange {
-    return this.paper;
-  }
-
   private smartApiFor(account: AccountRef): SmartApiBroker {
     const existing = this.smartApiBrokers.get(account.id);
     if (existing) return existing;
     if (!this.smartApi) throw new BrokerCallError('session', 'SmartAPI accounts cannot trade on this server: no SmartAPI connection is configured');
     const broker = this.smartApi(account);
-    const source = { broker: account.broker, clientCode: account.clientCode };
-    broker.onOrderUpdate((update) => {
-      for (const listener of this.updateListeners) listener(source, update);
-    });
+    this.listen('SMARTAPI', broker);
     this.smartApiBrokers.set(account.id, broker);
     if (!this.brokers.has(account.id)) this.brokers.set(account.id, broker);
     return broker;
+  }
+
+  private listen(broker: BrokerKind, feed: OrderUpdateFeed): void {
+    feed.onOrderUpdate((clientCode, update) => {
+      for (const listener of this.updateListeners) listener({ broker, clientCode }, update);
+    });
   }
 }

@@ -1,9 +1,8 @@
 // Angel One's OpenAPIScripMaster.json turned into InstrumentSpecs, plus the small real subset that
 // ships with the code. The file is one JSON array of rows whose fields are all strings. Its
 // tick_size and strike are already paise (x100 the rupee value: tick "5.000000" is Rs 0.05, strike
-// "2350000.000000" is Rs 23,500), so they are rounded, never scaled (docs/smartapi.md §11;
-// DESIGN.md "Instrument"). A full file has well over 100k rows, so a bad row is skipped with a
-// reason instead of failing the import.
+// "2350000.000000" is Rs 23,500), so they are rounded, never scaled (docs/smartapi.md §11). A full
+// file has well over 100k rows, so a bad row is skipped with a reason instead of failing the import.
 import { EXCHANGES } from '../core/input-rules.ts';
 import type { InstrumentSpec } from '../core/types.ts';
 import freezeData from './data/nse-freeze-limits.json' with { type: 'json' };

@@ -32,10 +32,21 @@ export class OrderSender {
     private readonly limiter: AccountLimiter,
   ) {}
 
+  /**
+   * Claims only once the account's turn has come, so an order queued for the rate limit stays
+   * PENDING meanwhile; the turn ends with the broker's answer, before the reply is recorded.
+   */
   async send(order: Order, account: SendAccount): Promise<SendOutcome> {
-    await this.limiter.acquire(account, (waitMs) => void this.recordQueued(order.id, account, waitMs));
-    if (!(await this.claims.submit(order.id))) return 'not-claimed';
-    return this.sendClaimed(order, account);
+    const reply = await this.limiter.call(account, async () => {
+      if (!(await this.claims.submit(order.id))) return null;
+      return this.place(order, account);
+    }, (waitMs) => void this.recordQueued(order.id, account, waitMs));
+    return reply ? this.replies.submit(reply) : 'not-claimed';
+  }
+
+  /** A modification or cancellation at the broker, in the account's turn like every order call. */
+  inTurn<T>(account: SendAccount, call: () => Promise<T>): Promise<T> {
+    return this.limiter.call(account, call);
   }
 
   /** Whether orders to this account can be claimed the moment they are written: no rate limit to wait for. */
@@ -48,6 +59,10 @@ export class OrderSender {
    * wrote it or by `send`) and records the broker's reply.
    */
   async sendClaimed(order: Order, account: SendAccount): Promise<SendOutcome> {
+    return this.replies.submit(await this.place(order, account));
+  }
+
+  private async place(order: Order, account: SendAccount): Promise<Reply> {
     const broker = this.services.brokers.brokerFor(account);
     const timer = this.services.metrics.brokerCallSeconds.startTimer({ broker: account.broker, call: 'placeOrder' });
     const sentAt = this.services.clock.now();
@@ -64,7 +79,7 @@ export class OrderSender {
     } finally {
       timer();
     }
-    return this.replies.submit(reply);
+    return reply;
   }
 
   private async recordQueued(orderId: string, account: SendAccount, waitMs: number): Promise<void> {

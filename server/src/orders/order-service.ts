@@ -10,7 +10,6 @@ import { Order } from '../persistence/entities/order.entity.ts';
 import { accountFor } from '../services/access.ts';
 import type { AppServices } from '../services/container.ts';
 import { isGlobalKillSwitchEngaged } from '../services/settings.ts';
-import type { AccountLimiter } from './account-limiter.ts';
 import { foldBrokerUpdate } from './fold-update.ts';
 import type { OrderSender } from './order-sender.ts';
 import { nextOrderTag } from './order-tags.ts';
@@ -48,7 +47,6 @@ export class OrderService {
     private readonly services: AppServices,
     readonly installId: string,
     private readonly sender: OrderSender,
-    private readonly limiter: AccountLimiter,
   ) {}
 
   async placeOrder(viewer: Viewer, input: PlaceOrderInput): Promise<Order> {
@@ -61,7 +59,7 @@ export class OrderService {
     const triggerPrice = paiseOrProblem(input.triggerPrice, 'triggerPrice', problems);
     const variety = input.variety ?? (input.orderType.startsWith('STOPLOSS') ? 'STOPLOSS' : 'NORMAL');
     const request = { side: input.side, quantity: input.quantity, orderType: input.orderType, productType: input.productType, variety, price, triggerPrice };
-    problems.push(...validateOrderRequest(request, instrument, this.limits(instrument)));
+    problems.push(...validateOrderRequest(request, instrument, this.limits(account, instrument)));
     if (problems.length > 0) throw badInputs(problems.map((p) => ({ field: `input.${p.field}`, message: p.message })));
     await this.refuseWhenHalted(em, account);
 
@@ -93,15 +91,14 @@ export class OrderService {
       price: price === undefined ? order.price : price, triggerPrice: triggerPrice === undefined ? order.triggerPrice : triggerPrice,
     };
     if (next.orderType === 'MARKET') next.price = null;
-    problems.push(...validateOrderRequest(next, instrument, this.limits(instrument)));
+    problems.push(...validateOrderRequest(next, instrument, this.limits(account, instrument)));
     if (problems.length > 0) throw badInputs(problems.map((p) => ({ field: `input.${p.field}`, message: p.message })));
     if (TERMINAL_STATUSES.has(order.status)) throw badInput('id', `order is ${order.status} and can no longer be modified`);
     if (!order.brokerOrderId) throw badInput('id', 'the broker has not acknowledged this order yet; try again in a moment');
     try {
-      await this.limiter.acquire(account);
-      await this.services.brokers.brokerFor(account).modifyOrder(order.brokerOrderId, {
+      await this.sender.inTurn(account, () => this.services.brokers.brokerFor(account).modifyOrder(order.brokerOrderId!, {
         quantity: next.quantity, price: next.price, triggerPrice: next.triggerPrice, orderType: next.orderType,
-      });
+      }));
     } catch (error) {
       throw brokerError(error);
     }
@@ -117,8 +114,7 @@ export class OrderService {
     if (TERMINAL_STATUSES.has(order.status)) throw badInput('id', `order is ${order.status} and can no longer be cancelled`);
     if (!order.brokerOrderId) throw badInput('id', 'the broker has not acknowledged this order yet; try again in a moment');
     try {
-      await this.limiter.acquire(account);
-      await this.services.brokers.brokerFor(account).cancelOrder(order.brokerOrderId);
+      await this.sender.inTurn(account, () => this.services.brokers.brokerFor(account).cancelOrder(order.brokerOrderId!));
     } catch (error) {
       throw brokerError(error);
     }
@@ -152,7 +148,7 @@ export class OrderService {
       return items.map(({ accountId, update }) => {
         const row = byBrokerId.get(`${accountId}|${update.brokerOrderId}`) ?? (update.orderTag ? byTag.get(`${accountId}|${update.orderTag}`) : undefined);
         if (!row) return null;
-        const kind = foldBrokerUpdate(row, update, now, this.services.log);
+        const kind = foldBrokerUpdate(row, update, now);
         if (kind) emit(row, kind);
         byBrokerId.set(`${accountId}|${update.brokerOrderId}`, row);
         return row;
@@ -183,9 +179,9 @@ export class OrderService {
     return { account, order };
   }
 
-  /** The largest order Tandem places; a MARKET order is valued at the price the replicator values its copies at. */
-  private limits(instrument: { token: string; referencePrice: number | null }) {
-    const referencePrice = this.services.brokers.paperExchange.lastPrice(instrument.token) ?? instrument.referencePrice;
+  /** The largest order Tandem places; a MARKET order is valued at its broker's price (brokers/prices.ts), as copies are. */
+  private limits(account: Pick<Account, 'broker'>, instrument: { exchange: string; token: string }) {
+    const referencePrice = this.services.brokers.prices(account.broker).lastPrice(instrument.exchange, instrument.token);
     return { bounds: orderBoundsFrom(this.services.config), referencePrice };
   }
 

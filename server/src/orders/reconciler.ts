@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrokerOrder } from '../brokers/port.ts';
-import { toOrderStatus } from '../core/broker-status.ts';
+import { statusAfterReport } from '../core/reported-status.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { AppServices } from '../services/container.ts';
@@ -82,8 +82,8 @@ export class Reconciler {
         if (!row || row.brokerOrderId) continue;
         row.brokerOrderId = order.brokerOrderId;
         row.acknowledgedAt = this.services.clock.now();
-        row.brokerStatus = order.status;
-        row.status = toOrderStatus(order.status, order.filledQuantity, order.quantity, row.status) ?? 'OPEN';
+        row.brokerStatus = order.brokerStatus;
+        row.status = statusAfterReport(order.status, row.status);
         row.filledQuantity = order.filledQuantity;
         row.averagePrice = order.averagePrice;
         row.reason = `found in the broker's book by tag ${row.orderTag}; not resent`;

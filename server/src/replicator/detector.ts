@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { BrokerOrder } from '../brokers/port.ts';
-import { toOrderStatus } from '../core/broker-status.ts';
+import { statusAfterReport } from '../core/reported-status.ts';
 import type { OrderJournal } from '../orders/order-journal.ts';
 import { isTandemTag } from '../orders/order-tags.ts';
 import type { Account } from '../persistence/entities/account.entity.ts';
@@ -35,13 +35,13 @@ export class MasterDetector {
           accountId: account.id, exchange: update.exchange, symbol: update.symbol, token: update.token, side: update.side,
           quantity: update.quantity, filledQuantity: update.filledQuantity, averagePrice: update.averagePrice,
           orderType: update.orderType, productType: update.productType, variety: update.variety, price: update.price,
-          triggerPrice: update.triggerPrice, brokerStatus: update.status, brokerOrderId: update.brokerOrderId,
+          triggerPrice: update.triggerPrice, brokerStatus: update.brokerStatus, brokerOrderId: update.brokerOrderId,
           // A trader's own tag is not unique (desks tag a whole strategy alike) and orders.order_tag
           // is: keeping it there would make the next order with that tag a silently missed master.
           // It is matched by broker order id from here on; the tag stays in the DETECTED message.
           orderTag: null, origin: 'broker', detectedAt, exchangeAt: update.placedAt, acknowledgedAt: detectedAt,
-          status: toOrderStatus(update.status, update.filledQuantity, update.quantity) ?? 'OPEN',
-          reason: update.status === 'rejected' ? update.statusMessage : null,
+          status: statusAfterReport(update.status),
+          reason: update.status === 'REJECTED' ? update.statusMessage : null,
           createdAt: detectedAt, updatedAt: detectedAt,
         });
         const tagged = update.orderTag ? `, tagged ${update.orderTag}` : '';

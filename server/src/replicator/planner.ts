@@ -33,13 +33,18 @@ export interface ReplicationFacts {
   followers: Map<string, Account>;
   followerFacts(multiplier: Multiplier, follower: Account): FollowerFacts;
   globalKillSwitch: boolean;
+  /** What the master's copies are valued at: the price of the master's broker (see brokers/prices.ts). */
   referencePrice: number | null;
 }
 
 /** `excludeOrderIds`: orders whose fills must not count in positions (a child being re-sized). */
 export async function loadFacts(services: AppServices, em: EntityManager, master: Order, instrument: Instrument, multipliers: Multiplier[], excludeOrderIds: string[] = []): Promise<ReplicationFacts> {
   const followerIds = multipliers.map((m) => m.followerId);
-  const followerRows = await em.find(Account, { id: { $in: followerIds } });
+  const accounts = await em.find(Account, { id: { $in: [...followerIds, master.accountId] } });
+  const masterAccount = accounts.find((a) => a.id === master.accountId);
+  // Orders keep their account: one with orders on record cannot be deleted (services/accounts.ts).
+  if (!masterAccount) throw new Error(`master order ${master.id} has no account ${master.accountId}`);
+  const followerRows = accounts.filter((a) => a !== masterAccount);
   const [positions, masterPositions, activity, globalKillSwitch] = await Promise.all([
     positionsByAccount(em, followerIds, master.token, excludeOrderIds),
     positionsByAccount(em, [master.accountId], master.token, [master.id]),
@@ -68,7 +73,7 @@ export async function loadFacts(services: AppServices, em: EntityManager, master
       };
     },
     globalKillSwitch,
-    referencePrice: services.brokers.paperExchange.lastPrice(master.token) ?? instrument.referencePrice ?? null,
+    referencePrice: services.brokers.prices(masterAccount.broker).lastPrice(instrument.exchange, instrument.token),
   };
 }
 

@@ -1,7 +1,7 @@
-import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, BrokerOrderRequest, OrderUpdateListener } from '../port.ts';
+import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, BrokerOrderRequest } from '../port.ts';
 import type { PaperExchange } from './paper-exchange.ts';
 
-/** One client account's view of the shared paper exchange. */
+/** One client account's view of the shared paper exchange; its updates come through the exchange's feed. */
 export class PaperBroker implements Broker {
   constructor(
     readonly clientCode: string,
@@ -26,11 +26,5 @@ export class PaperBroker implements Broker {
 
   findOrderByTag(orderTag: string): Promise<BrokerOrder | null> {
     return this.exchange.findByTag(this.clientCode, orderTag);
-  }
-
-  onOrderUpdate(listener: OrderUpdateListener): () => void {
-    return this.exchange.onUpdate((clientCode, order) => {
-      if (clientCode === this.clientCode) listener(order);
-    });
   }
 }

@@ -8,9 +8,13 @@ import { createPriceWalk, type PriceBand, type PriceWalk } from '../../core/pape
 import type { InstrumentCatalog } from '../../instruments/catalog.ts';
 import { execute, toNumber, type Orm } from '../../persistence/db.ts';
 import { PaperOrder } from '../../persistence/entities/paper-order.entity.ts';
-import { BrokerCallError, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest } from '../port.ts';
+import {
+  BrokerCallError, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest, type OrderUpdateFeed,
+  type OrderUpdateListener, type PriceSource,
+} from '../port.ts';
 import { MicroBatcher } from '../../concurrency/micro-batch.ts';
 import { bulkInsert } from '../../persistence/bulk-insert.ts';
+import { paperOrderStatus } from './order-status.ts';
 import { PaperBroker } from './paper-broker.ts';
 
 export interface PaperExchangeOptions {
@@ -27,26 +31,25 @@ export interface PaperExchangeOptions {
 
 const RESTING: PaperOrderStatus[] = ['open', 'trigger pending', 'amo queued'];
 
-export type ExchangeListener = (clientCode: string, order: BrokerOrder) => void;
-
 export function toBrokerOrder(row: PaperOrder): BrokerOrder {
   return {
     brokerOrderId: row.brokerOrderId, orderTag: row.orderTag, exchange: row.exchange, symbol: row.symbol, token: row.token,
     side: row.side, quantity: row.quantity, filledQuantity: row.filledQuantity, averagePrice: row.averagePrice,
     orderType: row.orderType, productType: row.productType, variety: row.variety, price: row.price, triggerPrice: row.triggerPrice,
-    status: row.status, statusMessage: row.statusMessage, placedAt: row.createdAt, updatedAt: row.updatedAt,
+    status: paperOrderStatus(row.status), brokerStatus: row.status, statusMessage: row.statusMessage, placedAt: row.createdAt, updatedAt: row.updatedAt,
   };
 }
 
 /**
  * The built-in exchange: prices from a seeded random walk, its order book in the database
- * (so it survives restarts and is shared by processes), every change pushed to listeners.
- * State changes are conditional updates on the old status, so two processes matching the
- * same book never fill an order twice.
+ * (so it survives restarts and is shared by processes). Each process's exchange reports the
+ * changes it makes, for every paper account, through onOrderUpdate (the port's feed), and
+ * its prices through lastPrice. State changes are conditional updates on the old status,
+ * so two processes matching the same book never fill an order twice.
  */
-export class PaperExchange {
+export class PaperExchange implements OrderUpdateFeed, PriceSource {
   private readonly walk: PriceWalk;
-  private readonly listeners = new Set<ExchangeListener>();
+  private readonly listeners = new Set<OrderUpdateListener>();
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
   private readonly placements = new MicroBatcher<{ clientCode: string; request: BrokerOrderRequest }, BrokerAck | { error: unknown }>(
@@ -81,13 +84,14 @@ export class PaperExchange {
     return new PaperBroker(clientCode, this);
   }
 
-  onUpdate(listener: ExchangeListener): () => void {
+  onOrderUpdate(listener: OrderUpdateListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  lastPrice(token: string): number | undefined {
-    return this.walk.price(token);
+  /** The walk prices the instruments shipped with a reference price, by token alone: theirs do not repeat across exchanges. */
+  lastPrice(_exchange: string, token: string): number | null {
+    return this.walk.price(token) ?? null;
   }
 
   /** Puts a price where a test or a demo needs it, then lets resting orders react. */

@@ -1,4 +1,4 @@
-// An account's connection status (DESIGN.md's list) from what its session and its order
+// An account's connection status (ConnectionStatus in core/types.ts) from what its session and its order
 // socket say, with the broker's words in the reason. Only changes are reported, and only by the
 // instance that watches the account (follows its socket): another instance that merely sends
 // to it, with a session shared through Redis, would overwrite "order updates live" with less.

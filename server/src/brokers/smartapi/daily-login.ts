@@ -1,6 +1,6 @@
 // Every SmartAPI account logs in afresh before the session opens (08:45 IST on trading days),
 // so a session that died overnight, or credentials that stopped working, show up in the
-// account's status half an hour before the first order, not with it (DESIGN.md, "Tell people").
+// account's status half an hour before the first order, not with it (README, "SmartAPI").
 import { istTimeOn, type Clock } from '../../core/clock.ts';
 import { isTradingDay } from '../../core/market-session.ts';
 

@@ -4,6 +4,7 @@
 // the broker holds as an after-market order reads as variety AMO, so its copies are AMOs too.
 import { ORDER_TYPES, PRODUCT_TYPES, type OrderType, type ProductType, type Variety } from '../../core/types.ts';
 import type { BrokerOrder, BrokerOrderChanges, BrokerOrderRequest } from '../port.ts';
+import { toOrderStatus } from './order-status.ts';
 import { paiseOf, parseIstTime, quantityOf, rupeesText, textOf } from './wire-values.ts';
 
 const AMO_STATUSES: ReadonlySet<string> = new Set([
@@ -65,7 +66,7 @@ export function cancelOrderBody(brokerOrderId: string, orderType: OrderType | nu
 
 /**
  * The broker's word for the order's state. `status` may read 'modified' while `orderstatus`
- * says what the order is now ('open', 'trigger pending'); Tandem's status mapping wants the latter.
+ * says what the order is now ('open', 'trigger pending'); order-status.ts wants the latter.
  */
 export function brokerStatusOf(row: Record<string, unknown>): string {
   const status = textOf(row['status']).toLowerCase();
@@ -82,11 +83,13 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], fallback:
 export function brokerOrderFromRow(row: Record<string, unknown>, now: Date): BrokerOrder | null {
   const brokerOrderId = textOf(row['orderid']);
   if (!brokerOrderId) return null;
-  const status = brokerStatusOf(row);
+  const brokerStatus = brokerStatusOf(row);
   const orderType = oneOf(textOf(row['ordertype']), ORDER_TYPES, 'MARKET');
   const averagePrice = paiseOf(row['averageprice']);
   const updatedAt = parseIstTime(row['updatetime']) ?? now;
-  const variety: Variety = AMO_STATUSES.has(status) ? 'AMO' : isStoploss(orderType) ? 'STOPLOSS' : 'NORMAL';
+  const quantity = quantityOf(row['quantity']);
+  const filledQuantity = quantityOf(row['filledshares']);
+  const variety: Variety = AMO_STATUSES.has(brokerStatus) ? 'AMO' : isStoploss(orderType) ? 'STOPLOSS' : 'NORMAL';
   return {
     brokerOrderId,
     orderTag: textOf(row['ordertag']) || null,
@@ -94,15 +97,16 @@ export function brokerOrderFromRow(row: Record<string, unknown>, now: Date): Bro
     symbol: textOf(row['tradingsymbol']),
     token: textOf(row['symboltoken']),
     side: textOf(row['transactiontype']).toUpperCase() === 'SELL' ? 'SELL' : 'BUY',
-    quantity: quantityOf(row['quantity']),
-    filledQuantity: quantityOf(row['filledshares']),
+    quantity,
+    filledQuantity,
     averagePrice: averagePrice !== null && averagePrice > 0 ? averagePrice : null,
     orderType,
     productType: productTypeOf(textOf(row['producttype'])),
     variety,
     price: orderType === 'LIMIT' || orderType === 'STOPLOSS_LIMIT' ? paiseOf(row['price']) : null,
     triggerPrice: isStoploss(orderType) ? paiseOf(row['triggerprice']) : null,
-    status,
+    status: toOrderStatus(brokerStatus, filledQuantity, quantity),
+    brokerStatus,
     statusMessage: textOf(row['text']) || null,
     placedAt: parseIstTime(row['exchtime']) ?? updatedAt,
     updatedAt,

@@ -1,5 +1,5 @@
 // Where SmartAPI sessions are kept so that several Tandem instances trading for one client
-// code share one login (DESIGN.md, "Scale"): Angel may end older sessions on a new login and
+// code share one login (README, "SmartAPI"): Angel may end older sessions on a new login and
 // allows about one login a second. In one process the store is a map; across instances it is
 // Redis, the tokens sealed with AES-256-GCM (they are secrets), each under its client code with
 // an expiry at the session's end, and logins serialised per client code by a short lock.

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import type { RateWindowsFactory } from '../../orders/account-limiter.ts';
 import type { Clock } from '../../core/clock.ts';
+import type { RateLimiter } from '../../rate-limit/limiter.ts';
 import {
-  BrokerCallError, type Broker, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest, type OrderUpdateListener,
+  BrokerCallError, type Broker, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest, type OrderUpdateFeed,
+  type OrderUpdateListener,
 } from '../port.ts';
 import { SmartApiAuthClient } from './auth-client.ts';
 import { ConnectionStatusTracker, type StatusReport } from './connection-status.ts';
@@ -10,6 +11,7 @@ import { scheduleDailyLogin } from './daily-login.ts';
 import { OrderBookPoll } from './order-book-poll.ts';
 import { brokerOrderFromRow, cancelOrderBody, modifyOrderBody, placeOrderBody } from './order-mapping.ts';
 import { OrderUpdateSocket } from './order-socket.ts';
+import { isKnownStatus } from './order-status.ts';
 import { NoSessionError, SmartApiRest } from './rest-client.ts';
 import { SmartApiSession, type SmartApiCredentials } from './session.ts';
 import type { SessionStore } from './session-store.ts';
@@ -26,8 +28,8 @@ export interface SmartApiBrokerOptions {
   reportStatus: (report: StatusReport) => Promise<void>;
   /** Sessions shared with other brokers of the client code (other instances, through Redis); by default this broker's own. */
   sessionStore?: SessionStore;
-  /** Rate windows shared with other instances (Redis), for the order-book allowance; by default this process's alone. */
-  sharedWindows?: RateWindowsFactory;
+  /** Where the order-book reads and the logins take their turn: shared with other instances through Redis, or this process's. */
+  limiter: RateLimiter;
 }
 
 /** A REST call unanswered for this long has an unknown outcome (the SDK's own default). */
@@ -38,7 +40,7 @@ const CALL_TIMEOUT_MS = 7_000;
  * updates from its WebSocket and from an order-book poll that catches what the socket missed,
  * each change reported once. follow() starts the socket, the poll and the daily login.
  */
-export class SmartApiBroker implements Broker {
+export class SmartApiBroker implements Broker, OrderUpdateFeed {
   readonly clientCode: string;
   private readonly session: SmartApiSession;
   private readonly rest: SmartApiRest;
@@ -54,11 +56,11 @@ export class SmartApiBroker implements Broker {
     this.clientCode = clientCode;
     this.status = new ConnectionStatusTracker(options.reportStatus);
     this.session = new SmartApiSession({
-      clientCode, clock, log, credentials: options.credentials, store: options.sessionStore,
+      clientCode, clock, log, credentials: options.credentials, store: options.sessionStore, limiter: options.limiter,
       auth: new SmartApiAuthClient(options.rootUrl, CALL_TIMEOUT_MS),
       onEvent: (event) => this.status.onSession(event),
     });
-    this.rest = new SmartApiRest({ clientCode, root: options.rootUrl, timeoutMs: CALL_TIMEOUT_MS, session: this.session, log, sharedWindows: options.sharedWindows });
+    this.rest = new SmartApiRest({ clientCode, root: options.rootUrl, timeoutMs: CALL_TIMEOUT_MS, session: this.session, log, limiter: options.limiter });
     this.poll = new OrderBookPoll({
       clientCode, log,
       fetchBook: () => this.fetchBook(),
@@ -173,9 +175,12 @@ export class SmartApiBroker implements Broker {
 
   private emit(orders: BrokerOrder[]): void {
     for (const order of orders) {
+      if (!isKnownStatus(order.brokerStatus)) {
+        this.options.log.warn({ clientCode: this.clientCode, brokerOrderId: order.brokerOrderId, brokerStatus: order.brokerStatus }, 'unknown SmartAPI order status; the order keeps its previous one');
+      }
       for (const listener of this.listeners) {
         try {
-          listener(order);
+          listener(this.clientCode, order);
         } catch (error) {
           this.options.log.error({ err: error, clientCode: this.clientCode, brokerOrderId: order.brokerOrderId }, 'an order-update listener failed');
         }

@@ -9,7 +9,7 @@ import type { AppServices } from '../../services/container.ts';
 import type { SmartApiCredentials } from './session.ts';
 import type { SessionStore } from './session-store.ts';
 import { SmartApiBroker } from './smartapi-broker.ts';
-import type { RateWindowsFactory } from '../../orders/account-limiter.ts';
+import type { RateLimiter } from '../../rate-limit/limiter.ts';
 
 async function loadCredentials(services: AppServices, accountId: string): Promise<SmartApiCredentials> {
   const row = await services.orm.em.fork().findOne(Account, { id: accountId }, { fields: ['credentialsSealed'] });
@@ -24,14 +24,14 @@ async function loadCredentials(services: AppServices, accountId: string): Promis
   return { apiKey: parsed.apiKey, pin: parsed.pin, totpSecret: parsed.totpSecret };
 }
 
-/** What instances share about SmartAPI accounts (through Redis when REDIS_URL is set): sessions and rate windows. */
+/** What instances share about SmartAPI accounts (through Redis when REDIS_URL is set): sessions and the rate limiter. */
 export interface SmartApiShared {
   sessions?: SessionStore;
-  rateWindows?: RateWindowsFactory;
+  limiter: RateLimiter;
 }
 
 /** `shared`: one login serving every instance, and allowances no instance exceeds alone. */
-export function createSmartApiBroker(services: AppServices, account: Pick<Account, 'id' | 'clientCode'>, shared: SmartApiShared = {}): SmartApiBroker {
+export function createSmartApiBroker(services: AppServices, account: Pick<Account, 'id' | 'clientCode'>, shared: SmartApiShared): SmartApiBroker {
   const log = services.log.child({ broker: 'SMARTAPI' });
   let reports: Promise<void> = Promise.resolve();
   return new SmartApiBroker({
@@ -42,7 +42,7 @@ export function createSmartApiBroker(services: AppServices, account: Pick<Accoun
     log,
     credentials: () => loadCredentials(services, account.id),
     sessionStore: shared.sessions,
-    sharedWindows: shared.rateWindows,
+    limiter: shared.limiter,
     reportStatus: ({ status, reason }) => {
       reports = reports
         .then(() => setAccountStatus(services, account.id, status, reason))

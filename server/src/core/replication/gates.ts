@@ -19,7 +19,7 @@ const GATES: readonly Gate[] = [
 ];
 
 /**
- * The switches people flip to stop copying (DESIGN's wording, "kill switch engaged"): shared by
+ * The switches people flip to stop copying (worded "kill switch engaged", as the README and the dashboard say it): shared by
  * new copies and by modifications of open ones.
  */
 export function accountGuard(globalKillSwitch: boolean, follower: { killSwitch: boolean; copyEnabled: boolean; label: string }): Skip | null {

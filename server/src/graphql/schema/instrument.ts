@@ -17,10 +17,10 @@ export const InstrumentRef = builder.objectType(Instrument, {
     expiry: t.exposeString('expiry', { nullable: true }),
     lastPrice: t.float({
       nullable: true,
-      description: 'The paper exchange\'s last price in rupees.',
+      description: 'The paper exchange\'s last price in rupees, else the instrument\'s reference price.',
       resolve: (i, _args, ctx) => {
-        const paise = ctx.services.brokers.paperExchange.lastPrice(i.token);
-        return paise === undefined ? null : paise / 100;
+        const paise = ctx.services.brokers.prices('PAPER').lastPrice(i.exchange, i.token);
+        return paise === null ? null : paise / 100;
       },
     }),
   }),

@@ -1,8 +1,8 @@
-// SmartAPI's (and the paper exchange's) lower-case order statuses to Tandem's OrderStatus.
-// Angel has no "partially filled" word: a part-filled order stays 'open' (or is 'cancelled'
-// with fills), so the filled quantity decides between OPEN, PARTIALLY_FILLED and FILLED.
-// Callers pass `orderstatus` when it differs from `status`: 'modified' hides 'trigger pending'.
-import type { OrderStatus } from './types.ts';
+// SmartAPI's lower-case order statuses to Tandem's OrderStatus. Angel has no "partially
+// filled" word: a part-filled order stays 'open' (or is 'cancelled' with fills), so the filled
+// quantity decides between OPEN, PARTIALLY_FILLED and FILLED. order-mapping.ts passes
+// `orderstatus` when it differs from `status`: 'modified' hides 'trigger pending'.
+import type { OrderStatus } from '../../core/types.ts';
 
 type Meaning =
   | { kind: 'live'; status: 'SENT' | 'OPEN' | 'TRIGGER_PENDING' | 'AMO_QUEUED' }
@@ -32,19 +32,23 @@ const MEANINGS: ReadonlyMap<string, Meaning> = new Map<string, Meaning>([
   ['rejected', { kind: 'terminal', status: 'REJECTED' }],
 ]);
 
-const LIVE_STATUSES: ReadonlySet<OrderStatus> = new Set(['SENT', 'OPEN', 'TRIGGER_PENDING', 'AMO_QUEUED', 'PARTIALLY_FILLED']);
+const meaningOf = (brokerStatus: string) => MEANINGS.get(brokerStatus.trim().toLowerCase());
 
 /**
- * Tandem's status for a broker status and the order's filled / total quantity.
- * `previous` is the status Tandem last recorded; a pending or failed modify or cancel keeps
- * it (OPEN when it is unknown or not live). Null for a word Tandem does not know: keep the
- * previous status and log the raw one rather than guess.
+ * Tandem's status for a SmartAPI status and the order's filled / total quantity. Null where the
+ * word does not settle it: a pending or failed modify or cancel without fills keeps the order as
+ * Tandem last recorded it (core/reported-status.ts), and so does a word Tandem does not know,
+ * rather than a guess.
  */
-export function toOrderStatus(brokerStatus: string, filled: number, quantity: number, previous?: OrderStatus): OrderStatus | null {
-  const meaning = MEANINGS.get(brokerStatus.trim().toLowerCase());
+export function toOrderStatus(brokerStatus: string, filled: number, quantity: number): OrderStatus | null {
+  const meaning = meaningOf(brokerStatus);
   if (!meaning) return null;
   if (meaning.kind === 'terminal') return meaning.status;
   if (filled > 0) return filled >= quantity ? 'FILLED' : 'PARTIALLY_FILLED';
-  if (meaning.kind === 'live') return meaning.status;
-  return previous !== undefined && LIVE_STATUSES.has(previous) ? previous : 'OPEN';
+  return meaning.kind === 'live' ? meaning.status : null;
+}
+
+/** Whether Tandem knows the word; an unknown one is logged, so the table above can learn it. */
+export function isKnownStatus(brokerStatus: string): boolean {
+  return meaningOf(brokerStatus) !== undefined;
 }
