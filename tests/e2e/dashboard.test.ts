@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDashboardBuilt } from '../../server/src/dashboard/build.ts';
+import { gqlAt, loginAt, ok } from '../support/gql.ts';
+import { startServerProcess, stopServerProcess, type ServerProcess } from '../support/spawn-server.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 // The dashboard in Debian's Chromium against the real server (`npm start`'s entry point) on
@@ -19,61 +20,6 @@ const CLIENT_FOLLOWER = { label: 'E2E client follower', clientCode: 'E2E-C1' };
 const CLIENT_SMARTAPI = { label: 'E2E client Angel One', clientCode: 'E2E-C2' };
 const LONG = 120_000;
 let outage = false;
-
-interface RunningServer {
-  child: ChildProcess;
-  base: string;
-  output: () => string;
-}
-
-/** Starts server/src/main.ts as `npm start` does and resolves with its URL once it prints it. */
-function startServer(dataDir: string): Promise<RunningServer> {
-  // Embedded defaults: no DATABASE_URL or REDIS_URL, even when CI exports them.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
-    HOME: process.env['HOME'] ?? tmpdir(),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    LOG_LEVEL: 'warn',
-    // No SmartAPI account here may reach Angel One: a login fails at once instead.
-    SMARTAPI_ROOT_URL: 'http://127.0.0.1:9',
-    SMARTAPI_ORDER_WS_URL: 'ws://127.0.0.1:9',
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /GraphQL:\s+(http:\/\/\S+)\/graphql/.exec(output);
-      if (match) resolve({ child, base: match[1]!, output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before listening:\n${output}`)));
-  });
-}
-
-async function stopServer(server: RunningServer | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
-}
-
-/** One GraphQL request as a third party makes it (set-up the dashboard has no page for, e.g. createUser). */
-async function gql<T>(base: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const response = await fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 /** A signed-in tab of its own (its own context, so its own sessionStorage and network). */
 async function signedInPage(browser: Browser, base: string, consoleErrors: string[], user = ADMIN): Promise<{ context: BrowserContext; page: Page }> {
@@ -124,7 +70,8 @@ const hasChromium = existsSync(CHROMIUM);
 const title = hasChromium ? 'the dashboard in Chromium' : `the dashboard in Chromium: SKIPPED because ${CHROMIUM} is missing (apt-get install chromium)`;
 
 describe.skipIf(!hasChromium)(title, () => {
-  let server: RunningServer | undefined;
+  let server: ServerProcess | undefined;
+  let base: string;
   let browser: Browser | undefined;
   let cable: TcpProxy | undefined;
   let dataDir: string;
@@ -141,16 +88,25 @@ describe.skipIf(!hasChromium)(title, () => {
     if (build.status === 'failed') throw new Error(`the dashboard did not build: ${build.error}`);
     dataDir = mkdtempSync(join(tmpdir(), 'tandem-e2e-'));
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startServer(dataDir);
-    cable = await startTcpProxy(new URL(server.base));
+    // As `npm start` runs it, on embedded defaults: no DATABASE_URL or REDIS_URL, even when CI exports them.
+    server = startServerProcess({
+      DATA_DIR: dataDir,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      // No SmartAPI account here may reach Angel One: a login fails at once instead.
+      SMARTAPI_ROOT_URL: 'http://127.0.0.1:9',
+      SMARTAPI_ORDER_WS_URL: 'ws://127.0.0.1:9',
+    }, LONG);
+    base = await server.url;
+    cable = await startTcpProxy(new URL(base));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    ({ page: desk } = await signedInPage(browser, server.base, consoleErrors));
+    ({ page: desk } = await signedInPage(browser, base, consoleErrors));
   }, LONG);
 
   afterAll(async () => {
     await browser?.close();
     await cable?.close();
-    await stopServer(server);
+    if (server) await stopServerProcess(server);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, LONG);
 
@@ -262,7 +218,7 @@ describe.skipIf(!hasChromium)(title, () => {
     const copies = blotter.getByRole('table', { name: /^Copies of RELIANCE-EQ BUY 5 at / });
     const skipped = await copyLine(copies, FOLLOWER.clientCode, 'Skipped');
     expect([skipped[1], skipped[3], skipped[4]]).toEqual(['BUY', 'Skipped', '0']);
-    // DESIGN.md words it "kill switch engaged"; the engine names the follower too.
+    // Worded "kill switch engaged"; the engine names the follower too.
     expect(skipped[7]).toMatch(/kill switch/i);
     expect((await copyLine(copies, 'DEMO-F1', 'Filled')).slice(1, 5)).toEqual(['BUY', '5', 'Filled', '5']);
     await blotter.locator('tbody.master-order').filter({ has: blotter.getByRole('button', { name: /copies of RELIANCE-EQ BUY 5 at / }) })
@@ -331,19 +287,19 @@ describe.skipIf(!hasChromium)(title, () => {
   it('a CLIENT turns copying off on their own follower from the overview, and the next master order skips it with the reason', async () => {
     // Set-up the dashboard has no page for: the admin creates the CLIENT and a paper follower
     // they own, linked to the demo master.
-    const { login } = await gql<{ login: { token: string } }>(server!.base, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: ADMIN.email, p: ADMIN.password });
-    const { createUser } = await gql<{ createUser: { id: string } }>(server!.base,
-      'mutation($e: String!, $p: String!) { createUser(email: $e, password: $p, role: CLIENT) { id } }', { e: CLIENT.email, p: CLIENT.password }, login.token);
-    adminToken = login.token;
+    const session = await loginAt(base, ADMIN.email, ADMIN.password);
+    const { createUser } = ok(await gqlAt<{ createUser: { id: string } }>(base,
+      'mutation($e: String!, $p: String!) { createUser(email: $e, password: $p, role: CLIENT) { id } }', { e: CLIENT.email, p: CLIENT.password }, session));
+    adminToken = session;
     clientUserId = createUser.id;
-    const { accounts } = await gql<{ accounts: { id: string; clientCode: string }[] }>(server!.base, '{ accounts(role: MASTER) { id clientCode } }', {}, login.token);
-    const { createAccount } = await gql<{ createAccount: { id: string } }>(server!.base,
+    const { accounts } = ok(await gqlAt<{ accounts: { id: string; clientCode: string }[] }>(base, '{ accounts(role: MASTER) { id clientCode } }', {}, session));
+    const { createAccount } = ok(await gqlAt<{ createAccount: { id: string } }>(base,
       'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }',
-      { i: { ...CLIENT_FOLLOWER, broker: 'PAPER', role: 'FOLLOWER', ownerId: createUser.id } }, login.token);
-    await gql(server!.base, 'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
-      { i: { masterId: accounts.find((a) => a.clientCode === 'DEMO-MASTER')!.id, followerId: createAccount.id, factor: 1 } }, login.token);
+      { i: { ...CLIENT_FOLLOWER, broker: 'PAPER', role: 'FOLLOWER', ownerId: createUser.id } }, session));
+    ok(await gqlAt(base, 'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
+      { i: { masterId: accounts.find((a) => a.clientCode === 'DEMO-MASTER')!.id, followerId: createAccount.id, factor: 1 } }, session));
 
-    const { page: client } = await signedInPage(browser!, server!.base, consoleErrors, CLIENT);
+    const { page: client } = await signedInPage(browser!, base, consoleErrors, CLIENT);
     await client.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     const line = client.locator(`[data-account="${CLIENT_FOLLOWER.clientCode}"]`);
     // A new paper account is connected from the start.
@@ -363,7 +319,7 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await client.getByRole('button', { name: /kill switch/i }).count()).toBe(0);
     expect(await client.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Ticket' }).count()).toBe(0);
     await client.screenshot({ path: join(SCREENSHOTS, 'client-overview.png'), fullPage: true });
-    const { account } = await gql<{ account: { copyEnabled: boolean } }>(server!.base, 'query($id: ID!) { account(id: $id) { copyEnabled } }', { id: createAccount.id }, login.token);
+    const { account } = ok(await gqlAt<{ account: { copyEnabled: boolean } }>(base, 'query($id: ID!) { account(id: $id) { copyEnabled } }', { id: createAccount.id }, session));
     expect(account.copyEnabled).toBe(false);
 
     // The CLIENT's own blotter is open, empty, when the trader's next order comes.
@@ -386,11 +342,11 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('a CLIENT enters their own SmartAPI credentials (write-only), with the server\'s error under the field, and reconnects their paper follower', async () => {
     // An Angel One account the trader set up for the CLIENT; its login fails (no Angel One here).
-    await gql(server!.base, 'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }', {
+    ok(await gqlAt(base, 'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }', {
       i: { ...CLIENT_SMARTAPI, broker: 'SMARTAPI', role: 'FOLLOWER', ownerId: clientUserId, credentials: { apiKey: 'set-by-trader', pin: '1111', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' } },
-    }, adminToken);
+    }, adminToken));
 
-    const { page: client } = await signedInPage(browser!, server!.base, consoleErrors, CLIENT);
+    const { page: client } = await signedInPage(browser!, base, consoleErrors, CLIENT);
     await open(client, 'Accounts', 'Accounts');
     expect(await client.getByRole('button', { name: 'Add account' }).count()).toBe(0);
     const row = client.getByRole('row').filter({ hasText: CLIENT_SMARTAPI.clientCode });

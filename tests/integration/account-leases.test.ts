@@ -11,10 +11,12 @@ import { createSmartApiSim } from '../../sim/smartapi/index.ts';
 import type { SimAccountInput } from '../../sim/smartapi/types.ts';
 import { redisUrl, reopenableDatabase, scratchDatabase, usingPostgres } from '../support/database.ts';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+import { settledChildRows } from '../support/orders.ts';
 import { AngelApp } from '../support/smartapi-app.ts';
 
 const PLACE = `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }`;
-const TERMINAL = ['FILLED', 'SKIPPED', 'FAILED', 'REJECTED', 'CANCELLED'];
+/** The copies of a demo master order: one per demo follower. */
+const DEMO_COPIES = { count: 3, timeoutMs: 15_000 };
 const started: TestServer[] = [];
 const databases: Awaited<ReturnType<typeof scratchDatabase>>[] = [];
 
@@ -33,14 +35,6 @@ async function placeOnDemoMaster(server: TestServer, quantity: number): Promise<
   }, token);
   expect(placed.errors).toBeUndefined();
   return placed.data!.placeOrder.id as string;
-}
-
-/** The master's children once all three demo followers' copies have settled. */
-async function settledChildren(server: TestServer, masterOrderId: string, timeoutMs = 15_000): Promise<Order[]> {
-  return waitFor(async () => {
-    const children = await server.tandem.services.orm.em.fork().find(Order, { masterOrderId });
-    return children.length === 3 && children.every((c) => TERMINAL.includes(c.status)) ? children : undefined;
-  }, timeoutMs, `the copies of ${masterOrderId} to settle`);
 }
 
 async function leaseOf(server: TestServer, accountId: string): Promise<AccountLease | null> {
@@ -66,7 +60,7 @@ describe('master leases on one instance', () => {
 
     // The other holder goes quiet; once its lease runs out this instance takes it, with the next
     // epoch, and plans the master no one copied.
-    const children = await settledChildren(server, id);
+    const children = await settledChildRows(server, id, DEMO_COPIES);
     expect(children.map((c) => c.quantity).sort((a, b) => a - b)).toEqual([5, 5, 12]);
     const retaken = await leaseOf(server, master.id);
     expect(retaken).toMatchObject({ holder: server.tandem.engine.leases.holder, epoch: held!.epoch + 2 });
@@ -83,7 +77,7 @@ describe('master leases on one instance', () => {
     started.push(second);
     // A 60 s lease left behind would keep the successor waiting; a handed-back one does not.
     expect((await leaseOf(second, masterId))?.holder).toBe(second.tandem.engine.leases.holder);
-    const children = await settledChildren(second, await placeOnDemoMaster(second, 4));
+    const children = await settledChildRows(second, await placeOnDemoMaster(second, 4), DEMO_COPIES);
     expect(children.map((c) => c.status)).toEqual(['FILLED', 'FILLED', 'FILLED']);
   });
 });
@@ -101,7 +95,7 @@ describe.skipIf(!usingPostgres || !redisUrl)('master leases across instances (ne
     expect((await leaseOf(api, masterId))?.holder).toBe(replicator.tandem.engine.leases.holder);
 
     // Placed through the API instance, which replicates nothing; the holder hears it through Redis.
-    const first = await settledChildren(api, await placeOnDemoMaster(api, 6));
+    const first = await settledChildRows(api, await placeOnDemoMaster(api, 6), DEMO_COPIES);
     expect(first.map((c) => c.quantity).sort((a, b) => a - b)).toEqual([6, 6, 15]);
     const duplicates = await execute(api.tandem.services.orm.em.fork(),
       'select multiplier_id, leg, count(*) as n from orders where master_order_id is not null group by master_order_id, multiplier_id, leg having count(*) > 1');
@@ -110,7 +104,7 @@ describe.skipIf(!usingPostgres || !redisUrl)('master leases across instances (ne
     // The holder leaves; the standby takes the master over and copies the next order.
     await replicator.close();
     await waitFor(async () => (await leaseOf(api, masterId))?.holder === standby.tandem.engine.leases.holder, 10_000, 'the standby to take the lease');
-    const second = await settledChildren(api, await placeOnDemoMaster(api, 2));
+    const second = await settledChildRows(api, await placeOnDemoMaster(api, 2), DEMO_COPIES);
     expect(second.map((c) => c.quantity).sort((a, b) => a - b)).toEqual([2, 2, 5]);
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account, AuditEntry, Multiplier, User } from '../../server/src/persistence/entities/index.ts';
-import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { expectCode, ok } from '../support/gql.ts';
+import { startTestServer, type TestServer } from '../support/harness.ts';
 
 const PASSWORD = 'a-long-password-1';
 const ACCOUNT_FIELDS = 'id label broker role clientCode status statusReason copyEnabled killSwitch maxOrdersPerDay maxLossPerDay hasCredentials owner { email }';
@@ -20,16 +21,6 @@ type MultiplierView = { id: string; mode: string; factor: number | null; fixedLo
 let server: TestServer;
 let adminToken: string;
 let traderToken: string;
-
-function ok<T>(response: GraphQLResponse<T>): T {
-  if (!response.data || response.errors) throw new Error(JSON.stringify(response.errors));
-  return response.data;
-}
-
-function expectRefused(response: GraphQLResponse, code: string, field?: string): void {
-  expect(response.errors?.[0]?.extensions?.['code'], JSON.stringify(response)).toBe(code);
-  if (field) expect(response.errors![0]!.extensions!['field'], JSON.stringify(response.errors)).toBe(field);
-}
 
 async function createAccount(input: Record<string, unknown>, token = adminToken): Promise<AccountView> {
   return ok(await server.gql<{ createAccount: AccountView }>(CREATE_ACCOUNT, { input: { broker: 'PAPER', ...input } }, token)).createAccount;
@@ -88,7 +79,7 @@ describe('accounts', () => {
   it('refuses a client code the broker already has, whatever its case (CONFLICT), but allows it on another broker', async () => {
     await createAccount({ label: 'First', role: 'FOLLOWER', clientCode: 'DUP-1' });
     const before = await count(Account);
-    expectRefused(await server.gql(CREATE_ACCOUNT, { input: { label: 'Again', broker: 'PAPER', role: 'MASTER', clientCode: 'dup-1' } }, adminToken), 'CONFLICT', 'input.clientCode');
+    expectCode(await server.gql(CREATE_ACCOUNT, { input: { label: 'Again', broker: 'PAPER', role: 'MASTER', clientCode: 'dup-1' } }, adminToken), 'CONFLICT', 'input.clientCode');
     expect(await count(Account)).toBe(before);
     const smart = await createAccount({
       label: 'Same code at Angel One', broker: 'SMARTAPI', role: 'FOLLOWER', clientCode: 'DUP-1',
@@ -112,13 +103,13 @@ describe('accounts', () => {
   ])('refuses %s with BAD_USER_INPUT and creates nothing', async (_name, change, field) => {
     const before = await count(Account);
     const response = await server.gql(CREATE_ACCOUNT, { input: { label: 'Bad', broker: 'PAPER', role: 'FOLLOWER', clientCode: 'BAD-1', ...change } }, adminToken);
-    expectRefused(response, 'BAD_USER_INPUT', field);
+    expectCode(response, 'BAD_USER_INPUT', field);
     expect(await count(Account)).toBe(before);
   });
 
   it('reports every problem of one input together', async () => {
     const response = await server.gql(CREATE_ACCOUNT, { input: { label: '', broker: 'PAPER', role: 'FOLLOWER', clientCode: 'bad code', maxOrdersPerDay: -1 } }, adminToken);
-    expectRefused(response, 'BAD_USER_INPUT', 'input.label');
+    expectCode(response, 'BAD_USER_INPUT', 'input.label');
     expect((response.errors![0]!.extensions!['problems'] as { field: string }[]).map((p) => p.field)).toEqual(['input.label', 'input.clientCode', 'input.maxOrdersPerDay']);
   });
 
@@ -137,7 +128,7 @@ describe('accounts', () => {
       after: expect.objectContaining({ label: 'After', copyEnabled: false, maxOrdersPerDay: 5 }),
     });
 
-    expectRefused(await server.gql(UPDATE_ACCOUNT, { id: account.id, input: { label: '', maxOrdersPerDay: 0 } }, adminToken), 'BAD_USER_INPUT', 'input.maxOrdersPerDay');
+    expectCode(await server.gql(UPDATE_ACCOUNT, { id: account.id, input: { label: '', maxOrdersPerDay: 0 } }, adminToken), 'BAD_USER_INPUT', 'input.maxOrdersPerDay');
     expect(await server.account('UPD-1')).toMatchObject({ label: 'After', maxOrdersPerDay: 5 });
     expect(await auditOf(account.id)).toHaveLength(2);
   });
@@ -147,13 +138,13 @@ describe('accounts', () => {
     const follower = await createAccount({ label: 'Gone follower', role: 'FOLLOWER', clientCode: 'DEL-F' });
     await createMultiplier({ masterId: master.id, followerId: follower.id, factor: 1 });
 
-    expectRefused(await server.gql(DELETE_ACCOUNT, { id: follower.id }, traderToken), 'NOT_FOUND', 'id');
+    expectCode(await server.gql(DELETE_ACCOUNT, { id: follower.id }, traderToken), 'NOT_FOUND', 'id');
     const { deleteAccount } = ok(await server.gql<{ deleteAccount: string }>(DELETE_ACCOUNT, { id: follower.id }, adminToken));
     expect(deleteAccount).toBe(follower.id);
-    expectRefused(await server.gql('query($id: ID!) { account(id: $id) { id } }', { id: follower.id }, adminToken), 'NOT_FOUND', 'id');
+    expectCode(await server.gql('query($id: ID!) { account(id: $id) { id } }', { id: follower.id }, adminToken), 'NOT_FOUND', 'id');
     expect(ok(await server.gql<{ multipliers: unknown[] }>(LIST_MULTIPLIERS, { m: master.id }, adminToken)).multipliers).toEqual([]);
     expect((await auditOf(follower.id)).map((e) => e.action)).toEqual(['account.create', 'account.delete']);
-    expectRefused(await server.gql(DELETE_ACCOUNT, { id: follower.id }, adminToken), 'NOT_FOUND', 'id');
+    expectCode(await server.gql(DELETE_ACCOUNT, { id: follower.id }, adminToken), 'NOT_FOUND', 'id');
   });
 });
 
@@ -207,20 +198,20 @@ describe('multipliers', () => {
     ['a mode that does not exist', { mode: 'DOUBLE', factor: 1 }, 'BAD_USER_INPUT', 'input.mode'],
   ])('refuses %s and links nothing', async (_name, change, code, field) => {
     const before = await count(Multiplier);
-    expectRefused(await server.gql(CREATE_MULTIPLIER, { input: { masterId: master.id, followerId: followers[3]!.id, ...change } }, adminToken), code, field);
+    expectCode(await server.gql(CREATE_MULTIPLIER, { input: { masterId: master.id, followerId: followers[3]!.id, ...change } }, adminToken), code, field);
     expect(await count(Multiplier)).toBe(before);
   });
 
   it('the master must be a MASTER and the follower a FOLLOWER', async () => {
     const before = await count(Multiplier);
-    expectRefused(await server.gql(CREATE_MULTIPLIER, { input: { masterId: followers[3]!.id, followerId: followers[0]!.id, factor: 1 } }, adminToken), 'BAD_USER_INPUT', 'input.masterId');
-    expectRefused(await server.gql(CREATE_MULTIPLIER, { input: { masterId: master.id, followerId: otherMaster.id, factor: 1 } }, adminToken), 'BAD_USER_INPUT', 'input.followerId');
+    expectCode(await server.gql(CREATE_MULTIPLIER, { input: { masterId: followers[3]!.id, followerId: followers[0]!.id, factor: 1 } }, adminToken), 'BAD_USER_INPUT', 'input.masterId');
+    expectCode(await server.gql(CREATE_MULTIPLIER, { input: { masterId: master.id, followerId: otherMaster.id, factor: 1 } }, adminToken), 'BAD_USER_INPUT', 'input.followerId');
     expect(await count(Multiplier)).toBe(before);
   });
 
   it('the same pair twice is CONFLICT; the same follower under another master is fine', async () => {
     const before = await count(Multiplier);
-    expectRefused(await server.gql(CREATE_MULTIPLIER, { input: { masterId: master.id, followerId: followers[0]!.id, factor: 2 } }, adminToken), 'CONFLICT', 'input.followerId');
+    expectCode(await server.gql(CREATE_MULTIPLIER, { input: { masterId: master.id, followerId: followers[0]!.id, factor: 2 } }, adminToken), 'CONFLICT', 'input.followerId');
     expect(await count(Multiplier)).toBe(before);
     await createMultiplier({ masterId: otherMaster.id, followerId: followers[0]!.id, factor: 3 });
   });
@@ -251,7 +242,7 @@ describe('multipliers', () => {
     expect(Number(updated!.before!['factor'])).toBe(1.5);
     expect(Number(updated!.after!['factor'])).toBe(-2);
 
-    expectRefused(await server.gql(UPDATE_MULTIPLIER, { id: link.id, input: { mode: 'FIXED_LOTS', paused: false } }, adminToken), 'BAD_USER_INPUT', 'input.fixedLots');
+    expectCode(await server.gql(UPDATE_MULTIPLIER, { id: link.id, input: { mode: 'FIXED_LOTS', paused: false } }, adminToken), 'BAD_USER_INPUT', 'input.fixedLots');
     const stored = await server.tandem.services.orm.em.fork().findOneOrFail(Multiplier, { id: link.id });
     expect(stored).toMatchObject({ mode: 'MULTIPLY', paused: true, fixedLots: null });
     expect(await auditOf(link.id)).toHaveLength(2);
@@ -262,13 +253,13 @@ describe('multipliers', () => {
 
   it('are deleted, audited, and gone from the listing', async () => {
     const link = await createMultiplier({ masterId: otherMaster.id, followerId: followers[3]!.id, factor: 1 });
-    expectRefused(await server.gql(DELETE_MULTIPLIER, { id: link.id }, traderToken), 'NOT_FOUND', 'id');
+    expectCode(await server.gql(DELETE_MULTIPLIER, { id: link.id }, traderToken), 'NOT_FOUND', 'id');
     expect(ok(await server.gql<{ deleteMultiplier: string }>(DELETE_MULTIPLIER, { id: link.id }, adminToken)).deleteMultiplier).toBe(link.id);
     const listed = ok(await server.gql<{ multipliers: { id: string }[] }>(LIST_MULTIPLIERS, { m: otherMaster.id }, adminToken));
     expect(listed.multipliers.map((m) => m.id)).not.toContain(link.id);
     expect((await auditOf(link.id)).map((e) => e.action)).toEqual(['multiplier.create', 'multiplier.delete']);
-    expectRefused(await server.gql(DELETE_MULTIPLIER, { id: link.id }, adminToken), 'NOT_FOUND', 'id');
-    expectRefused(await server.gql(UPDATE_MULTIPLIER, { id: link.id, input: { paused: true } }, adminToken), 'NOT_FOUND', 'id');
+    expectCode(await server.gql(DELETE_MULTIPLIER, { id: link.id }, adminToken), 'NOT_FOUND', 'id');
+    expectCode(await server.gql(UPDATE_MULTIPLIER, { id: link.id, input: { paused: true } }, adminToken), 'NOT_FOUND', 'id');
   });
 
   it('a TRADER links only their own masters, and cannot touch another user\'s links', async () => {
@@ -278,10 +269,10 @@ describe('multipliers', () => {
     expect(ok(await server.gql<{ multipliers: { id: string }[] }>(LIST_MULTIPLIERS, {}, traderToken)).multipliers.map((m) => m.id)).toEqual([link.id]);
 
     const before = await count(Multiplier);
-    expectRefused(await server.gql(CREATE_MULTIPLIER, { input: { masterId: master.id, followerId: deskFollower.id, factor: 1 } }, traderToken), 'NOT_FOUND', 'input.masterId');
-    expectRefused(await server.gql(CREATE_MULTIPLIER, { input: { masterId: desk.id, followerId: followers[3]!.id, factor: 1 } }, traderToken), 'NOT_FOUND', 'input.followerId');
+    expectCode(await server.gql(CREATE_MULTIPLIER, { input: { masterId: master.id, followerId: deskFollower.id, factor: 1 } }, traderToken), 'NOT_FOUND', 'input.masterId');
+    expectCode(await server.gql(CREATE_MULTIPLIER, { input: { masterId: desk.id, followerId: followers[3]!.id, factor: 1 } }, traderToken), 'NOT_FOUND', 'input.followerId');
     const adminLink = ok(await server.gql<{ multipliers: { id: string }[] }>(LIST_MULTIPLIERS, { m: master.id }, adminToken)).multipliers[0]!;
-    expectRefused(await server.gql(UPDATE_MULTIPLIER, { id: adminLink.id, input: { factor: 9 } }, traderToken), 'NOT_FOUND', 'id');
+    expectCode(await server.gql(UPDATE_MULTIPLIER, { id: adminLink.id, input: { factor: 9 } }, traderToken), 'NOT_FOUND', 'id');
     expect(await count(Multiplier)).toBe(before);
   });
 });

@@ -1,27 +1,18 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerCallError, type Broker } from '../../server/src/brokers/port.ts';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+import { startWebhook } from '../support/webhook.ts';
 
 // A real HTTP endpoint stands in for the team's chat webhook.
 describe('alerts posted to ALERT_WEBHOOK_URL', () => {
-  let hook: Server;
+  let hook: Awaited<ReturnType<typeof startWebhook>>;
   const received: { text: string; severity: string; status: string }[] = [];
   let server: TestServer;
   let token: string;
 
   beforeAll(async () => {
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        received.push(JSON.parse(body) as { text: string; severity: string; status: string });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    server = await startTestServer({ env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook` } });
+    hook = await startWebhook(received);
+    server = await startTestServer({ env: { ALERT_WEBHOOK_URL: hook.url } });
     token = await server.login();
   });
   afterAll(async () => {
@@ -34,7 +25,6 @@ describe('alerts posted to ALERT_WEBHOOK_URL', () => {
     server.tandem.services.brokers.wrap(refusing, (inner): Broker => ({
       ...inner,
       clientCode: inner.clientCode,
-      onOrderUpdate: (listener) => inner.onOrderUpdate(listener),
       placeOrder: async () => {
         throw new BrokerCallError('rejected', 'Insufficient funds in DEMO-F2');
       },

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/src/core/clock.ts';
-import { TERMINAL_STATUSES } from '../../server/src/core/types.ts';
 import { Account, AuditEntry, Order, User } from '../../server/src/persistence/entities/index.ts';
-import { startTestServer, waitFor, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { expectCode, ok } from '../support/gql.ts';
+import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { everyOrderSettled } from '../support/orders.ts';
 
 const PASSWORD = 'a-long-password-1';
 const CREATE_USER = 'mutation($e: String!, $p: String!, $r: UserRole!) { createUser(email: $e, password: $p, role: $r) { id email role } }';
@@ -23,23 +24,10 @@ const accounts: Record<string, string> = {};
 /** One order on each account, by client code. */
 const orders: Record<string, string> = {};
 
-function ok<T>(response: GraphQLResponse<T>): T {
-  if (!response.data || response.errors) throw new Error(JSON.stringify(response.errors));
-  return response.data;
-}
-
-function expectCode(response: GraphQLResponse, code: string): void {
-  expect(response.errors?.[0]?.extensions?.['code'], JSON.stringify(response)).toBe(code);
-}
-
 const orderInput = (accountId: string) => ({ accountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' });
 
 async function ordersOn(accountId: string): Promise<number> {
   return server.tandem.services.orm.em.fork().count(Order, { accountId });
-}
-
-async function settle(): Promise<void> {
-  await waitFor(async () => (await server.tandem.services.orm.em.fork().find(Order, {})).every((o) => TERMINAL_STATUSES.has(o.status)), 10_000, 'orders to settle');
 }
 
 beforeAll(async () => {
@@ -62,7 +50,7 @@ beforeAll(async () => {
   for (const [clientCode, token] of [['T1-MASTER', users.trader1.token], ['C1-FOLLOWER', users.trader1.token], ['T2-MASTER', users.trader2.token]] as const) {
     orders[clientCode] = ok(await server.gql<{ placeOrder: { id: string } }>(PLACE, { input: orderInput(accounts[clientCode]!) }, token)).placeOrder.id;
   }
-  await settle();
+  await everyOrderSettled(server);
 });
 afterAll(async () => server?.close());
 
@@ -349,7 +337,7 @@ describe('kill switches', () => {
     ok(await server.gql(PLACE, { input: orderInput(master) }, adminToken));
     const actions = await server.tandem.services.orm.em.fork().find(AuditEntry, { entity: 'Global' });
     expect(actions.map((entry) => entry.action).sort()).toEqual(['killSwitch.engage', 'killSwitch.release']);
-    await settle();
+    await everyOrderSettled(server);
   });
 
   it('an account\'s switch stops orders on that account only, until released', async () => {
@@ -368,6 +356,6 @@ describe('kill switches', () => {
     }
     ok(await server.gql(PLACE, { input: orderInput(master) }, users.trader1.token));
     expect((await server.tandem.services.orm.em.fork().findOneOrFail(Account, { id: master })).killSwitch).toBe(false);
-    await settle();
+    await everyOrderSettled(server);
   });
 });

@@ -1,10 +1,11 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signAccessToken } from '../../server/src/auth/tokens.ts';
-import { TERMINAL_STATUSES } from '../../server/src/core/types.ts';
-import { createHttpServer, type HttpServerHandle } from '../../server/src/http-server.ts';
-import { Order, User } from '../../server/src/persistence/entities/index.ts';
-import { startTestServer, waitFor, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { User } from '../../server/src/persistence/entities/index.ts';
+import { expectCode } from '../support/gql.ts';
+import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { listen, type Listening } from '../support/listening.ts';
+import { everyOrderSettled } from '../support/orders.ts';
+import { rowFingerprint } from '../support/row-fingerprint.ts';
 
 // Every bad request below must be refused with a code a program can branch on, change no row,
 // and leave the server answering the next request.
@@ -20,20 +21,6 @@ let masterId: string;
 let clientAccountId: string;
 let adminOrderId: string;
 
-const COUNTED = ['orders', 'order_events', 'paper_orders', 'accounts', 'multipliers', 'users', 'api_tokens', 'audit_entries', 'settings'];
-const TOUCHED = ['orders', 'accounts', 'multipliers'];
-const FINGERPRINT = 'select ' + [
-  ...COUNTED.map((table) => `(select count(*) from ${table}) as ${table}`),
-  ...TOUCHED.map((table) => `(select coalesce(max(updated_at)::text, '') from ${table}) as ${table}_updated`),
-  `(select coalesce(string_agg(key || '=' || value, ',' order by key), '') from settings) as setting_values`,
-].join(', ');
-
-/** Row counts, the latest change to orders, accounts and multipliers, and every setting (the kill switch). */
-async function rowCounts(): Promise<Record<string, string>> {
-  const [row] = await server.tandem.services.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(FINGERPRINT);
-  return Object.fromEntries(Object.entries(row!).map(([key, value]) => [key, String(value)]));
-}
-
 async function expectServing(): Promise<void> {
   const alive = await server.gql<{ me: { email: string } }>('{ me { email } }', {}, adminToken);
   expect(alive.data?.me.email).toBe('admin@test.local');
@@ -41,15 +28,14 @@ async function expectServing(): Promise<void> {
 
 /** Runs a request that must be refused: checks its code (and field), that no row changed and that the server still answers. */
 async function refused(code: string, field: string | undefined, send: () => Promise<GraphQLResponse>): Promise<GraphQLResponse> {
-  const before = await rowCounts();
+  const before = await rowFingerprint(server);
   const response = await send();
   const error = response.errors?.[0];
   expect(error, `expected ${code}, got ${JSON.stringify(response)}`).toBeDefined();
-  expect(error!.extensions?.['code'], JSON.stringify(response.errors)).toBe(code);
-  if (field !== undefined) expect(error!.extensions?.['field'], JSON.stringify(response.errors)).toBe(field);
+  expectCode(response, code, field);
   expect(error!.message).not.toMatch(/unexpected error/i);
   expect(Object.values(response.data ?? {}).every((value) => value === null)).toBe(true);
-  expect(await rowCounts()).toEqual(before);
+  expect(await rowFingerprint(server)).toEqual(before);
   await expectServing();
   return response;
 }
@@ -78,10 +64,7 @@ beforeAll(async () => {
   if (!placed.data?.placeOrder) throw new Error(`placing the setup order failed: ${JSON.stringify(placed.errors)}`);
   adminOrderId = placed.data.placeOrder.id;
   // Row counts are compared below, so nothing may still be moving.
-  await waitFor(async () => {
-    const open = await server.tandem.services.orm.em.fork().find(Order, {});
-    return open.every((order) => TERMINAL_STATUSES.has(order.status));
-  }, 10_000, 'every order to settle');
+  await everyOrderSettled(server);
 });
 afterAll(async () => server?.close());
 
@@ -128,7 +111,7 @@ describe('placeOrder with a bad order', () => {
   });
 
   it('a raw JSON body with 1e400 (Infinity) for the Float price is BAD_USER_INPUT', async () => {
-    const before = await rowCounts();
+    const before = await rowFingerprint(server);
     const response = await server.yoga.fetch('http://test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
@@ -136,7 +119,7 @@ describe('placeOrder with a bad order', () => {
     });
     const body = (await response.json()) as GraphQLResponse;
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.price' });
-    expect(await rowCounts()).toEqual(before);
+    expect(await rowFingerprint(server)).toEqual(before);
     await expectServing();
   });
 });
@@ -284,18 +267,15 @@ describe('who may ask', () => {
 });
 
 describe('oversized and overdeep requests on a real port', () => {
-  let http: HttpServerHandle;
-  let url: string;
+  let http: Listening;
 
   beforeAll(async () => {
-    http = createHttpServer(server.tandem.services, server.yoga);
-    await new Promise<void>((resolve) => http.server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}/graphql`;
+    http = await listen(server);
   });
   afterAll(async () => http?.close());
 
   const post = async (body: BodyInit, extra: RequestInit = {}) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body, ...extra });
+    const response = await fetch(http.graphql, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body, ...extra });
     return { status: response.status, body: (await response.json()) as GraphQLResponse };
   };
 
@@ -312,11 +292,11 @@ describe('oversized and overdeep requests on a real port', () => {
   });
 
   it('a 10 MB query is refused with 413 PAYLOAD_TOO_LARGE and places nothing', async () => {
-    const before = await rowCounts();
+    const before = await rowFingerprint(server);
     const { status, body } = await post(tenMegabyteOrder());
     expect(status).toBe(413);
     expect(body.errors?.[0]?.extensions?.['code']).toBe('PAYLOAD_TOO_LARGE');
-    expect(await rowCounts()).toEqual(before);
+    expect(await rowFingerprint(server)).toEqual(before);
     await expectPortServing();
   });
 
@@ -328,17 +308,17 @@ describe('oversized and overdeep requests on a real port', () => {
         controller.close();
       },
     });
-    const before = await rowCounts();
+    const before = await rowFingerprint(server);
     const { status, body } = await post(stream, { duplex: 'half' } as RequestInit);
     expect(status).toBe(411);
     expect(body.errors?.[0]?.extensions?.['code']).toBe('LENGTH_REQUIRED');
-    expect(await rowCounts()).toEqual(before);
+    expect(await rowFingerprint(server)).toEqual(before);
     await expectPortServing();
   });
 
   it('a 50-deep query is GRAPHQL_VALIDATION_FAILED and runs nothing', async () => {
     const selection = 'master { '.repeat(50) + 'id' + ' }'.repeat(50);
-    const before = await rowCounts();
+    const before = await rowFingerprint(server);
     const { status, body } = await post(JSON.stringify({
       query: `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${selection} } }`,
       variables: { input: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' } },
@@ -348,7 +328,7 @@ describe('oversized and overdeep requests on a real port', () => {
     for (const error of body.errors!) expect(error.extensions?.['code'], JSON.stringify(body.errors)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors!.map((e) => e.message).join(' ')).toMatch(/depth limit of 12/i);
     expect(body.data ?? null).toBeNull();
-    expect(await rowCounts()).toEqual(before);
+    expect(await rowFingerprint(server)).toEqual(before);
     await expectPortServing();
   });
 });

@@ -1,28 +1,26 @@
 // What a page on another site can make a browser do to Tandem, on a real port: send a
 // mutation without a CORS preflight, read answers, open a graphql-ws socket. And on that
 // socket, a document that cannot run fails alone.
-import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createHttpServer, type HttpServerHandle } from '../../server/src/http-server.ts';
 import { startTestServer, waitFor, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { listen, type Listening } from '../support/listening.ts';
 
 const DESK = 'https://desk.example.com';
 const FOREIGN = 'https://evil.example.net';
 const ENGAGE = 'mutation { setKillSwitch(accountId: null, engaged: true) { engaged } }';
 
 let server: TestServer;
-let http: HttpServerHandle;
+let http: Listening;
 let base: string;
 let admin: string;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { CORS_ORIGINS: `${DESK}, http://localhost:5173` } });
   admin = await server.login();
-  http = createHttpServer(server.tandem.services, server.yoga);
-  await new Promise<void>((resolve) => http.server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
+  http = await listen(server);
+  base = http.base;
 });
 afterAll(async () => {
   await http?.close();
@@ -168,10 +166,9 @@ describe('CORS', () => {
 
   it('without CORS_ORIGINS no cross-origin page may read anything', async () => {
     const { config } = server.tandem.services;
-    const sameOriginOnly = createHttpServer({ ...server.tandem.services, config: { ...config, CORS_ORIGINS: [] } }, server.yoga);
-    await new Promise<void>((resolve) => sameOriginOnly.server.listen(0, '127.0.0.1', resolve));
+    const sameOriginOnly = await listen(server, { services: { ...server.tandem.services, config: { ...config, CORS_ORIGINS: [] } } });
     try {
-      const url = `http://127.0.0.1:${(sameOriginOnly.server.address() as AddressInfo).port}`;
+      const url = sameOriginOnly.base;
       for (const path of ['/health', '/graphql?query=%7BglobalKillSwitch%7D']) {
         const response = await fetch(`${url}${path}`, { headers: { origin: DESK, authorization: `Bearer ${admin}` } });
         expect(response.status).toBe(200);

@@ -2,14 +2,13 @@
 // client/dist at `/`, hashed assets cacheable for a year, nothing outside dist ever.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDashboardBuilt, staleReason } from '../../server/src/dashboard/build.ts';
 import { CLIENT_DIR, DASHBOARD_DIST } from '../../server/src/dashboard/paths.ts';
 import { createDashboardHandler } from '../../server/src/dashboard/serve.ts';
-import { createHttpServer, type HttpServerHandle } from '../../server/src/http-server.ts';
 import { startTestServer, type TestServer } from '../support/harness.ts';
+import { listen, type Listening } from '../support/listening.ts';
 
 interface RawResponse {
   status: number;
@@ -32,22 +31,17 @@ function raw(base: string, path: string, headers: Record<string, string> = {}, m
   });
 }
 
-async function listen(handle: HttpServerHandle): Promise<string> {
-  await new Promise<void>((resolve) => handle.server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(handle.server.address() as AddressInfo).port}`;
-}
-
 describe('the server serves the built dashboard at /', () => {
   let server: TestServer;
-  let http: HttpServerHandle;
+  let http: Listening;
   let base: string;
 
   beforeAll(async () => {
     const build = await ensureDashboardBuilt();
     expect(build.status, build.status === 'failed' ? build.error : '').not.toBe('failed');
     server = await startTestServer();
-    http = createHttpServer(server.tandem.services, server.yoga, createDashboardHandler(DASHBOARD_DIST));
-    base = await listen(http);
+    http = await listen(server, { serveStatic: createDashboardHandler(DASHBOARD_DIST) });
+    base = http.base;
   }, 120_000);
   afterAll(async () => {
     await http?.close();
@@ -103,9 +97,9 @@ describe('the server serves the built dashboard at /', () => {
 
   it('shows the landing page at / while there is no build', async () => {
     const empty = mkdtempSync('/tmp/tandem-no-dashboard-');
-    const bare = createHttpServer(server.tandem.services, server.yoga, createDashboardHandler(empty));
+    const bare = await listen(server, { serveStatic: createDashboardHandler(empty) });
     try {
-      const page = await raw(await listen(bare), '/');
+      const page = await raw(bare.base, '/');
       expect(page.status).toBe(200);
       expect(page.body).toContain('The copy-trading engine is running');
     } finally {

@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BrokerCallError, type Broker, type BrokerOrderRequest } from '../../server/src/brokers/port.ts';
@@ -12,7 +10,10 @@ import { loadConfig } from '../../server/src/config.ts';
 import { execute, initOrm } from '../../server/src/persistence/db.ts';
 import { Account, Multiplier, Order, OrderEvent, PaperOrder, User } from '../../server/src/persistence/entities/index.ts';
 import { redisUrl, scratchDatabase, usingPostgres } from '../support/database.ts';
-import { startTestServer, waitFor, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { gqlAt, loginAt, ok } from '../support/gql.ts';
+import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+import { settledChildren } from '../support/orders.ts';
+import { killServerProcesses, startServerProcess } from '../support/spawn-server.ts';
 
 // Exactly once, in process: a broker that accepts and then times out, one that times out
 // without placing, one that refuses. Every follower ends with one child per copy, the
@@ -20,7 +21,7 @@ import { startTestServer, waitFor, type GraphQLResponse, type TestServer } from 
 
 const RECHECK_MS = 200;
 const SYMBOL = { exchange: 'NSE', symbol: 'SBIN-EQ' };
-const TERMINAL = ['FILLED', 'CANCELLED', 'REJECTED', 'FAILED', 'SKIPPED'];
+const CHILD_FIELDS = 'id quantity filledQuantity reason orderTag brokerOrderId account { clientCode }';
 
 interface ChildView {
   id: string;
@@ -40,11 +41,6 @@ interface Group {
 
 let server: TestServer;
 let token: string;
-
-function ok<T>(response: GraphQLResponse<T>): T {
-  if (!response.data || response.errors) throw new Error(JSON.stringify(response.errors));
-  return response.data;
-}
 
 async function group(names: string[]): Promise<Group> {
   const prefix = `E${randomBytes(3).toString('hex').toUpperCase()}`;
@@ -69,16 +65,10 @@ async function placeOnMaster(g: Group, quantity: number): Promise<string> {
 }
 
 /** Each follower's children of one master, once every one of them has settled. */
-async function settledChildren(g: Group, masterOrderId: string, timeoutMs = 10_000): Promise<Record<string, ChildView[]>> {
+async function childrenByFollower(g: Group, masterOrderId: string): Promise<Record<string, ChildView[]>> {
   await server.tandem.engine.idle();
-  return waitFor(async () => {
-    const r = ok(await server.gql<{ order: { children: ChildView[] } }>(
-      'query($id: ID!) { order(id: $id) { children { id status quantity filledQuantity reason orderTag brokerOrderId account { clientCode } } } }',
-      { id: masterOrderId }, token,
-    ));
-    if (r.order.children.length < Object.keys(g.followers).length || !r.order.children.every((c) => TERMINAL.includes(c.status))) return undefined;
-    return Object.fromEntries(Object.entries(g.followers).map(([name, f]) => [name, r.order.children.filter((c) => c.account.clientCode === f.clientCode)]));
-  }, timeoutMs, 'children to settle');
+  const children = await settledChildren<ChildView>(server, token, masterOrderId, { fields: CHILD_FIELDS, count: Object.keys(g.followers).length });
+  return Object.fromEntries(Object.entries(g.followers).map(([name, f]) => [name, children.filter((c) => c.account.clientCode === f.clientCode)]));
 }
 
 async function eventKinds(orderId: string): Promise<string[]> {
@@ -100,7 +90,6 @@ function faulty(inner: Broker, overrides: Partial<Pick<Broker, 'placeOrder' | 'f
     cancelOrder: (id) => inner.cancelOrder(id),
     orderBook: () => inner.orderBook(),
     findOrderByTag: (tag) => inner.findOrderByTag(tag),
-    onOrderUpdate: (listener) => inner.onOrderUpdate(listener),
     ...overrides,
   };
 }
@@ -150,7 +139,7 @@ describe('a broker that accepts the order and then times out', () => {
     }
     expect(child.reason).toBe(`found in the broker's book by tag ${child.orderTag}; not resent`);
 
-    const children = await settledChildren(g, masterId);
+    const children = await childrenByFollower(g, masterId);
     expect(children['slow']).toHaveLength(1);
     expect(children['fine']).toHaveLength(1);
     expect(children['slow']![0]).toMatchObject({ status: 'FILLED', filledQuantity: 10 });
@@ -181,7 +170,7 @@ describe('a broker that accepts the order and then times out', () => {
       },
     }));
     const masterId = await placeOnMaster(g, 7);
-    const children = await settledChildren(g, masterId);
+    const children = await childrenByFollower(g, masterId);
     expect(children['late']).toHaveLength(1);
     const child = children['late']![0]!;
     expect(child).toMatchObject({ status: 'FILLED', filledQuantity: 7 });
@@ -210,7 +199,7 @@ describe('a broker that times out without placing the order', () => {
     }));
 
     const masterId = await placeOnMaster(g, 5);
-    const children = await settledChildren(g, masterId);
+    const children = await childrenByFollower(g, masterId);
     expect(children['lossy']).toHaveLength(1);
     const child = children['lossy']![0]!;
     expect(child).toMatchObject({ status: 'FILLED', filledQuantity: 5 });
@@ -247,7 +236,7 @@ describe('a broker that refuses orders', () => {
     }));
 
     const results = [];
-    for (const quantity of [3, 4, 6]) results.push(await settledChildren(g, await placeOnMaster(g, quantity)));
+    for (const quantity of [3, 4, 6]) results.push(await childrenByFollower(g, await placeOnMaster(g, quantity)));
     expect(results.map((r) => r['refusing']!.map((c) => c.status))).toEqual([['FAILED'], ['FAILED'], ['FILLED']]);
     for (const failed of [results[0]!['refusing']![0]!, results[1]!['refusing']![0]!]) {
       expect(failed.reason).toBe(refusal);
@@ -258,7 +247,7 @@ describe('a broker that refuses orders', () => {
       expect(results.map((r) => r[name]!.map((c) => [c.status, c.filledQuantity]))).toEqual([[['FILLED', 3]], [['FILLED', 4]], [['FILLED', 6]]]);
     }
     expect(calls).toBe(3); // a refusal is final: never retried
-    expect(await server.tandem.services.brokers.paperExchange.broker(refusing.clientCode).orderBook()).toHaveLength(1);
+    expect(await server.tandem.paper.broker(refusing.clientCode).orderBook()).toHaveLength(1);
   });
 });
 
@@ -268,59 +257,14 @@ describe('a broker that refuses orders', () => {
 // in the broker's book exactly once and with the broker's state.
 
 const FOLLOWERS = 200;
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const KILL_ADMIN = { email: 'kill@test.local', password: 'kill-test-password-1' };
 
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** `node --import tsx server/src/main.ts` on port 0; resolves with its GraphQL URL once it listens. */
-async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: REPO,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? tmpdir(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await waitFor(() => {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
-    return /GraphQL:\s+(http:\/\/\S+\/graphql)/.exec(output)?.[1];
-  }, 30_000, 'the server to listen');
-  return { child, url, output: () => output };
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function httpGql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, bearer?: string): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (!body.data || body.errors) throw new Error(`${query.slice(0, 60)}: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
-
 describe('SIGKILL in the middle of a fan-out', () => {
-  const processes: ChildProcess[] = [];
   let dataDir: string | null = null;
   let database: Awaited<ReturnType<typeof scratchDatabase>> | null = null;
 
   afterAll(async () => {
-    for (const child of processes) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited(child);
-      }
-    }
+    await killServerProcesses();
     await database?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
@@ -364,20 +308,19 @@ describe('SIGKILL in the middle of a fan-out', () => {
       await prepared.close();
     }
     const setupMs = Date.now() - started;
-    const server1 = await spawnServer(env);
-    processes.push(server1.child);
+    const server1 = startServerProcess(env);
+    const url = await server1.url;
     const bootMs = Date.now() - started - setupMs;
-    const url = server1.url;
-    const admin = (await httpGql<{ login: { token: string } }>(url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: KILL_ADMIN.email, p: KILL_ADMIN.password })).login.token;
+    const admin = await loginAt(url, KILL_ADMIN.email, KILL_ADMIN.password);
 
     // 2. A master order; kill -9 once its fan-out has begun (children claimed) and before it is acknowledged.
     const CHILDREN = 'query($id: ID!) { order(id: $id) { children { status brokerOrderId } } }';
     const placedAt = Date.now();
-    const masterOrder = (await httpGql(url, 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', {
+    const masterOrder = ok(await gqlAt<{ placeOrder: { id: string } }>(url, 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', {
       i: { accountId: master, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 3, orderType: 'MARKET', productType: 'INTRADAY' },
-    }, admin)).placeOrder.id as string;
+    }, admin)).placeOrder.id;
     const begun = await waitFor(async () => {
-      const children = (await httpGql(url, CHILDREN, { id: masterOrder }, admin)).order.children as { status: string; brokerOrderId: string | null }[];
+      const { children } = ok(await gqlAt<{ order: { children: { status: string; brokerOrderId: string | null }[] } }>(url, CHILDREN, { id: masterOrder }, admin)).order;
       const acknowledged = children.filter((c) => c.brokerOrderId !== null).length;
       if (acknowledged === FOLLOWERS) throw new Error('the fan-out finished before it could be interrupted');
       return children.length === FOLLOWERS && children.some((c) => c.status !== 'PENDING') ? { ms: Date.now() - placedAt, acknowledged } : undefined;
@@ -385,22 +328,19 @@ describe('SIGKILL in the middle of a fan-out', () => {
     // The children are claimed and on their way to the broker, which takes PAPER_LATENCY_MS to answer: kill now.
     server1.child.kill('SIGKILL');
     const killedAt = new Date();
-    await exited(server1.child);
+    await server1.exited;
     expect(server1.child.signalCode).toBe('SIGKILL');
 
     // 3. The same database again: start-up recovery finishes the fan-out.
     const restartedAt = Date.now();
-    const server2 = await spawnServer(env);
-    processes.push(server2.child);
-    const token2 = (await httpGql<{ login: { token: string } }>(server2.url, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: KILL_ADMIN.email, p: KILL_ADMIN.password })).login.token;
-    const final = await waitFor(async () => {
-      const children = (await httpGql(server2.url, CHILDREN, { id: masterOrder }, token2)).order.children as { status: string }[];
-      return children.length >= FOLLOWERS && children.every((c) => TERMINAL.includes(c.status)) ? children : undefined;
-    }, 45_000, 'every child to settle after the restart');
+    const server2 = startServerProcess(env);
+    const url2 = await server2.url;
+    const token2 = await loginAt(url2, KILL_ADMIN.email, KILL_ADMIN.password);
+    const final = await settledChildren(url2, token2, masterOrder, { count: FOLLOWERS, timeoutMs: 45_000 });
     const recoveredMs = Date.now() - restartedAt;
     expect(final.map((c) => c.status)).toEqual(Array(FOLLOWERS).fill('FILLED'));
     server2.child.kill('SIGTERM');
-    await exited(server2.child);
+    await server2.exited;
 
     // 4. Tandem's rows against the broker's book, read from the database itself.
     const db = await initOrm(usingPostgres ? { kind: 'postgres', url: database!.url! } : { kind: 'pglite', dataDir: dataDir! }, { migrate: false });

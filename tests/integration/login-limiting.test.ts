@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/src/core/clock.ts';
-import { createHttpServer, type HttpServerHandle } from '../../server/src/http-server.ts';
 import { connectRedis } from '../../server/src/redis-client.ts';
 import { redisUrl, scratchDatabase, usingPostgres } from '../support/database.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/harness.ts';
+import { listen, type Listening } from '../support/listening.ts';
 
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }';
 const CREATE_USER = 'mutation($e: String!, $p: String!) { createUser(email: $e, password: $p, role: TRADER) { id } }';
@@ -58,16 +57,14 @@ async function createUsers(server: TestServer, ...emails: string[]): Promise<voi
 describe('sign-in limiting over the API', () => {
   const clock = new ManualClock(new Date());
   let server: TestServer;
-  let http: HttpServerHandle;
-  let httpUrl: string;
+  let http: Listening;
 
   beforeAll(async () => {
     // 127.0.0.1 is the proxy in front of the real socket below.
     server = await startTestServer({ clock, env: { ROLE: 'api', TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1' } });
     await createUsers(server, 'owner@test.local', 'trader@test.local', 'colleague@test.local', 'spoofed@test.local', 'proxied@test.local', 'socket@test.local');
-    http = createHttpServer(server.tandem.services, server.yoga);
-    await new Promise<void>((resolve) => http.server.listen(0, resolve));
-    httpUrl = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}/graphql`;
+    // Listening as a deployment does, the proxy's address arrives as ::ffff:127.0.0.1.
+    http = await listen(server, { everyInterface: true });
   });
   afterAll(async () => {
     await http?.close();
@@ -141,7 +138,7 @@ describe('sign-in limiting over the API', () => {
   });
 
   it('does the same through a real socket from a trusted proxy, Retry-After header and all', async () => {
-    const viaSocket = async (password: string, forwardedFor: string) => readSignIn(await fetch(httpUrl, request('socket@test.local', password, forwardedFor)));
+    const viaSocket = async (password: string, forwardedFor: string) => readSignIn(await fetch(http.graphql, request('socket@test.local', password, forwardedFor)));
     for (let n = 1; n <= 5; n++) expect((await viaSocket(WRONG, '203.0.113.160')).code).toBe('UNAUTHENTICATED');
     expect(await viaSocket(PASSWORD, '203.0.113.160')).toMatchObject({ code: 'RATE_LIMITED', retryAfter: '1' });
     expect((await viaSocket(PASSWORD, '203.0.113.161')).token).toBeTruthy();

@@ -101,7 +101,7 @@ describe('paper exchange in always-open mode', () => {
   let database: Database;
   let server: TestServer;
   let api: ReturnType<typeof trader>;
-  const paper = () => server.tandem.services.brokers.paperExchange;
+  const paper = () => server.tandem.paper;
   let reference: number;
 
   beforeAll(async () => {
@@ -119,13 +119,13 @@ describe('paper exchange in always-open mode', () => {
   });
 
   it('rests a LIMIT BUY below the market as OPEN and fills it at the limit or better once the price falls through', async () => {
-    const last = paper().lastPrice(SBIN.token)!;
+    const last = paper().lastPrice(SBIN.exchange, SBIN.token)!;
     expect(last % 10).toBe(0);
     const limit = last - 2000;
     const placed = await api.place({ side: 'BUY', orderType: 'LIMIT', price: rupees(limit) });
     await api.reaches(placed.id, 'OPEN');
     await paper().sweep();
-    expect(await api.onExchange(placed.orderTag)).toMatchObject({ status: 'open', filledQuantity: 0 });
+    expect(await api.onExchange(placed.orderTag)).toMatchObject({ brokerStatus: 'open', filledQuantity: 0 });
 
     await paper().setPrice(SBIN.token, limit - 500);
     const filled = await api.reaches(placed.id, 'FILLED');
@@ -136,12 +136,12 @@ describe('paper exchange in always-open mode', () => {
   });
 
   it('holds a SL-M SELL until the price falls to its trigger, then sells', async () => {
-    const last = paper().lastPrice(SBIN.token)!;
+    const last = paper().lastPrice(SBIN.exchange, SBIN.token)!;
     const trigger = last - 1000;
     const placed = await api.place({ side: 'SELL', orderType: 'STOPLOSS_MARKET', triggerPrice: rupees(trigger) });
     await api.reaches(placed.id, 'TRIGGER_PENDING');
     await paper().setPrice(SBIN.token, trigger + 100);
-    expect(await api.onExchange(placed.orderTag)).toMatchObject({ status: 'trigger pending', filledQuantity: 0 });
+    expect(await api.onExchange(placed.orderTag)).toMatchObject({ brokerStatus: 'trigger pending', filledQuantity: 0 });
 
     await paper().setPrice(SBIN.token, trigger);
     const filled = await api.reaches(placed.id, 'FILLED');
@@ -158,7 +158,7 @@ describe('paper exchange in always-open mode', () => {
   });
 
   it('modifies the price and quantity of a resting order on the exchange', async () => {
-    const last = paper().lastPrice(SBIN.token)!;
+    const last = paper().lastPrice(SBIN.exchange, SBIN.token)!;
     const placed = await api.place({ side: 'BUY', orderType: 'LIMIT', price: rupees(last - 2000) });
     await api.reaches(placed.id, 'OPEN');
 
@@ -168,11 +168,11 @@ describe('paper exchange in always-open mode', () => {
     }, api.token);
     expect(modified.errors).toBeUndefined();
     expect(modified.data!.modifyOrder).toMatchObject({ status: 'OPEN', price: rupees(newLimit), quantity: 20 });
-    expect(await api.onExchange(placed.orderTag)).toMatchObject({ price: newLimit, quantity: 20, status: 'open' });
+    expect(await api.onExchange(placed.orderTag)).toMatchObject({ price: newLimit, quantity: 20, brokerStatus: 'open' });
 
     // Between the old and the new limit: the old order would fill here, the modified one must not.
     await paper().setPrice(SBIN.token, last - 2500);
-    expect(await api.onExchange(placed.orderTag)).toMatchObject({ status: 'open', filledQuantity: 0 });
+    expect(await api.onExchange(placed.orderTag)).toMatchObject({ brokerStatus: 'open', filledQuantity: 0 });
     await paper().setPrice(SBIN.token, newLimit);
     expect(await api.reaches(placed.id, 'FILLED')).toMatchObject({ filledQuantity: 20, averagePrice: rupees(newLimit) });
     const kinds = (await server.tandem.services.orm.em.fork().find(OrderEvent, { orderId: placed.id })).map((e) => e.kind);
@@ -180,7 +180,7 @@ describe('paper exchange in always-open mode', () => {
   });
 
   it('cancels a resting order, and refuses to cancel a FILLED one with a clear error', async () => {
-    const last = paper().lastPrice(SBIN.token)!;
+    const last = paper().lastPrice(SBIN.exchange, SBIN.token)!;
     const resting = await api.place({ side: 'BUY', orderType: 'LIMIT', price: rupees(last - 2000) });
     await api.reaches(resting.id, 'OPEN');
     const cancel = (id: string) => server.gql(`mutation($id: ID!) { cancelOrder(id: $id) { id status } }`, { id }, api.token);
@@ -189,7 +189,7 @@ describe('paper exchange in always-open mode', () => {
     const cancelled = await api.reaches(resting.id, 'CANCELLED');
     expect(cancelled.filledQuantity).toBe(0);
     await paper().setPrice(SBIN.token, last - 3000);
-    expect(await api.onExchange(resting.orderTag)).toMatchObject({ status: 'cancelled', filledQuantity: 0 });
+    expect(await api.onExchange(resting.orderTag)).toMatchObject({ brokerStatus: 'cancelled', filledQuantity: 0 });
     expect((await api.order(resting.id)).status).toBe('CANCELLED');
     expect(await eventPath(server, resting.id)).toEqual(['PENDING', 'SENT', 'OPEN', 'CANCELLED']);
 
@@ -203,7 +203,7 @@ describe('paper exchange in always-open mode', () => {
   });
 
   it('keeps the paper book across a restart, where a resting order is found by its tag and still trades', async () => {
-    const last = paper().lastPrice(SBIN.token)!;
+    const last = paper().lastPrice(SBIN.exchange, SBIN.token)!;
     const resting = await api.place({ side: 'BUY', orderType: 'LIMIT', price: rupees(last - 2000) });
     await api.reaches(resting.id, 'OPEN');
     await server.close();
@@ -211,7 +211,7 @@ describe('paper exchange in always-open mode', () => {
     server = await startTestServer({ database, env: { PAPER_AMO_DELAY_MS: '600' } });
     api = trader(server, await server.login());
     const found = await api.onExchange(resting.orderTag);
-    expect(found).toMatchObject({ status: 'open', quantity: 10, filledQuantity: 0, price: last - 2000, side: 'BUY' });
+    expect(found).toMatchObject({ brokerStatus: 'open', quantity: 10, filledQuantity: 0, price: last - 2000, side: 'BUY' });
     expect(await api.order(resting.id)).toMatchObject({ status: 'OPEN', orderTag: resting.orderTag });
 
     await paper().setPrice(SBIN.token, last - 3000);
@@ -249,17 +249,17 @@ describe('paper exchange on NSE hours', () => {
   it('queues an AMO at 20:00 IST and fills it at 09:15 IST on the next trading day, not before', async () => {
     const placed = await api.place({ side: 'BUY', orderType: 'MARKET', variety: 'AMO' });
     await api.reaches(placed.id, 'AMO_QUEUED');
-    const paper = server.tandem.services.brokers.paperExchange;
+    const paper = server.tandem.paper;
 
     for (const notYet of ['2025-01-11T10:00:00+05:30', '2025-01-13T09:14:59+05:30']) {
       clock.set(new Date(notYet));
       await paper.sweep();
-      expect(await api.onExchange(placed.orderTag)).toMatchObject({ status: 'amo queued', filledQuantity: 0 });
+      expect(await api.onExchange(placed.orderTag)).toMatchObject({ brokerStatus: 'amo queued', filledQuantity: 0 });
     }
     clock.set(new Date('2025-01-13T09:15:00+05:30'));
     await paper.sweep();
     const filled = await api.reaches(placed.id, 'FILLED');
-    expect(filled).toMatchObject({ filledQuantity: 10, averagePrice: rupees(paper.lastPrice(SBIN.token)!) });
+    expect(filled).toMatchObject({ filledQuantity: 10, averagePrice: rupees(paper.lastPrice(SBIN.exchange, SBIN.token)!) });
     expect(withoutOpen(await eventPath(server, placed.id))).toEqual(['PENDING', 'SENT', 'AMO_QUEUED', 'FILLED']);
   });
 });

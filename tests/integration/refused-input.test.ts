@@ -3,10 +3,9 @@
 // the edge naming the field, and whatever still fails unexpectedly reaches the client as one
 // generic error whose id the log holds, over every transport.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TERMINAL_STATUSES } from '../../server/src/core/types.ts';
-import { Order } from '../../server/src/persistence/entities/index.ts';
-import { startTestServer, waitFor, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness.ts';
 import { capturedLog } from '../support/log-capture.ts';
+import { everyOrderSettled } from '../support/orders.ts';
 import { rowFingerprint } from '../support/row-fingerprint.ts';
 import { openTransports, type Transports } from '../support/transports.ts';
 
@@ -30,7 +29,7 @@ beforeAll(async () => {
   followerId = (await server.account('DEMO-F1')).id;
   net = await openTransports(server, admin);
   // Rows are compared below: nothing of the demo may still be moving.
-  await waitFor(async () => (await server.tandem.services.orm.em.fork().find(Order, {})).every((o) => TERMINAL_STATUSES.has(o.status)), 10_000, 'orders to settle');
+  await everyOrderSettled(server);
 });
 afterAll(async () => {
   await net?.close();

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+import { settledChildren } from '../support/orders.ts';
+import { rowFingerprint } from '../support/row-fingerprint.ts';
 
 // One follower's copy that is out of proportion is skipped with its reason; the others are
 // copied as fast as ever, and nothing blames lateness.
 
 const PLACE = 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }';
-const ORDER = 'query($id: ID!) { order(id: $id) { status children { account { clientCode } side quantity status reason latencyMs } } }';
-const SETTLED = ['FILLED', 'SKIPPED', 'FAILED', 'REJECTED', 'CANCELLED'];
+const CHILD_FIELDS = 'account { clientCode } side quantity reason latencyMs';
 
 interface Child { account: { clientCode: string }; side: string; quantity: number; status: string; reason: string | null; latencyMs: number | null }
 
@@ -15,18 +16,10 @@ async function placeOnMaster(server: TestServer, token: string, input: Record<st
   return server.gql(PLACE, { i: { accountId: master.id, exchange: 'NSE', productType: 'INTRADAY', orderType: 'MARKET', side: 'BUY', ...input } }, token);
 }
 
-async function settledChildren(server: TestServer, token: string, id: string, timeoutMs = 10_000): Promise<Record<string, Child>> {
-  const children = await waitFor(async () => {
-    const found = (await server.gql(ORDER, { id }, token)).data?.order?.children as Child[] | undefined;
-    return found && found.length === 3 && found.every((c) => SETTLED.includes(c.status)) ? found : undefined;
-  }, timeoutMs, 'the three copies to settle');
+/** The three demo followers' copies of a master order by client code, once settled. */
+async function settledCopies(server: TestServer, token: string, id: string): Promise<Record<string, Child>> {
+  const children = await settledChildren<Child>(server, token, id, { fields: CHILD_FIELDS, count: 3 });
   return Object.fromEntries(children.map((c) => [c.account.clientCode, c]));
-}
-
-async function rowCounts(server: TestServer): Promise<Record<string, unknown>> {
-  const [row] = await server.tandem.services.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(
-    'select (select count(*) from orders) as orders, (select count(*) from order_events) as events, (select count(*) from paper_orders) as paper_orders');
-  return { ...row };
 }
 
 function expectNothingLate(children: Record<string, Child>): void {
@@ -43,13 +36,13 @@ describe('with the default bounds (MAX_ORDER_QUANTITY 100,000, MAX_ORDER_VALUE �
   afterAll(async () => server?.close());
 
   it('refuses placeOrder(quantity: 2147483647) with BAD_USER_INPUT on input.quantity and writes no row', async () => {
-    const before = await rowCounts(server);
+    const before = await rowFingerprint(server);
     const placed = await placeOnMaster(server, token, { symbol: 'SBIN-EQ', quantity: 2_147_483_647 });
     expect(placed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.quantity' });
     expect(placed.errors?.[0]?.message).toBe('input.quantity: quantity 2,147,483,647 exceeds the largest order Tandem places (MAX_ORDER_QUANTITY 100,000)');
     const follower = await server.gql(PLACE, { i: { accountId: (await server.account('DEMO-F1')).id, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1_000_000_000, orderType: 'MARKET', productType: 'INTRADAY' } }, token);
     expect(follower.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.quantity' });
-    expect(await rowCounts(server)).toEqual(before);
+    expect(await rowFingerprint(server)).toEqual(before);
   });
 
   it('refuses modifyOrder past the bounds the same way, leaving the order as it was', async () => {
@@ -70,19 +63,19 @@ describe('with the default bounds (MAX_ORDER_QUANTITY 100,000, MAX_ORDER_VALUE �
   });
 
   it('refuses a MARKET order worth more than ₹5 crore at the last price, on input.quantity', async () => {
-    const before = await rowCounts(server);
+    const before = await rowFingerprint(server);
     // MARUTI trades near ₹15,500: 10,000 shares are about ₹15.5 crore.
     const placed = await placeOnMaster(server, token, { symbol: 'MARUTI-EQ', quantity: 10_000 });
     expect(placed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.quantity' });
     expect(placed.errors?.[0]?.message).toMatch(/^input\.quantity: quantity 10,000 worth ₹[\d,]+(\.\d\d)? at ₹[\d,.]+ exceeds the largest order value Tandem places \(MAX_ORDER_VALUE ₹5,00,00,000\)$/);
-    expect(await rowCounts(server)).toEqual(before);
+    expect(await rowFingerprint(server)).toEqual(before);
   });
 
   it('skips only the follower whose copy exceeds MAX_ORDER_QUANTITY; the others are copied and filled', async () => {
     // 50,000 ETERNAL (about ₹290 each): x1 and reverse x1 copy 50,000; x2.5 would be 125,000.
     const placed = await placeOnMaster(server, token, { symbol: 'ETERNAL-EQ', quantity: 50_000 });
     expect(placed.errors).toBeUndefined();
-    const children = await settledChildren(server, token, placed.data!.placeOrder.id);
+    const children = await settledCopies(server, token, placed.data!.placeOrder.id);
     expect(children['DEMO-F1']).toMatchObject({ side: 'BUY', quantity: 50_000, status: 'FILLED' });
     expect(children['DEMO-F3']).toMatchObject({ side: 'SELL', quantity: 50_000, status: 'FILLED' });
     expect(children['DEMO-F2']).toMatchObject({
@@ -95,7 +88,7 @@ describe('with the default bounds (MAX_ORDER_QUANTITY 100,000, MAX_ORDER_VALUE �
     // ADANIENT near ₹2,400 (it moves at most 10 %): 12,500 shares are about ₹3 crore; x2.5 about ₹7.5 crore.
     const placed = await placeOnMaster(server, token, { symbol: 'ADANIENT-EQ', quantity: 12_500 });
     expect(placed.errors).toBeUndefined();
-    const children = await settledChildren(server, token, placed.data!.placeOrder.id);
+    const children = await settledCopies(server, token, placed.data!.placeOrder.id);
     expect(children['DEMO-F1']).toMatchObject({ side: 'BUY', quantity: 12_500, status: 'FILLED' });
     expect(children['DEMO-F3']).toMatchObject({ side: 'SELL', quantity: 12_500, status: 'FILLED' });
     expect(children['DEMO-F2']).toMatchObject({ status: 'SKIPPED', quantity: 0 });
@@ -117,7 +110,7 @@ describe('a master so large that one follower\'s copy would not fit an order (MA
     const started = Date.now();
     const placed = await placeOnMaster(server, token, { symbol: 'SBIN-EQ', quantity: 1_500_000_000 });
     expect(placed.errors).toBeUndefined();
-    const children = await settledChildren(server, token, placed.data!.placeOrder.id);
+    const children = await settledCopies(server, token, placed.data!.placeOrder.id);
     const settledInMs = Date.now() - started;
     expect(children['DEMO-F2']).toMatchObject({
       status: 'SKIPPED', quantity: 0, reason: 'copy of 3,750,000,000 shares exceeds the largest order Tandem places (MAX_ORDER_QUANTITY 2,000,000,000)',

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerOrderRequest } from '../../server/src/brokers/port.ts';
 import { Order, OrderEvent } from '../../server/src/persistence/entities/index.ts';
-import { startTestServer, waitFor, type GraphQLResponse, type TestServer } from '../support/harness.ts';
+import { ok } from '../support/gql.ts';
+import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
 
 // Replication beyond the first copy: whole lots on an index future, a master's modification
 // and cancellation carried to its open children, the switches that skip a copy (each with its
@@ -41,11 +42,6 @@ let token: string;
 let lot: number;
 let futureToken: string;
 let referencePrice: number;
-
-function ok<T>(response: GraphQLResponse<T>): T {
-  if (!response.data || response.errors) throw new Error(JSON.stringify(response.errors));
-  return response.data;
-}
 
 /** A master of its own with the given followers, so no test sees another's orders or switches. */
 async function group(followers: Record<string, Record<string, unknown>>): Promise<Group> {
@@ -97,7 +93,7 @@ const settled = (byName: Record<string, OrderView>) => Object.values(byName).eve
 
 /** A limit price (rupees) that rests: below the lowest price the paper walk may reach, inside the day's band. */
 function restingBuyPrice(fraction: number): number {
-  const last = server.tandem.services.brokers.paperExchange.lastPrice(futureToken)!;
+  const last = server.tandem.paper.lastPrice(FUTURE.exchange, futureToken)!;
   const paise = Math.round((referencePrice * fraction) / 10) * 10;
   expect(paise).toBeLessThan(last);
   return paise / 100;
@@ -108,11 +104,11 @@ async function eventsOf(orderId: string): Promise<OrderEvent[]> {
 }
 
 async function paperOrder(clientCode: string, tag: string) {
-  return server.tandem.services.brokers.paperExchange.broker(clientCode).findOrderByTag(tag);
+  return server.tandem.paper.broker(clientCode).findOrderByTag(tag);
 }
 
 function atBroker(masterCode: string, input: Partial<BrokerOrderRequest> & { orderTag: string }) {
-  return server.tandem.services.brokers.paperExchange.broker(masterCode).placeOrder({
+  return server.tandem.paper.broker(masterCode).placeOrder({
     ...FUTURE, token: futureToken, side: 'BUY', quantity: lot, orderType: 'MARKET', productType: 'CARRYFORWARD',
     variety: 'NORMAL', price: null, triggerPrice: null, ...input,
   });
@@ -157,7 +153,7 @@ describe('sizing an index future in whole lots', () => {
     expect(second['tiny']).toMatchObject({ status: 'SKIPPED' });
     expect(second['tiny']!.reason).toMatch(/rounded to 0 lots/);
     // What the broker holds for the x2.5 follower is exactly what Tandem shows.
-    const book = await server.tandem.services.brokers.paperExchange.broker(g.followers['x25']!.clientCode).orderBook();
+    const book = await server.tandem.paper.broker(g.followers['x25']!.clientCode).orderBook();
     expect(book.map((o) => o.quantity).sort((a, b) => a - b)).toEqual([2 * lot, 5 * lot]);
   });
 });
@@ -183,7 +179,7 @@ describe('a master modification', () => {
     expect(after['frozen']).toMatchObject({ quantity: 2 * lot, price, status: 'OPEN' });
     expect(after['frozen']!.reason).toMatch(/does not copy modifications/);
     // The broker's book agrees with the rows.
-    expect(await paperOrder(g.followers['x25']!.clientCode, after['x25']!.orderTag!)).toMatchObject({ quantity: 7 * lot, price: Math.round(newPrice * 100), status: 'open' });
+    expect(await paperOrder(g.followers['x25']!.clientCode, after['x25']!.orderTag!)).toMatchObject({ quantity: 7 * lot, price: Math.round(newPrice * 100), brokerStatus: 'open' });
     expect(await paperOrder(g.followers['frozen']!.clientCode, after['frozen']!.orderTag!)).toMatchObject({ quantity: 2 * lot, price: Math.round(price * 100) });
   });
 
@@ -195,7 +191,7 @@ describe('a master modification', () => {
     await childrenWhen(g, master.id, (c) => Object.values(c).every((x) => x.status === 'OPEN' && x.brokerOrderId), 'open children');
 
     const newPrice = restingBuyPrice(0.92);
-    await server.tandem.services.brokers.paperExchange.broker(g.masterCode).modifyOrder(ack.brokerOrderId, { quantity: lot, price: Math.round(newPrice * 100) });
+    await server.tandem.paper.broker(g.masterCode).modifyOrder(ack.brokerOrderId, { quantity: lot, price: Math.round(newPrice * 100) });
     await waitFor(async () => (await order(master.id)).quantity === lot || undefined, 5000, 'the master row to show the broker-side modification');
     const after = await childrenWhen(g, master.id, (c) => c['x1']!.quantity === lot && c['x25']!.quantity === 2 * lot, 'children re-sized');
     expect(after['x1']).toMatchObject({ quantity: lot, price: newPrice, status: 'OPEN' });
@@ -217,9 +213,9 @@ describe('a master cancellation', () => {
     const after = await childrenWhen(g, master.id, (c) => c['x1']!.status === 'CANCELLED' && c['x25']!.status === 'CANCELLED', 'children cancelled');
     expect(after['rev']).toMatchObject({ status: 'FILLED', filledQuantity: lot });
     expect(after['keep']).toMatchObject({ status: 'OPEN', quantity: lot });
-    expect(await paperOrder(g.followers['keep']!.clientCode, after['keep']!.orderTag!)).toMatchObject({ status: 'open' });
-    expect(await paperOrder(g.followers['x25']!.clientCode, after['x25']!.orderTag!)).toMatchObject({ status: 'cancelled' });
-    expect(await paperOrder(g.followers['rev']!.clientCode, after['rev']!.orderTag!)).toMatchObject({ status: 'complete', filledQuantity: lot });
+    expect(await paperOrder(g.followers['keep']!.clientCode, after['keep']!.orderTag!)).toMatchObject({ brokerStatus: 'open' });
+    expect(await paperOrder(g.followers['x25']!.clientCode, after['x25']!.orderTag!)).toMatchObject({ brokerStatus: 'cancelled' });
+    expect(await paperOrder(g.followers['rev']!.clientCode, after['rev']!.orderTag!)).toMatchObject({ brokerStatus: 'complete', filledQuantity: lot });
     // Nobody tried to cancel the filled child.
     expect((await eventsOf(after['rev']!.id)).map((e) => e.kind)).not.toContain('CANCEL_FAILED');
   });
@@ -240,7 +236,7 @@ describe('switches that skip a copy', () => {
     expect(children['killed']).toMatchObject({ status: 'SKIPPED' });
     expect(children['killed']!.reason).toMatch(/kill switch/);
     for (const name of ['paused', 'off', 'killed']) {
-      expect(await server.tandem.services.brokers.paperExchange.broker(g.followers[name]!.clientCode).orderBook()).toEqual([]);
+      expect(await server.tandem.paper.broker(g.followers[name]!.clientCode).orderBook()).toEqual([]);
     }
   });
 
@@ -294,7 +290,7 @@ describe('masters placed at the broker', () => {
     expect(masters.map((m) => m.brokerOrderId).sort()).toEqual([first.brokerOrderId, second.brokerOrderId, marker.brokerOrderId].sort());
     for (const f of Object.values(g.followers)) {
       expect(await em.count(Order, { accountId: f.id })).toBe(3);
-      expect(await server.tandem.services.brokers.paperExchange.broker(f.clientCode).orderBook()).toHaveLength(3);
+      expect(await server.tandem.paper.broker(f.clientCode).orderBook()).toHaveLength(3);
     }
   });
 

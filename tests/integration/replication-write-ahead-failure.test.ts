@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OrderEvent } from '../../server/src/persistence/entities/order-event.entity.ts';
 import { Order } from '../../server/src/persistence/entities/order.entity.ts';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+import { startWebhook } from '../support/webhook.ts';
 
 // The write-ahead of a master's copies is made to fail for real: a constraint added here makes
 // the database refuse the rows. The failure must be said once and as it is (an alert, the
@@ -14,7 +13,7 @@ const ORDER = 'query($id: ID!) { order(id: $id) { status children { account { cl
 const REASON = /^copying failed: could not record the copies \(error id ([0-9a-f]{8})\); see the server log$/;
 
 describe('a write-ahead the database refuses', () => {
-  let hook: Server;
+  let hook: Awaited<ReturnType<typeof startWebhook>>;
   const alerts: { text: string; severity: string; orderId: string }[] = [];
   let server: TestServer;
   let token: string;
@@ -23,16 +22,8 @@ describe('a write-ahead the database refuses', () => {
   const sql = (statement: string) => server.tandem.services.orm.em.fork().getConnection().execute(statement);
 
   beforeAll(async () => {
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        alerts.push(JSON.parse(body) as { text: string; severity: string; orderId: string });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    server = await startTestServer({ env: { ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook` } });
+    hook = await startWebhook(alerts);
+    server = await startTestServer({ env: { ALERT_WEBHOOK_URL: hook.url } });
     token = await server.login();
     masterAccountId = (await server.account('DEMO-MASTER')).id;
   });

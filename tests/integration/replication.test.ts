@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Order } from '../../server/src/persistence/entities/order.entity.ts';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+import { settledChildren } from '../support/orders.ts';
 
 const PLACE = `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`;
-const ORDER = `query($id: ID!) { order(id: $id) { id status quantity children { account { clientCode } side quantity status filledQuantity reason orderTag latencyMs } } }`;
+const CHILD_FIELDS = 'account { clientCode } side quantity filledQuantity reason orderTag latencyMs';
+
+interface Child { account: { clientCode: string }; side: string; quantity: number; status: string; filledQuantity: number; reason: string | null; orderTag: string | null; latencyMs: number | null }
 
 describe('replication from a paper master to its followers', () => {
   let server: TestServer;
@@ -22,17 +25,9 @@ describe('replication from a paper master to its followers', () => {
     return placed.data!.placeOrder.id;
   }
 
-  async function settledChildren(id: string, count: number) {
-    return waitFor(async () => {
-      const r = await server.gql(ORDER, { id }, token);
-      const children = r.data?.order.children as { account: { clientCode: string }; side: string; quantity: number; status: string; filledQuantity: number; reason: string | null; orderTag: string | null; latencyMs: number | null }[] | undefined;
-      return children && children.length === count && children.every((c) => ['FILLED', 'SKIPPED', 'FAILED', 'REJECTED', 'CANCELLED'].includes(c.status)) ? children : undefined;
-    }, 10_000, 'children to settle');
-  }
-
   it('copies a master BUY 40 as BUY 40, BUY 100 and SELL 40, all filled', async () => {
     const id = await placeOnMaster({ symbol: 'SBIN-EQ', side: 'BUY', quantity: 40 });
-    const children = await settledChildren(id, 3);
+    const children = await settledChildren<Child>(server, token, id, { fields: CHILD_FIELDS, count: 3 });
     const byCode = Object.fromEntries(children.map((c) => [c.account.clientCode, c]));
     expect(byCode['DEMO-F1']).toMatchObject({ side: 'BUY', quantity: 40, status: 'FILLED', filledQuantity: 40 });
     expect(byCode['DEMO-F2']).toMatchObject({ side: 'BUY', quantity: 100, status: 'FILLED', filledQuantity: 100 });

@@ -7,13 +7,13 @@ import { Order } from '../../server/src/persistence/entities/order.entity.ts';
 import { createSmartApiSim, type SmartApiSim } from '../../sim/smartapi/index.ts';
 import type { SimAccountInput } from '../../sim/smartapi/types.ts';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+import { settledChildRows } from '../support/orders.ts';
 import { AngelApp } from '../support/smartapi-app.ts';
 
 const MASTER: SimAccountInput = { clientcode: 'M100', pin: '1111', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', apiKey: 'key-master' };
 const FOLLOWER: SimAccountInput = { clientcode: 'F200', pin: '2222', totpSecret: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU', apiKey: 'key-follower' };
 const WRONG_TOTP: SimAccountInput = { clientcode: 'W300', pin: '3333', totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', apiKey: 'key-wrong' };
 const SBIN = '3045';
-const SETTLED = ['FILLED', 'CANCELLED', 'REJECTED', 'FAILED', 'SKIPPED'];
 // Paper prices stay where they start, so resting limits rest on both exchanges.
 const FROZEN_WALK = { PAPER_TICK_MS: String(60 * 60_000) };
 
@@ -54,12 +54,8 @@ async function masterOf(server: TestServer, masterId: string, brokerOrderId: str
   return waitFor(() => em(server).findOne(Order, { accountId: masterId, brokerOrderId }).then((o) => o ?? undefined), 20_000, `master ${brokerOrderId} to be detected`);
 }
 
-async function settledChildren(server: TestServer, masterOrderId: string, count = 2): Promise<Order[]> {
-  return waitFor(async () => {
-    const children = await em(server).find(Order, { masterOrderId }, { orderBy: { createdAt: 'asc' } });
-    return children.length === count && children.every((c) => SETTLED.includes(c.status)) ? children : undefined;
-  }, 30_000, 'children to settle');
-}
+/** A master order's copies (one per follower of the desk, unless told) once settled. */
+const settledCopies = (server: TestServer, masterOrderId: string, count = 2) => settledChildRows(server, masterOrderId, { count, timeoutMs: 30_000 });
 
 const childOf = (children: Order[], accountId: string) => children.find((c) => c.accountId === accountId)!;
 
@@ -87,7 +83,7 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
   it('copies a master order pushed on the order socket to the SmartAPI and the paper follower', async () => {
     const placed = await app.place({ quantity: '5', ordertag: 'app-socket' });
     const master = await masterOf(server, desk.masterId, placed.orderid);
-    const children = await settledChildren(server, master.id);
+    const children = await settledCopies(server, master.id);
     expect(childOf(children, desk.followerId)).toMatchObject({ side: 'BUY', quantity: 10, status: 'FILLED', filledQuantity: 10 });
     expect(childOf(children, desk.paperId)).toMatchObject({ side: 'BUY', quantity: 5, status: 'FILLED', filledQuantity: 5 });
     const atBroker = sim.orders.list('F200').filter((o) => o.ordertag === childOf(children, desk.followerId).orderTag);
@@ -107,7 +103,7 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     const droppedMaster = await masterOf(server, desk.masterId, dropped.orderid);
 
     for (const [master, quantity] of [[frozenMaster, 3], [droppedMaster, 4]] as const) {
-      const children = await settledChildren(server, master.id);
+      const children = await settledCopies(server, master.id);
       const smartApiChild = childOf(children, desk.followerId);
       expect(smartApiChild).toMatchObject({ quantity: quantity * 2, status: 'FILLED' });
       expect(childOf(children, desk.paperId)).toMatchObject({ quantity, status: 'FILLED' });
@@ -135,7 +131,7 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     expect(sim.orders.get(followerChild.brokerOrderId!)).toMatchObject({ pricePaise: 955_50, quantity: 6, status: 'modified' });
 
     await app.cancel(placed.orderid);
-    const children = await settledChildren(server, master.id);
+    const children = await settledCopies(server, master.id);
     expect(children.map((c) => c.status)).toEqual(['CANCELLED', 'CANCELLED']);
     expect(sim.orders.get(followerChild.brokerOrderId!)).toMatchObject({ status: 'cancelled' });
   });
@@ -148,7 +144,7 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     sim.faults.dropSockets('F200');
     const placed = await app.place({ quantity: '2', ordertag: 'app-expired' });
     const master = await masterOf(server, desk.masterId, placed.orderid);
-    const children = await settledChildren(server, master.id);
+    const children = await settledCopies(server, master.id);
     const smartApiChild = childOf(children, desk.followerId);
     expect(smartApiChild).toMatchObject({ quantity: 4, status: 'FILLED' });
     expect(sim.orders.list('F200').filter((o) => o.ordertag === smartApiChild.orderTag)).toHaveLength(1);
@@ -171,7 +167,7 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
       sim.faults.timeoutAfterAccept(2, { mode, hangMs: 1500 });
       const placed = await app.place({ quantity: '1', ordertag: tag }, { lostAnswer: true });
       const master = await masterOf(server, desk.masterId, placed.orderid);
-      const children = await settledChildren(server, master.id);
+      const children = await settledCopies(server, master.id);
       const smartApiChild = childOf(children, desk.followerId);
       const atBroker = sim.orders.list('F200').filter((o) => o.ordertag === smartApiChild.orderTag);
       expect(atBroker).toHaveLength(1);
@@ -194,7 +190,7 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
       Promise.all(Array.from({ length: 30 }, () => place(desk.masterId))),
       Promise.all(Array.from({ length: 20 }, () => place(desk.followerId))),
     ]);
-    const children = (await Promise.all(masterIds.map((id) => settledChildren(server, id)))).flat();
+    const children = (await Promise.all(masterIds.map((id) => settledCopies(server, id)))).flat();
     const followerChildren = children.filter((c) => c.accountId === desk.followerId);
     expect(followerChildren.filter((c) => c.status === 'FILLED')).toHaveLength(30);
     expect(children.filter((c) => c.accountId === desk.paperId && c.status === 'FILLED')).toHaveLength(30);
@@ -243,7 +239,7 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     const linked = await server.gql(CREATE_MULTIPLIER, { i: { masterId: desk.masterId, followerId: id, factor: 1 } }, token);
     expect(linked.errors).toBeUndefined();
     const placed = await app.place({ quantity: '1', ordertag: 'app-no-session' });
-    const children = await settledChildren(server, (await masterOf(server, desk.masterId, placed.orderid)).id, 3);
+    const children = await settledCopies(server, (await masterOf(server, desk.masterId, placed.orderid)).id, 3);
     expect(childOf(children, id)).toMatchObject({ status: 'FAILED' });
     expect(childOf(children, id).reason).toMatch(/^not sent, no SmartAPI session: .*TOTP secret/);
     expect(childOf(children, desk.followerId)).toMatchObject({ status: 'FILLED' });

@@ -1,13 +1,13 @@
 // orderEvents over a real port, as a dashboard or a third party sees it: SSE and graphql-ws,
 // replay then live with no gap and no repeat (also across a reconnect), visibility per
 // viewer, revoked tokens, and cursors outside what is kept.
-import type { AddressInfo } from 'node:net';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createHttpServer, type HttpServerHandle } from '../../server/src/http-server.ts';
 import { latestCursor } from '../../server/src/persistence/repositories/order-event.repository.ts';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+import { listen, type Listening } from '../support/listening.ts';
+import { streamEvents } from '../support/sse.ts';
 
 interface OrderEventData {
   cursor: string;
@@ -65,21 +65,11 @@ function sseFeed(base: string, token: string | null, args: { after?: string; acc
       signal: abort.signal,
     });
     if (!response.body) throw new Error(`no event stream: HTTP ${response.status}`);
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(frame)?.[1];
-        const data = frame.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
-        if (closed) return;
-        if (event === 'next') collect(feed, JSON.parse(data));
-        if (event === 'complete') return;
-        if (feed.events.length >= disconnectAfter) return feed.close();
-      }
+    for await (const { event, data } of streamEvents(response.body)) {
+      if (closed) return;
+      if (event === 'next') collect(feed, JSON.parse(data));
+      if (event === 'complete') return;
+      if (feed.events.length >= disconnectAfter) return feed.close();
     }
   })().catch((error: unknown) => {
     if (!closed) feed.errors.push({ message: `stream failed: ${String(error)}` });
@@ -146,7 +136,7 @@ function expectMarketLifecycle(events: OrderEventData[], orderId: string): void 
 
 describe('orderEvents subscriptions over a real port', () => {
   let server: TestServer;
-  let http: HttpServerHandle;
+  let http: Listening;
   let base: string;
   let admin: string;
   let ids: Record<'master' | 'f1' | 'f2' | 'f3', string>;
@@ -159,9 +149,8 @@ describe('orderEvents subscriptions over a real port', () => {
   beforeAll(async () => {
     server = await startTestServer();
     admin = await server.login();
-    http = createHttpServer(server.tandem.services, server.yoga);
-    await new Promise<void>((resolve) => http.server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;
+    http = await listen(server);
+    base = http.base;
     ids = {
       master: (await server.account('DEMO-MASTER')).id,
       f1: (await server.account('DEMO-F1')).id,

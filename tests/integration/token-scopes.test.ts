@@ -3,6 +3,7 @@
 // master their account follows through `multipliers`. Each is refused now and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account, ApiToken, AuditEntry, Multiplier, User } from '../../server/src/persistence/entities/index.ts';
+import { ok } from '../support/gql.ts';
 import { startTestServer, type GraphQLResponse, type TestServer } from '../support/harness.ts';
 import { capturedLog } from '../support/log-capture.ts';
 
@@ -15,11 +16,6 @@ let masterId: string;
 let linkId: string;
 const captured = capturedLog('info');
 const logLines = captured.lines;
-
-function ok<T>(response: GraphQLResponse<T>): T {
-  if (!response.data || response.errors) throw new Error(JSON.stringify(response.errors));
-  return response.data;
-}
 
 async function createToken(session: string, name: string, scopes: string[]): Promise<{ token: string; id: string }> {
   const { createApiToken } = ok(await server.gql<{ createApiToken: { token: string; apiToken: { id: string } } }>(

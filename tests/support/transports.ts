@@ -1,8 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createHttpServer, type HttpServerHandle } from '../../server/src/http-server.ts';
+import { gqlAt, readAnswer } from './gql.ts';
 import type { GraphQLResponse, TestServer } from './harness.ts';
+import { listen } from './listening.ts';
+import { streamEvents } from './sse.ts';
 
 /** The same Tandem on a real port, reached the ways a client can: POST, GET, SSE and graphql-ws. */
 export interface Transports {
@@ -23,9 +24,8 @@ export interface Transports {
 const bearer = (token: string | null | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
 
 export async function openTransports(server: TestServer, wsToken: string): Promise<Transports> {
-  const http: HttpServerHandle = createHttpServer(server.tandem.services, server.yoga);
-  await new Promise<void>((resolve) => http.server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}/graphql`;
+  const http = await listen(server);
+  const url = http.graphql;
   const client: Client = createClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
@@ -33,15 +33,6 @@ export async function openTransports(server: TestServer, wsToken: string): Promi
     retryAttempts: 0,
     lazy: true,
   });
-
-  const answer = async (response: Response): Promise<GraphQLResponse> => {
-    const text = await response.text();
-    try {
-      return { ...(JSON.parse(text) as object), status: response.status } as GraphQLResponse;
-    } catch {
-      return { status: response.status, errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] };
-    }
-  };
 
   const search = (query: string, variables?: Record<string, unknown>) => {
     const params = new URLSearchParams({ query });
@@ -51,11 +42,11 @@ export async function openTransports(server: TestServer, wsToken: string): Promi
 
   return {
     url,
-    async post(query, variables, token) {
-      return answer(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify({ query, variables }) }));
+    post(query, variables, token) {
+      return gqlAt(http.base, query, variables, token);
     },
     async get(query, variables, token) {
-      return answer(await fetch(search(query, variables), { headers: { accept: 'application/json', ...bearer(token) } }));
+      return readAnswer(await fetch(search(query, variables), { headers: { accept: 'application/json', ...bearer(token) } }));
     },
     async sse(query, variables, token, quietMs = 10_000) {
       const abort = new AbortController();
@@ -65,21 +56,11 @@ export async function openTransports(server: TestServer, wsToken: string): Promi
         abort.abort();
       }, quietMs);
       const response = await fetch(search(query, variables), { headers: { accept: 'text/event-stream', ...bearer(token) }, signal: abort.signal });
-      if (!response.body || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) return answer(response);
-      const decoder = new TextDecoder();
-      let buffer = '';
+      if (!response.body || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) return readAnswer(response);
       try {
-        for await (const chunk of response.body) {
-          buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event = /^event: (.*)$/m.exec(frame)?.[1];
-            const data = frame.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
-            if (event === 'next') return { ...(JSON.parse(data) as object), status: response.status } as GraphQLResponse;
-            if (event === 'complete') return { status: response.status };
-          }
+        for await (const { event, data } of streamEvents(response.body)) {
+          if (event === 'next') return { ...(JSON.parse(data) as object), status: response.status } as GraphQLResponse;
+          if (event === 'complete') return { status: response.status };
         }
         return { status: response.status, errors: [{ message: 'the event stream ended without an event' }] };
       } catch (error) {
