@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryLoginAttemptStore, type LoginAttemptStore } from '../../server/src/auth/login-attempt-store.ts';
 import { LoginLimiter } from '../../server/src/auth/login-limiter.ts';
 import { RedisLoginAttemptStore } from '../../server/src/auth/redis-login-attempt-store.ts';
 import { ManualClock } from '../../server/src/core/clock.ts';
 import { connectRedis } from '../../server/src/redis-client.ts';
 import { redisUrl } from '../support/database.ts';
+import { scratchRedis } from '../support/scratch-redis.ts';
 
 const silent = pino({ level: 'silent' });
 const VICTIM = 'victim@test.local';
@@ -110,25 +109,11 @@ describe('sign-in limiting in one process', () => {
 });
 
 describe.skipIf(!redisUrl)('sign-in limiting shared through Redis (skipped: REDIS_URL is not set, so there is no Redis to share through)', () => {
-  let redis: Redis;
-  const prefixes: string[] = [];
-  beforeAll(async () => {
-    redis = await connectRedis(redisUrl!);
-  });
-  afterAll(async () => {
-    for (const prefix of prefixes) {
-      const keys = await redis.keys(`${prefix}*`);
-      // Nothing is left behind for good: every counter expires on its own.
-      for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
-      if (keys.length > 0) await redis.del(...keys);
-    }
-    redis?.disconnect();
-  });
+  const scratch = scratchRedis(redisUrl!, 'login');
 
   limiterRules(() => {
-    const prefix = `tandem-test-${randomBytes(4).toString('hex')}:login:`;
-    prefixes.push(prefix);
-    return () => new RedisLoginAttemptStore(redis, prefix, silent);
+    const prefix = scratch.prefix();
+    return () => new RedisLoginAttemptStore(scratch.redis, prefix, silent);
   });
 });
 

@@ -1,9 +1,7 @@
 // The rate limiter on a clock the test moves, over both stores: the same rules in one process
 // and shared through Redis. No test here sleeps.
-import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RateWindow } from '../../server/src/core/rate-windows.ts';
 import { InProcessRateStore } from '../../server/src/rate-limit/in-process-store.ts';
 import { RateLimiter } from '../../server/src/rate-limit/limiter.ts';
@@ -11,6 +9,7 @@ import type { RateStore, StoreTake } from '../../server/src/rate-limit/rate-stor
 import { RedisRateStore } from '../../server/src/rate-limit/redis-store.ts';
 import { connectRedis } from '../../server/src/redis-client.ts';
 import { redisUrl } from '../support/database.ts';
+import { scratchRedis } from '../support/scratch-redis.ts';
 import { ManualWaitableClock } from '../support/manual-waitable-clock.ts';
 
 const silent = pino({ level: 'silent' });
@@ -121,35 +120,18 @@ describe('the rate limiter in one process', () => {
 });
 
 describe.skipIf(!redisUrl)('the rate limiter shared through Redis (skipped: REDIS_URL is not set, so there is no Redis to share through)', () => {
-  let redis: Redis;
-  const prefixes: string[] = [];
-  beforeAll(async () => {
-    redis = await connectRedis(redisUrl!);
-  });
-  afterAll(async () => {
-    for (const prefix of prefixes) {
-      const keys = await redis.keys(`${prefix}*`);
-      // Nothing is left behind for good: every count expires on its own.
-      for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
-      if (keys.length > 0) await redis.del(...keys);
-    }
-    redis?.disconnect();
-  });
+  const scratch = scratchRedis(redisUrl!, 'ratelimit');
 
-  const freshPrefix = () => {
-    const prefix = `tandem-test-${randomBytes(4).toString('hex')}:ratelimit:`;
-    prefixes.push(prefix);
-    return prefix;
-  };
+  const freshPrefix = () => scratch.prefix();
 
   limiterRules(() => {
     const prefix = freshPrefix();
-    return () => new RedisRateStore(redis, prefix, silent);
+    return () => new RedisRateStore(scratch.redis, prefix, silent);
   });
 
   it('answers every take exactly as the in-process store does (seeded calls, some in flight, answered out of order)', async () => {
     const windows: RateWindow[] = [{ limit: 3, windowMs: 1000 }, { limit: 10, windowMs: 5_000 }];
-    const stores = [new RedisRateStore(redis, freshPrefix(), silent), new InProcessRateStore()] as const;
+    const stores = [new RedisRateStore(scratch.redis, freshPrefix(), silent), new InProcessRateStore()] as const;
     let seed = 7;
     const next = (below: number) => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
