@@ -9,7 +9,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { seal } from '../server/src/auth/keys.ts';
+import { seal } from '../server/src/secrets/keys.ts';
 import { bootTandem } from '../server/src/bootstrap.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { Account } from '../server/src/persistence/entities/account.entity.ts';

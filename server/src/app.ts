@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { GraphQLError, ValidationContext } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { resolveViewer } from './auth/resolve-viewer.ts';
+import { resolveViewer } from './services/resolve-viewer.ts';
 import type { GraphQLContext } from './graphql/context.ts';
 import { maskError } from './graphql/errors.ts';
 import { schema } from './graphql/index.ts';
@@ -12,7 +12,7 @@ import { useOperationErrors } from './graphql/operation-errors.ts';
 import { useRetryAfter } from './graphql/retry-after.ts';
 import { resolveClientIp, trustProxies } from './http/client-ip.ts';
 import { useGraphQLRequestRules } from './http/graphql-request-rules.ts';
-import type { OrderService } from './orders/order-service.ts';
+import type { OrderService } from './services/order-service.ts';
 import type { AppServices } from './services/container.ts';
 
 /** `clientIp` is the socket's peer; the context works out the client behind trusted proxies from it. */

@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { createWebhookAlerter } from './alerts/webhook.ts';
-import { deriveKeys } from './auth/keys.ts';
+import { deriveKeys } from './secrets/keys.ts';
 import { MemoryLoginAttemptStore } from './auth/login-attempt-store.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { RedisLoginAttemptStore } from './auth/redis-login-attempt-store.ts';
@@ -11,24 +11,25 @@ import { createSmartApiBroker } from './brokers/smartapi/wiring.ts';
 import type { Config } from './config.ts';
 import { systemClock, systemWaitableClock, type Clock } from './core/clock.ts';
 import { seedDemo, type DemoSeed } from './demo-seed.ts';
-import { createMemoryPubSub, createRedisPubSub, type TypedPubSub } from './graphql/pubsub.ts';
+import { createMemoryPubSub, createRedisPubSub, type TypedPubSub } from './events/pubsub.ts';
 import { InstrumentCatalog } from './instruments/catalog.ts';
 import { seedShippedInstruments } from './instruments/seed.ts';
 import { createMetrics } from './metrics.ts';
-import { OrderJournal } from './orders/order-journal.ts';
+import { OrderJournal } from './events/order-journal.ts';
 import { InProcessRateStore } from './rate-limit/in-process-store.ts';
 import { RateLimiter } from './rate-limit/limiter.ts';
 import { RedisRateStore } from './rate-limit/redis-store.ts';
 import { connectRedis } from './redis-client.ts';
 import { Engine } from './engine.ts';
-import type { OrderService } from './orders/order-service.ts';
+import type { OrderService } from './services/order-service.ts';
 import type { RecoveryReport } from './replicator/recovery.ts';
 import { embeddedSecretKey, lockDataDir } from './persistence/data-dir.ts';
 import { initOrm, type DatabaseTarget } from './persistence/db.ts';
 import { pruneOrderEvents } from './persistence/repositories/order-event.repository.ts';
 import { ensureFirstAdmin } from './services/users.ts';
+import { setAccountStatus } from './services/accounts.ts';
 import type { AppServices } from './services/container.ts';
-import { installId } from './services/settings.ts';
+import { installId } from './persistence/repositories/settings.repository.ts';
 
 export interface BootOverrides {
   clock?: Clock;
@@ -104,7 +105,10 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     keys,
     journal: new OrderJournal(db.orm, pubsub, clock, log),
     // Built on first use, when `services` is complete.
-    brokers: new BrokerRegistry(paper, instruments, (account) => createSmartApiBroker(services, account, { sessions: smartApiSessions, limiter: rateLimiter })),
+    brokers: new BrokerRegistry(paper, instruments, (account) => createSmartApiBroker(
+      { ...services, recordStatus: (accountId, status, reason) => setAccountStatus(services, accountId, status, reason) },
+      account, { sessions: smartApiSessions, limiter: rateLimiter },
+    )),
     // Failed sign-ins are counted across every instance, so adding instances adds no guesses.
     loginLimiter: new LoginLimiter(commandRedis ? new RedisLoginAttemptStore(commandRedis, `${redisPrefix}login:`, log) : new MemoryLoginAttemptStore(), clock),
     metrics: createMetrics(),

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { BrokerOrder } from './brokers/port.ts';
-import { AccountLimiter } from './orders/account-limiter.ts';
+import { AccountLimiter } from './replicator/account-limiter.ts';
 import { KeyedQueue } from './concurrency/keyed-queue.ts';
 import { MicroBatcher } from './concurrency/micro-batch.ts';
-import { OrderSender } from './orders/order-sender.ts';
-import { OrderService } from './orders/order-service.ts';
-import { Reconciler } from './orders/reconciler.ts';
+import { OrderSender } from './replicator/order-sender.ts';
+import { OrderService } from './services/order-service.ts';
+import { Reconciler } from './replicator/reconciler.ts';
 import { Account } from './persistence/entities/account.entity.ts';
 import { MasterDetector } from './replicator/detector.ts';
 import { AccountLeases } from './replicator/account-leases.ts';

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RateWindow } from '../../server/src/core/rate-windows.ts';
-import { AccountLimiter } from '../../server/src/orders/account-limiter.ts';
+import { AccountLimiter } from '../../server/src/replicator/account-limiter.ts';
 import { InProcessRateStore } from '../../server/src/rate-limit/in-process-store.ts';
 import { RateLimiter } from '../../server/src/rate-limit/limiter.ts';
 import { RedisRateStore } from '../../server/src/rate-limit/redis-store.ts';

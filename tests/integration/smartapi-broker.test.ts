@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/src/core/clock.ts';
-import type { AccountStatusMessage } from '../../server/src/graphql/pubsub.ts';
+import type { AccountStatusMessage } from '../../server/src/events/pubsub.ts';
 import { Account } from '../../server/src/persistence/entities/account.entity.ts';
 import { OrderEvent } from '../../server/src/persistence/entities/order-event.entity.ts';
 import { Order } from '../../server/src/persistence/entities/order.entity.ts';

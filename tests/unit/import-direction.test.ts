@@ -1,9 +1,7 @@
 // One direction of flow: every folder (and root file) of server/src has a rank, and a module
 // imports only modules of a lower rank, or of its own folder. No circles between files,
-// type-only imports included. When two places need each other, something lives in the wrong
-// one. The layout is being moved there (issue 11): KNOWN_UPWARD lists the upward imports the
-// moves have not reached yet. It may only shrink: a new upward import fails, and so does an
-// entry that no longer exists (remove it).
+// type-only imports included. There are no exceptions to list: when two places need each
+// other, something lives in the wrong one (move it, or pass it in from above).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -23,11 +21,12 @@ const RANKS: string[][] = [
   ['graphql'],
   ['services'],
   ['auth'],
-  ['orders'],
   ['replicator'],
   ['alerts'],
   ['brokers'],
   ['rate-limit'],
+  ['events'],
+  ['secrets'],
   ['instruments'],
   ['persistence'],
   ['concurrency'],
@@ -36,55 +35,6 @@ const RANKS: string[][] = [
   ['config.ts'],
   ['http'],
   ['core'],
-];
-
-/** Upward imports still to be moved away, as "from -> to" paths under server/src. */
-const KNOWN_UPWARD: string[] = [
-  'alerts/webhook.ts -> graphql/pubsub.ts',
-  'auth/resolve-viewer.ts -> services/api-tokens.ts',
-  'auth/resolve-viewer.ts -> services/container.ts',
-  'brokers/smartapi/session-store.ts -> auth/keys.ts',
-  'brokers/smartapi/wiring.ts -> auth/keys.ts',
-  'brokers/smartapi/wiring.ts -> services/accounts.ts',
-  'brokers/smartapi/wiring.ts -> services/container.ts',
-  'orders/event-stream.ts -> graphql/async-queue.ts',
-  'orders/event-stream.ts -> graphql/context.ts',
-  'orders/event-stream.ts -> graphql/pubsub.ts',
-  'orders/event-stream.ts -> graphql/subscriptions.ts',
-  'orders/event-stream.ts -> services/access.ts',
-  'orders/order-journal.ts -> graphql/pubsub.ts',
-  'orders/order-queries.ts -> auth/viewer.ts',
-  'orders/order-queries.ts -> services/access.ts',
-  'orders/order-queries.ts -> services/container.ts',
-  'orders/order-sender.ts -> services/container.ts',
-  'orders/order-service.ts -> auth/viewer.ts',
-  'orders/order-service.ts -> services/access.ts',
-  'orders/order-service.ts -> services/container.ts',
-  'orders/order-service.ts -> services/settings.ts',
-  'orders/reconciler.ts -> services/container.ts',
-  'replicator/child-follower.ts -> orders/order-sender.ts',
-  'replicator/child-follower.ts -> orders/order-tags.ts',
-  'replicator/child-follower.ts -> services/container.ts',
-  'replicator/copy-failure.ts -> services/container.ts',
-  'replicator/detector.ts -> orders/order-journal.ts',
-  'replicator/detector.ts -> orders/order-tags.ts',
-  'replicator/planner.ts -> services/container.ts',
-  'replicator/planner.ts -> services/settings.ts',
-  'replicator/recovery.ts -> orders/order-service.ts',
-  'replicator/recovery.ts -> orders/reconciler.ts',
-  'replicator/recovery.ts -> services/container.ts',
-  'replicator/replicator.ts -> graphql/pubsub.ts',
-  'replicator/replicator.ts -> orders/order-sender.ts',
-  'replicator/replicator.ts -> services/container.ts',
-  'replicator/write-ahead.ts -> orders/order-journal.ts',
-  'replicator/write-ahead.ts -> orders/order-tags.ts',
-  'services/container.ts -> graphql/pubsub.ts',
-];
-
-/** Circles of files still to be broken, each sorted. */
-const KNOWN_CIRCLES: string[][] = [
-  ['brokers/paper/paper-broker.ts', 'brokers/paper/paper-exchange.ts'],
-  ['brokers/smartapi/session-store.ts', 'brokers/smartapi/session.ts'],
 ];
 
 function rankOf(unit: string): number {
@@ -186,14 +136,10 @@ describe('imports run one way, top to bottom', () => {
         if (from !== to && rankOf(to) < rankOf(from)) upward.push(`${path.relative(ROOT, file)} -> ${path.relative(ROOT, target)}`);
       }
     }
-    expect(upward.filter((edge) => !KNOWN_UPWARD.includes(edge)), 'new upward imports').toEqual([]);
-    expect(KNOWN_UPWARD.filter((edge) => !upward.includes(edge)), 'gone: remove from KNOWN_UPWARD').toEqual([]);
+    expect(upward).toEqual([]);
   });
 
   it('has no circle of files', () => {
-    const found = circles().map((component) => component.join(' <-> '));
-    const known = KNOWN_CIRCLES.map((component) => component.join(' <-> '));
-    expect(found.filter((circle) => !known.includes(circle)), 'new circles').toEqual([]);
-    expect(known.filter((circle) => !found.includes(circle)), 'gone: remove from KNOWN_CIRCLES').toEqual([]);
+    expect(circles().map((component) => component.join(' <-> '))).toEqual([]);
   });
 });

@@ -3,11 +3,12 @@
 // session that shares the store. Redis itself is in tests/integration/smartapi-shared-session.test.ts.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { deriveKeys } from '../../server/src/auth/keys.ts';
+import { deriveKeys } from '../../server/src/secrets/keys.ts';
 import { BrokerCallError } from '../../server/src/brokers/port.ts';
 import { readAnswer, type Answer } from '../../server/src/brokers/smartapi/answer.ts';
 import type { LoginInput, SessionTokens, SmartApiAuthClient } from '../../server/src/brokers/smartapi/auth-client.ts';
-import { SmartApiSession, type SessionGrant } from '../../server/src/brokers/smartapi/session.ts';
+import type { SessionGrant } from '../../server/src/brokers/smartapi/session-store.ts';
+import { SmartApiSession } from '../../server/src/brokers/smartapi/session.ts';
 import {
   InProcessSessionStore, RedisSessionStore, openGrant, sealGrant, usableShared, type SessionStore,
 } from '../../server/src/brokers/smartapi/session-store.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { OrderEventMessage } from '../graphql/pubsub.ts';
+import type { OrderEventMessage } from '../events/pubsub.ts';
 
 /** What is worth waking a person for: copies that failed or were refused, and halted followers. */
 export function alertFor(event: OrderEventMessage): { severity: 'warning' | 'critical'; text: string } | null {

@@ -1,6 +1,6 @@
 import type { Viewer } from '../auth/viewer.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
-import type { OrderService } from '../orders/order-service.ts';
+import type { OrderService } from '../services/order-service.ts';
 import { visibleAccountIds } from '../services/access.ts';
 import type { AppServices } from '../services/container.ts';
 

@@ -1,7 +1,7 @@
 import { DomainError } from '../core/errors.ts';
-import { AsyncQueue } from './async-queue.ts';
+import { AsyncQueue } from '../concurrency/async-queue.ts';
 import type { GraphQLContext } from './context.ts';
-import type { Topic, Topics } from './pubsub.ts';
+import type { Topic, Topics } from '../events/pubsub.ts';
 
 /**
  * Ends the queue when the viewer's credential ends: at a JWT's expiry, or when its API token

@@ -2,18 +2,18 @@ import { BrokerCallError } from '../brokers/port.ts';
 import { orderBoundsFrom } from '../core/order-bounds.ts';
 import { TERMINAL_STATUSES, type OrderStatus } from '../core/types.ts';
 import { planChildModification, shouldCopyCancellation } from '../core/replication/modification.ts';
-import type { OrderSender } from '../orders/order-sender.ts';
-import { nextOrderTags } from '../orders/order-tags.ts';
+import type { OrderSender } from './order-sender.ts';
+import { nextOrderTags } from '../persistence/repositories/order-tags.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import type { AppServices } from '../services/container.ts';
+import type { ReplicatorDeps } from './deps.ts';
 import { loadFacts, rulesOf } from './planner.ts';
 
 /** Carries a master's modifications and cancellations to its open children, where their multipliers copy them. */
 export class ChildFollower {
   constructor(
-    private readonly services: AppServices,
+    private readonly services: ReplicatorDeps,
     private readonly sender: OrderSender,
     private readonly installId: string,
   ) {}

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { postAlert } from '../alerts/webhook.ts';
 import { bulkInsert } from '../persistence/bulk-insert.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import type { AppServices } from '../services/container.ts';
+import type { ReplicatorDeps } from './deps.ts';
 import type { LeaseFence } from './account-leases.ts';
 import type { FollowerPlan } from './planner.ts';
 
@@ -36,7 +36,7 @@ export function copyFailedReason(errorId: string): string {
  * follower's row: FAILED with the reason where a copy was planned, SKIPPED with its own reason
  * where none was. If those rows cannot be written either, the master alone records it.
  */
-export async function recordCopyFailure(services: AppServices, fence: LeaseFence | null, masterId: string, failure: CopyFailure): Promise<FailureRecord> {
+export async function recordCopyFailure(services: ReplicatorDeps, fence: LeaseFence | null, masterId: string, failure: CopyFailure): Promise<FailureRecord> {
   const reason = copyFailedReason(failure.errorId);
   const attempts: { outcome: FailureRecord; rows: boolean; message: string }[] = [
     { outcome: 'recorded', rows: true, message: `${reason}; no copy was sent` },
@@ -77,7 +77,7 @@ export async function recordCopyFailure(services: AppServices, fence: LeaseFence
 }
 
 /** One critical alert per failure, whether or not the database could record it. */
-export function alertCopyFailure(services: AppServices, master: Order, failure: CopyFailure): void {
+export function alertCopyFailure(services: ReplicatorDeps, master: Order, failure: CopyFailure): void {
   if (failure.alerted) return;
   failure.alerted = true;
   const url = services.config.ALERT_WEBHOOK_URL;

@@ -7,8 +7,8 @@ import { Account } from '../persistence/entities/account.entity.ts';
 import type { Instrument } from '../persistence/entities/instrument.entity.ts';
 import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
 import type { Order } from '../persistence/entities/order.entity.ts';
-import type { AppServices } from '../services/container.ts';
-import { isGlobalKillSwitchEngaged } from '../services/settings.ts';
+import type { ReplicatorDeps } from './deps.ts';
+import { isGlobalKillSwitchEngaged } from '../persistence/repositories/settings.repository.ts';
 import { dailyActivity, positionsByAccount } from './facts.ts';
 
 export interface FollowerPlan {
@@ -38,7 +38,7 @@ export interface ReplicationFacts {
 }
 
 /** `excludeOrderIds`: orders whose fills must not count in positions (a child being re-sized). */
-export async function loadFacts(services: AppServices, em: EntityManager, master: Order, instrument: Instrument, multipliers: Multiplier[], excludeOrderIds: string[] = []): Promise<ReplicationFacts> {
+export async function loadFacts(services: ReplicatorDeps, em: EntityManager, master: Order, instrument: Instrument, multipliers: Multiplier[], excludeOrderIds: string[] = []): Promise<ReplicationFacts> {
   const followerIds = multipliers.map((m) => m.followerId);
   const accounts = await em.find(Account, { id: { $in: [...followerIds, master.accountId] } });
   const masterAccount = accounts.find((a) => a.id === master.accountId);
@@ -82,7 +82,7 @@ export async function loadFacts(services: AppServices, em: EntityManager, master
  * instrument Tandem does not know (no lot size, tick or freeze limit to size by) gives every
  * follower a skip that says so.
  */
-export async function planFollowers(services: AppServices, em: EntityManager, master: Order, instrument: Instrument | null): Promise<FollowerPlan[]> {
+export async function planFollowers(services: ReplicatorDeps, em: EntityManager, master: Order, instrument: Instrument | null): Promise<FollowerPlan[]> {
   const multipliers = await em.find(Multiplier, { masterId: master.accountId }, { orderBy: { createdAt: 'asc' } });
   if (multipliers.length === 0) return [];
   if (!instrument) {

@@ -1,13 +1,12 @@
 import type { Logger } from 'pino';
-import type { Broker } from '../brokers/port.ts';
-import type { OrderService } from '../orders/order-service.ts';
-import type { Reconciler } from '../orders/reconciler.ts';
+import type { Broker, BrokerOrder } from '../brokers/port.ts';
+import type { Reconciler } from './reconciler.ts';
 import type { EntityManager } from '@mikro-orm/core';
 import { TERMINAL_STATUSES, type OrderStatus } from '../core/types.ts';
 import { execute } from '../persistence/db.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import type { AppServices } from '../services/container.ts';
+import type { ReplicatorDeps } from './deps.ts';
 import type { MasterDetector } from './detector.ts';
 import type { Replicator } from './replicator.ts';
 
@@ -22,6 +21,11 @@ export interface RecoveryReport {
   manualOrdersSent: number;
 }
 
+/** Folds a broker's report of an order into its row (the order service does this); null when Tandem has no row for it. */
+export interface BrokerUpdateSink {
+  applyBrokerUpdate(accountId: string, update: BrokerOrder): Promise<Order | null>;
+}
+
 export interface RecoveryDeps {
   replicator: Replicator;
   reconciler: Reconciler;
@@ -33,7 +37,7 @@ export interface RecoveryDeps {
  * instance that went quiet and whose leases this one took over): plans accepted masters no one
  * planned, sends children never claimed, and looks up by tag every child whose fate is unknown.
  */
-export async function recoverMasters(services: AppServices, deps: RecoveryDeps, masterAccountIds: string[]): Promise<Pick<RecoveryReport, 'mastersPlanned' | 'childrenSent' | 'unknownLookedUp'>> {
+export async function recoverMasters(services: ReplicatorDeps, deps: RecoveryDeps, masterAccountIds: string[]): Promise<Pick<RecoveryReport, 'mastersPlanned' | 'childrenSent' | 'unknownLookedUp'>> {
   if (masterAccountIds.length === 0) return { mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0 };
   const mastersPlanned = await deps.replicator.replicateUnplanned(masterAccountIds);
   const em = services.orm.em.fork();
@@ -60,8 +64,8 @@ async function childrenOf(em: EntityManager, masterAccountIds: string[], status:
  * Nothing is sent twice: PENDING children were never claimed; SENT ones are looked up by tag.
  */
 export async function recoverAfterRestart(
-  services: AppServices,
-  deps: RecoveryDeps & { orders: OrderService; detector: MasterDetector; masterIds?: string[] },
+  services: ReplicatorDeps,
+  deps: RecoveryDeps & { orders: BrokerUpdateSink; detector: MasterDetector; masterIds?: string[] },
 ): Promise<RecoveryReport> {
   const em = services.orm.em.fork();
   const report: RecoveryReport = { booksSynced: 0, mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0, manualOrdersAbandoned: 0, manualOrdersSent: 0 };

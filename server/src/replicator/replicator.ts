@@ -1,10 +1,10 @@
 import type { AccountRole, OrderStatus } from '../core/types.ts';
-import type { OrderEventMessage } from '../graphql/pubsub.ts';
+import type { OrderEventMessage } from '../events/pubsub.ts';
 import type { KeyedQueue } from '../concurrency/keyed-queue.ts';
-import type { OrderSender } from '../orders/order-sender.ts';
+import type { OrderSender } from './order-sender.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import type { AppServices } from '../services/container.ts';
+import type { ReplicatorDeps } from './deps.ts';
 import { ChildFollower } from './child-follower.ts';
 import { COPY_FAILED, alertCopyFailure, newCopyFailure, recordCopyFailure, type CopyFailure } from './copy-failure.ts';
 import type { LeaseFence } from './account-leases.ts';
@@ -34,7 +34,7 @@ export class Replicator {
   fence: LeaseFence | null = null;
 
   constructor(
-    private readonly services: AppServices,
+    private readonly services: ReplicatorDeps,
     private readonly sender: OrderSender,
     private readonly installId: string,
     private readonly perMaster: KeyedQueue,

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { seal } from '../auth/keys.ts';
+import { seal } from '../secrets/keys.ts';
 import { actorOf, type Viewer } from '../auth/viewer.ts';
 import { PAPER_STATUS_REASON } from '../brokers/registry.ts';
 import { badInput, badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
@@ -13,7 +13,7 @@ import { User } from '../persistence/entities/user.entity.ts';
 import { CLIENT_EDITABLE_FIELDS, accountFor, visibleAccountIds } from './access.ts';
 import { audit } from './audit.ts';
 import type { AppServices } from './container.ts';
-import { writeSetting } from './settings.ts';
+import { writeSetting } from '../persistence/repositories/settings.repository.ts';
 
 export interface CredentialsInput {
   apiKey: string;

@@ -1,11 +1,19 @@
 import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, BrokerOrderRequest } from '../port.ts';
-import type { PaperExchange } from './paper-exchange.ts';
+
+/** What a paper account trades on: the shared paper exchange, for one client code at a time. */
+export interface PaperVenue {
+  place(clientCode: string, request: BrokerOrderRequest): Promise<BrokerAck>;
+  modify(clientCode: string, brokerOrderId: string, changes: BrokerOrderChanges): Promise<void>;
+  cancel(clientCode: string, brokerOrderId: string): Promise<void>;
+  book(clientCode: string): Promise<BrokerOrder[]>;
+  findByTag(clientCode: string, orderTag: string): Promise<BrokerOrder | null>;
+}
 
 /** One client account's view of the shared paper exchange; its updates come through the exchange's feed. */
 export class PaperBroker implements Broker {
   constructor(
     readonly clientCode: string,
-    private readonly exchange: PaperExchange,
+    private readonly exchange: PaperVenue,
   ) {}
 
   placeOrder(request: BrokerOrderRequest): Promise<BrokerAck> {

@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { BrokerCallError } from '../port.ts';
-import type { SessionGrant, SmartApiSession } from './session.ts';
+import type { SessionGrant } from './session-store.ts';
+import type { SmartApiSession } from './session.ts';
 
 export type SocketState = { kind: 'open' } | { kind: 'lost'; reason: string; retryInMs: number };
 

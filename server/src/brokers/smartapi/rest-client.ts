@@ -11,7 +11,8 @@ import { readAnswer } from './answer.ts';
 import type { RateLimiter } from '../../rate-limit/limiter.ts';
 import { ORDER_BOOK_WINDOWS, rateKey } from './rate-limits.ts';
 import { createSdk, type SdkAnswer, type SmartApiSdk } from './sdk.ts';
-import type { SessionGrant, SmartApiSession } from './session.ts';
+import type { SessionGrant } from './session-store.ts';
+import type { SmartApiSession } from './session.ts';
 
 export interface RestDeps {
   clientCode: string;

@@ -8,8 +8,16 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { open, seal } from '../../auth/keys.ts';
-import type { SessionGrant } from './session.ts';
+import { open, seal } from '../../secrets/keys.ts';
+import type { SessionTokens } from './auth-client.ts';
+
+/** A logged-in SmartAPI session: what the store keeps and every call sends. */
+export interface SessionGrant {
+  tokens: SessionTokens;
+  apiKey: string;
+  loggedInAt: Date;
+  expiresAt: Date;
+}
 
 export interface SessionStore {
   /** The session last saved for this client code, while it is still valid; null when none (or the store cannot answer). */

@@ -16,7 +16,7 @@ import type { SessionTokens, SmartApiAuthClient } from './auth-client.ts';
 import { CREDENTIAL_CODES } from './error-reasons.ts';
 import { sessionExpiry } from './jwt-expiry.ts';
 import { LOGIN_WINDOWS, rateKey } from './rate-limits.ts';
-import { InProcessSessionStore, usableShared, type SessionStore } from './session-store.ts';
+import { InProcessSessionStore, usableShared, type SessionGrant, type SessionStore } from './session-store.ts';
 
 export interface SmartApiCredentials {
   apiKey: string;
@@ -25,13 +25,6 @@ export interface SmartApiCredentials {
 }
 
 /** A live session: what calls need to be made with it. */
-export interface SessionGrant {
-  tokens: SessionTokens;
-  apiKey: string;
-  loggedInAt: Date;
-  expiresAt: Date;
-}
-
 export type SessionEvent =
   | { kind: 'logging-in'; why: string }
   | { kind: 'logged-in'; why: string; grant: SessionGrant }

@@ -2,16 +2,32 @@
 // account's sealed column at every login (so new ones take effect at the next), and every
 // connection-status change written to the account and published to accountStatus, in order,
 // and its session shared through the store the bootstrap passes (Redis when REDIS_URL is set).
-import { open } from '../../auth/keys.ts';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { ConnectionStatus } from '../../core/types.ts';
+import type { Orm } from '../../persistence/db.ts';
 import { Account } from '../../persistence/entities/account.entity.ts';
-import { setAccountStatus } from '../../services/accounts.ts';
-import type { AppServices } from '../../services/container.ts';
+import { open, type Keys } from '../../secrets/keys.ts';
 import type { SmartApiCredentials } from './session.ts';
 import type { SessionStore } from './session-store.ts';
 import { SmartApiBroker } from './smartapi-broker.ts';
 import type { RateLimiter } from '../../rate-limit/limiter.ts';
 
-async function loadCredentials(services: AppServices, accountId: string): Promise<SmartApiCredentials> {
+/**
+ * What building a SmartAPI broker needs: parts from layers below the brokers, and how to
+ * record an account's connection status, passed in from above (services/accounts.ts).
+ */
+export interface SmartApiDeps {
+  config: Pick<Config, 'SMARTAPI_ROOT_URL' | 'SMARTAPI_ORDER_WS_URL'>;
+  orm: Orm;
+  keys: Keys;
+  clock: Clock;
+  log: Logger;
+  recordStatus(accountId: string, status: ConnectionStatus, reason: string | null): Promise<void>;
+}
+
+async function loadCredentials(services: SmartApiDeps, accountId: string): Promise<SmartApiCredentials> {
   const row = await services.orm.em.fork().findOne(Account, { id: accountId }, { fields: ['credentialsSealed'] });
   if (!row?.credentialsSealed) throw new Error('no SmartAPI credentials are stored for this account: enter the API key, PIN and TOTP secret');
   let parsed: Partial<SmartApiCredentials>;
@@ -31,7 +47,7 @@ export interface SmartApiShared {
 }
 
 /** `shared`: one login serving every instance, and allowances no instance exceeds alone. */
-export function createSmartApiBroker(services: AppServices, account: Pick<Account, 'id' | 'clientCode'>, shared: SmartApiShared): SmartApiBroker {
+export function createSmartApiBroker(services: SmartApiDeps, account: Pick<Account, 'id' | 'clientCode'>, shared: SmartApiShared): SmartApiBroker {
   const log = services.log.child({ broker: 'SMARTAPI' });
   let reports: Promise<void> = Promise.resolve();
   return new SmartApiBroker({
@@ -45,7 +61,7 @@ export function createSmartApiBroker(services: AppServices, account: Pick<Accoun
     limiter: shared.limiter,
     reportStatus: ({ status, reason }) => {
       reports = reports
-        .then(() => setAccountStatus(services, account.id, status, reason))
+        .then(() => services.recordStatus(account.id, status, reason))
         .catch((error: unknown) => log.error({ err: error, clientCode: account.clientCode, status }, 'recording the SmartAPI connection status failed'));
       return reports;
     },

@@ -4,11 +4,11 @@ import { visibleAccountIds } from '../../services/access.ts';
 import {
   connectAccount, createAccount, deleteAccount, getAccount, listAccounts, setKillSwitch, updateAccount,
 } from '../../services/accounts.ts';
-import { isGlobalKillSwitchEngaged } from '../../services/settings.ts';
+import { isGlobalKillSwitchEngaged } from '../../persistence/repositories/settings.repository.ts';
 import { STAFF, sessionOnly, sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
 import { memoize } from '../context.ts';
-import type { AccountStatusMessage } from '../pubsub.ts';
+import type { AccountStatusMessage } from '../../events/pubsub.ts';
 import { eachEventFresh, streamTopic } from '../subscriptions.ts';
 import { AccountRoleEnum, BrokerEnum, ConnectionStatusEnum } from './enums.ts';
 import { UserRef } from './user.ts';

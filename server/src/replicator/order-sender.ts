@@ -3,10 +3,10 @@ import { BrokerCallError, type BrokerAck } from '../brokers/port.ts';
 import { TERMINAL_STATUSES } from '../core/types.ts';
 import type { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import type { AppServices } from '../services/container.ts';
+import type { ReplicatorDeps } from './deps.ts';
 import type { AccountLimiter } from './account-limiter.ts';
 import { MicroBatcher } from '../concurrency/micro-batch.ts';
-import type { LeaseFence } from '../replicator/account-leases.ts';
+import type { LeaseFence } from './account-leases.ts';
 
 export type SendAccount = Pick<Account, 'id' | 'broker' | 'clientCode' | 'label'>;
 export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed';
@@ -28,7 +28,7 @@ export class OrderSender {
   fence: LeaseFence | null = null;
 
   constructor(
-    private readonly services: AppServices,
+    private readonly services: ReplicatorDeps,
     private readonly limiter: AccountLimiter,
   ) {}
 

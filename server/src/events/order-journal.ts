@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
-import type { OrderEventMessage, TypedPubSub } from '../graphql/pubsub.ts';
+import type { OrderEventMessage, TypedPubSub } from './pubsub.ts';
 import type { Orm } from '../persistence/db.ts';
 import type { OrderEvent } from '../persistence/entities/order-event.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';

@@ -1,11 +1,11 @@
 import { badInput } from '../core/errors.ts';
-import { AsyncQueue } from '../graphql/async-queue.ts';
-import type { GraphQLContext } from '../graphql/context.ts';
-import type { OrderEventMessage } from '../graphql/pubsub.ts';
-import { endWithCredential } from '../graphql/subscriptions.ts';
+import { AsyncQueue } from '../concurrency/async-queue.ts';
+import type { GraphQLContext } from './context.ts';
+import type { OrderEventMessage } from '../events/pubsub.ts';
+import { endWithCredential } from './subscriptions.ts';
 import { eventsBetween, latestCursor, oldestRetainedCursor } from '../persistence/repositories/order-event.repository.ts';
 import { visibleAccountIds } from '../services/access.ts';
-import { toEventMessage } from './order-journal.ts';
+import { toEventMessage } from '../events/order-journal.ts';
 
 const PAGE = 500;
 

@@ -3,8 +3,8 @@ import { badInput, notFound, parseId } from '../core/errors.ts';
 import { dateProblem, pageSize, SYMBOL } from '../core/input-rules.ts';
 import type { OrderStatus } from '../core/types.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import { visibleAccountIds } from '../services/access.ts';
-import type { AppServices } from '../services/container.ts';
+import { visibleAccountIds } from './access.ts';
+import type { AppServices } from './container.ts';
 
 export interface OrderFilter {
   accountId?: string | null;

@@ -3,7 +3,7 @@ import type { BrokerOrder } from '../brokers/port.ts';
 import { statusAfterReport } from '../core/reported-status.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import type { AppServices } from '../services/container.ts';
+import type { ReplicatorDeps } from './deps.ts';
 import type { OrderSender } from './order-sender.ts';
 
 export type ReconcileOutcome = 'found' | 'resent' | 'settled';
@@ -15,7 +15,7 @@ export type ReconcileOutcome = 'found' | 'resent' | 'settled';
  */
 export class Reconciler {
   constructor(
-    private readonly services: AppServices,
+    private readonly services: ReplicatorDeps,
     private readonly sender: OrderSender,
     private readonly recheckMs = 3000,
   ) {}

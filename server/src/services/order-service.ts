@@ -7,12 +7,12 @@ import { rupeesToPaise, validateOrderRequest } from '../core/order-rules.ts';
 import { TERMINAL_STATUSES, type OrderType, type ProductType, type Side, type Variety } from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import { accountFor } from '../services/access.ts';
-import type { AppServices } from '../services/container.ts';
-import { isGlobalKillSwitchEngaged } from '../services/settings.ts';
-import { foldBrokerUpdate } from './fold-update.ts';
-import type { OrderSender } from './order-sender.ts';
-import { nextOrderTag } from './order-tags.ts';
+import { accountFor } from './access.ts';
+import type { AppServices } from './container.ts';
+import { isGlobalKillSwitchEngaged } from '../persistence/repositories/settings.repository.ts';
+import { foldBrokerUpdate } from '../replicator/fold-update.ts';
+import type { OrderSender } from '../replicator/order-sender.ts';
+import { nextOrderTag } from '../persistence/repositories/order-tags.ts';
 
 export interface PlaceOrderInput {
   accountId: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { execute } from '../persistence/db.ts';
-import { Setting } from '../persistence/entities/setting.entity.ts';
+import { execute } from '../db.ts';
+import { Setting } from '../entities/setting.entity.ts';
 
 export async function readSetting(em: EntityManager, key: string): Promise<string | null> {
   const row = await em.findOne(Setting, { key });

@@ -1,7 +1,7 @@
-import type { AppServices } from '../services/container.ts';
-import { viewerForApiToken } from '../services/api-tokens.ts';
-import { API_TOKEN_PREFIX, verifyAccessToken } from './tokens.ts';
-import type { Viewer } from './viewer.ts';
+import type { AppServices } from './container.ts';
+import { viewerForApiToken } from './api-tokens.ts';
+import { API_TOKEN_PREFIX, verifyAccessToken } from '../auth/tokens.ts';
+import type { Viewer } from '../auth/viewer.ts';
 
 export type ViewerResult = { viewer: Viewer | null; problem: string | null };
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { execute, toNumber } from '../persistence/db.ts';
+import { execute, toNumber } from '../db.ts';
 
 /**
  * 'T' + the install id + base36 of a database sequence: unique across processes and

@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { BrokerRegistry } from '../brokers/registry.ts';
+import type { Config } from '../config.ts';
+import type { Clock } from '../core/clock.ts';
+import type { OrderJournal } from '../events/order-journal.ts';
+import type { TypedPubSub } from '../events/pubsub.ts';
+import type { InstrumentCatalog } from '../instruments/catalog.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Orm } from '../persistence/db.ts';
+
+/**
+ * What the replicator needs of the application, every part from a layer below it. The
+ * bootstrap passes the whole ReplicatorDeps (services/container.ts), which has all of this.
+ */
+export interface ReplicatorDeps {
+  config: Config;
+  orm: Orm;
+  pubsub: TypedPubSub;
+  clock: Clock;
+  log: Logger;
+  journal: OrderJournal;
+  brokers: BrokerRegistry;
+  instruments: InstrumentCatalog;
+  metrics: Metrics;
+}
