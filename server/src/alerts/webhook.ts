@@ -3,9 +3,9 @@ import type { OrderEventMessage } from '../events/pubsub.ts';
 
 /** What is worth waking a person for: copies that failed or were refused, and halted followers. */
 export function alertFor(event: OrderEventMessage): { severity: 'warning' | 'critical'; text: string } | null {
-  const symbol = String(event.snapshot['symbol'] ?? '');
-  const reason = event.message ?? (event.snapshot['reason'] as string | null) ?? '';
-  const isChild = event.snapshot['masterOrderId'] !== null;
+  const symbol = event.snapshot.symbol;
+  const reason = event.message ?? event.snapshot.reason ?? '';
+  const isChild = event.snapshot.masterOrderId !== null;
   if (event.kind === 'FAILED' || (event.status === 'REJECTED' && event.kind === 'BROKER_UPDATE')) {
     return { severity: 'critical', text: `${isChild ? 'Copy' : 'Order'} of ${symbol} ${event.status === 'REJECTED' ? 'rejected' : 'failed'}: ${reason}` };
   }

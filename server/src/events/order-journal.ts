@@ -5,7 +5,8 @@ import type { OrderEventMessage, TypedPubSub } from './pubsub.ts';
 import type { Orm } from '../persistence/db.ts';
 import type { OrderEvent } from '../persistence/entities/order-event.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import { appendOrderEvents, orderSnapshot, type OrderEventDraft } from '../persistence/repositories/order-event.repository.ts';
+import { appendOrderEvents, type OrderEventDraft } from '../persistence/repositories/order-event.repository.ts';
+import { snapshotOf, type OrderSnapshot } from './order-snapshot.ts';
 
 export type Emit = (order: Order, kind: string, options?: { message?: string | null; masterAccountId?: string | null }) => void;
 
@@ -18,7 +19,8 @@ export function toEventMessage(event: OrderEvent): OrderEventMessage {
     status: event.status,
     kind: event.kind,
     message: event.message,
-    snapshot: event.snapshot,
+    // Written by snapshotOf in this journal, and only here.
+    snapshot: event.snapshot as OrderSnapshot,
     at: event.at.toISOString(),
   };
 }
@@ -53,7 +55,7 @@ export class OrderJournal {
       const emit: Emit = (order, kind, options = {}) => {
         const draft: OrderEventDraft = {
           orderId: order.id, accountId: order.accountId, masterOrderId: order.masterOrderId, status: order.status, kind,
-          message: options.message ?? null, masterAccountId: order.masterOrderId ? null : order.accountId, snapshot: orderSnapshot(order),
+          message: options.message ?? null, masterAccountId: order.masterOrderId ? null : order.accountId, snapshot: snapshotOf(order),
         };
         if (options.masterAccountId !== undefined) draft.masterAccountId = options.masterAccountId;
         else if (order.masterOrderId) unresolved.push(draft);

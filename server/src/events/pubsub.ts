@@ -3,6 +3,7 @@ import { PubSub as MemoryEngine, type PubSubEngine } from 'graphql-subscriptions
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
 import type { ConnectionStatus, OrderStatus } from '../core/types.ts';
+import type { OrderSnapshot } from './order-snapshot.ts';
 
 /** What travels between processes. Dates are ISO strings so every transport carries the same thing. */
 export interface OrderEventMessage {
@@ -13,7 +14,7 @@ export interface OrderEventMessage {
   status: OrderStatus;
   kind: string;
   message: string | null;
-  snapshot: Record<string, unknown>;
+  snapshot: OrderSnapshot;
   at: string;
 }
 

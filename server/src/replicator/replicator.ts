@@ -83,7 +83,7 @@ export class Replicator {
   }
 
   private handle(event: OrderEventMessage): void {
-    if (event.snapshot['masterOrderId'] !== null) return;
+    if (event.snapshot.masterOrderId !== null) return;
     this.track(this.perMaster.run(event.orderId, () => this.onMasterEvent(event)));
   }
 
@@ -115,7 +115,7 @@ export class Replicator {
 
   private async onMasterEvent(event: OrderEventMessage): Promise<void> {
     if (!(await this.isMine(event.accountId))) return;
-    const planned = event.snapshot['copyPlannedAt'] !== null;
+    const planned = event.snapshot.copyPlannedAt !== null;
     if (!planned && ACCEPTED.has(event.status)) {
       await this.replicate(event.orderId);
     } else if (planned && event.kind === 'MODIFIED') {

@@ -1,7 +1,8 @@
 import { paiseToRupees } from '../../core/order-rules.ts';
 import { badInput } from '../../core/errors.ts';
 import type { OrderStatus } from '../../core/types.ts';
-import { Order } from '../../persistence/entities/order.entity.ts';
+import type { Order } from '../../persistence/entities/order.entity.ts';
+import { orderFromSnapshot } from '../../events/order-snapshot.ts';
 import { streamOrderEvents } from '../order-event-stream.ts';
 import { childrenOf, getOrder, listOrders } from '../../services/order-queries.ts';
 import { accountFor } from '../../services/access.ts';
@@ -14,16 +15,6 @@ import { AccountRef } from './account.ts';
 import { OrderStatusEnum, OrderTypeEnum, ProductTypeEnum, SideEnum, VarietyEnum } from './enums.ts';
 
 const rupees = (paise: number | null) => (paise === null ? null : paiseToRupees(paise));
-const date = (value: Date | string | null) => (value === null ? null : value instanceof Date ? value : new Date(value));
-
-/** An event's snapshot, turned back into the shape the Order type reads. */
-function orderFromSnapshot(snapshot: Record<string, unknown>): Order {
-  const order = Object.assign(new Order(), snapshot);
-  for (const key of ['detectedAt', 'exchangeAt', 'sentAt', 'acknowledgedAt', 'createdAt', 'updatedAt'] as const) {
-    (order as unknown as Record<string, Date | null>)[key] = date(snapshot[key] as string | null);
-  }
-  return order;
-}
 
 export const OrderRef = builder.objectRef<Order>('Order');
 

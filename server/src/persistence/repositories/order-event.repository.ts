@@ -17,11 +17,6 @@ export interface OrderEventDraft {
   snapshot: Record<string, unknown>;
 }
 
-/** The order as subscribers see it; JSON-safe (dates as ISO strings) so it crosses Redis unchanged. */
-export function orderSnapshot(order: Order): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(order).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]));
-}
-
 /**
  * Must be the transaction's last statements: the counter row lock is held until commit,
  * so cursors are handed out in commit order and never leave a gap.
