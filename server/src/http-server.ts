@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { TandemYoga } from './app.ts';
 import { maskError } from './graphql/errors.ts';
 import { createOriginPolicy } from './http/origin-policy.ts';
+import { pingDatabase } from './persistence/db.ts';
 import type { AppServices } from './services/container.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,7 +30,7 @@ function documentErrors(errors: readonly GraphQLError[], code: string): GraphQLE
     const { http: _http, ...extensions } = error.extensions;
     return new GraphQLError(error.message, {
       nodes: error.nodes, source: error.source, positions: error.positions,
-      extensions: { ...extensions, code: extensions['code'] ?? code },
+      extensions: { ...extensions, code: extensions.code ?? code },
     });
   });
 }
@@ -52,8 +53,8 @@ export function createHttpServer(services: AppServices, yoga: TandemYoga, serveS
       if (route === '/health') return json(res, 200, { status: 'ok' });
       if (route === '/ready') {
         const checks: Record<string, string> = {};
-        await services.orm.em.fork().getConnection().execute('select 1').then(() => (checks['database'] = 'ok'), (e: Error) => (checks['database'] = e.message));
-        await services.pubsub.ping().then(() => (checks[services.pubsub.transport === 'redis' ? 'redis' : 'pubsub'] = 'ok'), (e: Error) => (checks['redis'] = e.message));
+        await pingDatabase(services.orm).then(() => (checks.database = 'ok'), (e: Error) => (checks.database = e.message));
+        await services.pubsub.ping().then(() => (checks[services.pubsub.transport === 'redis' ? 'redis' : 'pubsub'] = 'ok'), (e: Error) => (checks.redis = e.message));
         const ok = Object.values(checks).every((v) => v === 'ok');
         return json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
       }

@@ -143,3 +143,29 @@ describe('imports run one way, top to bottom', () => {
     expect(circles().map((component) => component.join(' <-> '))).toEqual([]);
   });
 });
+
+describe('SQL lives in persistence/', () => {
+  const DB_MODULE = path.join(ROOT, 'persistence', 'db.ts');
+  const outside = files.filter((file) => unitOf(file) !== 'persistence');
+
+  /** The names a file imports from persistence/db.ts. */
+  const namesFromDb = (file: string): string[] => {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+    return source.statements.flatMap((statement) => {
+      if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) return [];
+      if (path.resolve(path.dirname(file), statement.moduleSpecifier.text) !== DB_MODULE) return [];
+      const bindings = statement.importClause?.namedBindings;
+      return bindings && ts.isNamedImports(bindings) ? bindings.elements.map((element) => (element.propertyName ?? element.name).text) : [];
+    });
+  };
+
+  it('no module outside persistence/ runs raw SQL', () => {
+    const raw = outside.filter((file) => namesFromDb(file).includes('execute') || /\.getConnection\(|\.getKnex\(|\bem\.execute\(/.test(readFileSync(file, 'utf8')));
+    expect(raw.map((file) => path.relative(ROOT, file))).toEqual([]);
+  });
+
+  it('finds raw SQL where it is (the check can see it)', () => {
+    const inside = files.filter((file) => unitOf(file) === 'persistence');
+    expect(inside.filter((file) => namesFromDb(file).includes('execute')).length).toBeGreaterThan(3);
+  });
+});

@@ -101,3 +101,8 @@ export function toNumber(value: unknown): number {
 export function execute<T = Record<string, unknown>[]>(em: EntityManager, query: string, params: unknown[] = []): Promise<T> {
   return em.getConnection().execute<T>(query, params, 'all', em.getTransactionContext()) as Promise<T>;
 }
+
+/** One round trip to the database, for readiness checks. */
+export async function pingDatabase(orm: Orm): Promise<void> {
+  await orm.em.fork().getConnection().execute('select 1');
+}

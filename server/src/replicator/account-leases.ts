@@ -2,12 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import { execute, toNumber, type Orm } from '../persistence/db.ts';
-
-// Every statement that locks several lease rows locks them in account_id order, so renewing,
-// taking and the fences of claims and writes ahead can never deadlock one another.
-const ownRowsInOrder = (condition = 'true') =>
-  `select account_id from account_leases where holder = ? and ${condition} order by account_id for update`;
+import type { Orm } from '../persistence/db.ts';
+import { handBackLeases, lockHeldLeases, renewLeases, takeFreeLeases } from '../persistence/repositories/account-lease.repository.ts';
 
 export interface AcquiredLease {
   accountId: string;
@@ -75,8 +71,7 @@ export class AccountLeases implements LeaseFence {
     this.timer = null;
     await this.refreshing;
     this.held.clear();
-    await execute(this.orm.em.fork(), `update account_leases set expires_at = now() - interval '1 millisecond'
-      where account_id in (${ownRowsInOrder()})`, [this.holder]).catch((error: unknown) => {
+    await handBackLeases(this.orm.em.fork(), this.holder).catch((error: unknown) => {
       this.log.warn({ err: error }, 'handing back account leases failed; they expire on their own');
     });
   }
@@ -95,33 +90,19 @@ export class AccountLeases implements LeaseFence {
   async heldIn(tx: EntityManager, accountIds: string[]): Promise<Set<string>> {
     const wanted = [...new Set(accountIds)].filter((id) => this.held.has(id));
     if (wanted.length === 0) return new Set();
-    const rows = await execute<{ account_id: string; epoch: unknown }[]>(tx,
-      `select account_id, epoch from account_leases
-        where account_id in (${wanted.map(() => '?').join(', ')}) and holder = ? and expires_at > now() order by account_id for share`,
-      [...wanted, this.holder]);
-    return new Set(rows.filter((row) => this.held.get(row.account_id) === toNumber(row.epoch)).map((row) => row.account_id));
+    const locked = await lockHeldLeases(tx, this.holder, wanted);
+    return new Set([...locked].filter(([id, epoch]) => this.held.get(id) === epoch).map(([id]) => id));
   }
 
   private async renewAndTake(): Promise<void> {
     const em = this.orm.em.fork();
-    const ttl = `${this.ttlMs} milliseconds`;
-    const renewed = await execute<{ account_id: string; epoch: unknown }[]>(em,
-      `update account_leases set expires_at = now() + ?::interval
-        where account_id in (${ownRowsInOrder('expires_at > now()')}) returning account_id, epoch`,
-      [ttl, this.holder]);
-    const stillHeld = new Map(renewed.map((row) => [row.account_id, toNumber(row.epoch)]));
+    const stillHeld = await renewLeases(em, this.holder, this.ttlMs);
     const lost = [...this.held].filter(([id, epoch]) => stillHeld.get(id) !== epoch).map(([id]) => id);
     for (const id of lost) this.held.delete(id);
 
     // An account nobody holds, or whose holder let its lease run out, is taken with the next epoch.
-    const taken = await execute<{ account_id: string; epoch: unknown }[]>(em,
-      `insert into account_leases (account_id, holder, epoch, expires_at)
-       select id, ?, 1, now() + ?::interval from accounts where role = 'MASTER' or broker = 'SMARTAPI' order by id
-       on conflict (account_id) do update set holder = excluded.holder, epoch = account_leases.epoch + 1, expires_at = excluded.expires_at
-        where account_leases.expires_at <= now()
-       returning account_id, epoch`,
-      [this.holder, ttl]);
-    const acquired = taken.map((row) => ({ accountId: row.account_id, epoch: toNumber(row.epoch) }));
+    const taken = await takeFreeLeases(em, this.holder, this.ttlMs);
+    const acquired = [...taken].map(([accountId, epoch]) => ({ accountId, epoch }));
     for (const lease of acquired) this.held.set(lease.accountId, lease.epoch);
 
     if (lost.length > 0) {

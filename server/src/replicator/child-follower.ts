@@ -3,7 +3,7 @@ import { orderBoundsFrom } from '../core/order-bounds.ts';
 import { TERMINAL_STATUSES, type OrderStatus } from '../core/types.ts';
 import { planChildModification, shouldCopyCancellation } from '../core/replication/modification.ts';
 import type { OrderSender } from './order-sender.ts';
-import { nextOrderTags } from '../persistence/repositories/order-tags.ts';
+import { nextOrderTags } from '../persistence/repositories/sequences.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { BrokerOrder } from '../brokers/port.ts';
 import { statusAfterReport } from '../core/reported-status.ts';
 import type { OrderJournal } from '../events/order-journal.ts';
-import { isTandemTag } from '../persistence/repositories/order-tags.ts';
+import { isTandemTag } from '../persistence/repositories/sequences.ts';
 import type { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { Clock } from '../core/clock.ts';

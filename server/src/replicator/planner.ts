@@ -9,7 +9,8 @@ import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
 import type { Order } from '../persistence/entities/order.entity.ts';
 import type { ReplicatorDeps } from './deps.ts';
 import { isGlobalKillSwitchEngaged } from '../persistence/repositories/settings.repository.ts';
-import { dailyActivity, positionsByAccount } from './facts.ts';
+import { positionsByAccount } from '../persistence/repositories/order-facts.repository.ts';
+import { dailyActivity } from './facts.ts';
 
 export interface FollowerPlan {
   multiplier: Multiplier;

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
 import type { Broker, BrokerOrder } from '../brokers/port.ts';
 import type { Reconciler } from './reconciler.ts';
-import type { EntityManager } from '@mikro-orm/core';
-import { TERMINAL_STATUSES, type OrderStatus } from '../core/types.ts';
-import { execute } from '../persistence/db.ts';
+import { TERMINAL_STATUSES, } from '../core/types.ts';
+import { childIdsOfMasters } from '../persistence/repositories/order-facts.repository.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { ReplicatorDeps } from './deps.ts';
@@ -41,21 +40,13 @@ export async function recoverMasters(services: ReplicatorDeps, deps: RecoveryDep
   if (masterAccountIds.length === 0) return { mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0 };
   const mastersPlanned = await deps.replicator.replicateUnplanned(masterAccountIds);
   const em = services.orm.em.fork();
-  const pending = await em.find(Order, { id: { $in: await childrenOf(em, masterAccountIds, 'PENDING') } });
-  const unknown = await em.find(Order, { id: { $in: await childrenOf(em, masterAccountIds, 'SENT') }, brokerOrderId: null });
+  const pending = await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'PENDING') } });
+  const unknown = await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'SENT') }, brokerOrderId: null });
   await Promise.all([
     deps.replicator.fanOut(pending),
     deps.reconciler.reconcileMany(unknown.map((order) => order.id)),
   ]);
   return { mastersPlanned, childrenSent: pending.length, unknownLookedUp: unknown.length };
-}
-
-async function childrenOf(em: EntityManager, masterAccountIds: string[], status: OrderStatus): Promise<string[]> {
-  const rows = await execute<{ id: string }[]>(em,
-    `select c.id from orders c join orders m on m.id = c.master_order_id
-      where c.status = ? and m.account_id in (${masterAccountIds.map(() => '?').join(', ')})`,
-    [status, ...masterAccountIds]);
-  return rows.map((row) => row.id);
 }
 
 /**

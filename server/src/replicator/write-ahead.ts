@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Emit } from '../events/order-journal.ts';
-import { nextOrderTags } from '../persistence/repositories/order-tags.ts';
+import { nextOrderTags } from '../persistence/repositories/sequences.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import { bulkInsert } from '../persistence/bulk-insert.ts';
 import type { FollowerPlan } from './planner.ts';

@@ -5,14 +5,14 @@ import { DomainError, badInput, badInputs, notFound, parseId } from '../core/err
 import { orderBoundsFrom } from '../core/order-bounds.ts';
 import { rupeesToPaise, validateOrderRequest } from '../core/order-rules.ts';
 import { TERMINAL_STATUSES, type OrderType, type ProductType, type Side, type Variety } from '../core/types.ts';
-import { Account } from '../persistence/entities/account.entity.ts';
+import type { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import { accountFor } from './access.ts';
 import type { AppServices } from './container.ts';
 import { isGlobalKillSwitchEngaged } from '../persistence/repositories/settings.repository.ts';
 import { foldBrokerUpdate } from '../replicator/fold-update.ts';
 import type { OrderSender } from '../replicator/order-sender.ts';
-import { nextOrderTag } from '../persistence/repositories/order-tags.ts';
+import { nextOrderTag } from '../persistence/repositories/sequences.ts';
 
 export interface PlaceOrderInput {
   accountId: string;
@@ -157,7 +157,7 @@ export class OrderService {
   }
 
   /** Loads, changes and records one order in a transaction; `change` returning false means nothing to record. */
-  private async update(id: string, kind: string, change: (row: Order) => boolean | void): Promise<Order> {
+  private async update(id: string, kind: string, change: (row: Order) => boolean | undefined): Promise<Order> {
     return this.services.journal.record(async (tx, emit) => {
       // FOR UPDATE, waiting: a concurrent change (the placeOrder reply racing the broker's update)
       // must be applied after it, never skipped (4 would be PESSIMISTIC_PARTIAL_WRITE = SKIP LOCKED).

@@ -6,7 +6,8 @@ import { isMarketOpen, nextSessionOpen, type MarketHoursMode } from '../../core/
 import { acceptOnPlacement, matchOrder, releaseAmo, type PaperOrderStatus, type PlacementDecision } from '../../core/paper/matching.ts';
 import { createPriceWalk, type PriceBand, type PriceWalk } from '../../core/paper/price-walk.ts';
 import type { InstrumentCatalog } from '../../instruments/catalog.ts';
-import { execute, toNumber, type Orm } from '../../persistence/db.ts';
+import type { Orm } from '../../persistence/db.ts';
+import { nextPaperOrderNumbers } from '../../persistence/repositories/sequences.ts';
 import { PaperOrder } from '../../persistence/entities/paper-order.entity.ts';
 import {
   BrokerCallError, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest, type OrderUpdateFeed,
@@ -282,9 +283,9 @@ export class PaperExchange implements OrderUpdateFeed, PriceSource {
 
   /** Broker order ids like Angel's: the date and a number from a sequence shared by every process. */
   private async nextOrderIds(em: EntityManager, now: Date, count: number): Promise<string[]> {
-    const rows = await execute<{ id: unknown }[]>(em, "select nextval('paper_order_seq') as id from generate_series(1, ?)", [count]);
+    const numbers = await nextPaperOrderNumbers(em, count);
     const day = now.toISOString().slice(2, 10).replaceAll('-', '');
-    return rows.map((row) => `${day}${String(toNumber(row.id)).padStart(9, '0')}`);
+    return numbers.map((n) => `${day}${String(n).padStart(9, '0')}`);
   }
 
   private roundTrip(): Promise<void> {

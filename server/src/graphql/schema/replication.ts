@@ -1,5 +1,5 @@
 import { istDayStart } from '../../replicator/facts.ts';
-import { replicationStats, type FollowerStats } from '../../replicator/stats.ts';
+import { replicationStats, type FollowerStats } from '../../persistence/repositories/replication-stats.repository.ts';
 import { accountFor, visibleAccountIds } from '../../services/access.ts';
 import { sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';

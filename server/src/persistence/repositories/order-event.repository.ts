@@ -3,7 +3,6 @@ import { bulkInsert } from '../bulk-insert.ts';
 import { execute, toNumber } from '../db.ts';
 import type { OrderStatus } from '../../core/types.ts';
 import { OrderEvent } from '../entities/order-event.entity.ts';
-import type { Order } from '../entities/order.entity.ts';
 
 /** An event as emitted: the order's state is captured then, not when the transaction ends. */
 export interface OrderEventDraft {

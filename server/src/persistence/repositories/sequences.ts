@@ -1,3 +1,4 @@
+/** Numbers from the database's sequences: order tags and the paper exchange's order ids. */
 import type { EntityManager } from '@mikro-orm/core';
 import { execute, toNumber } from '../db.ts';
 
@@ -19,5 +20,11 @@ export async function nextOrderTags(em: EntityManager, installId: string, count:
 
 /** Orders carrying one of our tags were placed by Tandem: they are never taken for new master orders. */
 export function isTandemTag(tag: string | null, installId: string): boolean {
-  return tag !== null && tag.startsWith(`T${installId}`);
+  return tag?.startsWith(`T${installId}`) === true;
+}
+
+/** `count` numbers from the paper exchange's order sequence, shared by every process. */
+export async function nextPaperOrderNumbers(em: EntityManager, count: number): Promise<number[]> {
+  const rows = await execute<{ id: unknown }[]>(em, "select nextval('paper_order_seq') as id from generate_series(1, ?)", [count]);
+  return rows.map((row) => toNumber(row.id));
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { execute, toNumber } from '../persistence/db.ts';
+import { execute, toNumber } from '../db.ts';
 
 export interface FollowerStats {
   followerId: string;
@@ -47,9 +47,9 @@ export async function replicationStats(em: EntityManager, since: Date, followerI
     where ${filters.join(' and ')}
     group by c.account_id`, params);
   return rows.map((row) => ({
-    followerId: String(row['follower_id']),
-    copied: toNumber(row['copied']), failed: toNumber(row['failed']), skipped: toNumber(row['skipped']),
-    inFlight: toNumber(row['in_flight']), samples: toNumber(row['samples']),
-    p50Ms: orNull(row['p50']), p95Ms: orNull(row['p95']), p99Ms: orNull(row['p99']),
+    followerId: String(row.follower_id),
+    copied: toNumber(row.copied), failed: toNumber(row.failed), skipped: toNumber(row.skipped),
+    inFlight: toNumber(row.in_flight), samples: toNumber(row.samples),
+    p50Ms: orNull(row.p50), p95Ms: orNull(row.p95), p99Ms: orNull(row.p99),
   }));
 }
