@@ -34,7 +34,7 @@ async function measure(followers: number, orders: number, mode: 'parallel' | 'se
     SECRET_KEY: 'bench-secret-key-with-at-least-32-characters', LOG_LEVEL: 'silent', DEMO_DATA: 'false',
     PAPER_LATENCY_MS: String(latencyMs), PAPER_TICK_MS: '5000', DATA_DIR: os.tmpdir(),
   });
-  const tandem = await bootTandem(config, { database: database.target, log: pino({ level: process.env['BENCH_LOG'] ?? 'silent' }), fanOut: mode });
+  const tandem = await bootTandem(config, { database: database.target, log: pino({ level: process.env.BENCH_LOG ?? 'silent' }), fanOut: mode });
   try {
     const { master } = await seedFollowers(tandem.services.orm.em.fork(), followers);
     const broker = tandem.paper.broker(master.clientCode);
@@ -50,9 +50,9 @@ async function measure(followers: number, orders: number, mode: 'parallel' | 'se
         const acks = new Map<string, number>();
         const stop = tandem.services.journal.onCommitted((events) => {
           for (const e of events) {
-            if (e.kind === 'DETECTED') masters.set(String(e.snapshot['brokerOrderId']), e.orderId);
-            if (e.kind === 'ACKNOWLEDGED' && typeof e.snapshot['masterOrderId'] === 'string') {
-              acks.set(e.snapshot['masterOrderId'], (acks.get(e.snapshot['masterOrderId']) ?? 0) + 1);
+            if (e.kind === 'DETECTED') masters.set(String(e.snapshot.brokerOrderId), e.orderId);
+            if (e.kind === 'ACKNOWLEDGED' && typeof e.snapshot.masterOrderId === 'string') {
+              acks.set(e.snapshot.masterOrderId, (acks.get(e.snapshot.masterOrderId) ?? 0) + 1);
             }
           }
           const masterId = brokerOrderId === null ? undefined : masters.get(brokerOrderId);
@@ -98,11 +98,11 @@ for (const followers of values.followers.split(',').map(Number)) {
 const report = {
   benchmark: 'fan-out: detection of one master order to the last child sent / acknowledged',
   brokerRoundTripMs: latencyMs,
-  database: process.env['DATABASE_URL'] ? 'postgresql' : 'pglite (in memory)',
+  database: process.env.DATABASE_URL ? 'postgresql' : 'pglite (in memory)',
   machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 1e9), node: process.version },
   at: new Date().toISOString(),
   results,
 };
 mkdirSync('bench/results', { recursive: true });
-writeFileSync(values.out, JSON.stringify(report, null, 2) + '\n');
+writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));

@@ -41,7 +41,7 @@ const config = loadConfig({
   SECRET_KEY: 'bench-secret-key-with-at-least-32-characters', LOG_LEVEL: 'silent', DEMO_DATA: 'false', DATA_DIR: os.tmpdir(),
   SMARTAPI_ROOT_URL: sim.url, SMARTAPI_ORDER_WS_URL: sim.wsUrl,
 });
-const tandem = await bootTandem(config, { database: database.target, log: pino({ level: process.env['BENCH_LOG'] ?? 'silent' }) });
+const tandem = await bootTandem(config, { database: database.target, log: pino({ level: process.env.BENCH_LOG ?? 'silent' }) });
 const orders = Number(values.orders);
 const results: Record<string, ReturnType<typeof summary>> = {};
 try {
@@ -96,11 +96,11 @@ const report = {
     poll: 'order-update socket frozen: only the order-book poll (at most once a second) finds the order',
   },
   simulator: 'sim/smartapi in process, real HTTP and WebSocket on 127.0.0.1, SmartAPI rate limits on',
-  database: process.env['DATABASE_URL'] ? 'postgresql' : 'pglite (in memory)',
+  database: process.env.DATABASE_URL ? 'postgresql' : 'pglite (in memory)',
   machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 1e9), node: process.version },
   at: new Date().toISOString(),
   latencyMs: results,
 };
 mkdirSync('bench/results', { recursive: true });
-writeFileSync(values.out, JSON.stringify(report, null, 2) + '\n');
+writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));

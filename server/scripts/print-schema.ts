@@ -7,7 +7,7 @@ import { printSchema } from 'graphql';
 import { schema } from '../src/graphql/index.ts';
 
 const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema.graphql');
-const printed = printSchema(schema) + '\n';
+const printed = `${printSchema(schema)}\n`;
 
 if (process.argv.includes('--check')) {
   let committed = '';

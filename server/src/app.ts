@@ -65,7 +65,7 @@ export function createYogaApp(services: AppServices, orders: OrderService): Tand
     // What fails before an operation runs (its context, its parse); useOperationErrors masks the rest.
     maskedErrors: { maskError: (error) => maskError(error, services.log) },
     context: async ({ request, req, connectionParams, clientIp }) => {
-      const fromParams = connectionParams?.['authorization'] ?? connectionParams?.['Authorization'];
+      const fromParams = connectionParams?.authorization ?? connectionParams?.Authorization;
       const authorization = typeof fromParams === 'string' ? fromParams : request?.headers.get('authorization');
       const { viewer, problem } = await resolveViewer(services, authorization);
       return { services, orders, viewer, authProblem: problem, clientIp: resolveClientIp(clientIp, forwardedFor(request, req), trustedProxy), memo: new Map() };

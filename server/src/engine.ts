@@ -41,7 +41,7 @@ export class Engine {
   readonly detector: MasterDetector;
   readonly leases: AccountLeases;
   /** Broker updates from every account, applied in arrival order, many per transaction. */
-  private readonly updates = new MicroBatcher<{ broker: Account['broker']; clientCode: string; update: BrokerOrder }, void>(
+  private readonly updates = new MicroBatcher<{ broker: Account['broker']; clientCode: string; update: BrokerOrder }, undefined>(
     (items) => this.applyUpdates(items),
     { serial: true },
   );
@@ -144,7 +144,7 @@ export class Engine {
     }
   }
 
-  private async applyUpdates(items: { broker: Account['broker']; clientCode: string; update: BrokerOrder }[]): Promise<void[]> {
+  private async applyUpdates(items: { broker: Account['broker']; clientCode: string; update: BrokerOrder }[]): Promise<undefined[]> {
     const key = (broker: string, clientCode: string) => `${broker}:${clientCode}`;
     const missing = [...new Set(items.map((i) => key(i.broker, i.clientCode)))].filter((k) => !this.accounts.has(k));
     if (missing.length > 0) {

@@ -1,14 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { createYogaApp } from './app.ts';
 import { bootTandem } from './bootstrap.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { ensureDashboardBuilt } from './dashboard/build.ts';
 import { DASHBOARD_DIST } from './dashboard/paths.ts';
 import { createDashboardHandler } from './dashboard/serve.ts';
 import { createHttpServer } from './http-server.ts';
 
 const startedAt = performance.now();
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (error) {
@@ -42,7 +42,7 @@ http.server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, asyn
     if (tandem.demo.generatedPassword) lines.push(`  Password:  ${tandem.demo.generatedPassword}   (shown once; set ADMIN_PASSWORD to choose your own)`);
     lines.push(`  Demo: one paper master and three paper followers (x1, x2.5, reverse x1)`);
   }
-  process.stdout.write(lines.join('\n') + '\n\n');
+  process.stdout.write(`${lines.join('\n')}\n\n`);
 });
 
 let stopping = false;

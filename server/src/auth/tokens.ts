@@ -26,7 +26,7 @@ export type VerifyResult = { ok: true; claims: AccessClaims } | { ok: false; rea
 export async function verifyAccessToken(key: Uint8Array, token: string, now = new Date()): Promise<VerifyResult> {
   try {
     const { payload } = await jwtVerify(token, key, { issuer: 'tandem', algorithms: ['HS256'], currentDate: now });
-    const role = payload['role'];
+    const role = payload.role;
     if (typeof payload.sub !== 'string' || typeof role !== 'string' || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
     return { ok: true, claims: { userId: payload.sub, role: role as UserRole, expiresAt: new Date(payload.exp * 1000) } };
   } catch (error) {

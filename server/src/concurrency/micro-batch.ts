@@ -34,8 +34,12 @@ export class MicroBatcher<T, R> {
     this.running = true;
     this.run(batch.map((entry) => entry.item))
       .then(
-        (results) => batch.forEach((entry, index) => entry.resolve(results[index] as R)),
-        (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+        (results) => {
+          for (const [index, entry] of batch.entries()) entry.resolve(results[index] as R);
+        },
+        (error: unknown) => {
+          for (const entry of batch) entry.reject(error);
+        },
       )
       .finally(() => {
         this.running = false;

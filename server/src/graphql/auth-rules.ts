@@ -28,7 +28,7 @@ export function scopesFor(viewer: Viewer | null): { [K in keyof AuthScopeMap]: A
     public: true,
     session: (roles) => viewer !== null && viewer.apiTokenId === null && roles.includes(viewer.role),
     tokenOwner: (roles) => viewer !== null && viewer.apiTokenId !== null && roles.includes(viewer.role),
-    token: (scope) => viewer !== null && viewer.apiTokenId !== null && viewer.scopes !== null && viewer.scopes.has(scope),
+    token: (scope) => viewer !== null && viewer.apiTokenId !== null && viewer.scopes?.has(scope) === true,
   };
 }
 

@@ -91,7 +91,7 @@ export function maskError(error: unknown, log: Logger, scene: ErrorScene = {}): 
   // the caller's business there. Without a path it is the request itself: parse, validation,
   // the operation to run, the body's shape.
   if (located && located.path === undefined && isOwnGraphQLError(located)) {
-    return remember(new GraphQLError(located.message, { ...where, extensions: { ...located.extensions, code: located.extensions['code'] ?? 'BAD_REQUEST' } }));
+    return remember(new GraphQLError(located.message, { ...where, extensions: { ...located.extensions, code: located.extensions.code ?? 'BAD_REQUEST' } }));
   }
 
   const errorId = randomUUID();

@@ -18,7 +18,7 @@ function inspect(value: unknown, type: GraphQLInputType, field: string, problems
   if (value === null || value === undefined) return;
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner)) {
-    if (Array.isArray(value)) value.forEach((item, index) => inspect(item, inner.ofType, `${field}[${index}]`, problems));
+    if (Array.isArray(value)) for (const [index, item] of value.entries()) inspect(item, inner.ofType, `${field}[${index}]`, problems);
     return;
   }
   if (isInputObjectType(inner)) {

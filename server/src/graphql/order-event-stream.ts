@@ -24,7 +24,7 @@ export function streamOrderEvents(ctx: GraphQLContext, after: number | null, acc
   let visible: Set<string> | null = null;
   let covered = 0;
   let ready = false;
-  let pumping: Promise<void> | null = null;
+  let pumping = false;
 
   const matches = (event: OrderEventMessage): boolean => {
     const ids = [event.accountId, event.masterAccountId];
@@ -50,8 +50,9 @@ export function streamOrderEvents(ctx: GraphQLContext, after: number | null, acc
     }
   };
   const pump = () => {
-    if (!ready) return;
-    pumping ??= (async () => {
+    if (!ready || pumping) return;
+    pumping = true;
+    void (async () => {
       while (live.length > 0 && !queue.ended) {
         const message = live.shift()!;
         if (message.cursor <= covered) continue;
@@ -63,7 +64,7 @@ export function streamOrderEvents(ctx: GraphQLContext, after: number | null, acc
         }
       }
     })().catch((error: unknown) => queue.end(error)).finally(() => {
-      pumping = null;
+      pumping = false;
       if (live.length > 0 && !queue.ended) pump();
     });
   };

@@ -8,8 +8,8 @@ function longestWait(result: MaybeResults): number {
   const results = (Array.isArray(result) ? result : [result]) as { errors?: readonly { extensions?: Record<string, unknown> }[] }[];
   let longest = 0;
   for (const error of results.flatMap((one) => one.errors ?? [])) {
-    const seconds = error.extensions?.['retryAfterSeconds'];
-    if (error.extensions?.['code'] === 'RATE_LIMITED' && typeof seconds === 'number') longest = Math.max(longest, Math.ceil(seconds));
+    const seconds = error.extensions?.retryAfterSeconds;
+    if (error.extensions?.code === 'RATE_LIMITED' && typeof seconds === 'number') longest = Math.max(longest, Math.ceil(seconds));
   }
   return longest;
 }

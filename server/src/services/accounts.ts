@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { seal } from '../secrets/keys.ts';
 import { actorOf, type Viewer } from '../auth/viewer.ts';
 import { PAPER_STATUS_REASON } from '../brokers/registry.ts';
-import { badInput, badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
+import { badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
 import {
   isCountWithin, limitPaise, MAX_AMOUNT_TEXT, MAX_API_KEY_LENGTH, MAX_LABEL_LENGTH, MAX_ORDERS_PER_DAY, MAX_TOTP_SECRET_LENGTH,
 } from '../core/input-rules.ts';
@@ -177,8 +177,8 @@ export async function listAccounts(services: AppServices, viewer: Viewer, role: 
   const em = services.orm.em.fork();
   const visible = await visibleAccountIds(em, viewer);
   const where: Record<string, unknown> = {};
-  if (visible !== null) where['id'] = { $in: visible };
-  if (role) where['role'] = role;
+  if (visible !== null) where.id = { $in: visible };
+  if (role) where.role = role;
   return em.find(Account, where, { orderBy: { role: 'asc', createdAt: 'asc' } });
 }
 

@@ -189,9 +189,9 @@ export async function deleteMultiplier(services: AppServices, viewer: Viewer, id
 export async function listMultipliers(services: AppServices, viewer: Viewer, masterId?: string | null, followerId?: string | null): Promise<Multiplier[]> {
   const em = services.orm.em.fork();
   const where: Record<string, unknown> = {};
-  if (masterId) where['masterId'] = parseId(masterId, 'masterId');
-  if (followerId) where['followerId'] = parseId(followerId, 'followerId');
+  if (masterId) where.masterId = parseId(masterId, 'masterId');
+  if (followerId) where.followerId = parseId(followerId, 'followerId');
   const visible = await visibleAccountIds(em, viewer);
-  if (visible !== null) where['$or'] = [{ masterId: { $in: visible } }, { followerId: { $in: visible } }];
+  if (visible !== null) where.$or = [{ masterId: { $in: visible } }, { followerId: { $in: visible } }];
   return em.find(Multiplier, where, { orderBy: { createdAt: 'asc' } });
 }

@@ -29,12 +29,12 @@ export function readAnswer(value: unknown, call: string): Answer {
   if (!body || Object.keys(body).length === 0) {
     return { ok: false, error: new BrokerCallError('unknown', `no answer from SmartAPI to ${call} (timeout or network error)`) };
   }
-  if (body['status'] === true || body['success'] === true) return { ok: true, data: body['data'] ?? null };
+  if (body.status === true || body.success === true) return { ok: true, data: body.data ?? null };
 
-  if (typeof body['status'] === 'number') return { ok: false, error: httpError(body['status'], text(body['message']), call) };
+  if (typeof body.status === 'number') return { ok: false, error: httpError(body.status, text(body.message), call) };
 
-  const code = text(body['errorcode']) || text(body['errorCode']);
-  const message = text(body['message']);
+  const code = text(body.errorcode) || text(body.errorCode);
+  const message = text(body.message);
   const reason = describeBrokerError(code, message);
   if (SESSION_CODES.has(code)) return { ok: false, error: new BrokerCallError('session', reason, code) };
   if (!code && !message) {

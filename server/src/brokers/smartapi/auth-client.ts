@@ -43,14 +43,14 @@ export function bareToken(token: string): string {
 function tokensFrom(answer: Answer, call: string): Answer & { tokens?: SessionTokens } {
   if (!answer.ok) return answer;
   const data = answer.data as Record<string, unknown> | null;
-  const jwt = typeof data?.['jwtToken'] === 'string' ? bareToken(data['jwtToken']) : '';
+  const jwt = typeof data?.jwtToken === 'string' ? bareToken(data.jwtToken) : '';
   if (!jwt) return readAnswer({ status: false, errorcode: '', message: `${call} answered SUCCESS without a jwtToken` }, call);
   return {
     ...answer,
     tokens: {
       jwtToken: jwt,
-      refreshToken: typeof data?.['refreshToken'] === 'string' ? data['refreshToken'] : '',
-      feedToken: typeof data?.['feedToken'] === 'string' ? data['feedToken'] : '',
+      refreshToken: typeof data?.refreshToken === 'string' ? data.refreshToken : '',
+      feedToken: typeof data?.feedToken === 'string' ? data.feedToken : '',
     },
   };
 }

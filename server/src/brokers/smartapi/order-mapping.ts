@@ -69,8 +69,8 @@ export function cancelOrderBody(brokerOrderId: string, orderType: OrderType | nu
  * says what the order is now ('open', 'trigger pending'); order-status.ts wants the latter.
  */
 export function brokerStatusOf(row: Record<string, unknown>): string {
-  const status = textOf(row['status']).toLowerCase();
-  const orderStatus = textOf(row['orderstatus']).toLowerCase();
+  const status = textOf(row.status).toLowerCase();
+  const orderStatus = textOf(row.orderstatus).toLowerCase();
   if (!status) return orderStatus;
   return status === 'modified' && orderStatus ? orderStatus : status;
 }
@@ -81,34 +81,34 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], fallback:
 
 /** An order-book row (or the socket's orderData) as a BrokerOrder; null for a row without an order id (the AB00 ack). */
 export function brokerOrderFromRow(row: Record<string, unknown>, now: Date): BrokerOrder | null {
-  const brokerOrderId = textOf(row['orderid']);
+  const brokerOrderId = textOf(row.orderid);
   if (!brokerOrderId) return null;
   const brokerStatus = brokerStatusOf(row);
-  const orderType = oneOf(textOf(row['ordertype']), ORDER_TYPES, 'MARKET');
-  const averagePrice = paiseOf(row['averageprice']);
-  const updatedAt = parseIstTime(row['updatetime']) ?? now;
-  const quantity = quantityOf(row['quantity']);
-  const filledQuantity = quantityOf(row['filledshares']);
+  const orderType = oneOf(textOf(row.ordertype), ORDER_TYPES, 'MARKET');
+  const averagePrice = paiseOf(row.averageprice);
+  const updatedAt = parseIstTime(row.updatetime) ?? now;
+  const quantity = quantityOf(row.quantity);
+  const filledQuantity = quantityOf(row.filledshares);
   const variety: Variety = AMO_STATUSES.has(brokerStatus) ? 'AMO' : isStoploss(orderType) ? 'STOPLOSS' : 'NORMAL';
   return {
     brokerOrderId,
-    orderTag: textOf(row['ordertag']) || null,
-    exchange: textOf(row['exchange']),
-    symbol: textOf(row['tradingsymbol']),
-    token: textOf(row['symboltoken']),
-    side: textOf(row['transactiontype']).toUpperCase() === 'SELL' ? 'SELL' : 'BUY',
+    orderTag: textOf(row.ordertag) || null,
+    exchange: textOf(row.exchange),
+    symbol: textOf(row.tradingsymbol),
+    token: textOf(row.symboltoken),
+    side: textOf(row.transactiontype).toUpperCase() === 'SELL' ? 'SELL' : 'BUY',
     quantity,
     filledQuantity,
     averagePrice: averagePrice !== null && averagePrice > 0 ? averagePrice : null,
     orderType,
-    productType: productTypeOf(textOf(row['producttype'])),
+    productType: productTypeOf(textOf(row.producttype)),
     variety,
-    price: orderType === 'LIMIT' || orderType === 'STOPLOSS_LIMIT' ? paiseOf(row['price']) : null,
-    triggerPrice: isStoploss(orderType) ? paiseOf(row['triggerprice']) : null,
+    price: orderType === 'LIMIT' || orderType === 'STOPLOSS_LIMIT' ? paiseOf(row.price) : null,
+    triggerPrice: isStoploss(orderType) ? paiseOf(row.triggerprice) : null,
     status: toOrderStatus(brokerStatus, filledQuantity, quantity),
     brokerStatus,
-    statusMessage: textOf(row['text']) || null,
-    placedAt: parseIstTime(row['exchtime']) ?? updatedAt,
+    statusMessage: textOf(row.text) || null,
+    placedAt: parseIstTime(row.exchtime) ?? updatedAt,
     updatedAt,
   };
 }

@@ -112,7 +112,7 @@ export class OrderUpdateSocket {
       this.deps.log.warn({ clientCode: this.deps.clientCode, frame: text.slice(0, 200) }, 'SmartAPI order socket sent a frame that is not JSON');
       return;
     }
-    const orderData = frame['orderData'];
+    const orderData = frame.orderData;
     if (orderData !== null && typeof orderData === 'object' && !Array.isArray(orderData)) {
       this.deps.onOrderData(orderData as Record<string, unknown>, this.lastFrameAt);
     }

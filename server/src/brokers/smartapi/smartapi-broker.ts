@@ -190,7 +190,7 @@ export class SmartApiBroker implements Broker, OrderUpdateFeed {
 }
 
 function ackOf(data: unknown): BrokerAck {
-  const orderId = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)['orderid'] : undefined;
+  const orderId = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).orderid : undefined;
   if (typeof orderId === 'string' && orderId) return { brokerOrderId: orderId };
   if (typeof orderId === 'number') return { brokerOrderId: String(orderId) };
   // Seen live: status true with data null (docs/smartapi.md §3.1). Accepted, perhaps; its tag tells.
