@@ -9,7 +9,7 @@ import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
 import type { Order } from '../persistence/entities/order.entity.ts';
 import type { ReplicatorDeps } from './deps.ts';
 import { isGlobalKillSwitchEngaged } from '../persistence/repositories/settings.repository.ts';
-import { positionsByAccount } from '../persistence/repositories/order-facts.repository.ts';
+import { type Holding, holdingsByAccount } from '../persistence/repositories/order-facts.repository.ts';
 import { dailyActivity } from './facts.ts';
 
 export interface FollowerPlan {
@@ -47,8 +47,12 @@ export async function loadFacts(services: ReplicatorDeps, em: EntityManager, mas
   if (!masterAccount) throw new Error(`master order ${master.id} has no account ${master.accountId}`);
   const followerRows = accounts.filter((a) => a !== masterAccount);
   const [positions, masterPositions, activity, globalKillSwitch] = await Promise.all([
-    positionsByAccount(em, followerIds, master.token, excludeOrderIds),
-    positionsByAccount(em, [master.accountId], master.token, [master.id]),
+    // A follower's exit counts its entry copies still in flight: a SELL 100 ms after a BUY
+    // finds the BUY's copies, not a follower that holds nothing yet.
+    holdingsByAccount(em, followerIds, master.token, { exclude: excludeOrderIds, inFlightCopies: true }),
+    // The master's position as of this order: its orders placed later do not count, so masters
+    // planned together (after a takeover, or an outage) are each sized as they were placed.
+    holdingsByAccount(em, [master.accountId], master.token, { exclude: [master.id], before: { createdAt: master.createdAt, id: master.id } }),
     dailyActivity(em, {
       orders: followerRows.filter((a) => a.maxOrdersPerDay !== null).map((a) => a.id),
       loss: followerRows.filter((a) => a.maxLossPerDay !== null).map((a) => a.id),
@@ -61,14 +65,14 @@ export async function loadFacts(services: ReplicatorDeps, em: EntityManager, mas
       variety: master.variety, price: master.price, triggerPrice: master.triggerPrice, exchange: master.exchange,
       symbol: master.symbol, placedAt: master.exchangeAt ?? master.createdAt, detectedAt: master.detectedAt ?? master.createdAt,
       plannedAt: services.clock.now(),
-      masterPositionBefore: masterPositions.get(master.accountId)?.get(master.productType) ?? 0,
+      masterPositionBefore: masterPositions.get(master.accountId)?.get(master.productType)?.filled ?? 0,
     },
     followers: new Map(followerRows.map((a) => [a.id, a])),
     followerFacts(multiplier, follower) {
       const day = activity.get(follower.id);
       return {
         killSwitch: follower.killSwitch, copyEnabled: follower.copyEnabled, label: follower.label,
-        position: positions.get(follower.id)?.get(multiplier.productType ?? master.productType) ?? 0,
+        ...holdingFacts(positions.get(follower.id)?.get(multiplier.productType ?? master.productType)),
         ordersToday: day?.ordersToday ?? 0, maxOrdersPerDay: follower.maxOrdersPerDay,
         realisedPnlToday: day?.realisedPnl ?? 0, maxLossPerDay: follower.maxLossPerDay,
       };
@@ -76,6 +80,11 @@ export async function loadFacts(services: ReplicatorDeps, em: EntityManager, mas
     globalKillSwitch,
     referencePrice: services.brokers.prices(masterAccount.broker).lastPrice(instrument.exchange, instrument.token),
   };
+}
+
+/** A holding as the planner reads it: the position it will be once copies in flight settle. */
+function holdingFacts(holding: Holding | undefined): Pick<FollowerFacts, 'position' | 'inFlight'> {
+  return { position: (holding?.filled ?? 0) + (holding?.inFlight ?? 0), inFlight: holding?.inFlight ?? 0 };
 }
 
 /**

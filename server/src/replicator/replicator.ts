@@ -1,6 +1,6 @@
 import type { AccountRole, OrderStatus } from '../core/types.ts';
 import type { OrderEventMessage } from '../events/pubsub.ts';
-import type { KeyedQueue } from '../concurrency/keyed-queue.ts';
+import { KeyedQueue } from '../concurrency/keyed-queue.ts';
 import type { OrderSender } from './order-sender.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
@@ -30,6 +30,12 @@ export class Replicator {
   private readonly localCursors = new Set<number>();
   /** Masters whose write-ahead failed and whose failure the database could not record yet. */
   private readonly unrecorded = new Map<string, CopyFailure>();
+  /**
+   * Planning and writing ahead, one master order at a time per master account, in the order
+   * the changes arrived: each is sized with the copies of the ones before it written (in
+   * flight), never beside them. Sending is outside it, so one slow fan-out holds up no plan.
+   */
+  private readonly planning = new KeyedQueue();
   /** Which masters this instance replicates; without one (tests of the replicator alone), all of them. */
   fence: LeaseFence | null = null;
 
@@ -77,14 +83,31 @@ export class Replicator {
     const masters = await this.services.orm.em.fork().find(Order, {
       masterOrderId: null, copyPlannedAt: null, accountId: { $in: masterAccounts }, status: { $in: [...ACCEPTED] },
       ...(since ? { createdAt: { $gte: since } } : {}),
-    }, { fields: ['id'], orderBy: { createdAt: 'asc' } });
-    await Promise.all(masters.map((master) => this.perMaster.run(master.id, () => this.replicate(master.id))));
+    }, { fields: ['id', 'accountId'], orderBy: { createdAt: 'asc' } });
+    await Promise.all(masters.map((master) => this.schedule(master.id, master.accountId)));
     return masters.length;
   }
 
   private handle(event: OrderEventMessage): void {
     if (event.snapshot.masterOrderId !== null) return;
-    this.track(this.perMaster.run(event.orderId, () => this.onMasterEvent(event)));
+    if (event.snapshot.copyPlannedAt === null && ACCEPTED.has(event.status)) {
+      this.track(this.schedule(event.orderId, event.accountId, () => this.isMine(event.accountId)));
+    } else {
+      this.track(this.perMaster.run(event.orderId, () => this.onMasterEvent(event)));
+    }
+  }
+
+  /**
+   * Takes the master's place in its account's planning queue now (synchronously, so arrival
+   * order is planning order), then fans out in the master's own queue, ahead of whatever
+   * modification or cancellation of it comes next.
+   */
+  private schedule(masterId: string, accountId: string, mine: () => Promise<boolean> = async () => true): Promise<void> {
+    const planned = this.planning.run(accountId, async () => ((await mine()) ? this.planAndWriteAhead(masterId) : null));
+    return this.perMaster.run(masterId, async () => {
+      const written = await planned;
+      if (written) await this.fanOut(written.children, written.followers);
+    });
   }
 
   private remember(cursor: number): void {
@@ -116,9 +139,7 @@ export class Replicator {
   private async onMasterEvent(event: OrderEventMessage): Promise<void> {
     if (!(await this.isMine(event.accountId))) return;
     const planned = event.snapshot.copyPlannedAt !== null;
-    if (!planned && ACCEPTED.has(event.status)) {
-      await this.replicate(event.orderId);
-    } else if (planned && event.kind === 'MODIFIED') {
+    if (planned && event.kind === 'MODIFIED') {
       await this.follower.propagateModification(event.orderId);
     } else if (planned && (event.status === 'CANCELLED' || event.status === 'REJECTED') && event.kind !== 'COPY_PLANNED' && event.kind !== COPY_FAILED) {
       await this.follower.propagateCancellation(event.orderId, event.status);
@@ -126,21 +147,21 @@ export class Replicator {
   }
 
   /**
-   * Plans, writes ahead and fans out one master order. Safe to call twice: the second does
-   * nothing. A write-ahead that fails is not tried again (it would fail alike until every copy
-   * is stale): the failure is recorded and alerted instead.
+   * Plans and writes ahead one master order; returns the children to send. Safe to call twice:
+   * the second does nothing. A write-ahead that fails is not tried again (it would fail alike
+   * until every copy is stale): the failure is recorded and alerted instead.
    */
-  async replicate(masterId: string): Promise<void> {
+  private async planAndWriteAhead(masterId: string): Promise<{ children: Order[]; followers: Map<string, Account> } | null> {
     const em = this.services.orm.em.fork();
     const master = await em.findOne(Order, { id: masterId });
     if (!master || master.copyPlannedAt) {
       this.unrecorded.delete(masterId);
-      return;
+      return null;
     }
     const failed = this.unrecorded.get(masterId);
     if (failed) {
       await this.recordFailure(master, failed);
-      return;
+      return null;
     }
     const instrument = this.services.instruments.findByToken(master.exchange, master.token) ?? this.services.instruments.find(master.exchange, master.symbol) ?? null;
     if (!instrument) this.services.log.warn({ masterId, symbol: master.symbol, token: master.token }, 'master order on an instrument Tandem does not know; every copy skipped');
@@ -160,10 +181,10 @@ export class Replicator {
         copies: plans.map(({ follower, multiplier, plan }) => ({ followerId: follower.id, multiplierId: multiplier.id, ...(plan.kind === 'copy' ? { side: plan.side, legs: plan.legs } : { skipped: plan.reason }) })),
       }, 'writing the copies ahead failed; no copy was sent');
       await this.recordFailure(master, failure);
-      return;
+      return null;
     }
-    if (!children) return;
-    await this.fanOut(children.filter((child) => child.status !== 'SKIPPED'), new Map(plans.map((p) => [p.follower.id, p.follower])));
+    if (!children) return null;
+    return { children: children.filter((child) => child.status !== 'SKIPPED'), followers: new Map(plans.map((p) => [p.follower.id, p.follower])) };
   }
 
   /**

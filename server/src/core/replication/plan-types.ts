@@ -38,8 +38,13 @@ export interface FollowerFacts {
   killSwitch: boolean;
   copyEnabled: boolean;
   label: string;
-  /** Net position BEFORE this order in the child's product, +long/-short. */
+  /**
+   * Net position BEFORE this order in the child's product, +long/-short, counting the
+   * follower's earlier copies still in flight as filled (an exit right after its entry).
+   */
   position: number;
+  /** Of `position`, what earlier copies still in flight make up; 0 when absent. */
+  inFlight?: number;
   ordersToday: number;
   maxOrdersPerDay: number | null;
   /** Paise, negative = loss. */

@@ -19,7 +19,7 @@ import type { FollowerFacts, InstrumentSizing, MasterOrderFacts, MultiplierRules
 export interface SizingInput {
   master: MasterOrderFacts;
   rules: MultiplierRules;
-  follower: Pick<FollowerFacts, 'position'>;
+  follower: Pick<FollowerFacts, 'position' | 'inFlight'>;
   instrument: InstrumentSizing;
   referencePrice: number | null;
 }
@@ -73,6 +73,8 @@ export function sizeChild(input: SizingInput): ChildSize {
       ? `${held}; copying only the opening part`
       : `exit capped at what the follower can close: ${closeQty} (${held})`);
   }
+  const inFlight = follower.inFlight ?? 0;
+  if (closeQty > 0 && inFlight !== 0) notes.push(`the follower's holding counts ${inFlight > 0 ? '+' : ''}${inFlight} of earlier copies still in flight`);
   const openQty = opening > 0 ? sizePart(opening, scaler, rules, lot, notes, prefix('opening part')) : 0;
   if (closeQty + openQty === 0) return { kind: 'skip', reason: ROUNDED_TO_ZERO, roundedToZero: true };
 

@@ -5,22 +5,53 @@ import { execute, toNumber } from '../db.ts';
 // The query builder would expand an array parameter into a list; spell the list out instead.
 const placeholders = (values: unknown[]) => values.map(() => '?').join(', ');
 
-/** Signed filled quantity (+long, -short) per account and product in one instrument, from Tandem's own orders. */
-export async function positionsByAccount(em: EntityManager, accountIds: string[], token: string, excludeOrderIds: string[] = []): Promise<Map<string, Map<ProductType, number>>> {
-  const positions = new Map<string, Map<ProductType, number>>();
-  if (accountIds.length === 0) return positions;
-  const excluded = excludeOrderIds.length > 0 ? `and id not in (${placeholders(excludeOrderIds)})` : '';
-  const rows = await execute<{ account_id: string; product_type: ProductType; net: unknown }[]>(em,
-    `select account_id, product_type, sum(case when side = 'BUY' then filled_quantity else -filled_quantity end) as net
-       from orders where account_id in (${placeholders(accountIds)}) and token = ? and filled_quantity > 0 ${excluded}
-      group by account_id, product_type`,
-    [...accountIds, token, ...excludeOrderIds]);
-  for (const row of rows) {
-    const byProduct = positions.get(row.account_id) ?? new Map<ProductType, number>();
-    byProduct.set(row.product_type, toNumber(row.net));
-    positions.set(row.account_id, byProduct);
+/** Statuses of an order the broker may still fill (or that is still on its way there). */
+const UNSETTLED = ['PENDING', 'SENT', 'OPEN', 'PARTIALLY_FILLED', 'TRIGGER_PENDING', 'AMO_QUEUED'];
+
+/** One account's holding in one instrument and product, +long / -short. */
+export interface Holding {
+  /** What its filled orders add up to. */
+  filled: number;
+  /** What its copies still in flight (not settled at the broker) would add when they fill. */
+  inFlight: number;
+}
+
+export interface HoldingOptions {
+  /** Orders that must not count at all (the order being planned, a child being re-sized). */
+  exclude?: string[];
+  /** Count only orders created before this one: a position as of that order. */
+  before?: { createdAt: Date; id: string };
+  /** Also sum the unfilled rest of copies (children) not settled yet. */
+  inFlightCopies?: boolean;
+}
+
+/** Holdings per account and product in one instrument, from Tandem's own orders. */
+export async function holdingsByAccount(em: EntityManager, accountIds: string[], token: string, options: HoldingOptions = {}): Promise<Map<string, Map<ProductType, Holding>>> {
+  const holdings = new Map<string, Map<ProductType, Holding>>();
+  if (accountIds.length === 0) return holdings;
+  const exclude = options.exclude ?? [];
+  const signed = (quantity: string) => `case when side = 'BUY' then ${quantity} else -(${quantity}) end`;
+  const unsettledCopy = `master_order_id is not null and status in (${UNSETTLED.map((s) => `'${s}'`).join(', ')})`;
+  const inFlight = options.inFlightCopies ? `sum(case when ${unsettledCopy} then ${signed('greatest(quantity - filled_quantity, 0)')} else 0 end)` : '0';
+  const counted = options.inFlightCopies ? `(filled_quantity > 0 or (${unsettledCopy}))` : 'filled_quantity > 0';
+  const params: unknown[] = [...accountIds, token, ...exclude];
+  let before = '';
+  if (options.before) {
+    before = 'and (created_at < ? or (created_at = ? and id < ?))';
+    params.push(options.before.createdAt, options.before.createdAt, options.before.id);
   }
-  return positions;
+  const rows = await execute<{ account_id: string; product_type: ProductType; filled: unknown; in_flight: unknown }[]>(em,
+    `select account_id, product_type, sum(${signed('filled_quantity')}) as filled, ${inFlight} as in_flight
+       from orders where account_id in (${placeholders(accountIds)}) and token = ? and ${counted}
+        ${exclude.length > 0 ? `and id not in (${placeholders(exclude)})` : ''} ${before}
+      group by account_id, product_type`,
+    params);
+  for (const row of rows) {
+    const byProduct = holdings.get(row.account_id) ?? new Map<ProductType, Holding>();
+    byProduct.set(row.product_type, { filled: toNumber(row.filled), inFlight: toNumber(row.in_flight) });
+    holdings.set(row.account_id, byProduct);
+  }
+  return holdings;
 }
 
 /** Per account, the orders created since `since` that were not skipped, failed or rejected. */

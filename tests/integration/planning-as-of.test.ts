@@ -1,0 +1,102 @@
+// Positions for sizing are taken as of the order being sized. Two defects found with real
+// processes (issue 12), pinned here on a real database with rows written the way they were
+// found, so the planner's answer does not depend on timing:
+// - masters planned together (after a takeover or a Redis outage) were sized against fills of
+//   master orders placed after them, and every BUY among them was skipped;
+// - an exit placed right after its entry was skipped because the entry's copies were still in
+//   flight, leaving each follower holding what its master had sold.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Side } from '../../server/src/core/types.ts';
+import { Order } from '../../server/src/persistence/entities/order.entity.ts';
+import { OrderEvent } from '../../server/src/persistence/entities/order-event.entity.ts';
+import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
+
+describe('sizing as of the order being planned', () => {
+  let server: TestServer;
+  let masterId: string;
+  let followers: Record<string, string>;
+  let tick = 0;
+  beforeAll(async () => {
+    server = await startTestServer();
+    masterId = (await server.account('DEMO-MASTER')).id;
+    followers = {};
+    for (const code of ['DEMO-F1', 'DEMO-F2', 'DEMO-F3']) followers[code] = (await server.account(code)).id;
+  });
+  afterAll(async () => server?.close());
+
+  /** A filled master order as a broker reports one Tandem did not hear of yet: no event, not planned. */
+  async function filledMaster(side: Side, quantity: number, symbol: string, token: string, at: Date, copyPlannedAt: Date | null = null): Promise<Order> {
+    const em = server.tandem.services.orm.em.fork();
+    tick += 1;
+    const order = em.create(Order, {
+      accountId: masterId, exchange: 'NSE', symbol, token, side, quantity, filledQuantity: quantity, averagePrice: 50_000,
+      orderType: 'MARKET', productType: 'INTRADAY', status: 'FILLED', origin: 'broker', brokerOrderId: `ASOF-${process.pid}-${tick}`,
+      detectedAt: at, exchangeAt: at, createdAt: at, updatedAt: at, copyPlannedAt,
+    });
+    await em.flush();
+    return order;
+  }
+
+  async function childrenOf(master: Order): Promise<Map<string, Order>> {
+    const rows = await waitFor(async () => {
+      const found = await server.tandem.services.orm.em.fork().find(Order, { masterOrderId: master.id });
+      return found.length === 3 ? found : undefined;
+    }, 15_000, `the children of ${master.side} ${master.quantity}`);
+    return new Map(rows.map((row) => [Object.entries(followers).find(([, id]) => id === row.accountId)![0], row]));
+  }
+
+  it('plans masters held up together each as it was placed: a BUY is not sized against the SELL placed after it', async () => {
+    const start = Date.now() - 5_000;
+    const buy = await filledMaster('BUY', 40, 'SBIN-EQ', '3045', new Date(start));
+    const sell = await filledMaster('SELL', 40, 'SBIN-EQ', '3045', new Date(start + 100));
+    const buyAgain = await filledMaster('BUY', 40, 'SBIN-EQ', '3045', new Date(start + 200));
+
+    // As a new lease holder does after a takeover: every unplanned master of the account at once.
+    await server.tandem.engine.replicator.replicateUnplanned([masterId]);
+    await server.tandem.engine.idle();
+
+    const [first, second, third] = [await childrenOf(buy), await childrenOf(sell), await childrenOf(buyAgain)];
+    for (const children of [first, third]) {
+      expect(children.get('DEMO-F1')).toMatchObject({ side: 'BUY', quantity: 40 });
+      expect(children.get('DEMO-F2')).toMatchObject({ side: 'BUY', quantity: 100 });
+      expect(children.get('DEMO-F3')).toMatchObject({ side: 'SELL', quantity: 40 });
+    }
+    // The SELL closes what the first BUY opened, for every follower, the reverse one included.
+    expect(second.get('DEMO-F1')).toMatchObject({ side: 'SELL', quantity: 40 });
+    expect(second.get('DEMO-F2')).toMatchObject({ side: 'SELL', quantity: 100 });
+    expect(second.get('DEMO-F3')).toMatchObject({ side: 'BUY', quantity: 40 });
+    for (const children of [first, second, third]) {
+      for (const child of children.values()) expect(child.status, child.reason ?? '').not.toBe('SKIPPED');
+    }
+  });
+
+  it("sizes an exit against the follower's entry copies still in flight, and says so", async () => {
+    const em = server.tandem.services.orm.em.fork();
+    const at = new Date(Date.now() - 1_000);
+    // The entry was planned and its copies are on their way: claimed, not yet answered.
+    const entry = await filledMaster('BUY', 40, 'INFY-EQ', '1594', at, at);
+    const sizes: Record<string, [Side, number]> = { 'DEMO-F1': ['BUY', 40], 'DEMO-F2': ['BUY', 100], 'DEMO-F3': ['SELL', 40] };
+    for (const [code, [side, quantity]] of Object.entries(sizes)) {
+      em.create(Order, {
+        accountId: followers[code]!, masterOrderId: entry.id, exchange: 'NSE', symbol: 'INFY-EQ', token: '1594', side, quantity,
+        orderType: 'MARKET', productType: 'INTRADAY', status: 'SENT', origin: 'replicator', orderTag: `TASOF${tick}${code.slice(-1)}`,
+        sentAt: at, createdAt: at, updatedAt: at,
+      });
+    }
+    await em.flush();
+
+    const exit = await filledMaster('SELL', 40, 'INFY-EQ', '1594', new Date(at.getTime() + 100));
+    await server.tandem.engine.replicator.replicateUnplanned([masterId]);
+    await server.tandem.engine.idle();
+
+    const children = await childrenOf(exit);
+    expect(children.get('DEMO-F1')).toMatchObject({ side: 'SELL', quantity: 40 });
+    expect(children.get('DEMO-F2')).toMatchObject({ side: 'SELL', quantity: 100 });
+    expect(children.get('DEMO-F3')).toMatchObject({ side: 'BUY', quantity: 40 });
+    // The plan says what it counted on (in the copy's CREATED event; the broker's updates replace its reason).
+    const created = await server.tandem.services.orm.em.fork().find(OrderEvent, { orderId: { $in: [...children.values()].map((c) => c.id) }, kind: 'CREATED' });
+    const said = new Map(created.map((event) => [event.orderId, event.message]));
+    expect(said.get(children.get('DEMO-F1')!.id)).toBe("the follower's holding counts +40 of earlier copies still in flight");
+    expect(said.get(children.get('DEMO-F3')!.id)).toBe("the follower's holding counts -40 of earlier copies still in flight");
+  });
+});
