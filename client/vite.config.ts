@@ -4,7 +4,7 @@ import solid from 'vite-plugin-solid';
 
 const clientRoot = fileURLToPath(new URL('.', import.meta.url));
 // The dev server forwards the API to a running Tandem (`npm start`, port 4000 unless PORT says otherwise).
-const apiTarget = `http://127.0.0.1:${process.env['PORT'] ?? '4000'}`;
+const apiTarget = `http://127.0.0.1:${process.env.PORT ?? '4000'}`;
 
 /** The dashboard: built into client/dist, which the server serves at `/`. */
 export default defineConfig({

@@ -25,11 +25,20 @@ export class OrderSocketHub {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(req.url ?? '/', 'http://sim').pathname;
-    if (path !== ORDER_WS_PATH) return refuse(socket, 404);
+    if (path !== ORDER_WS_PATH) {
+      refuse(socket, 404);
+      return;
+    }
     const check = this.sessions.check(req.headers.authorization);
-    if (!check.ok) return refuse(socket, check.reason === 'expired' ? 403 : 401);
+    if (!check.ok) {
+      refuse(socket, check.reason === 'expired' ? 403 : 401);
+      return;
+    }
     const clientcode = check.session.clientcode;
-    if ((this.byClient.get(clientcode)?.size ?? 0) >= this.maxConnections) return refuse(socket, 429);
+    if ((this.byClient.get(clientcode)?.size ?? 0) >= this.maxConnections) {
+      refuse(socket, 429);
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, clientcode));
   }
 

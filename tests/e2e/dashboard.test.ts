@@ -143,7 +143,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await linkForm.getByRole('button', { name: 'Add link' }).click();
     const link = demo.getByRole('row').filter({ hasText: FOLLOWER.label });
     await link.waitFor();
-    expect(await link.innerText()).toContain('× 2');
+    expect(await link.textContent()).toContain('× 2');
   }, LONG);
 
   it('shows the server\'s error under the ticket field it names', async () => {
@@ -255,7 +255,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await open(desk, 'Ticket', 'Order ticket');
     const form = desk.getByRole('form', { name: 'Place an order' });
     await form.getByLabel('Symbol').fill('SBIN-EQ');
-    const hint = await desk.locator('#ticket-symbol-hint').filter({ hasText: 'last ₹' }).innerText();
+    const hint = (await desk.locator('#ticket-symbol-hint').filter({ hasText: 'last ₹' }).textContent()) ?? '';
     const last = Number(/last ₹([\d,.]+)/.exec(hint)![1]!.replace(/,/g, ''));
     // 5 % under the market: inside the day's band, and it rests instead of filling.
     const price = Math.floor(last * 0.95);

@@ -30,11 +30,11 @@ afterAll(async () => {
 async function placeOnDemoMaster(server: TestServer, quantity: number): Promise<string> {
   const token = await server.login();
   const masterId = (await server.account('DEMO-MASTER')).id;
-  const placed = await server.gql(PLACE, {
+  const placed = await server.gql<{ placeOrder: { id: string } }>(PLACE, {
     i: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity, orderType: 'MARKET', productType: 'INTRADAY' },
   }, token);
   expect(placed.errors).toBeUndefined();
-  return placed.data!.placeOrder.id as string;
+  return placed.data!.placeOrder.id;
 }
 
 async function leaseOf(server: TestServer, accountId: string): Promise<AccountLease | null> {
@@ -123,11 +123,11 @@ describe.skipIf(!usingPostgres || !redisUrl)('master leases across instances (ne
       const token = await first.login();
       const ids: string[] = [];
       for (const [account, role] of [[master, 'MASTER'], [follower, 'FOLLOWER']] as const) {
-        const created = await first.gql(`mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`, {
+        const created = await first.gql<{ createAccount: { id: string } }>(`mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`, {
           i: { label: account.clientcode, broker: 'SMARTAPI', role, clientCode: account.clientcode, credentials: { apiKey: account.apiKey, pin: account.pin, totpSecret: account.totpSecret } },
         }, token);
         expect(created.errors).toBeUndefined();
-        ids.push(created.data!.createAccount.id as string);
+        ids.push(created.data!.createAccount.id);
       }
       const linked = await first.gql(`mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }`, { i: { masterId: ids[0], followerId: ids[1], factor: 2 } }, token);
       expect(linked.errors).toBeUndefined();

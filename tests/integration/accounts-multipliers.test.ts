@@ -110,7 +110,7 @@ describe('accounts', () => {
   it('reports every problem of one input together', async () => {
     const response = await server.gql(CREATE_ACCOUNT, { input: { label: '', broker: 'PAPER', role: 'FOLLOWER', clientCode: 'bad code', maxOrdersPerDay: -1 } }, adminToken);
     expectCode(response, 'BAD_USER_INPUT', 'input.label');
-    expect((response.errors![0]!.extensions!['problems'] as { field: string }[]).map((p) => p.field)).toEqual(['input.label', 'input.clientCode', 'input.maxOrdersPerDay']);
+    expect((response.errors![0]!.extensions!.problems as { field: string }[]).map((p) => p.field)).toEqual(['input.label', 'input.clientCode', 'input.maxOrdersPerDay']);
   });
 
   it('are updated, with the change audited from what to what; a bad update changes nothing', async () => {
@@ -239,8 +239,8 @@ describe('multipliers', () => {
       before: expect.objectContaining({ paused: false, maxQuantity: null }),
       after: expect.objectContaining({ paused: true, maxQuantity: 100 }),
     });
-    expect(Number(updated!.before!['factor'])).toBe(1.5);
-    expect(Number(updated!.after!['factor'])).toBe(-2);
+    expect(Number(updated!.before!.factor)).toBe(1.5);
+    expect(Number(updated!.after!.factor)).toBe(-2);
 
     expectCode(await server.gql(UPDATE_MULTIPLIER, { id: link.id, input: { mode: 'FIXED_LOTS', paused: false } }, adminToken), 'BAD_USER_INPUT', 'input.fixedLots');
     const stored = await server.tandem.services.orm.em.fork().findOneOrFail(Multiplier, { id: link.id });

@@ -23,7 +23,7 @@ const RUNS: Record<string, number> = { login: 25, createUser: 40 };
 const RANDOM_IDS_ONLY = new Set(['deleteAccount', 'deleteMultiplier', 'revokeApiToken']);
 /** How long an accepted subscription is listened to before it is taken as accepted. */
 const SUBSCRIPTION_QUIET_MS = 150;
-const SEED = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process.env['FUZZ_SEED']);
+const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
 let server: TestServer;
 let net: Transports;
@@ -263,13 +263,13 @@ async function settle(quietMs: number): Promise<void> {
 }
 
 /** Puts back what an accepted request would leave the other runs without. */
-async function restoreFixture(fieldName: string, args: Record<string, unknown>, data: Record<string, any>): Promise<void> {
-  if (fieldName === 'setKillSwitch' && args['engaged'] === true) {
-    const release = await server.gql('mutation($a: ID) { setKillSwitch(accountId: $a, engaged: false) { engaged } }', { a: args['accountId'] ?? null }, admin);
+async function restoreFixture(fieldName: string, args: Record<string, unknown>, data: Record<string, unknown>): Promise<void> {
+  if (fieldName === 'setKillSwitch' && args.engaged === true) {
+    const release = await server.gql('mutation($a: ID) { setKillSwitch(accountId: $a, engaged: false) { engaged } }', { a: args.accountId ?? null }, admin);
     expect(release.errors, JSON.stringify(release.errors)).toBeUndefined();
   }
   // A SmartAPI account keeps trying to log in (at a closed port) and records each attempt in its row.
-  const created = data['createAccount'] as { id: string; broker: string } | undefined;
+  const created = data.createAccount as { id: string; broker: string } | undefined;
   if (created?.broker === 'SMARTAPI') {
     const removed = await server.gql('mutation($id: ID!) { deleteAccount(id: $id) }', { id: created.id }, admin);
     expect(removed.errors, JSON.stringify(removed.errors)).toBeUndefined();
@@ -288,11 +288,11 @@ async function checkOne(operation: Operation, field: GraphQLField<unknown, unkno
   const shown = JSON.stringify(response).slice(0, 600);
   expect(response.status, shown).toBeLessThan(500);
   for (const error of response.errors ?? []) {
-    expect(error.extensions?.['code'], shown).toBeDefined();
-    expect(error.extensions?.['code'], shown).not.toBe('INTERNAL_SERVER_ERROR');
+    expect(error.extensions?.code, shown).toBeDefined();
+    expect(error.extensions?.code, shown).not.toBe('INTERNAL_SERVER_ERROR');
     expect(error.message, shown).not.toMatch(/\b(?:insert into|select .* from|update ".*" set|delete from)\b/i);
   }
-  const data = (response.data ?? {}) as Record<string, any>;
+  const data: Record<string, unknown> = response.data ?? {};
   const refused = (response.errors?.length ?? 0) > 0 && (data[field.name] ?? null) === null;
   if (refused) {
     expect(await rowFingerprint(server), `a refused ${field.name} changed rows: ${shown}`).toEqual(before);
@@ -320,14 +320,18 @@ beforeAll(async () => {
     if (placed.errors) throw new Error(`placing a fixture order failed: ${JSON.stringify(placed.errors)}`);
   }
   await server.gql('mutation { createApiToken(name: "fuzz fixture", scopes: [ORDERS_READ]) { token } }', {}, admin);
-  const ids = await server.gql<any>(`{
+  type Ids = { id: string }[];
+  const ids = await server.gql<{
+    me: { id: string }; accounts: Ids; multipliers: Ids; apiTokens: Ids;
+    orders: { edges: { cursor: string; node: { id: string } }[] };
+  }>(`{
     me { id } accounts { id } multipliers { id } apiTokens { id }
     orders(first: 10) { edges { cursor node { id } } }
   }`, {}, admin);
   const d = ids.data!;
   Object.assign(known, {
-    accounts: d.accounts.map((a: any) => a.id), orders: d.orders.edges.map((e: any) => e.node.id), multipliers: d.multipliers.map((m: any) => m.id),
-    users: [d.me.id], tokens: d.apiTokens.map((t: any) => t.id), cursors: d.orders.edges.map((e: any) => e.cursor),
+    accounts: d.accounts.map((a) => a.id), orders: d.orders.edges.map((e) => e.node.id), multipliers: d.multipliers.map((m) => m.id),
+    users: [d.me.id], tokens: d.apiTokens.map((t) => t.id), cursors: d.orders.edges.map((e) => e.cursor),
   });
   await settle(100);
 });
@@ -350,7 +354,7 @@ describe.each(roots.flatMap(([operation, type]) => Object.values(type?.getFields
     it(`survives ${runs} generated calls`, async () => {
       // The generated selection itself must be valid, or every run would stop at validation.
       const baseline = await send(usable[0]!, operation, field, {});
-      expect(baseline === 'quiet' ? [] : (baseline.errors ?? []).map((e) => e.extensions?.['code']), JSON.stringify(baseline)).not.toContain('GRAPHQL_VALIDATION_FAILED');
+      expect(baseline === 'quiet' ? [] : (baseline.errors ?? []).map((e) => e.extensions?.code), JSON.stringify(baseline)).not.toContain('GRAPHQL_VALIDATION_FAILED');
       const args = argumentsFor(field, RANDOM_IDS_ONLY.has(field.name));
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...usable), args, (transport, values) => checkOne(operation, field, transport, values)),

@@ -86,7 +86,7 @@ describe('login', () => {
       for (let attempt = 1; attempt <= 5; attempt++) expectCode(await clocked.gql(LOGIN, { e: 'held@test.local', p: `wrong-${attempt}` }), 'UNAUTHENTICATED');
       const held = await clocked.gql(LOGIN, { e: 'held@test.local', p: PASSWORD });
       expectCode(held, 'RATE_LIMITED');
-      expect(held.errors![0]!.extensions!['retryAfterSeconds']).toBe(1);
+      expect(held.errors![0]!.extensions!.retryAfterSeconds).toBe(1);
       expect(held.errors![0]!.message).toMatch(/try again in 1 s/);
       // Only that email: another one from the same address signs in at once.
       expect((await clocked.gql<{ login: { token: string } }>(LOGIN, { e: 'bystander@test.local', p: PASSWORD })).data?.login.token).toBeTruthy();
@@ -98,7 +98,7 @@ describe('login', () => {
       for (let attempt = 1; attempt <= 5; attempt++) expectCode(await clocked.gql(LOGIN, { e: 'ghost@test.local', p: `wrong-${attempt}` }), 'UNAUTHENTICATED');
       const held = await clocked.gql(LOGIN, { e: 'ghost@test.local', p: 'wrong-6' });
       expectCode(held, 'RATE_LIMITED');
-      expect(held.errors![0]!.extensions!['retryAfterSeconds']).toBe(1);
+      expect(held.errors![0]!.extensions!.retryAfterSeconds).toBe(1);
     });
   });
 });
@@ -126,7 +126,7 @@ describe('createUser', () => {
     expectCode(await server.gql(CREATE_USER, { e: 'TRADER1@test.local', p: PASSWORD, r: 'TRADER' }, adminToken), 'CONFLICT');
     const short = await server.gql(CREATE_USER, { e: 'short@test.local', p: 'short', r: 'TRADER' }, adminToken);
     expectCode(short, 'BAD_USER_INPUT');
-    expect(short.errors![0]!.extensions!['field']).toBe('password');
+    expect(short.errors![0]!.extensions!.field).toBe('password');
     expect(await count()).toBe(before);
   });
 });
@@ -288,12 +288,12 @@ describe('broker credentials are write-only', () => {
     const replaced = await gqlText(`mutation($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { ${fields} } }`, { id, input: { credentials: second } }, users.client1.token);
     expect(replaced.errors).toBeUndefined();
     // Mistakes in the credentials are reported by field without repeating what was typed.
-    const refused = await gqlText(UPDATE_ACCOUNT, { id, input: { credentials: { ...first, pin: 'x' + first.pin } } }, users.client1.token);
+    const refused = await gqlText(UPDATE_ACCOUNT, { id, input: { credentials: { ...first, pin: `x${first.pin}` } } }, users.client1.token);
     expectCode(refused, 'BAD_USER_INPUT');
-    expect(refused.errors![0]!.extensions!['field']).toBe('input.credentials.pin');
+    expect(refused.errors![0]!.extensions!.field).toBe('input.credentials.pin');
     const incomplete = await gqlText(CREATE_ACCOUNT, { input: { broker: 'SMARTAPI', role: 'FOLLOWER', clientCode: 'C1SMART2', credentials: second } }, users.trader1.token);
     expectCode(incomplete, 'BAD_USER_INPUT');
-    expect(incomplete.errors![0]!.extensions!['field']).toBe('input.label');
+    expect(incomplete.errors![0]!.extensions!.field).toBe('input.label');
 
     await gqlText(`query($id: ID!) { account(id: $id) { ${fields} } }`, { id }, users.client1.token);
     await gqlText(`{ accounts { ${fields} } }`, {}, adminToken);
@@ -303,7 +303,7 @@ describe('broker credentials are write-only', () => {
     const em = server.tandem.services.orm.em.fork();
     const audit = await em.find(AuditEntry, { entityId: id });
     expect(audit.map((entry) => entry.action).sort()).toEqual(['account.create', 'account.update+credentials']);
-    expect(audit.map((entry) => entry.after?.['hasCredentials'])).toEqual([true, true]);
+    expect(audit.map((entry) => entry.after?.hasCredentials)).toEqual([true, true]);
     const auditText = JSON.stringify(await em.getConnection().execute('select * from audit_entries'));
     for (const secret of secrets) expect(auditText).not.toContain(secret);
     const stored = await em.getConnection().execute<{ credentials_sealed: string }[]>('select credentials_sealed from accounts where id = ?', [id]);

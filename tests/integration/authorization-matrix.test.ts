@@ -146,7 +146,7 @@ const callers: Caller[] = [];
 
 const unique = () => randomBytes(4).toString('hex').toUpperCase();
 
-async function asAdmin<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, secret = sessions.admin): Promise<T> {
+async function asAdmin<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, secret = sessions.admin): Promise<T> {
   return ok(await gqlAt<T>(base, query, variables, secret));
 }
 
@@ -184,7 +184,7 @@ function target(caller: Caller) {
   return {
     account: client ? ids.clientFollower : ids.traderMaster,
     order: client ? ids.childOrder : ids.masterOrder,
-    ownerId: client ? userIds['client']! : userIds['trader']!,
+    ownerId: client ? userIds.client! : userIds.trader!,
     ownerSession: client ? sessions.client : sessions.trader,
   };
 }
@@ -224,11 +224,11 @@ const PROBES: Record<string, (caller: Caller) => Promise<{ query: string; variab
   'Mutation.setKillSwitch(account)': async (c) => ({ query: 'mutation($id: ID) { setKillSwitch(accountId: $id, engaged: false) { engaged } }', variables: { id: target(c).account } }),
   'Mutation.createMultiplier': async () => ({
     query: 'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
-    variables: { i: { masterId: ids.traderMaster, followerId: await freshAccount(userIds['trader']!), factor: 1 } },
+    variables: { i: { masterId: ids.traderMaster, followerId: await freshAccount(userIds.trader!), factor: 1 } },
   }),
   'Mutation.updateMultiplier': async () => ({ query: 'mutation($id: ID!) { updateMultiplier(id: $id, input: { paused: false }) { id } }', variables: { id: ids.link } }),
   'Mutation.deleteMultiplier': async () => {
-    const follower = await freshAccount(userIds['trader']!);
+    const follower = await freshAccount(userIds.trader!);
     const link = await asAdmin<{ createMultiplier: { id: string } }>('mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }', { i: { masterId: ids.traderMaster, followerId: follower, factor: 1 } });
     return { query: 'mutation($id: ID!) { deleteMultiplier(id: $id) }', variables: { id: link.createMultiplier.id } };
   },
@@ -247,11 +247,15 @@ const PROBES: Record<string, (caller: Caller) => Promise<{ query: string; variab
   'Subscription.accountStatus': async () => ({ query: 'subscription { accountStatus { accountId } }', sse: true }),
 };
 
-const NESTED_PROBES: Record<string, { query: string; list: (data: Record<string, any>) => Record<string, any>[]; field: string; path: (string | number)[] }> = {
-  'Order.account': { query: '{ orders(first: 5) { edges { node { accountId account { id } } } } }', list: (d) => d['orders'].edges.map((e: { node: unknown }) => e.node), field: 'account', path: ['orders', 'edges', 0, 'node', 'account'] },
-  'Multiplier.master': { query: '{ multipliers { masterId master { id } } }', list: (d) => d['multipliers'], field: 'master', path: ['multipliers', 0, 'master'] },
-  'Multiplier.follower': { query: '{ multipliers { followerId follower { id } } }', list: (d) => d['multipliers'], field: 'follower', path: ['multipliers', 0, 'follower'] },
-  'FollowerReplicationStats.follower': { query: '{ replicationStats { followerId follower { id } } }', list: (d) => d['replicationStats'], field: 'follower', path: ['replicationStats', 0, 'follower'] },
+type ProbeItem = Record<string, unknown>;
+/** The data of one of the probes' queries: only the root field it asked for is there. */
+type ProbeData = { orders?: { edges: { node: ProbeItem }[] }; multipliers?: ProbeItem[]; replicationStats?: ProbeItem[] };
+
+const NESTED_PROBES: Record<string, { query: string; list: (data: ProbeData) => ProbeItem[]; field: string; path: (string | number)[] }> = {
+  'Order.account': { query: '{ orders(first: 5) { edges { node { accountId account { id } } } } }', list: (d) => d.orders!.edges.map((e) => e.node), field: 'account', path: ['orders', 'edges', 0, 'node', 'account'] },
+  'Multiplier.master': { query: '{ multipliers { masterId master { id } } }', list: (d) => d.multipliers!, field: 'master', path: ['multipliers', 0, 'master'] },
+  'Multiplier.follower': { query: '{ multipliers { followerId follower { id } } }', list: (d) => d.multipliers!, field: 'follower', path: ['multipliers', 0, 'follower'] },
+  'FollowerReplicationStats.follower': { query: '{ replicationStats { followerId follower { id } } }', list: (d) => d.replicationStats!, field: 'follower', path: ['replicationStats', 0, 'follower'] },
 };
 
 function check(label: string, outcome: Outcome, answer: GraphQLResponse, rootName: string): void {
@@ -259,17 +263,17 @@ function check(label: string, outcome: Outcome, answer: GraphQLResponse, rootNam
   expect(answer.status, where).toBeLessThan(500);
   if (outcome.kind === 'refused') {
     const error = answer.errors?.[0];
-    expect(error?.extensions?.['code'], where).toBe(outcome.code);
+    expect(error?.extensions?.code, where).toBe(outcome.code);
     if (outcome.code === 'FORBIDDEN') expect(error?.extensions, where).toMatchObject(outcome.extension);
     expect(answer.data?.[rootName] ?? null, where).toBeNull();
     return;
   }
   expect(answer.errors, where).toBeUndefined();
-  const value = answer.data?.[rootName] ?? answer.data?.['open'];
+  const value = answer.data?.[rootName] ?? answer.data?.open;
   expect(value, where).not.toBeUndefined();
   expect(value, where).not.toBeNull();
   if (outcome.kind === 'empty') {
-    const list = Array.isArray(value) ? value : value.edges;
+    const list = Array.isArray(value) ? value : (value as { edges: unknown }).edges;
     expect(list, where).toEqual([]);
   }
 }
@@ -291,7 +295,7 @@ beforeAll(async () => {
     (await asAdmin<{ createAccount: { id: string } }>('mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }', { i: { label: code, broker: 'PAPER', role, clientCode: code, ownerId } }, sessions.trader)).createAccount.id;
   ids.traderMaster = await open('MX-MASTER', 'MASTER');
   ids.quietMaster = await open('MX-QUIET', 'MASTER');
-  ids.clientFollower = await open('MX-CLIENT-F', 'FOLLOWER', userIds['client']);
+  ids.clientFollower = await open('MX-CLIENT-F', 'FOLLOWER', userIds.client);
   ids.link = (await asAdmin<{ createMultiplier: { id: string } }>('mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }', { i: { masterId: ids.traderMaster, followerId: ids.clientFollower, factor: 1 } }, sessions.trader)).createMultiplier.id;
   ids.masterOrder = (await asAdmin<{ placeOrder: { id: string } }>('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', { i: orderInput(ids.traderMaster) }, sessions.trader)).placeOrder.id;
   ids.restingOrder = (await asAdmin<{ placeOrder: { id: string } }>('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', { i: orderInput(ids.quietMaster, RESTING) }, sessions.trader)).placeOrder.id;
@@ -371,7 +375,7 @@ describe('the authorization matrix', () => {
     const failures: string[] = [];
     await pool(cases, 6, async ({ field, caller }) => {
       const probe = NESTED_PROBES[field]!;
-      const answer = await gqlAt(base, probe.query, {}, caller.secret);
+      const answer = await gqlAt<ProbeData>(base, probe.query, {}, caller.secret);
       const outcome = expectedNested(field, caller);
       const label = `${field} as ${caller.name}`;
       const where = `${label}: ${JSON.stringify(answer).slice(0, 400)}`;

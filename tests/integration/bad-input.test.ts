@@ -97,7 +97,7 @@ describe('placeOrder with a bad order', () => {
   it('reports every problem of one order at once', async () => {
     const response = await refused('BAD_USER_INPUT', 'input.quantity', () =>
       server.gql(PLACE, { input: { ...order(), exchange: 'NFO', symbol: 'NIFTY28JUL26FUT', quantity: 100, orderType: 'LIMIT', price: 25000.05 } }, adminToken));
-    const problems = response.errors![0]!.extensions!['problems'] as { field: string }[];
+    const problems = response.errors![0]!.extensions!.problems as { field: string }[];
     expect(problems.map((p) => p.field)).toEqual(['input.quantity', 'input.price']);
   });
 
@@ -208,7 +208,7 @@ describe('who may ask', () => {
     const trade = await refused('FORBIDDEN', undefined, () => server.gql(PLACE, {
       input: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' },
     }, clientToken));
-    expect(trade.errors![0]!.extensions!['requiredRole']).toBe('TRADER');
+    expect(trade.errors![0]!.extensions!.requiredRole).toBe('TRADER');
     const master = await server.account('DEMO-MASTER');
     expect(master.copyEnabled).toBe(true);
   });
@@ -282,7 +282,7 @@ describe('oversized and overdeep requests on a real port', () => {
   async function expectPortServing(): Promise<void> {
     const { status, body } = await post(JSON.stringify({ query: '{ me { email } accounts { id } }' }));
     expect(status).toBe(200);
-    expect(body.data?.['me']).toEqual({ email: 'admin@test.local' });
+    expect(body.data?.me).toEqual({ email: 'admin@test.local' });
   }
 
   /** A real placeOrder padded to 10 MB: refused before it runs, so no order is placed. */
@@ -295,7 +295,7 @@ describe('oversized and overdeep requests on a real port', () => {
     const before = await rowFingerprint(server);
     const { status, body } = await post(tenMegabyteOrder());
     expect(status).toBe(413);
-    expect(body.errors?.[0]?.extensions?.['code']).toBe('PAYLOAD_TOO_LARGE');
+    expect(body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
     expect(await rowFingerprint(server)).toEqual(before);
     await expectPortServing();
   });
@@ -311,13 +311,13 @@ describe('oversized and overdeep requests on a real port', () => {
     const before = await rowFingerprint(server);
     const { status, body } = await post(stream, { duplex: 'half' } as RequestInit);
     expect(status).toBe(411);
-    expect(body.errors?.[0]?.extensions?.['code']).toBe('LENGTH_REQUIRED');
+    expect(body.errors?.[0]?.extensions?.code).toBe('LENGTH_REQUIRED');
     expect(await rowFingerprint(server)).toEqual(before);
     await expectPortServing();
   });
 
   it('a 50-deep query is GRAPHQL_VALIDATION_FAILED and runs nothing', async () => {
-    const selection = 'master { '.repeat(50) + 'id' + ' }'.repeat(50);
+    const selection = `${'master { '.repeat(50)}id${' }'.repeat(50)}`;
     const before = await rowFingerprint(server);
     const { status, body } = await post(JSON.stringify({
       query: `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${selection} } }`,
@@ -325,7 +325,7 @@ describe('oversized and overdeep requests on a real port', () => {
     }));
     expect(status, JSON.stringify(body)).toBeLessThan(500);
     expect(body.errors?.length).toBeGreaterThan(0);
-    for (const error of body.errors!) expect(error.extensions?.['code'], JSON.stringify(body.errors)).toBe('GRAPHQL_VALIDATION_FAILED');
+    for (const error of body.errors!) expect(error.extensions?.code, JSON.stringify(body.errors)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors!.map((e) => e.message).join(' ')).toMatch(/depth limit of 12/i);
     expect(body.data ?? null).toBeNull();
     expect(await rowFingerprint(server)).toEqual(before);

@@ -53,7 +53,7 @@ describe('a mutation a browser could send from another site without a preflight'
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const answer = (await response.json()) as GraphQLResponse;
     expect(response.status).toBe(415);
-    expect(answer.errors?.[0]?.extensions?.['code']).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(answer.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(answer.errors?.[0]?.message).toContain('Content-Type: application/json');
     expect(await killSwitchEngaged()).toBe(false);
   });
@@ -252,11 +252,11 @@ describe('one graphql-ws socket', () => {
     );
     try {
       const malformed = await failingOperation('subscription { orderEvents { status ');
-      expect(malformed.map((error) => error.extensions?.['code'])).toEqual(['GRAPHQL_PARSE_FAILED']);
+      expect(malformed.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
       expect(malformed[0]!.message).toMatch(/Syntax Error/);
 
       const invalid = await failingOperation('subscription { orderEvents { noSuchField } }');
-      expect(invalid.map((error) => error.extensions?.['code'])).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(invalid.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       expect(invalid[0]!.message).toMatch(/noSuchField/);
 
       const placed = await server.gql<{ placeOrder: { id: string } }>('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', {

@@ -75,7 +75,7 @@ describe('the server serves the built dashboard at /', () => {
     expect(css.status).toBe(200);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
 
-    const again = await raw(base, script!, { 'if-none-match': String(js.headers['etag']) });
+    const again = await raw(base, script!, { 'if-none-match': String(js.headers.etag) });
     expect(again.status).toBe(304);
     expect(again.body).toBe('');
   });

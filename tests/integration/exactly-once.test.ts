@@ -106,7 +106,7 @@ afterAll(async () => server?.close());
 describe('a broker that accepts the order and then times out', () => {
   it('finds the child by its tag and never sends it again', async () => {
     const g = await group(['slow', 'fine']);
-    const slow = g.followers['slow']!;
+    const slow = g.followers.slow!;
     // The broker's order feed for this account lags: its updates arrive only after the test lets them.
     let release!: () => void;
     const feedBack = new Promise<void>((resolve) => (release = resolve));
@@ -140,10 +140,10 @@ describe('a broker that accepts the order and then times out', () => {
     expect(child.reason).toBe(`found in the broker's book by tag ${child.orderTag}; not resent`);
 
     const children = await childrenByFollower(g, masterId);
-    expect(children['slow']).toHaveLength(1);
-    expect(children['fine']).toHaveLength(1);
-    expect(children['slow']![0]).toMatchObject({ status: 'FILLED', filledQuantity: 10 });
-    expect(children['fine']![0]).toMatchObject({ status: 'FILLED', filledQuantity: 10 });
+    expect(children.slow).toHaveLength(1);
+    expect(children.fine).toHaveLength(1);
+    expect(children.slow![0]).toMatchObject({ status: 'FILLED', filledQuantity: 10 });
+    expect(children.fine![0]).toMatchObject({ status: 'FILLED', filledQuantity: 10 });
     const kinds = await eventKinds(child.id);
     // Claimed once (when written ahead, as nothing rate-limits a paper account), never re-claimed.
     expect(kinds.filter((k) => k === 'CREATED' || k === 'SENT')).toEqual(['CREATED']);
@@ -152,12 +152,12 @@ describe('a broker that accepts the order and then times out', () => {
     expect(placed).toHaveLength(1);
     const book = await paperOrdersTagged(child.orderTag!);
     expect(book).toHaveLength(1);
-    expect(book[0]).toMatchObject({ clientCode: slow.clientCode, brokerOrderId: children['slow']![0]!.brokerOrderId, status: 'complete' });
+    expect(book[0]).toMatchObject({ clientCode: slow.clientCode, brokerOrderId: children.slow![0]!.brokerOrderId, status: 'complete' });
   });
 
   it('whose own update arrives before the timeout: the child is simply filled, with no stale "did not confirm" reason', async () => {
     const g = await group(['late']);
-    const late = g.followers['late']!;
+    const late = g.followers.late!;
     server.tandem.services.brokers.wrap(late, (inner) => faulty(inner, {
       async placeOrder(request) {
         await inner.placeOrder(request);
@@ -171,8 +171,8 @@ describe('a broker that accepts the order and then times out', () => {
     }));
     const masterId = await placeOnMaster(g, 7);
     const children = await childrenByFollower(g, masterId);
-    expect(children['late']).toHaveLength(1);
-    const child = children['late']![0]!;
+    expect(children.late).toHaveLength(1);
+    const child = children.late![0]!;
     expect(child).toMatchObject({ status: 'FILLED', filledQuantity: 7 });
     expect(child.reason ?? '').not.toMatch(/did not confirm/);
     expect(await eventKinds(child.id)).not.toContain('NOT_AT_BROKER');
@@ -183,7 +183,7 @@ describe('a broker that accepts the order and then times out', () => {
 describe('a broker that times out without placing the order', () => {
   it('is looked up twice, a recheck apart, before the child is sent again, and then placed exactly once', async () => {
     const g = await group(['lossy', 'fine']);
-    const lossy = g.followers['lossy']!;
+    const lossy = g.followers.lossy!;
     let calls = 0;
     const lookups: number[] = [];
     server.tandem.services.brokers.wrap(lossy, (inner) => faulty(inner, {
@@ -200,10 +200,10 @@ describe('a broker that times out without placing the order', () => {
 
     const masterId = await placeOnMaster(g, 5);
     const children = await childrenByFollower(g, masterId);
-    expect(children['lossy']).toHaveLength(1);
-    const child = children['lossy']![0]!;
+    expect(children.lossy).toHaveLength(1);
+    const child = children.lossy![0]!;
     expect(child).toMatchObject({ status: 'FILLED', filledQuantity: 5 });
-    expect(children['fine']![0]).toMatchObject({ status: 'FILLED', filledQuantity: 5 });
+    expect(children.fine![0]).toMatchObject({ status: 'FILLED', filledQuantity: 5 });
 
     const kinds = (await eventKinds(child.id)).filter((k) => ['CREATED', 'SENT', 'OUTCOME_UNKNOWN', 'NOT_AT_BROKER', 'ACKNOWLEDGED'].includes(k));
     // Claimed when written ahead; each resend is claimed again (PENDING -> SENT) after two missed look-ups.
@@ -224,7 +224,7 @@ describe('a broker that times out without placing the order', () => {
 describe('a broker that refuses orders', () => {
   it('fails those children with the broker\'s words and leaves every other copy alone', async () => {
     const g = await group(['refusing', 'a', 'b']);
-    const refusing = g.followers['refusing']!;
+    const refusing = g.followers.refusing!;
     const refusal = 'RMS: margin exceeds the available limit for segment NSE';
     let calls = 0;
     server.tandem.services.brokers.wrap(refusing, (inner) => faulty(inner, {
@@ -237,8 +237,8 @@ describe('a broker that refuses orders', () => {
 
     const results = [];
     for (const quantity of [3, 4, 6]) results.push(await childrenByFollower(g, await placeOnMaster(g, quantity)));
-    expect(results.map((r) => r['refusing']!.map((c) => c.status))).toEqual([['FAILED'], ['FAILED'], ['FILLED']]);
-    for (const failed of [results[0]!['refusing']![0]!, results[1]!['refusing']![0]!]) {
+    expect(results.map((r) => r.refusing!.map((c) => c.status))).toEqual([['FAILED'], ['FAILED'], ['FILLED']]);
+    for (const failed of [results[0]!.refusing![0]!, results[1]!.refusing![0]!]) {
       expect(failed.reason).toBe(refusal);
       expect(failed.brokerOrderId).toBeNull();
       expect(await eventKinds(failed.id)).not.toContain('NOT_AT_BROKER');
@@ -281,12 +281,12 @@ describe('SIGKILL in the middle of a fan-out', () => {
     };
     if (usingPostgres) {
       database = await scratchDatabase();
-      env['DATABASE_URL'] = database.url!;
+      env.DATABASE_URL = database.url!;
     } else {
       dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-kill-'));
-      env['DATA_DIR'] = dataDir;
+      env.DATA_DIR = dataDir;
     }
-    if (redisUrl) env['REDIS_URL'] = redisUrl;
+    if (redisUrl) env.REDIS_URL = redisUrl;
 
     // 1. The accounts, made by a Tandem booted in process on the same database and closed again
     //    (as the demo seed makes its own), then the real server on that database.
@@ -372,7 +372,7 @@ describe('SIGKILL in the middle of a fan-out', () => {
         where o.master_order_id = ? and e.at >= ? group by e.kind`, [masterOrder, killedAt]);
       const afterKill = Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)]));
       console.info(`[sigkill] ${FOLLOWERS} followers made in ${setupMs} ms; server boot ${bootMs} ms; fan-out begun ${begun.ms} ms after placing; `
-        + `killed with ${book.length - (afterKill['NOT_AT_BROKER'] ?? 0)} children in the broker's book and ${ackedBeforeKill} acknowledged; `
+        + `killed with ${book.length - (afterKill.NOT_AT_BROKER ?? 0)} children in the broker's book and ${ackedBeforeKill} acknowledged; `
         + `restart + recovery ${recoveredMs} ms; events after the kill ${JSON.stringify(afterKill)}; total ${Date.now() - started} ms`);
     } finally {
       await db.close();

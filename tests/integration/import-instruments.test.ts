@@ -35,7 +35,7 @@ describe('npm run instruments:import', () => {
     await before.orm.em.fork().insert(Instrument, { token: '3045', symbol: 'SBIN-EQ', name: 'SBIN', exchange: 'NSE', instrumentType: 'EQ', lotSize: 1, tickSize: 5, referencePrice: 80_000 });
     await before.close();
 
-    const env: Record<string, string | undefined> = { PATH: process.env['PATH'], DATA_DIR: dir };
+    const env: Record<string, string | undefined> = { PATH: process.env.PATH, DATA_DIR: dir };
     if (database.url) Object.assign(env, { DATABASE_URL: database.url, SECRET_KEY: 'x'.repeat(40) });
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/scripts/import-instruments.ts', file], { env, encoding: 'utf8', timeout: 60_000 });
     expect(result.stderr).toBe('');
@@ -53,7 +53,7 @@ describe('npm run instruments:import', () => {
   });
 
   it('says how to call it when the file is missing', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/scripts/import-instruments.ts'], { env: { PATH: process.env['PATH'] }, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/scripts/import-instruments.ts'], { env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('usage: npm run instruments:import -- <OpenAPIScripMaster.json>');
   });

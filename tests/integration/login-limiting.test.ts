@@ -27,8 +27,8 @@ async function readSignIn(response: Response): Promise<SignIn> {
   const error = body.errors?.[0];
   return {
     token: body.data?.login?.token ?? null,
-    code: (error?.extensions?.['code'] as string | undefined) ?? null,
-    retryAfterSeconds: error?.extensions?.['retryAfterSeconds'] as number | undefined,
+    code: (error?.extensions?.code as string | undefined) ?? null,
+    retryAfterSeconds: error?.extensions?.retryAfterSeconds as number | undefined,
     retryAfter: response.headers.get('retry-after'),
   };
 }

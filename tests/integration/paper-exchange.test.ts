@@ -74,7 +74,7 @@ async function eventPath(server: TestServer, orderId: string): Promise<string[]>
   const events = await server.tandem.services.orm.em.fork().find(OrderEvent, { orderId }, { orderBy: { cursor: 'asc' } });
   const path: string[] = [];
   for (const event of events) {
-    expect(event.snapshot['status']).toBe(event.status);
+    expect(event.snapshot.status).toBe(event.status);
     if (path.at(-1) !== event.status) path.push(event.status);
   }
   return path;

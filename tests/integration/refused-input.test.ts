@@ -45,7 +45,7 @@ async function refusedAt(field: string, send: () => Promise<GraphQLResponse | 'q
   expect(error?.extensions, JSON.stringify(response)).toMatchObject({ code: 'BAD_USER_INPUT', field });
   expect(JSON.stringify(response)).not.toMatch(/insert into|select |update "|\$argon2/i);
   expect(await rowFingerprint(server)).toEqual(before);
-  expect((await server.gql('{ me { email } }', {}, admin)).data?.['me']).toEqual({ email: 'admin@test.local' });
+  expect((await server.gql('{ me { email } }', {}, admin)).data?.me).toEqual({ email: 'admin@test.local' });
 }
 
 describe('input the database cannot hold is refused before it gets there, naming the field', () => {
@@ -86,7 +86,7 @@ describe('input the database cannot hold is refused before it gets there, naming
 
   it('reports every bad string of a request together', async () => {
     const response = await server.gql(LINK, { input: { masterId, followerId, factor: 1, symbolsAllow: ['A\u0000'], symbolsDeny: ['B\u0007'] } }, admin);
-    expect(response.errors?.[0]?.extensions?.['problems']).toEqual([
+    expect(response.errors?.[0]?.extensions?.problems).toEqual([
       { field: 'input.symbolsAllow[0]', message: 'contains the control character U+0000; send printable text only' },
       { field: 'input.symbolsDeny[0]', message: 'contains the control character U+0007; send printable text only' },
     ]);
@@ -94,10 +94,10 @@ describe('input the database cannot hold is refused before it gets there, naming
 
   it('accepts the bounds themselves, stored exactly', async () => {
     const account = await server.gql(UPDATE_ACCOUNT, { id: masterId, input: { maxLossPerDay: 100_000_000 } }, admin);
-    expect(account.data?.['updateAccount']).toMatchObject({ maxLossPerDay: 100_000_000 });
+    expect(account.data?.updateAccount).toMatchObject({ maxLossPerDay: 100_000_000 });
     const links = await server.gql<{ multipliers: { id: string }[] }>('query($m: ID, $f: ID) { multipliers(masterId: $m, followerId: $f) { id } }', { m: masterId, f: followerId }, admin);
     const updated = await server.gql('mutation($id: ID!) { updateMultiplier(id: $id, input: { factor: -0.001, exchanges: ["nse", "MCX"] }) { factor exchanges } }', { id: links.data!.multipliers[0]!.id }, admin);
-    expect(updated.data?.['updateMultiplier']).toEqual({ factor: -0.001, exchanges: ['NSE', 'MCX'] });
+    expect(updated.data?.updateMultiplier).toEqual({ factor: -0.001, exchanges: ['NSE', 'MCX'] });
     const instruments = await server.gql('{ instruments(first: 500) { symbol } }', {}, admin);
     expect(instruments.errors).toBeUndefined();
   });
@@ -121,16 +121,16 @@ describe('an unexpected error', () => {
     const { errors, status } = response as GraphQLResponse;
     expect(status).toBeLessThan(500);
     expect(errors, JSON.stringify(response)).toHaveLength(1);
-    const errorId = errors![0]!.extensions?.['errorId'] as string;
+    const errorId = errors![0]!.extensions?.errorId as string;
     expect(errors![0]).toMatchObject({ message: `Unexpected error; it has been logged (id ${errorId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(errorId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(response)).not.toMatch(leaks);
     expect(JSON.stringify(response)).not.toMatch(/ at .*\.ts:\d+|stack/);
-    const logged = logLines.filter((line) => line['errorId'] === errorId);
+    const logged = logLines.filter((line) => line.errorId === errorId);
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ level: 50, ...where });
-    expect(logged[0]!['err']['message']).toMatch(leaks);
-    expect(logged[0]!['err']['stack']).toBeTruthy();
+    expect(logged[0]!.err?.message).toMatch(leaks);
+    expect(logged[0]!.err?.stack).toBeTruthy();
   }
 
   it('from a mutation over POST: no statement, no values, rows untouched, the id logged with the operation and the cause', async () => {

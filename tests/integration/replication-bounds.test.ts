@@ -7,13 +7,14 @@ import { rowFingerprint } from '../support/row-fingerprint.ts';
 // copied as fast as ever, and nothing blames lateness.
 
 const PLACE = 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }';
+type Placed = { placeOrder: { id: string; status: string } };
 const CHILD_FIELDS = 'account { clientCode } side quantity reason latencyMs';
 
 interface Child { account: { clientCode: string }; side: string; quantity: number; status: string; reason: string | null; latencyMs: number | null }
 
 async function placeOnMaster(server: TestServer, token: string, input: Record<string, unknown>) {
   const master = await server.account('DEMO-MASTER');
-  return server.gql(PLACE, { i: { accountId: master.id, exchange: 'NSE', productType: 'INTRADAY', orderType: 'MARKET', side: 'BUY', ...input } }, token);
+  return server.gql<Placed>(PLACE, { i: { accountId: master.id, exchange: 'NSE', productType: 'INTRADAY', orderType: 'MARKET', side: 'BUY', ...input } }, token);
 }
 
 /** The three demo followers' copies of a master order by client code, once settled. */
@@ -47,10 +48,10 @@ describe('with the default bounds (MAX_ORDER_QUANTITY 100,000, MAX_ORDER_VALUE â
 
   it('refuses modifyOrder past the bounds the same way, leaving the order as it was', async () => {
     const follower = (await server.account('DEMO-F1')).id;
-    const { instruments } = (await server.gql('{ instruments(search: "SBIN-EQ", first: 1) { lastPrice tickSize } }', {}, token)).data!;
-    const { lastPrice, tickSize } = instruments[0];
+    const { instruments } = (await server.gql<{ instruments: { lastPrice: number; tickSize: number }[] }>('{ instruments(search: "SBIN-EQ", first: 1) { lastPrice tickSize } }', {}, token)).data!;
+    const { lastPrice, tickSize } = instruments[0]!;
     const price = Number((Math.floor((lastPrice * 0.95) / tickSize) * tickSize).toFixed(2));
-    const placed = await server.gql(PLACE, { i: { accountId: follower, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'LIMIT', price, productType: 'INTRADAY' } }, token);
+    const placed = await server.gql<Placed>(PLACE, { i: { accountId: follower, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'LIMIT', price, productType: 'INTRADAY' } }, token);
     expect(placed.data?.placeOrder.status).toBe('OPEN');
     const id = placed.data!.placeOrder.id;
     const modified = await server.gql('mutation($id: ID!) { modifyOrder(id: $id, input: { quantity: 2000000 }) { quantity } }', { id }, token);
@@ -59,7 +60,7 @@ describe('with the default bounds (MAX_ORDER_QUANTITY 100,000, MAX_ORDER_VALUE â
     expect((await server.gql('query($id: ID!) { order(id: $id) { quantity status } }', { id }, token)).data?.order).toEqual({ quantity: 1, status: 'OPEN' });
     await server.gql('mutation($id: ID!) { cancelOrder(id: $id) { id } }', { id }, token);
     // The next tests count rows: the cancellation's own event must be in first.
-    await waitFor(async () => (await server.gql('query($id: ID!) { order(id: $id) { status } }', { id }, token)).data?.order.status === 'CANCELLED', 10_000, 'the cancellation');
+    await waitFor(async () => (await server.gql<{ order: { status: string } }>('query($id: ID!) { order(id: $id) { status } }', { id }, token)).data?.order.status === 'CANCELLED', 10_000, 'the cancellation');
   });
 
   it('refuses a MARKET order worth more than â‚¹5 crore at the last price, on input.quantity', async () => {

@@ -136,24 +136,24 @@ describe('sizing an index future in whole lots', () => {
 
     const two = await place(g, { quantity: 2 * lot });
     const first = await childrenWhen(g, two.id, settled, 'copies of 2 lots');
-    expect(first['x1']).toMatchObject({ side: 'BUY', quantity: 2 * lot, status: 'FILLED', filledQuantity: 2 * lot });
-    expect(first['x25']).toMatchObject({ side: 'BUY', quantity: 5 * lot, status: 'FILLED', filledQuantity: 5 * lot });
-    expect(first['rev']).toMatchObject({ side: 'SELL', quantity: 2 * lot, status: 'FILLED', filledQuantity: 2 * lot });
+    expect(first.x1).toMatchObject({ side: 'BUY', quantity: 2 * lot, status: 'FILLED', filledQuantity: 2 * lot });
+    expect(first.x25).toMatchObject({ side: 'BUY', quantity: 5 * lot, status: 'FILLED', filledQuantity: 5 * lot });
+    expect(first.rev).toMatchObject({ side: 'SELL', quantity: 2 * lot, status: 'FILLED', filledQuantity: 2 * lot });
     // 0.3 x 130 = 39, less than one lot of 65.
-    expect(first['tiny']).toMatchObject({ status: 'SKIPPED', quantity: 0, orderTag: null, brokerOrderId: null });
-    expect(first['tiny']!.reason).toMatch(/rounded to 0 lots/);
+    expect(first.tiny).toMatchObject({ status: 'SKIPPED', quantity: 0, orderTag: null, brokerOrderId: null });
+    expect(first.tiny!.reason).toMatch(/rounded to 0 lots/);
 
     const one = await place(g, { quantity: lot });
     const second = await childrenWhen(g, one.id, settled, 'copies of 1 lot');
     // 2.5 x 65 = 162.5: two whole lots, never three, never a broken lot.
-    expect(second['x25']).toMatchObject({ side: 'BUY', quantity: 2 * lot, status: 'FILLED' });
+    expect(second.x25).toMatchObject({ side: 'BUY', quantity: 2 * lot, status: 'FILLED' });
     // The copy's life says why it is smaller than 2.5 x the master.
-    const created = (await eventsOf(second['x25']!.id)).find((e) => e.kind === 'CREATED');
+    const created = (await eventsOf(second.x25!.id)).find((e) => e.kind === 'CREATED');
     expect(created?.message).toMatch(/rounded down to 130 in whole lots of 65/);
-    expect(second['tiny']).toMatchObject({ status: 'SKIPPED' });
-    expect(second['tiny']!.reason).toMatch(/rounded to 0 lots/);
+    expect(second.tiny).toMatchObject({ status: 'SKIPPED' });
+    expect(second.tiny!.reason).toMatch(/rounded to 0 lots/);
     // What the broker holds for the x2.5 follower is exactly what Tandem shows.
-    const book = await server.tandem.paper.broker(g.followers['x25']!.clientCode).orderBook();
+    const book = await server.tandem.paper.broker(g.followers.x25!.clientCode).orderBook();
     expect(book.map((o) => o.quantity).sort((a, b) => a - b)).toEqual([2 * lot, 5 * lot]);
   });
 });
@@ -165,22 +165,22 @@ describe('a master modification', () => {
     const master = await place(g, { orderType: 'LIMIT', quantity: 2 * lot, price });
     expect(master.status).toBe('OPEN');
     const open = await childrenWhen(g, master.id, (c) => Object.values(c).every((x) => x.status === 'OPEN' && x.brokerOrderId), 'open children');
-    expect(open['x25']).toMatchObject({ quantity: 5 * lot, price });
+    expect(open.x25).toMatchObject({ quantity: 5 * lot, price });
 
     const newPrice = restingBuyPrice(0.92);
     const modified = ok(await server.gql<{ modifyOrder: OrderView }>(MODIFY, { id: master.id, i: { quantity: 3 * lot, price: newPrice } }, token)).modifyOrder;
     expect(modified).toMatchObject({ quantity: 3 * lot, price: newPrice, status: 'OPEN' });
 
-    const after = await childrenWhen(g, master.id, (c) => c['x1']!.quantity === 3 * lot && c['x25']!.price === newPrice, 'children modified');
-    expect(after['x1']).toMatchObject({ quantity: 3 * lot, price: newPrice, status: 'OPEN' });
+    const after = await childrenWhen(g, master.id, (c) => c.x1!.quantity === 3 * lot && c.x25!.price === newPrice, 'children modified');
+    expect(after.x1).toMatchObject({ quantity: 3 * lot, price: newPrice, status: 'OPEN' });
     // 2.5 x 195 = 487.5: 7 lots, rounded down.
-    expect(after['x25']).toMatchObject({ quantity: 7 * lot, price: newPrice, status: 'OPEN' });
+    expect(after.x25).toMatchObject({ quantity: 7 * lot, price: newPrice, status: 'OPEN' });
     // copyModifications off: the child keeps its terms, and says why.
-    expect(after['frozen']).toMatchObject({ quantity: 2 * lot, price, status: 'OPEN' });
-    expect(after['frozen']!.reason).toMatch(/does not copy modifications/);
+    expect(after.frozen).toMatchObject({ quantity: 2 * lot, price, status: 'OPEN' });
+    expect(after.frozen!.reason).toMatch(/does not copy modifications/);
     // The broker's book agrees with the rows.
-    expect(await paperOrder(g.followers['x25']!.clientCode, after['x25']!.orderTag!)).toMatchObject({ quantity: 7 * lot, price: Math.round(newPrice * 100), brokerStatus: 'open' });
-    expect(await paperOrder(g.followers['frozen']!.clientCode, after['frozen']!.orderTag!)).toMatchObject({ quantity: 2 * lot, price: Math.round(price * 100) });
+    expect(await paperOrder(g.followers.x25!.clientCode, after.x25!.orderTag!)).toMatchObject({ quantity: 7 * lot, price: Math.round(newPrice * 100), brokerStatus: 'open' });
+    expect(await paperOrder(g.followers.frozen!.clientCode, after.frozen!.orderTag!)).toMatchObject({ quantity: 2 * lot, price: Math.round(price * 100) });
   });
 
   it('made at the broker on a detected master is followed too', async () => {
@@ -193,9 +193,9 @@ describe('a master modification', () => {
     const newPrice = restingBuyPrice(0.92);
     await server.tandem.paper.broker(g.masterCode).modifyOrder(ack.brokerOrderId, { quantity: lot, price: Math.round(newPrice * 100) });
     await waitFor(async () => (await order(master.id)).quantity === lot || undefined, 5000, 'the master row to show the broker-side modification');
-    const after = await childrenWhen(g, master.id, (c) => c['x1']!.quantity === lot && c['x25']!.quantity === 2 * lot, 'children re-sized');
-    expect(after['x1']).toMatchObject({ quantity: lot, price: newPrice, status: 'OPEN' });
-    expect(after['x25']).toMatchObject({ quantity: 2 * lot, price: newPrice, status: 'OPEN' });
+    const after = await childrenWhen(g, master.id, (c) => c.x1!.quantity === lot && c.x25!.quantity === 2 * lot, 'children re-sized');
+    expect(after.x1).toMatchObject({ quantity: lot, price: newPrice, status: 'OPEN' });
+    expect(after.x25).toMatchObject({ quantity: 2 * lot, price: newPrice, status: 'OPEN' });
   });
 });
 
@@ -204,37 +204,37 @@ describe('a master cancellation', () => {
     // The reverse copy is a SELL LIMIT far below the market: it fills at once, the BUYs rest.
     const g = await group({ x1: { factor: 1 }, x25: { factor: 2.5 }, rev: { factor: -1 }, keep: { factor: 1, copyCancellations: false } });
     const master = await place(g, { orderType: 'LIMIT', quantity: lot, price: restingBuyPrice(0.93) });
-    const before = await childrenWhen(g, master.id, (c) => c['rev']!.status === 'FILLED' && ['x1', 'x25', 'keep'].every((n) => c[n]!.status === 'OPEN' && c[n]!.brokerOrderId), 'three open children and one filled');
-    expect(before['rev']).toMatchObject({ side: 'SELL', filledQuantity: lot });
+    const before = await childrenWhen(g, master.id, (c) => c.rev!.status === 'FILLED' && ['x1', 'x25', 'keep'].every((n) => c[n]!.status === 'OPEN' && c[n]!.brokerOrderId), 'three open children and one filled');
+    expect(before.rev).toMatchObject({ side: 'SELL', filledQuantity: lot });
 
     const cancelled = ok(await server.gql<{ cancelOrder: OrderView }>(CANCEL, { id: master.id }, token)).cancelOrder;
     expect(cancelled.id).toBe(master.id);
     await waitFor(async () => (await order(master.id)).status === 'CANCELLED' || undefined, 5000, 'master cancelled');
-    const after = await childrenWhen(g, master.id, (c) => c['x1']!.status === 'CANCELLED' && c['x25']!.status === 'CANCELLED', 'children cancelled');
-    expect(after['rev']).toMatchObject({ status: 'FILLED', filledQuantity: lot });
-    expect(after['keep']).toMatchObject({ status: 'OPEN', quantity: lot });
-    expect(await paperOrder(g.followers['keep']!.clientCode, after['keep']!.orderTag!)).toMatchObject({ brokerStatus: 'open' });
-    expect(await paperOrder(g.followers['x25']!.clientCode, after['x25']!.orderTag!)).toMatchObject({ brokerStatus: 'cancelled' });
-    expect(await paperOrder(g.followers['rev']!.clientCode, after['rev']!.orderTag!)).toMatchObject({ brokerStatus: 'complete', filledQuantity: lot });
+    const after = await childrenWhen(g, master.id, (c) => c.x1!.status === 'CANCELLED' && c.x25!.status === 'CANCELLED', 'children cancelled');
+    expect(after.rev).toMatchObject({ status: 'FILLED', filledQuantity: lot });
+    expect(after.keep).toMatchObject({ status: 'OPEN', quantity: lot });
+    expect(await paperOrder(g.followers.keep!.clientCode, after.keep!.orderTag!)).toMatchObject({ brokerStatus: 'open' });
+    expect(await paperOrder(g.followers.x25!.clientCode, after.x25!.orderTag!)).toMatchObject({ brokerStatus: 'cancelled' });
+    expect(await paperOrder(g.followers.rev!.clientCode, after.rev!.orderTag!)).toMatchObject({ brokerStatus: 'complete', filledQuantity: lot });
     // Nobody tried to cancel the filled child.
-    expect((await eventsOf(after['rev']!.id)).map((e) => e.kind)).not.toContain('CANCEL_FAILED');
+    expect((await eventsOf(after.rev!.id)).map((e) => e.kind)).not.toContain('CANCEL_FAILED');
   });
 });
 
 describe('switches that skip a copy', () => {
   it('skips a paused multiplier, a follower that turned copying off and a follower with its kill switch on, each with its reason', async () => {
     const g = await group({ on: { factor: 1 }, paused: { factor: 1, paused: true }, off: { factor: 1 }, killed: { factor: 1 } });
-    ok(await server.gql('mutation($id: ID!) { updateAccount(id: $id, input: { copyEnabled: false }) { id } }', { id: g.followers['off']!.id }, token));
-    ok(await server.gql('mutation($id: ID!) { setKillSwitch(accountId: $id, engaged: true) { engaged } }', { id: g.followers['killed']!.id }, token));
+    ok(await server.gql('mutation($id: ID!) { updateAccount(id: $id, input: { copyEnabled: false }) { id } }', { id: g.followers.off!.id }, token));
+    ok(await server.gql('mutation($id: ID!) { setKillSwitch(accountId: $id, engaged: true) { engaged } }', { id: g.followers.killed!.id }, token));
 
     const master = await place(g, { quantity: lot });
     const children = await childrenWhen(g, master.id, settled, 'children settled');
-    expect(children['on']).toMatchObject({ status: 'FILLED', quantity: lot });
-    expect(children['paused']).toMatchObject({ status: 'SKIPPED', reason: 'multiplier is paused' });
-    expect(children['off']).toMatchObject({ status: 'SKIPPED' });
-    expect(children['off']!.reason).toMatch(/copying is turned off for follower/);
-    expect(children['killed']).toMatchObject({ status: 'SKIPPED' });
-    expect(children['killed']!.reason).toMatch(/kill switch/);
+    expect(children.on).toMatchObject({ status: 'FILLED', quantity: lot });
+    expect(children.paused).toMatchObject({ status: 'SKIPPED', reason: 'multiplier is paused' });
+    expect(children.off).toMatchObject({ status: 'SKIPPED' });
+    expect(children.off!.reason).toMatch(/copying is turned off for follower/);
+    expect(children.killed).toMatchObject({ status: 'SKIPPED' });
+    expect(children.killed!.reason).toMatch(/kill switch/);
     for (const name of ['paused', 'off', 'killed']) {
       expect(await server.tandem.paper.broker(g.followers[name]!.clientCode).orderBook()).toEqual([]);
     }
@@ -264,8 +264,8 @@ describe('masters placed at the broker', () => {
     const master = await detectedMaster(g, first.brokerOrderId);
     expect(master.origin).toBe('broker');
     const children = await childrenWhen(g, master.id, settled, 'copies of the detected master');
-    expect(children['x1']).toMatchObject({ side: 'BUY', quantity: lot, status: 'FILLED' });
-    expect(children['rev']).toMatchObject({ side: 'SELL', quantity: lot, status: 'FILLED' });
+    expect(children.x1).toMatchObject({ side: 'BUY', quantity: lot, status: 'FILLED' });
+    expect(children.rev).toMatchObject({ side: 'SELL', quantity: lot, status: 'FILLED' });
     expect((await eventsOf(master.id)).find((e) => e.kind === 'DETECTED')?.message).toMatch(/seen at the broker \d+ ms after it was placed, tagged USER1/);
     await waitFor(async () => (await order(master.id)).status === 'FILLED' || undefined, 5000, 'master filled');
 
@@ -274,11 +274,11 @@ describe('masters placed at the broker', () => {
     const again = await detectedMaster(g, second.brokerOrderId);
     expect(again.id).not.toBe(master.id);
     const copies = await childrenWhen(g, again.id, settled, 'copies of the second master');
-    expect(copies['x1']).toMatchObject({ quantity: 2 * lot, status: 'FILLED' });
+    expect(copies.x1).toMatchObject({ quantity: 2 * lot, status: 'FILLED' });
     expect((await order(master.id)).quantity).toBe(lot); // the first master kept its own terms
 
     // An order carrying a Tandem child's tag: recorded nowhere, copied to nobody.
-    const childTag = children['x1']!.orderTag!;
+    const childTag = children.x1!.orderTag!;
     const looped = await atBroker(g.masterCode, { orderTag: childTag });
     // A later plain order on the same account is handled after it: once it is seen, the tagged one was too.
     const marker = await atBroker(g.masterCode, { orderTag: 'USER2' });
@@ -297,7 +297,7 @@ describe('masters placed at the broker', () => {
   it('never folds another broker order that carries a master\'s Tandem tag into that master', async () => {
     const g = await group({ x1: { factor: 1 } });
     const master = await place(g, { orderType: 'LIMIT', quantity: lot, price: restingBuyPrice(0.93) });
-    await childrenWhen(g, master.id, (c) => c['x1']!.status === 'OPEN' && Boolean(c['x1']!.brokerOrderId), 'an open child');
+    await childrenWhen(g, master.id, (c) => c.x1!.status === 'OPEN' && Boolean(c.x1!.brokerOrderId), 'an open child');
     const acknowledged = await waitFor(async () => ((await order(master.id)).brokerOrderId ? order(master.id) : undefined), 5000, 'master acknowledged');
     // Someone places a 3-lot MARKET order at the broker with the master's own tag.
     const stray = await atBroker(g.masterCode, { orderTag: master.orderTag!, quantity: 3 * lot });
@@ -305,7 +305,7 @@ describe('masters placed at the broker', () => {
     await childrenWhen(g, (await detectedMaster(g, marker.brokerOrderId)).id, settled, 'copies of the marker order');
     expect(await order(master.id)).toMatchObject({ status: 'OPEN', quantity: lot, filledQuantity: 0, brokerOrderId: acknowledged.brokerOrderId });
     const children = await childrenWhen(g, master.id, () => true, 'the child');
-    expect(children['x1']).toMatchObject({ status: 'OPEN', quantity: lot });
+    expect(children.x1).toMatchObject({ status: 'OPEN', quantity: lot });
     expect(await server.tandem.services.orm.em.fork().count(Order, { accountId: g.masterId, brokerOrderId: stray.brokerOrderId })).toBe(0);
   });
 });
@@ -331,6 +331,6 @@ describe('replicationStats', () => {
       expect(s.latencyP95Ms!).toBeLessThanOrEqual(s.latencyP99Ms!);
       expect(s.latencyP99Ms!).toBeLessThan(10_000);
     }
-    expect(byCode[g.followers['tiny']!.clientCode]).toMatchObject({ copied: 0, skipped: 3, samples: 0, latencyP50Ms: null });
+    expect(byCode[g.followers.tiny!.clientCode]).toMatchObject({ copied: 0, skipped: 3, samples: 0, latencyP50Ms: null });
   });
 });

@@ -10,6 +10,7 @@ import { startWebhook } from '../support/webhook.ts';
 
 const PLACE = 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }';
 const ORDER = 'query($id: ID!) { order(id: $id) { status children { account { clientCode } quantity status reason } } }';
+type OrderAnswer = { order: { status: string; children: { account: { clientCode: string }; quantity: number; status: string; reason: string | null }[] } | null };
 const REASON = /^copying failed: could not record the copies \(error id ([0-9a-f]{8})\); see the server log$/;
 
 describe('a write-ahead the database refuses', () => {
@@ -38,7 +39,7 @@ describe('a write-ahead the database refuses', () => {
   });
 
   async function placeOnMaster(quantity: number): Promise<string> {
-    const placed = await server.gql(PLACE, { i: { accountId: masterAccountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity, orderType: 'MARKET', productType: 'INTRADAY' } }, token);
+    const placed = await server.gql<{ placeOrder: { id: string } }>(PLACE, { i: { accountId: masterAccountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity, orderType: 'MARKET', productType: 'INTRADAY' } }, token);
     expect(placed.errors).toBeUndefined();
     return placed.data!.placeOrder.id;
   }
@@ -62,7 +63,7 @@ describe('a write-ahead the database refuses', () => {
     const id = await placeOnMaster(10);
 
     const children = await waitFor(async () => {
-      const found = (await server.gql(ORDER, { id }, token)).data?.order?.children as { account: { clientCode: string }; quantity: number; status: string; reason: string | null }[] | undefined;
+      const found = (await server.gql<OrderAnswer>(ORDER, { id }, token)).data?.order?.children;
       return found && found.length === 3 ? found : undefined;
     }, 10_000, 'the followers\' rows');
     const errorId = REASON.exec(children[0]!.reason ?? '')?.[1];
@@ -89,7 +90,7 @@ describe('a write-ahead the database refuses', () => {
     await sql('alter table orders drop constraint test_refuses_copies');
     const next = await placeOnMaster(5);
     const copies = await waitFor(async () => {
-      const found = (await server.gql(ORDER, { id: next }, token)).data?.order?.children as { status: string }[] | undefined;
+      const found = (await server.gql<OrderAnswer>(ORDER, { id: next }, token)).data?.order?.children;
       return found && found.length === 3 && found.every((c) => c.status === 'FILLED') ? found : undefined;
     }, 10_000, 'the next master\'s copies to fill');
     expect(copies).toHaveLength(3);

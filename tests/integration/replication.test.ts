@@ -20,7 +20,7 @@ describe('replication from a paper master to its followers', () => {
   afterAll(async () => server?.close());
 
   async function placeOnMaster(input: Record<string, unknown>): Promise<string> {
-    const placed = await server.gql(PLACE, { i: { accountId: masterId, exchange: 'NSE', productType: 'INTRADAY', orderType: 'MARKET', ...input } }, token);
+    const placed = await server.gql<{ placeOrder: { id: string; status: string } }>(PLACE, { i: { accountId: masterId, exchange: 'NSE', productType: 'INTRADAY', orderType: 'MARKET', ...input } }, token);
     expect(placed.errors).toBeUndefined();
     return placed.data!.placeOrder.id;
   }

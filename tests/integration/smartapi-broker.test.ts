@@ -28,9 +28,9 @@ const credentials = (account: SimAccountInput, totpSecret = account.totpSecret) 
 /** One Tandem beside one simulator, with a SmartAPI master copied x2 to a SmartAPI follower and x1 to a paper one. */
 async function tradingDesk(server: TestServer, token: string) {
   const create = async (account: SimAccountInput, role: 'MASTER' | 'FOLLOWER') => {
-    const created = await server.gql(CREATE_ACCOUNT, { i: { label: account.clientcode, broker: 'SMARTAPI', role, clientCode: account.clientcode, credentials: credentials(account) } }, token);
+    const created = await server.gql<{ createAccount: { id: string } }>(CREATE_ACCOUNT, { i: { label: account.clientcode, broker: 'SMARTAPI', role, clientCode: account.clientcode, credentials: credentials(account) } }, token);
     expect(created.errors).toBeUndefined();
-    return created.data!.createAccount.id as string;
+    return created.data!.createAccount.id;
   };
   const masterId = await create(MASTER, 'MASTER');
   const followerId = await create(FOLLOWER, 'FOLLOWER');
@@ -181,9 +181,9 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const before = sim.counters();
     const place = async (accountId: string) => {
-      const result = await server.gql(PLACE, { i: { accountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' } }, token);
+      const result = await server.gql<{ placeOrder: { id: string } }>(PLACE, { i: { accountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' } }, token);
       expect(result.errors).toBeUndefined();
-      return result.data!.placeOrder.id as string;
+      return result.data!.placeOrder.id;
     };
     // 30 master orders at once, while the follower's own desk places 20 orders of its own.
     const [masterIds, ownIds] = await Promise.all([
@@ -217,12 +217,12 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
   });
 
   it('reports a wrong TOTP secret as AUTH_FAILED in words a person can act on, and does not keep retrying', async () => {
-    const created = await server.gql(CREATE_ACCOUNT, {
+    const created = await server.gql<{ createAccount: { id: string } }>(CREATE_ACCOUNT, {
       i: { label: 'Wrong TOTP', broker: 'SMARTAPI', role: 'FOLLOWER', clientCode: 'W300', credentials: credentials(WRONG_TOTP, 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U') },
     }, token);
     expect(created.errors).toBeUndefined();
-    const id = created.data!.createAccount.id as string;
-    const connected = await server.gql(CONNECT, { id }, token);
+    const id = created.data!.createAccount.id;
+    const connected = await server.gql<{ connectAccount: { id: string; status: string; statusReason: string | null } }>(CONNECT, { id }, token);
     expect(connected.errors).toBeUndefined();
     expect(connected.data!.connectAccount).toMatchObject({ status: 'AUTH_FAILED' });
     expect(connected.data!.connectAccount.statusReason).toMatch(/TOTP secret.*\(AB1050 Invalid totp\)/);

@@ -106,11 +106,11 @@ describe.skipIf(!usingPostgres || !redisUrl)('one SmartAPI login shared by two i
     const second = await startTestServer({ database, redisPrefix, env });
     servers.push(second);
     const token = await first.login();
-    const created = await first.gql(`mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`, {
+    const created = await first.gql<{ createAccount: { id: string } }>(`mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`, {
       i: { label: 'Shared', broker: 'SMARTAPI', role: 'FOLLOWER', clientCode: FOLLOWER.clientcode, credentials: { apiKey: FOLLOWER.apiKey, pin: FOLLOWER.pin, totpSecret: FOLLOWER.totpSecret } },
     }, token);
     expect(created.errors).toBeUndefined();
-    const account = await first.tandem.services.orm.em.fork().findOneOrFail(Account, { id: created.data!.createAccount.id as string });
+    const account = await first.tandem.services.orm.em.fork().findOneOrFail(Account, { id: created.data!.createAccount.id });
     // Whichever instance holds the account's lease follows it (order socket, order-book poll).
     await waitFor(async () => (await first.tandem.services.orm.em.fork().findOneOrFail(Account, { id: account.id })).statusReason?.includes('order updates live'),
       20_000, 'the account to be followed');

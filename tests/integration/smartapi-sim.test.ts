@@ -13,13 +13,29 @@ const ORDER = '/rest/secure/angelbroking/order/v1';
 const USER = '/rest/secure/angelbroking/user/v1';
 const LOGIN = '/rest/auth/angelbroking/user/v1/loginByPassword';
 
-interface Answer {
-  status: number;
-  text: string;
-  json: any;
+/** SmartAPI's JSON answer: `status` and `errorcode`, or for a refused token `success` and `errorCode`; `data` depends on the call. */
+interface Envelope<D> {
+  status?: boolean;
+  success?: boolean;
+  message: string;
+  errorcode?: string;
+  errorCode?: string;
+  data: D;
 }
 
-async function call(sim: SmartApiSim, path: string, opts: { jwt?: string; body?: unknown; apiKey?: string; signal?: AbortSignal } = {}): Promise<Answer> {
+/** What the tests read of `data`. */
+type OrderIds = { orderid: string; uniqueorderid: string };
+type Session = { jwtToken: string; refreshToken: string; feedToken: string };
+type BookRow = { orderid: string; ordertag: string; status: string };
+
+interface Answer<D> {
+  status: number;
+  text: string;
+  /** null when the body is not JSON (the plain-text 403 of the rate limit). */
+  json: Envelope<D>;
+}
+
+async function call<D = unknown>(sim: SmartApiSim, path: string, opts: { jwt?: string; body?: unknown; apiKey?: string; signal?: AbortSignal } = {}): Promise<Answer<D>> {
   const res = await fetch(`${sim.url}${path}`, {
     method: opts.body === undefined ? 'GET' : 'POST',
     headers: {
@@ -38,14 +54,14 @@ async function call(sim: SmartApiSim, path: string, opts: { jwt?: string; body?:
   } catch {
     json = null;
   }
-  return { status: res.status, text, json };
+  return { status: res.status, text, json: json as Envelope<D> };
 }
 
 async function login(sim: SmartApiSim, account: SimAccountInput): Promise<string> {
   const totp = await generate({ secret: account.totpSecret });
-  const answer = await call(sim, LOGIN, { apiKey: account.apiKey, body: { clientcode: account.clientcode, password: account.pin, totp } });
+  const answer = await call<Session>(sim, LOGIN, { apiKey: account.apiKey, body: { clientcode: account.clientcode, password: account.pin, totp } });
   expect(answer.json.status).toBe(true);
-  return answer.json.data.jwtToken as string;
+  return answer.json.data.jwtToken;
 }
 
 const order = (over: Record<string, string> = {}) => ({
@@ -54,8 +70,8 @@ const order = (over: Record<string, string> = {}) => ({
 });
 
 const bookRow = async (sim: SmartApiSim, jwt: string, orderid: string, apiKey = 'key-m') => {
-  const book = await call(sim, `${ORDER}/getOrderBook`, { jwt, apiKey });
-  return (book.json.data ?? []).find((r: { orderid: string }) => r.orderid === orderid);
+  const book = await call<BookRow[] | null>(sim, `${ORDER}/getOrderBook`, { jwt, apiKey });
+  return (book.json.data ?? []).find((r) => r.orderid === orderid);
 };
 
 /** Collects order-update frames so a test can wait for the one it expects. */
@@ -76,7 +92,7 @@ class OrderFeed {
       ws.once('unexpected-response', (_req, res) => fail(new Error(`upgrade refused ${res.statusCode}`)));
     });
   }
-  updates(): any[] {
+  updates(): Record<string, unknown>[] {
     return this.frames.filter((f) => f.startsWith('{')).map((f) => JSON.parse(f));
   }
   async next(match: (frame: string) => boolean, timeoutMs = 1000): Promise<string> {
@@ -145,7 +161,7 @@ describe('SmartAPI simulator over real sockets', () => {
   });
 
   it('fills a MARKET order, shows it complete in the books and pushes it on the socket', async () => {
-    const placed = await call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertag: 'copy1' }) });
+    const placed = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertag: 'copy1' }) });
     expect(placed.json).toMatchObject({ status: true, data: { script: 'SBIN-EQ' } });
     const { orderid, uniqueorderid } = placed.json.data;
     expect(orderid).toMatch(/^\d{15}$/);
@@ -153,7 +169,7 @@ describe('SmartAPI simulator over real sockets', () => {
 
     const complete = JSON.parse(await feed.update(orderid, 'AB05'));
     expect(complete).toMatchObject({ 'user-id': 'M100', 'status-code': '200', 'error-message': '', orderData: { status: 'complete', ordertag: 'copy1' } });
-    expect(feed.updates()[0]['order-status']).toBe('AB00');
+    expect(feed.updates()[0]?.['order-status']).toBe('AB00');
 
     expect(await bookRow(sim, jwt, orderid)).toMatchObject({
       status: 'complete', orderstatus: 'complete', filledshares: '2', unfilledshares: '0', averageprice: 500, quantity: '2', uniqueorderid,
@@ -164,12 +180,12 @@ describe('SmartAPI simulator over real sockets', () => {
     expect(byOrderId.json).toEqual({ status: false, message: 'Order not found', errorcode: 'AB1007', data: null });
     const trades = await call(sim, `${ORDER}/getTradeBook`, { jwt });
     expect(trades.json.data).toEqual(expect.arrayContaining([expect.objectContaining({ orderid, fillprice: '500.00', fillsize: '2' })]));
-    const positions = await call(sim, `${ORDER}/getPosition`, { jwt });
-    expect(positions.json.data.find((p: { symboltoken: string }) => p.symboltoken === SBIN)).toMatchObject({ netqty: '2', buyavgprice: '500.00' });
+    const positions = await call<{ symboltoken: string }[]>(sim, `${ORDER}/getPosition`, { jwt });
+    expect(positions.json.data.find((p) => p.symboltoken === SBIN)).toMatchObject({ netqty: '2', buyavgprice: '500.00' });
   });
 
   it('rests a LIMIT order, modifies it, fills it when the price moves, and cancels another', async () => {
-    const rest = await call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '490.00', quantity: '1' }) });
+    const rest = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '490.00', quantity: '1' }) });
     const { orderid, uniqueorderid } = rest.json.data;
     await feed.update(orderid, 'AB01');
     expect(await bookRow(sim, jwt, orderid)).toMatchObject({ status: 'open', price: 490 });
@@ -184,7 +200,7 @@ describe('SmartAPI simulator over real sockets', () => {
     const again = await call(sim, `${ORDER}/cancelOrder`, { jwt, body: { variety: 'NORMAL', orderid } });
     expect(again.json.status).toBe(false);
 
-    const other = await call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '400.00', quantity: '3' }) });
+    const other = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '400.00', quantity: '3' }) });
     const cancel = await call(sim, `${ORDER}/cancelOrder`, { jwt, body: { variety: 'NORMAL', orderid: other.json.data.orderid } });
     expect(cancel.json.status).toBe(true);
     await feed.update(other.json.data.orderid, 'AB02');
@@ -193,14 +209,14 @@ describe('SmartAPI simulator over real sockets', () => {
   });
 
   it('waits for a stop-loss trigger, and keeps a partly filled order open', async () => {
-    const stop = await call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ variety: 'STOPLOSS', ordertype: 'STOPLOSS_LIMIT', transactiontype: 'SELL', price: '479.00', triggerprice: '480.00', quantity: '1' }) });
+    const stop = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ variety: 'STOPLOSS', ordertype: 'STOPLOSS_LIMIT', transactiontype: 'SELL', price: '479.00', triggerprice: '480.00', quantity: '1' }) });
     const stopId = stop.json.data.orderid;
     await feed.update(stopId, 'AB10');
     sim.market.setPrice(SBIN, 479_50);
     await feed.update(stopId, 'AB05');
     expect(await bookRow(sim, jwt, stopId)).toMatchObject({ status: 'complete', averageprice: 479.5, triggerprice: 480 });
 
-    const big = await call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '450.00', quantity: '10' }) });
+    const big = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '450.00', quantity: '10' }) });
     await feed.update(big.json.data.orderid, 'AB01');
     sim.orders.fill(big.json.data.uniqueorderid, 4, 450_00);
     expect(await bookRow(sim, jwt, big.json.data.orderid)).toMatchObject({ status: 'open', filledshares: '4', unfilledshares: '6', averageprice: 450 });
@@ -210,9 +226,9 @@ describe('SmartAPI simulator over real sockets', () => {
   });
 
   it('renews tokens with the refresh token and ends the session on logout', async () => {
-    const first = await call(sim, LOGIN, { apiKey: 'key-b', body: { clientcode: 'B300', password: '3333', totp: await generate({ secret: BURSTER.totpSecret }) } });
+    const first = await call<Session>(sim, LOGIN, { apiKey: 'key-b', body: { clientcode: 'B300', password: '3333', totp: await generate({ secret: BURSTER.totpSecret }) } });
     const { jwtToken, refreshToken } = first.json.data;
-    const renewed = await call(sim, '/rest/auth/angelbroking/jwt/v1/generateTokens', { jwt: jwtToken, apiKey: 'key-b', body: { refreshToken } });
+    const renewed = await call<Session>(sim, '/rest/auth/angelbroking/jwt/v1/generateTokens', { jwt: jwtToken, apiKey: 'key-b', body: { refreshToken } });
     expect(Object.keys(renewed.json.data).sort()).toEqual(['feedToken', 'jwtToken', 'refreshToken']);
     const bad = await call(sim, '/rest/auth/angelbroking/jwt/v1/generateTokens', { jwt: jwtToken, apiKey: 'key-b', body: { refreshToken: 'nope' } });
     expect(bad.json).toEqual({ status: false, message: 'Invalid Refresh Token', errorcode: 'AB8050', data: null });
@@ -224,7 +240,7 @@ describe('SmartAPI simulator over real sockets', () => {
   });
 
   it('accepts then rejects orders with SmartAPI texts, and refuses a long ordertag outright', async () => {
-    const tooBig = await call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ quantity: '100000' }) });
+    const tooBig = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ quantity: '100000' }) });
     const rejected = JSON.parse(await feed.update(tooBig.json.data.orderid, 'AB03'));
     expect(rejected.orderData.text).toMatch(/^Your order has been rejected due to Insufficient Funds\. Available funds - Rs\. [\d.]+ \. You require Rs\. 50000000\.00 funds/);
     const longTag = await call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertag: 'x'.repeat(21) }) });
@@ -234,7 +250,7 @@ describe('SmartAPI simulator over real sockets', () => {
   it('keeps two client accounts apart', async () => {
     const followerJwt = await login(sim, FOLLOWER);
     const followerFeed = await OrderFeed.open(sim, followerJwt);
-    const mine = await call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '100.00', quantity: '1' }) });
+    const mine = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '100.00', quantity: '1' }) });
     await feed.update(mine.json.data.orderid, 'AB01');
     const theirs = await call(sim, `${ORDER}/getOrderBook`, { jwt: followerJwt, apiKey: 'key-f' });
     expect(theirs.json).toMatchObject({ status: true, data: null });
@@ -292,9 +308,9 @@ describe('SmartAPI simulator over real sockets', () => {
     sim.faults.timeoutAfterAccept(1, { mode: 'reset' });
     await expect(call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertag: 'lost2' }) })).rejects.toThrow();
 
-    const book = await call(sim, `${ORDER}/getOrderBook`, { jwt });
-    const tags = book.json.data.filter((r: { ordertag: string; status: string }) => r.ordertag.startsWith('lost') && r.status === 'complete');
-    expect(tags.map((r: { ordertag: string }) => r.ordertag).sort()).toEqual(['lost1', 'lost2']);
+    const book = await call<BookRow[]>(sim, `${ORDER}/getOrderBook`, { jwt });
+    const tags = book.json.data.filter((r) => r.ordertag.startsWith('lost') && r.status === 'complete');
+    expect(tags.map((r) => r.ordertag).sort()).toEqual(['lost1', 'lost2']);
     expect(sim.counters().unanswered.placeOrder).toBe(2);
   });
 
@@ -335,7 +351,7 @@ describe('SmartAPI simulator on NSE hours with a manual clock', () => {
   it('holds an AMO until the open, then fills it; the session dies at midnight IST', async () => {
     const jwt = await login(sim, MASTER);
     const feed = await OrderFeed.open(sim, jwt);
-    const placed = await call(sim, `${ORDER}/placeOrder`, { jwt, body: order() });
+    const placed = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order() });
     const { orderid } = placed.json.data;
     expect(await bookRow(sim, jwt, orderid)).toMatchObject({ status: 'after market order req received', exchtime: '' });
 
@@ -349,7 +365,7 @@ describe('SmartAPI simulator on NSE hours with a manual clock', () => {
     expect(await bookRow(sim, fresh, orderid)).toMatchObject({ status: 'complete', averageprice: 600, updatetime: '07-Jan-2025 09:16:00' });
     feed.ws.close();
 
-    const resting = await call(sim, `${ORDER}/placeOrder`, { jwt: fresh, body: order({ ordertype: 'LIMIT', price: '550.00' }) });
+    const resting = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt: fresh, body: order({ ordertype: 'LIMIT', price: '550.00' }) });
     await expect.poll(async () => (await bookRow(sim, fresh, resting.json.data.orderid))?.status).toBe('open');
     clock.set(new Date('2025-01-07T10:01:00Z')); // 15:31 IST
     sim.market.tick();

@@ -215,7 +215,7 @@ describe('orderEvents subscriptions over a real port', () => {
     const anonymous = open(wsFeed(base, null, { after: '0' }));
     await waitFor(() => anonymous.ended, 3000, 'the anonymous subscription to end');
     expect(anonymous.events).toEqual([]);
-    expect(anonymous.errors.map((e) => e.extensions?.['code'])).toEqual(['UNAUTHENTICATED']);
+    expect(anonymous.errors.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('replays exactly the events after a middle cursor, once each, then continues live', async () => {
@@ -306,7 +306,7 @@ describe('orderEvents subscriptions over a real port', () => {
     const snooping = open(sseFeed(base, client, { after: '0', accountId: ids.f1 }));
     await waitFor(() => snooping.ended, 3000, 'the refused subscription to end');
     expect(snooping.events).toEqual([]);
-    expect(snooping.errors.map((e) => e.extensions?.['code'])).toEqual(['NOT_FOUND']);
+    expect(snooping.errors.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 
   it('ends an open subscription with UNAUTHENTICATED when its API token is revoked', async () => {
@@ -323,7 +323,7 @@ describe('orderEvents subscriptions over a real port', () => {
     const revoked = await server.gql(`mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }`, { id: apiToken.id }, admin);
     expect(revoked.errors).toBeUndefined();
     await waitFor(() => tokenFeeds.every((feed) => feed.ended), 3000, 'both subscriptions to end');
-    for (const feed of tokenFeeds) expect(feed.errors.map((e) => e.extensions?.['code'])).toEqual(['UNAUTHENTICATED']);
+    for (const feed of tokenFeeds) expect(feed.errors.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('refuses a cursor ahead of the newest event instead of streaming nothing', async () => {

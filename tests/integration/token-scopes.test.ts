@@ -51,7 +51,7 @@ describe("an ADMIN's token with only ORDERS_READ", () => {
     refusedFor(await server.gql('mutation { createUser(email: "mallory@test.local", password: "a-long-password-1", role: ADMIN) { id } }', {}, readOnly), { requiredCredential: 'SESSION' });
     expect(await server.tandem.services.orm.em.fork().count(User, { email: 'mallory@test.local' })).toBe(0);
     const login = await server.gql('mutation { login(email: "mallory@test.local", password: "a-long-password-1") { token } }');
-    expect(login.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(login.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('cannot create or delete accounts (ACCOUNTS_WRITE is required)', async () => {
@@ -94,9 +94,9 @@ describe('a token acting within its scopes', () => {
       ['killSwitch.release', null, null],
     ]);
     // Every mutation is logged with who asked, refused ones too (the read-only token's tries above): the last two are these.
-    const logged = logLines.filter((line) => line['msg'] === 'mutation' && line['mutation']?.[0] === 'setKillSwitch').map((line) => line['actor']).slice(-2);
+    const logged = logLines.filter((line) => line.msg === 'mutation' && (line.mutation as string[] | undefined)?.[0] === 'setKillSwitch').map((line) => line.actor).slice(-2);
     expect(logged).toEqual([expect.objectContaining({ apiTokenId: writer.id, apiTokenName: 'ops-bot' }), expect.not.objectContaining({ apiTokenId: expect.anything() })]);
-    expect(logLines.filter((line) => line['msg'] === 'account kill switch changed').map((line) => line['by'])).toEqual([
+    expect(logLines.filter((line) => line.msg === 'account kill switch changed').map((line) => line.by)).toEqual([
       expect.objectContaining({ apiTokenId: writer.id, apiTokenName: 'ops-bot' }), expect.not.objectContaining({ apiTokenId: expect.anything() }),
     ]);
   });
@@ -155,6 +155,6 @@ describe("a CLIENT and the master their account follows", () => {
     expect(answer.data?.multipliers).toEqual([{ masterId, master: null, follower: { id: follower } }]);
     expect(JSON.stringify(answer)).not.toMatch(/DEMO-MASTER|Demo master|admin@test\.local/);
     const direct = await server.gql('query($id: ID!) { account(id: $id) { label } }', { id: masterId }, session);
-    expect(direct.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    expect(direct.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

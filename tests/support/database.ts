@@ -5,12 +5,12 @@ import path from 'node:path';
 import pg from 'pg';
 import type { DatabaseTarget } from '../../server/src/persistence/db.ts';
 
-export const usingPostgres = Boolean(process.env['DATABASE_URL']);
-export const redisUrl = process.env['REDIS_URL'] ?? null;
+export const usingPostgres = Boolean(process.env.DATABASE_URL);
+export const redisUrl = process.env.REDIS_URL ?? null;
 
 /** A database of its own for one test file: a fresh PostgreSQL database when DATABASE_URL is set, else in-memory PGlite. */
 export async function scratchDatabase(): Promise<{ target: DatabaseTarget; url: string | null; drop(): Promise<void> }> {
-  const base = process.env['DATABASE_URL'];
+  const base = process.env.DATABASE_URL;
   if (!base) return { target: { kind: 'memory' }, url: null, drop: async () => undefined };
   const name = `tandem_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });

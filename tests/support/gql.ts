@@ -9,12 +9,12 @@ export function ok<T>(response: GraphQLResponse<T>): T {
 
 /** The first error carries `code` in extensions.code, and names `field` when one is given. */
 export function expectCode(response: GraphQLResponse, code: string, field?: string): void {
-  expect(response.errors?.[0]?.extensions?.['code'], JSON.stringify(response)).toBe(code);
-  if (field !== undefined) expect(response.errors?.[0]?.extensions?.['field'], JSON.stringify(response.errors)).toBe(field);
+  expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response)).toBe(code);
+  if (field !== undefined) expect(response.errors?.[0]?.extensions?.field, JSON.stringify(response.errors)).toBe(field);
 }
 
 /** An HTTP answer read as GraphQL, with its status; a body that is not JSON becomes an error quoting it. */
-export async function readAnswer<T = Record<string, any>>(response: Response): Promise<GraphQLResponse<T>> {
+export async function readAnswer<T = Record<string, unknown>>(response: Response): Promise<GraphQLResponse<T>> {
   const text = await response.text();
   try {
     return { ...(JSON.parse(text) as object), status: response.status } as GraphQLResponse<T>;
@@ -24,7 +24,7 @@ export async function readAnswer<T = Record<string, any>>(response: Response): P
 }
 
 /** One POST to the Tandem listening at `base` (http://host:port), as any HTTP client sends it. */
-export async function gqlAt<T = Record<string, any>>(base: string, query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>> {
+export async function gqlAt<T = Record<string, unknown>>(base: string, query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>> {
   const response = await fetch(`${base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -9,16 +9,16 @@ import { redisUrl, scratchDatabase } from './database.ts';
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-123' };
 
-export interface GraphQLResponse<T = Record<string, any>> {
+export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   data?: T | null;
-  errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
+  errors?: { message: string; extensions?: Record<string, unknown>; path?: string[] }[];
 }
 
 export interface TestServer {
   tandem: Tandem;
   yoga: TandemYoga;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
   login(email?: string, password?: string): Promise<string>;
   /** The demo accounts by client code (DEMO-MASTER, DEMO-F1, ...). */
   account(clientCode: string): Promise<Account>;

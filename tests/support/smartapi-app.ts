@@ -25,8 +25,8 @@ export class AngelApp {
     };
     if (options.lostAnswer) {
       await this.call(`${ORDER}/placeOrder`, body, 500).catch(() => undefined);
-      const order = this.sim.orders.list(this.account.clientcode).find((o) => o.ordertag === fields['ordertag']);
-      if (!order) throw new Error(`no order tagged ${fields['ordertag']} at the simulator`);
+      const order = this.sim.orders.list(this.account.clientcode).find((o) => o.ordertag === fields.ordertag);
+      if (!order) throw new Error(`no order tagged ${fields.ordertag} at the simulator`);
       return { orderid: order.orderid, uniqueorderid: order.uniqueorderid };
     }
     return (await this.call(`${ORDER}/placeOrder`, body)) as AppOrder;
@@ -48,12 +48,12 @@ export class AngelApp {
         await new Promise((resolve) => setTimeout(resolve, 1100));
         continue;
       }
-      if (json['errorCode'] === 'AG8001') {
+      if (json.errorCode === 'AG8001') {
         this.jwt = null;
         continue;
       }
-      if (json['status'] !== true) throw new Error(`${path} refused: ${JSON.stringify(json)}`);
-      return json['data'];
+      if (json.status !== true) throw new Error(`${path} refused: ${JSON.stringify(json)}`);
+      return json.data;
     }
     throw new Error(`${path} kept failing`);
   }
@@ -62,8 +62,8 @@ export class AngelApp {
     for (let attempt = 0; attempt < 10; attempt += 1) {
       const totp = await generate({ secret: this.account.totpSecret });
       const json = await this.post(LOGIN, { clientcode: this.account.clientcode, password: this.account.pin, totp }, null, 10_000);
-      if (json !== 'limited' && json['status'] === true) {
-        this.jwt = (json['data'] as { jwtToken: string }).jwtToken;
+      if (json !== 'limited' && json.status === true) {
+        this.jwt = (json.data as { jwtToken: string }).jwtToken;
         return this.jwt;
       }
       await new Promise((resolve) => setTimeout(resolve, 1100));

@@ -23,7 +23,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives the replicas a configuration Tandem accepts, pointing at the compose services', () => {
-    const env = { ...compose.services['tandem']!.environment! };
+    const env = { ...compose.services.tandem!.environment! };
     // Values the user supplies through ${...} are stood in for.
     for (const [key, value] of Object.entries(env)) {
       if (value.includes('${')) env[key] = key === 'ADMIN_EMAIL' ? 'admin@tandem.local' : 'x'.repeat(40);
@@ -45,7 +45,7 @@ describe('Dockerfile', () => {
   });
   it('has every runtime tool npm start needs in dependencies, not devDependencies', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
-    expect(pkg.scripts['start']).toMatch(/^tsx /);
+    expect(pkg.scripts.start).toMatch(/^tsx /);
     expect(pkg.dependencies).toHaveProperty('tsx');
   });
 });

@@ -7,7 +7,7 @@ import { maskError } from '../../server/src/graphql/errors.ts';
 
 /** A logger whose lines the test reads. */
 function capturedLog() {
-  const lines: Record<string, any>[] = [];
+  const lines: Record<string, unknown>[] = [];
   const log = pino({ level: 'error' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
   return { log, lines };
 }
@@ -20,7 +20,7 @@ describe('what a client sees of an error', () => {
     const { log, lines } = capturedLog();
     const sql = new Error(`insert into "users" ("email", "password_hash") values ('a@b.co', '$argon2id$v=19$m=19456') - value too long`);
     const masked = maskError(located(sql), log, { operation: 'mutation AddUser', actor: { userId: 'u1' } });
-    const errorId = masked.extensions['errorId'];
+    const errorId = masked.extensions.errorId;
     expect(masked.toJSON()).toEqual({
       message: `Unexpected error; it has been logged (id ${errorId})`,
       path: ['createUser'],
@@ -34,7 +34,7 @@ describe('what a client sees of an error', () => {
     const { log, lines } = capturedLog();
     const masked = maskError(located(new Error('connection terminated')), log);
     expect(maskError(masked, log)).toBe(masked);
-    expect(maskError(new GraphQLError(masked.message, { originalError: masked }), log).extensions['errorId']).toBe(masked.extensions['errorId']);
+    expect(maskError(new GraphQLError(masked.message, { originalError: masked }), log).extensions.errorId).toBe(masked.extensions.errorId);
     expect(lines).toHaveLength(1);
   });
 
@@ -65,10 +65,10 @@ describe('what a client sees of an error', () => {
       syntax = error as GraphQLError;
     }
     const parseFailed = new GraphQLError(syntax!.message, { source: syntax!.source, positions: syntax!.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
-    expect(maskError(parseFailed, log).extensions['code']).toBe('GRAPHQL_PARSE_FAILED');
+    expect(maskError(parseFailed, log).extensions.code).toBe('GRAPHQL_PARSE_FAILED');
     // graphql-tools wraps a subscription stream's failure without a path.
     const stream = new GraphQLError('select min(cursor) from order_events - column "cursor" does not exist', { originalError: new Error('select min(cursor) ...') });
-    expect(maskError(stream, log).extensions['code']).toBe('INTERNAL_SERVER_ERROR');
+    expect(maskError(stream, log).extensions.code).toBe('INTERNAL_SERVER_ERROR');
     expect(lines).toHaveLength(1);
   });
 });

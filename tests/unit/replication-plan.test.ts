@@ -6,7 +6,7 @@ import type {
 } from '../../server/src/core/replication/plan-types.ts';
 
 const PLACED = new Date('2026-03-02T04:00:00.000Z');
-const after = (ms: number) => new Date(PLACED.getTime() + ms);
+const afterPlaced = (ms: number) => new Date(PLACED.getTime() + ms);
 
 /** The defaults: MAX_ORDER_QUANTITY 100,000 and MAX_ORDER_VALUE ₹5 crore. */
 const DEFAULT_BOUNDS: OrderBounds = { maxQuantity: 100_000, maxValue: 5_000_000_000 };
@@ -16,7 +16,7 @@ const NIFTY_OPT: InstrumentSizing = { lotSize: 65, freezeQuantity: 1800, tickSiz
 
 const baseMaster: MasterOrderFacts = {
   side: 'BUY', quantity: 40, orderType: 'MARKET', productType: 'INTRADAY', variety: 'NORMAL', price: null, triggerPrice: null,
-  exchange: 'NSE', symbol: 'SBIN-EQ', placedAt: PLACED, detectedAt: after(400), masterPositionBefore: 0, unsupportedKind: null,
+  exchange: 'NSE', symbol: 'SBIN-EQ', placedAt: PLACED, detectedAt: afterPlaced(400), masterPositionBefore: 0, unsupportedKind: null,
 };
 const baseRules: MultiplierRules = {
   mode: 'MULTIPLY', factor: '1', fixedLots: null, maxQuantity: null, maxOrderValue: null, symbolsAllow: [], symbolsDeny: [],
@@ -115,9 +115,9 @@ describe('planChild: the issue cases', () => {
 
 describe('planChild: checks, each with the reason a person reads', () => {
   it.each<[string, Case, string]>([
-    ['detected late', { master: { detectedAt: after(95_000) } }, 'detected 95 s late (limit 30 s)'],
-    ['detected a fraction late', { master: { detectedAt: after(30_040) } }, 'detected 30.1 s late (limit 30 s)'],
-    ['seen in time, planned late (a restart)', { master: { plannedAt: after(3_600_000) } }, 'copy would go out 3600 s after the master was placed (limit 30 s)'],
+    ['detected late', { master: { detectedAt: afterPlaced(95_000) } }, 'detected 95 s late (limit 30 s)'],
+    ['detected a fraction late', { master: { detectedAt: afterPlaced(30_040) } }, 'detected 30.1 s late (limit 30 s)'],
+    ['seen in time, planned late (a restart)', { master: { plannedAt: afterPlaced(3_600_000) } }, 'copy would go out 3600 s after the master was placed (limit 30 s)'],
     ['an unsupported kind', { master: { unsupportedKind: 'BO' } }, 'BO orders are not copied'],
     ['the global kill switch', { globalKillSwitch: true }, 'kill switch engaged (global)'],
     ['the follower kill switch', { follower: { killSwitch: true } }, 'kill switch engaged for follower Ravi'],
@@ -135,8 +135,8 @@ describe('planChild: checks, each with the reason a person reads', () => {
   });
 
   it.each<[string, Case]>([
-    ['detected exactly at the limit', { master: { detectedAt: after(30_000) } }],
-    ['planned exactly at the limit', { master: { plannedAt: after(30_000) } }],
+    ['detected exactly at the limit', { master: { detectedAt: afterPlaced(30_000) } }],
+    ['planned exactly at the limit', { master: { plannedAt: afterPlaced(30_000) } }],
     ['an exchange in the list, any case', { rules: { exchanges: ['nse'] } }],
     ['on the allow list', { rules: { symbolsAllow: ['SBIN-EQ', 'RELIANCE-EQ'] } }],
     ['someone else on the deny list', { rules: { symbolsDeny: ['RELIANCE-EQ'] } }],
@@ -150,7 +150,7 @@ describe('planChild: checks, each with the reason a person reads', () => {
 
   // Every check failing at once; fixing them one by one reveals each reason in the documented order.
   const fixes: [string, Case][] = [
-    ['detected 95 s late (limit 30 s)', { master: { detectedAt: after(100) } }],
+    ['detected 95 s late (limit 30 s)', { master: { detectedAt: afterPlaced(100) } }],
     ['ROBO orders are not copied', { master: { unsupportedKind: null } }],
     ['kill switch engaged (global)', { globalKillSwitch: false }],
     ['kill switch engaged for follower Ravi', { follower: { killSwitch: false } }],
@@ -166,7 +166,7 @@ describe('planChild: checks, each with the reason a person reads', () => {
   ];
   it('checks run in the documented order: the first that fails gives the reason', () => {
     let c: Required<Pick<Case, 'master' | 'rules' | 'follower'>> & Case = {
-      master: { detectedAt: after(95_000), unsupportedKind: 'ROBO', variety: 'AMO' },
+      master: { detectedAt: afterPlaced(95_000), unsupportedKind: 'ROBO', variety: 'AMO' },
       rules: { paused: true, exchanges: ['BSE'], symbolsAllow: ['TCS-EQ'], symbolsDeny: ['SBIN-EQ'], copyAmo: false, factor: '0.01' },
       follower: { killSwitch: true, copyEnabled: false, ordersToday: 5, maxOrdersPerDay: 5, realisedPnlToday: -10_000, maxLossPerDay: 10_000 },
       globalKillSwitch: true,

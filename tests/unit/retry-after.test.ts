@@ -28,8 +28,8 @@ async function ask(query: string): Promise<{ retryAfter: string | null; codes: u
   const body = (await response.json()) as { errors?: { extensions: Record<string, unknown> }[] };
   return {
     retryAfter: response.headers.get('retry-after'),
-    codes: (body.errors ?? []).map((error) => error.extensions['code']),
-    waits: (body.errors ?? []).map((error) => error.extensions['retryAfterSeconds']),
+    codes: (body.errors ?? []).map((error) => error.extensions.code),
+    waits: (body.errors ?? []).map((error) => error.extensions.retryAfterSeconds),
   };
 }
 

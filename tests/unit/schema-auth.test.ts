@@ -9,7 +9,7 @@ const ROOTS = new Set(['Query', 'Mutation', 'Subscription']);
 
 function declaresAuth(field: GraphQLField<unknown, unknown>): boolean {
   const options = (field.extensions as { pothosOptions?: Record<string, unknown> } | undefined)?.pothosOptions;
-  return options !== undefined && options['authScopes'] !== undefined;
+  return options !== undefined && options.authScopes !== undefined;
 }
 
 function guardedFields(): { name: string; declared: boolean }[] {

@@ -26,10 +26,10 @@ export function toApiErrors(error: CombinedError | undefined): ApiError[] {
   if (!error) return [];
   if (error.networkError) return [{ message: `The server could not be reached: ${error.networkError.message}`, code: 'NETWORK_ERROR' }];
   return error.graphQLErrors.flatMap((e): ApiError[] => {
-    const code = typeof e.extensions['code'] === 'string' ? e.extensions['code'] : 'UNKNOWN';
-    const problems = e.extensions['problems'];
+    const code = typeof e.extensions.code === 'string' ? e.extensions.code : 'UNKNOWN';
+    const problems = e.extensions.problems;
     if (isProblemList(problems) && problems.length > 0) return problems.map((p) => ({ message: p.message, code, field: p.field }));
-    const field = typeof e.extensions['field'] === 'string' ? e.extensions['field'] : undefined;
+    const field = typeof e.extensions.field === 'string' ? e.extensions.field : undefined;
     return [{ message: e.message, code, ...(field ? { field } : {}) }];
   });
 }

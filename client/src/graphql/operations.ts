@@ -25,7 +25,7 @@ type KnownFields<Data> = true extends Unknowns<Data> ? { 'selects a field schema
 export type Document<Data, Variables extends AnyVariables> = TypedDocumentNode<Data, Variables> & KnownFields<Data>;
 
 /** The variables argument: optional when the document has no required variable. */
-type VariablesArg<Variables> = {} extends Variables ? [variables?: Variables] : [variables: Variables];
+type VariablesArg<Variables> = Record<string, never> extends Variables ? [variables?: Variables] : [variables: Variables];
 
 /** A problem the form found before sending, named like the server names its input paths. */
 export interface Problem {
@@ -100,7 +100,7 @@ interface QueryViewOptions<Variables> {
   pause?: Accessor<boolean>;
 }
 
-type QueryViewArgs<Variables> = {} extends Variables
+type QueryViewArgs<Variables> = Record<string, never> extends Variables
   ? [options?: QueryViewOptions<Variables>]
   : [options: QueryViewOptions<Variables> & { variables: Accessor<Variables> }];
 

@@ -37,13 +37,13 @@ export default function ConfirmButton(props: {
         </button>
       }
     >
-      <span class="confirm" role="group" aria-label={props.question}>
+      <fieldset class="confirm" aria-label={props.question}>
         <span class="confirm-question">{props.question}</span>
         <button type="button" class={props.danger ? 'danger' : 'primary'} disabled={busy()} onClick={() => void confirm()} aria-label={`Confirm ${name()}`}>
           Confirm
         </button>
         <button type="button" disabled={busy()} onClick={() => setAsking(false)}>Cancel</button>
-      </span>
+      </fieldset>
     </Show>
   );
 }

@@ -9,7 +9,8 @@ import type { CopyCounts } from './copy-counts.ts';
 /** Today's copies of one follower, or of a master's followers together. */
 function Counts(props: { counts: CopyCounts | undefined }) {
   return (
-    <span class="counts" aria-label="Today's copies">
+    <span class="counts">
+      <span class="visually-hidden">Today's copies:</span>
       <span>Copied <b>{formatCount(props.counts?.copied ?? 0)}</b></span>
       <span>Failed <b classList={{ reason: (props.counts?.failed ?? 0) > 0 }}>{formatCount(props.counts?.failed ?? 0)}</b></span>
       <span>Skipped <b>{formatCount(props.counts?.skipped ?? 0)}</b></span>

@@ -82,7 +82,9 @@ export default function TokensPage() {
         )}
       </Show>
       <h2>Try it</h2>
-      <pre aria-label="curl example">{example()}</pre>
+      <figure class="example" aria-label="curl example">
+        <pre>{example()}</pre>
+      </figure>
       <CopyButton text={example()} label="Copy command" />
       <h2>Your tokens</h2>
       <FormErrors errors={errors()} />
