@@ -43,6 +43,8 @@ export interface BootOverrides {
   seedDemo?: boolean;
   reconcileRecheckMs?: number;
   fanOut?: 'parallel' | 'sequential';
+  /** Fault injection for tests: runs between each order's claim and its lease check and broker call. */
+  beforeBrokerCall?: (orderId: string) => Promise<void>;
 }
 
 export interface Tandem {
@@ -116,7 +118,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   const engine = new Engine(services, {
     installId: await installId(em), reconcileRecheckMs: overrides.reconcileRecheckMs, fanOut: overrides.fanOut,
     leaseTtlMs: config.MASTER_LEASE_TTL_S * 1000,
-    limiter: rateLimiter,
+    limiter: rateLimiter, beforeBrokerCall: overrides.beforeBrokerCall,
   });
 
   let demo: DemoSeed | null = null;

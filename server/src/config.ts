@@ -64,7 +64,7 @@ const configShape = z.object({
   PAPER_AMO_DELAY_MS: int(2000),
   PAPER_TICK_MS: int(1000, 10),
   MAX_COPY_DELAY_S: int(30, 1),
-  MASTER_LEASE_TTL_S: int(15, 1),
+  MASTER_LEASE_TTL_S: int(3, 1),
   // One order row holds at most an int4 quantity; a larger bound could never be placed.
   MAX_ORDER_QUANTITY: int(100_000, 1).pipe(z.number().max(ORDER_ROW_MAX_QUANTITY, `must be at most ${ORDER_ROW_MAX_QUANTITY}, the most one order holds`)),
   // Rupees; counted in paise, which must stay an exact integer.

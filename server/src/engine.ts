@@ -9,7 +9,7 @@ import { Reconciler } from './replicator/reconciler.ts';
 import { Account } from './persistence/entities/account.entity.ts';
 import { MasterDetector } from './replicator/detector.ts';
 import { AccountLeases } from './replicator/account-leases.ts';
-import { recoverAfterRestart, recoverMasters, type RecoveryReport } from './replicator/recovery.ts';
+import { recoverAfterRestart, recoverMasters, type RecoveryDeps, type RecoveryReport } from './replicator/recovery.ts';
 import { Replicator } from './replicator/replicator.ts';
 import type { RateLimiter } from './rate-limit/limiter.ts';
 import type { AppServices } from './services/container.ts';
@@ -24,6 +24,8 @@ export interface EngineOptions {
   fanOut?: 'parallel' | 'sequential';
   /** Where order calls wait for their turn: counted in this process, or through Redis when instances share it. */
   limiter: RateLimiter;
+  /** Fault injection for tests (see OrderSender.beforeBrokerCall). */
+  beforeBrokerCall?: (orderId: string) => Promise<void>;
 }
 
 const UNPLANNED_SWEEP_MS = 5_000;
@@ -58,6 +60,7 @@ export class Engine {
     private readonly log: Logger = services.log,
   ) {
     const sender = new OrderSender(services, new AccountLimiter(options.limiter));
+    sender.beforeBrokerCall = options.beforeBrokerCall ?? null;
     this.orders = new OrderService(services, options.installId, sender);
     this.reconciler = new Reconciler(services, sender, options.reconcileRecheckMs);
     this.detector = new MasterDetector(services.journal, services.clock, options.installId, log);
@@ -75,7 +78,7 @@ export class Engine {
         const fresh = leases.filter((l) => l.epoch === 1).map((l) => l.accountId);
         const takenOver = leases.filter((l) => l.epoch > 1).map((l) => l.accountId);
         if (fresh.length > 0) this.track(this.replicator.replicateUnplanned(fresh));
-        if (takenOver.length > 0) this.track(recoverMasters(services, { replicator: this.replicator, reconciler: this.reconciler, log }, takenOver));
+        if (takenOver.length > 0) this.track(recoverMasters(services, this.recoveryDeps(), takenOver, { unknownAfterMs: this.leases.ttl }));
       },
       // Each event and each claim asks the lease again; only the broker's socket and poll stop here.
       lost: (accountIds) => {
@@ -109,13 +112,10 @@ export class Engine {
     this.stops.push(await this.replicator.start());
     const heldAtStart = this.leases.heldAccountIds;
     this.acquiredDuringRecovery = [];
-    const report = await recoverAfterRestart(this.services, {
-      orders: this.orders, replicator: this.replicator, reconciler: this.reconciler, detector: this.detector, log: this.log,
-      masterIds: heldAtStart,
-    });
+    const report = await recoverAfterRestart(this.services, { ...this.recoveryDeps(), masterIds: heldAtStart, unknownAfterMs: this.leases.ttl });
     this.recovered = true;
     const late = this.acquiredDuringRecovery.filter((id) => !heldAtStart.includes(id));
-    if (late.length > 0) this.track(recoverMasters(this.services, { replicator: this.replicator, reconciler: this.reconciler, log: this.log }, late));
+    if (late.length > 0) this.track(recoverMasters(this.services, this.recoveryDeps(), late, { unknownAfterMs: this.leases.ttl }));
     this.leases.start();
     // A master change whose Redis message was lost is still copied: every few seconds the masters
     // this instance holds are checked for accepted orders no one planned (the check is one query).
@@ -126,6 +126,10 @@ export class Engine {
     sweep.unref();
     this.stops.push(() => clearInterval(sweep));
     return report;
+  }
+
+  private recoveryDeps(): RecoveryDeps {
+    return { orders: this.orders, replicator: this.replicator, reconciler: this.reconciler, detector: this.detector, log: this.log };
   }
 
   async stop(): Promise<void> {

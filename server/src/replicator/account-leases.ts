@@ -24,6 +24,12 @@ export interface LeaseFence {
   /** Of `accountIds`, the masters this instance holds in the epoch it believes; their lease rows stay locked until commit. */
   heldIn(tx: EntityManager, accountIds: string[]): Promise<Set<string>>;
   holds(accountId: string): boolean;
+  /**
+   * Checked right before every broker call for a master's children: whether this instance's
+   * lease on the master is certainly still running by its own monotonic clock. The deadline
+   * is taken from when the renewal was sent, so it ends no later than the database's expiry.
+   */
+  mayCallBroker(accountId: string): boolean;
 }
 
 /**
@@ -33,11 +39,16 @@ export interface LeaseFence {
  * instance that stops renewing loses its accounts to whoever takes them after the expiry,
  * with the epoch bumped.
  * Writing ahead and claiming lock the lease row (FOR SHARE) and check holder and epoch, so a
- * takeover can never overlap with the old holder's last sends. Time is the database's clock.
+ * takeover can never overlap with the old holder's last claims. Time is the database's clock;
+ * besides, each lease has a local deadline on this process's monotonic clock, checked right
+ * before every broker call, so an instance paused between claim and send (GC, SIGSTOP) wakes
+ * to find its deadline gone and sends nothing.
  */
 export class AccountLeases implements LeaseFence {
   readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly held = new Map<string, number>();
+  /** performance.now() by which each held lease has surely not expired in the database. */
+  private readonly deadlines = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
 
@@ -50,6 +61,14 @@ export class AccountLeases implements LeaseFence {
 
   holds(accountId: string): boolean {
     return this.held.has(accountId);
+  }
+
+  mayCallBroker(accountId: string): boolean {
+    return this.held.has(accountId) && performance.now() < (this.deadlines.get(accountId) ?? 0);
+  }
+
+  get ttl(): number {
+    return this.ttlMs;
   }
 
   get heldAccountIds(): string[] {
@@ -71,6 +90,7 @@ export class AccountLeases implements LeaseFence {
     this.timer = null;
     await this.refreshing;
     this.held.clear();
+    this.deadlines.clear();
     await handBackLeases(this.orm.em.fork(), this.holder).catch((error: unknown) => {
       this.log.warn({ err: error }, 'handing back account leases failed; they expire on their own');
     });
@@ -96,14 +116,23 @@ export class AccountLeases implements LeaseFence {
 
   private async renewAndTake(): Promise<void> {
     const em = this.orm.em.fork();
+    // Before the statement goes out: the database's expiry (its now() + ttl) comes later still.
+    const deadline = performance.now() + this.ttlMs;
     const stillHeld = await renewLeases(em, this.holder, this.ttlMs);
     const lost = [...this.held].filter(([id, epoch]) => stillHeld.get(id) !== epoch).map(([id]) => id);
-    for (const id of lost) this.held.delete(id);
+    for (const id of lost) {
+      this.held.delete(id);
+      this.deadlines.delete(id);
+    }
+    for (const id of this.held.keys()) this.deadlines.set(id, deadline);
 
     // An account nobody holds, or whose holder let its lease run out, is taken with the next epoch.
     const taken = await takeFreeLeases(em, this.holder, this.ttlMs);
     const acquired = [...taken].map(([accountId, epoch]) => ({ accountId, epoch }));
-    for (const lease of acquired) this.held.set(lease.accountId, lease.epoch);
+    for (const lease of acquired) {
+      this.held.set(lease.accountId, lease.epoch);
+      this.deadlines.set(lease.accountId, deadline);
+    }
 
     if (lost.length > 0) {
       this.log.warn({ accountIds: lost }, 'account leases lost to another instance; no longer watching those accounts here');

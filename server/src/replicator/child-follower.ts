@@ -43,7 +43,7 @@ export class ChildFollower {
       const account = accounts.get(child.accountId);
       if (!account || !child.brokerOrderId) return;
       try {
-        await this.sender.inTurn(account, () => this.services.brokers.brokerFor(account).cancelOrder(child.brokerOrderId!));
+        await this.sender.forChild(child, account, () => this.services.brokers.brokerFor(account).cancelOrder(child.brokerOrderId!));
       } catch (error) {
         await this.note(child.id, 'CANCEL_FAILED', `could not cancel after the master was ${masterStatus.toLowerCase()}: ${describe(error)}`);
       }
@@ -81,7 +81,7 @@ export class ChildFollower {
         const child = legs.find((c) => c.leg === change.leg);
         if (!child?.brokerOrderId || change.action === 'keep') return;
         try {
-          await this.sender.inTurn(follower, () => (change.action === 'cancel'
+          await this.sender.forChild(child, follower, () => (change.action === 'cancel'
             ? broker.cancelOrder(child.brokerOrderId!)
             : broker.modifyOrder(child.brokerOrderId!, { quantity: change.quantity, price: plan.price, triggerPrice: plan.triggerPrice, orderType: plan.orderType })));
         } catch (error) {

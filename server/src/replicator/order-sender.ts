@@ -9,7 +9,10 @@ import { MicroBatcher } from '../concurrency/micro-batch.ts';
 import type { LeaseFence } from './account-leases.ts';
 
 export type SendAccount = Pick<Account, 'id' | 'broker' | 'clientCode' | 'label'>;
-export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed';
+export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed' | 'fenced';
+
+/** How many children's master accounts are remembered for the lease check. */
+const MASTERS_KEPT = 50_000;
 
 /** `sentAt`: when the call went out; `at`: when the broker answered (the acknowledgement), not when either was recorded. */
 type Reply = { orderId: string; sentAt: Date; at: Date } & ({ ack: BrokerAck } | { error: unknown });
@@ -26,6 +29,10 @@ export class OrderSender {
   onUnknown: (orderId: string) => void = () => undefined;
   /** Master leases: a child is claimed only by the instance replicating its master. None: every child (one instance). */
   fence: LeaseFence | null = null;
+  /** Fault injection for tests: runs between a child's claim and its lease check (a GC pause, a SIGSTOP). */
+  beforeBrokerCall: ((orderId: string) => Promise<void>) | null = null;
+  /** Each child's master account, for the lease check before its broker call. */
+  private readonly masterAccounts = new Map<string, string>();
 
   constructor(
     private readonly services: ReplicatorDeps,
@@ -38,15 +45,32 @@ export class OrderSender {
    */
   async send(order: Order, account: SendAccount): Promise<SendOutcome> {
     const reply = await this.limiter.call(account, async () => {
-      if (!(await this.claims.submit(order.id))) return null;
+      if (!(await this.claims.submit(order.id))) return 'not-claimed' as const;
       return this.place(order, account);
     }, (waitMs) => void this.recordQueued(order.id, account, waitMs));
-    return reply ? this.replies.submit(reply) : 'not-claimed';
+    return typeof reply === 'string' ? reply : this.replies.submit(reply);
+  }
+
+  /** The master account of children about to be sent, when the caller knows it (saves a read). */
+  rememberMaster(masterOrderId: string, masterAccountId: string): void {
+    this.masterAccounts.set(masterOrderId, masterAccountId);
+    if (this.masterAccounts.size > MASTERS_KEPT) this.masterAccounts.delete(this.masterAccounts.keys().next().value!);
   }
 
   /** A modification or cancellation at the broker, in the account's turn like every order call. */
   inTurn<T>(account: SendAccount, call: () => Promise<T>): Promise<T> {
     return this.limiter.call(account, call);
+  }
+
+  /**
+   * A modification or cancellation of a child, in the account's turn, only while this instance
+   * surely holds the child's master: refused (nothing sent) once the lease may have moved on.
+   */
+  forChild<T>(child: Order, account: SendAccount, call: () => Promise<T>): Promise<T> {
+    return this.limiter.call(account, async () => {
+      if (!(await this.fenceAllows(child))) throw new BrokerCallError('rejected', "not sent: this instance's lease on the master ran out; the new holder follows the master from here");
+      return call();
+    });
   }
 
   /** Whether orders to this account can be claimed the moment they are written: no rate limit to wait for. */
@@ -59,10 +83,34 @@ export class OrderSender {
    * wrote it or by `send`) and records the broker's reply.
    */
   async sendClaimed(order: Order, account: SendAccount): Promise<SendOutcome> {
-    return this.replies.submit(await this.place(order, account));
+    const reply = await this.place(order, account);
+    return typeof reply === 'string' ? reply : this.replies.submit(reply);
   }
 
-  private async place(order: Order, account: SendAccount): Promise<Reply> {
+  /**
+   * Whether a claimed child may go to its broker now: its master's lease is still surely this
+   * instance's. One that may not stays SENT with no broker id, for the lease's new holder to
+   * look up by tag (after one TTL) and send if the broker never got it.
+   */
+  private async fenceAllows(order: Order): Promise<boolean> {
+    if (!this.fence || order.masterOrderId === null) return true;
+    let masterAccountId = this.masterAccounts.get(order.masterOrderId);
+    if (masterAccountId === undefined) {
+      const master = await this.services.orm.em.fork().findOne(Order, { id: order.masterOrderId }, { fields: ['accountId'] });
+      if (!master) return false;
+      masterAccountId = master.accountId;
+      this.rememberMaster(order.masterOrderId, masterAccountId);
+    }
+    return this.fence.mayCallBroker(masterAccountId);
+  }
+
+  private async place(order: Order, account: SendAccount): Promise<Reply | 'fenced'> {
+    if (this.beforeBrokerCall) await this.beforeBrokerCall(order.id);
+    if (!(await this.fenceAllows(order))) {
+      this.services.log.warn({ orderId: order.id, orderTag: order.orderTag, masterOrderId: order.masterOrderId },
+        "not sent: this instance's lease on the master ran out before the broker call; the new holder looks it up by tag");
+      return 'fenced';
+    }
     const broker = this.services.brokers.brokerFor(account);
     const timer = this.services.metrics.brokerCallSeconds.startTimer({ broker: account.broker, call: 'placeOrder' });
     const sentAt = this.services.clock.now();
@@ -113,6 +161,7 @@ export class OrderSender {
     if (!this.fence || children.length === 0) return rows;
     const masters = await tx.find(Order, { id: { $in: [...new Set(children.map((c) => c.masterOrderId!))] } }, { fields: ['id', 'accountId'] });
     const accountOf = new Map(masters.map((m) => [m.id, m.accountId]));
+    for (const [masterId, accountId] of accountOf) this.rememberMaster(masterId, accountId);
     const held = await this.fence.heldIn(tx, [...accountOf.values()]);
     return rows.filter((row) => row.masterOrderId === null || held.has(accountOf.get(row.masterOrderId)!));
   }

@@ -1,8 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Broker, BrokerOrder } from '../brokers/port.ts';
+import type { BrokerOrder } from '../brokers/port.ts';
 import type { Reconciler } from './reconciler.ts';
 import { TERMINAL_STATUSES, } from '../core/types.ts';
-import { childIdsOfMasters } from '../persistence/repositories/order-facts.repository.ts';
+import { accountsWithUnsettledChildren, childIdsOfMasters } from '../persistence/repositories/order-facts.repository.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { ReplicatorDeps } from './deps.ts';
@@ -28,25 +29,66 @@ export interface BrokerUpdateSink {
 export interface RecoveryDeps {
   replicator: Replicator;
   reconciler: Reconciler;
+  orders: BrokerUpdateSink;
+  detector: MasterDetector;
   log: Logger;
+}
+
+/**
+ * Reads each account's order book and folds in what Tandem missed: updates of its orders, and
+ * orders it has no row for (a master's, detected). One account's failing book is logged and
+ * skipped. Returns how many books were read.
+ */
+async function syncBooks(services: ReplicatorDeps, deps: RecoveryDeps, accounts: Account[]): Promise<number> {
+  let synced = 0;
+  await Promise.all(accounts.map(async (account) => {
+    try {
+      const broker = services.brokers.brokerFor(account);
+      for (const update of await broker.orderBook()) {
+        const applied = await deps.orders.applyBrokerUpdate(account.id, update);
+        if (!applied) await deps.detector.detect(account, update);
+      }
+      synced += 1;
+    } catch (error) {
+      deps.log.error({ err: error, accountId: account.id }, "reading an account's order book failed; its orders are read again at the next recovery");
+    }
+  }));
+  return synced;
 }
 
 /**
  * Finishes what an instance left of these masters' replications (its own crash, or another
  * instance that went quiet and whose leases this one took over): plans accepted masters no one
- * planned, sends children never claimed, and looks up by tag every child whose fate is unknown.
+ * planned, sends children never claimed, re-reads the books holding children the broker may
+ * still move (their fills may have reached only the old holder), and looks up by tag every
+ * child whose fate is unknown. `unknownAfterMs`: at a takeover, one lease TTL, so an old holder
+ * paused between its last check and its broker call has sent, or never will, before the look-up.
  */
-export async function recoverMasters(services: ReplicatorDeps, deps: RecoveryDeps, masterAccountIds: string[]): Promise<Pick<RecoveryReport, 'mastersPlanned' | 'childrenSent' | 'unknownLookedUp'>> {
-  if (masterAccountIds.length === 0) return { mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0 };
-  const mastersPlanned = await deps.replicator.replicateUnplanned(masterAccountIds);
+export async function recoverMasters(
+  services: ReplicatorDeps, deps: RecoveryDeps, masterAccountIds: string[], options: { unknownAfterMs?: number; booksRead?: boolean } = {},
+): Promise<Pick<RecoveryReport, 'mastersPlanned' | 'childrenSent' | 'unknownLookedUp' | 'booksSynced'>> {
+  if (masterAccountIds.length === 0) return { mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0, booksSynced: 0 };
   const em = services.orm.em.fork();
+  let booksSynced = 0;
+  if (!options.booksRead) {
+    const moving = await accountsWithUnsettledChildren(em, masterAccountIds);
+    booksSynced = await syncBooks(services, deps, await em.find(Account, { id: { $in: [...new Set([...moving, ...masterAccountIds])] } }));
+  }
+  const mastersPlanned = await deps.replicator.replicateUnplanned(masterAccountIds);
   const pending = await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'PENDING') } });
-  const unknown = await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'SENT') }, brokerOrderId: null });
-  await Promise.all([
-    deps.replicator.fanOut(pending),
-    deps.reconciler.reconcileMany(unknown.map((order) => order.id)),
-  ]);
-  return { mastersPlanned, childrenSent: pending.length, unknownLookedUp: unknown.length };
+  const unknownIds = async () => (await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'SENT') }, brokerOrderId: null }, { fields: ['id'] })).map((o) => o.id);
+  const lookUpUnknown = async () => {
+    let unknown = await unknownIds();
+    if (unknown.length > 0 && (options.unknownAfterMs ?? 0) > 0) {
+      deps.log.info({ count: unknown.length, waitMs: options.unknownAfterMs }, 'children of unknown fate: waiting one lease TTL before looking them up, so a paused old holder cannot send after');
+      await sleep(options.unknownAfterMs!);
+      unknown = await unknownIds();
+    }
+    await deps.reconciler.reconcileMany(unknown);
+    return unknown.length;
+  };
+  const [, unknownLookedUp] = await Promise.all([deps.replicator.fanOut(pending), lookUpUnknown()]);
+  return { mastersPlanned, childrenSent: pending.length, unknownLookedUp, booksSynced };
 }
 
 /**
@@ -56,7 +98,7 @@ export async function recoverMasters(services: ReplicatorDeps, deps: RecoveryDep
  */
 export async function recoverAfterRestart(
   services: ReplicatorDeps,
-  deps: RecoveryDeps & { orders: BrokerUpdateSink; detector: MasterDetector; masterIds?: string[] },
+  deps: RecoveryDeps & { masterIds?: string[]; unknownAfterMs?: number },
 ): Promise<RecoveryReport> {
   const em = services.orm.em.fork();
   const report: RecoveryReport = { booksSynced: 0, mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0, manualOrdersAbandoned: 0, manualOrdersSent: 0 };
@@ -65,19 +107,7 @@ export async function recoverAfterRestart(
   const masters = await em.find(Account, { role: 'MASTER' });
   const accountIds = new Set([...live.map((o) => o.accountId), ...masters.map((a) => a.id)]);
   const accounts = await em.find(Account, { id: { $in: [...accountIds] } });
-  await Promise.all(accounts.map(async (account) => {
-    let broker: Broker;
-    try {
-      broker = services.brokers.brokerFor(account);
-    } catch {
-      return;
-    }
-    for (const update of await broker.orderBook()) {
-      const applied = await deps.orders.applyBrokerUpdate(account.id, update);
-      if (!applied) await deps.detector.detect(account, update);
-    }
-    report.booksSynced += 1;
-  }));
+  report.booksSynced = await syncBooks(services, deps, accounts);
 
   // An order placed through the API waits PENDING only for its account's rate limit, in the
   // instance that took it, which may be this one before a crash or another one still running.
@@ -102,7 +132,7 @@ export async function recoverAfterRestart(
 
   const unknownManual = await em.find(Order, { status: 'SENT', brokerOrderId: null, masterOrderId: null });
   const [mastered] = await Promise.all([
-    recoverMasters(services, deps, deps.masterIds ?? masters.map((m) => m.id)),
+    recoverMasters(services, deps, deps.masterIds ?? masters.map((m) => m.id), { booksRead: true, unknownAfterMs: deps.unknownAfterMs }),
     deps.reconciler.reconcileMany(unknownManual.map((order) => order.id)),
     deps.replicator.fanOut(waiting),
   ]);

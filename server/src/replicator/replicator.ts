@@ -184,6 +184,7 @@ export class Replicator {
       return null;
     }
     if (!children) return null;
+    this.sender.rememberMaster(master.id, master.accountId);
     return { children: children.filter((child) => child.status !== 'SKIPPED'), followers: new Map(plans.map((p) => [p.follower.id, p.follower])) };
   }
 

@@ -94,3 +94,18 @@ export async function childIdsOfMasters(em: EntityManager, masterAccountIds: str
     [status, ...masterAccountIds]);
   return rows.map((row) => row.id);
 }
+
+/**
+ * The accounts holding children of these masters that the broker may still move (sent and
+ * acknowledged, open, partly filled, waiting for a trigger or the session): whose books a new
+ * lease holder re-reads, since the old one may have heard their fills and died unrecorded.
+ */
+export async function accountsWithUnsettledChildren(em: EntityManager, masterAccountIds: string[]): Promise<string[]> {
+  if (masterAccountIds.length === 0) return [];
+  const rows = await execute<{ account_id: string }[]>(em,
+    `select distinct c.account_id from orders c join orders m on m.id = c.master_order_id
+      where c.status in (${UNSETTLED.filter((s) => s !== 'PENDING').map((s) => `'${s}'`).join(', ')})
+        and m.account_id in (${placeholders(masterAccountIds)})`,
+    masterAccountIds);
+  return rows.map((row) => row.account_id);
+}
