@@ -6,7 +6,12 @@ import { User } from '../server/src/persistence/entities/user.entity.ts';
 /** One paper master and `count` paper followers copying it 1:1, inserted in bulk. */
 export async function seedFollowers(em: EntityManager, count: number): Promise<{ master: Account }> {
   const now = new Date();
-  const owner = em.create(User, { email: `bench-${now.getTime()}@tandem.local`, passwordHash: 'not-a-login', role: 'ADMIN', createdAt: now });
+  const owner = em.create(User, {
+    email: `bench-${now.getTime()}@tandem.local`,
+    passwordHash: 'not-a-login',
+    role: 'ADMIN',
+    createdAt: now,
+  });
   const paper = { broker: 'PAPER' as const, ownerId: owner.id, status: 'CONNECTED' as const, createdAt: now, updatedAt: now };
   const master = em.create(Account, { ...paper, label: 'Bench master', role: 'MASTER', clientCode: 'BENCH-MASTER' });
   for (let index = 0; index < count; index += 1) {

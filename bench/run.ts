@@ -31,10 +31,18 @@ const summary = (samples: number[]) => {
 async function measure(followers: number, orders: number, mode: 'parallel' | 'sequential', latencyMs: number) {
   const database = await scratchDatabase();
   const config = loadConfig({
-    SECRET_KEY: 'bench-secret-key-with-at-least-32-characters', LOG_LEVEL: 'silent', DEMO_DATA: 'false',
-    PAPER_LATENCY_MS: String(latencyMs), PAPER_TICK_MS: '5000', DATA_DIR: os.tmpdir(),
+    SECRET_KEY: 'bench-secret-key-with-at-least-32-characters',
+    LOG_LEVEL: 'silent',
+    DEMO_DATA: 'false',
+    PAPER_LATENCY_MS: String(latencyMs),
+    PAPER_TICK_MS: '5000',
+    DATA_DIR: os.tmpdir(),
   });
-  const tandem = await bootTandem(config, { database: database.target, log: pino({ level: process.env.BENCH_LOG ?? 'silent' }), fanOut: mode });
+  const tandem = await bootTandem(config, {
+    database: database.target,
+    log: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
+    fanOut: mode,
+  });
   try {
     const { master } = await seedFollowers(tandem.services.orm.em.fork(), followers);
     const broker = tandem.paper.broker(master.clientCode);
@@ -63,8 +71,17 @@ async function measure(followers: number, orders: number, mode: 'parallel' | 'se
         });
       });
       ({ brokerOrderId } = await broker.placeOrder({
-        exchange: 'NSE', symbol: 'SBIN-EQ', token: '3045', side: index % 2 === 0 ? 'BUY' : 'SELL', quantity: 10,
-        orderType: 'MARKET', productType: 'INTRADAY', variety: 'NORMAL', price: null, triggerPrice: null, orderTag: `BENCH${index + warmUps}`,
+        exchange: 'NSE',
+        symbol: 'SBIN-EQ',
+        token: '3045',
+        side: index % 2 === 0 ? 'BUY' : 'SELL',
+        quantity: 10,
+        orderType: 'MARKET',
+        productType: 'INTRADAY',
+        variety: 'NORMAL',
+        price: null,
+        triggerPrice: null,
+        orderTag: `BENCH${index + warmUps}`,
       }));
       await acknowledged;
       await tandem.engine.idle();
@@ -76,7 +93,14 @@ async function measure(followers: number, orders: number, mode: 'parallel' | 'se
       toLastSent.push(Math.max(...children.map((c) => c.sentAt!.getTime())) - detected);
       toLastAck.push(Math.max(...children.map((c) => c.acknowledgedAt!.getTime())) - detected);
     }
-    return { followers, mode, orders, toLastSentMs: summary(toLastSent), toLastAckMs: summary(toLastAck), rssMb: Math.round(process.memoryUsage().rss / 1e6) };
+    return {
+      followers,
+      mode,
+      orders,
+      toLastSentMs: summary(toLastSent),
+      toLastAckMs: summary(toLastAck),
+      rssMb: Math.round(process.memoryUsage().rss / 1e6),
+    };
   } finally {
     await tandem.close();
     await database.drop();
@@ -92,7 +116,9 @@ for (const followers of values.followers.split(',').map(Number)) {
     const started = Date.now();
     const result = await measure(followers, orders, mode, latencyMs);
     results.push(result);
-    process.stderr.write(`  last sent p50 ${result.toLastSentMs.p50} ms, last ack p50 ${result.toLastAckMs.p50} ms / p99 ${result.toLastAckMs.p99} ms (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+    process.stderr.write(
+      `  last sent p50 ${result.toLastSentMs.p50} ms, last ack p50 ${result.toLastAckMs.p50} ms / p99 ${result.toLastAckMs.p99} ms (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+    );
   }
 }
 const report = {

@@ -38,8 +38,12 @@ const MASTER: SimAccountInput = { clientcode: 'BENCHM1', pin: '1234', totpSecret
 const sim = await createSmartApiSim({ accounts: [MASTER] });
 const database = await scratchDatabase();
 const config = loadConfig({
-  SECRET_KEY: 'bench-secret-key-with-at-least-32-characters', LOG_LEVEL: 'silent', DEMO_DATA: 'false', DATA_DIR: os.tmpdir(),
-  SMARTAPI_ROOT_URL: sim.url, SMARTAPI_ORDER_WS_URL: sim.wsUrl,
+  SECRET_KEY: 'bench-secret-key-with-at-least-32-characters',
+  LOG_LEVEL: 'silent',
+  DEMO_DATA: 'false',
+  DATA_DIR: os.tmpdir(),
+  SMARTAPI_ROOT_URL: sim.url,
+  SMARTAPI_ORDER_WS_URL: sim.wsUrl,
 });
 const tandem = await bootTandem(config, { database: database.target, log: pino({ level: process.env.BENCH_LOG ?? 'silent' }) });
 const orders = Number(values.orders);
@@ -47,11 +51,25 @@ const results: Record<string, ReturnType<typeof summary>> = {};
 try {
   const em = tandem.services.orm.em.fork();
   const now = new Date();
-  const owner = em.create(User, { email: `bench-${now.getTime()}@tandem.local`, passwordHash: 'not-a-login', role: 'ADMIN', createdAt: now });
-  const credentials = seal(tandem.services.keys.credentials, JSON.stringify({ apiKey: MASTER.apiKey, pin: MASTER.pin, totpSecret: MASTER.totpSecret }));
+  const owner = em.create(User, {
+    email: `bench-${now.getTime()}@tandem.local`,
+    passwordHash: 'not-a-login',
+    role: 'ADMIN',
+    createdAt: now,
+  });
+  const credentials = seal(
+    tandem.services.keys.credentials,
+    JSON.stringify({ apiKey: MASTER.apiKey, pin: MASTER.pin, totpSecret: MASTER.totpSecret }),
+  );
   const master = em.create(Account, {
-    label: 'Bench SmartAPI master', broker: 'SMARTAPI', role: 'MASTER', clientCode: MASTER.clientcode, ownerId: owner.id,
-    credentialsSealed: credentials, createdAt: now, updatedAt: now,
+    label: 'Bench SmartAPI master',
+    broker: 'SMARTAPI',
+    role: 'MASTER',
+    clientCode: MASTER.clientcode,
+    ownerId: owner.id,
+    credentialsSealed: credentials,
+    createdAt: now,
+    updatedAt: now,
   });
   await em.flush();
   tandem.services.brokers.activate(master);

@@ -38,22 +38,33 @@ export default function App() {
     <Switch fallback={<LoginPage />}>
       <Match when={session.signedIn()}>
         <header class="app-header">
-          <a class="brand" href={hashFor('overview')}>Tandem</a>
+          <a class="brand" href={hashFor('overview')}>
+            Tandem
+          </a>
           <nav aria-label="Main">
             <For each={visibleRoutes()}>
               {(r) => (
-                <a href={hashFor(r.name)} aria-current={page() === r.name ? 'page' : undefined}>{r.label}</a>
+                <a href={hashFor(r.name)} aria-current={page() === r.name ? 'page' : undefined}>
+                  {r.label}
+                </a>
               )}
             </For>
           </nav>
           <div class="who">
-            <span class="who-email" title={session.user()?.email}>{session.user()?.email}</span>
+            <span class="who-email" title={session.user()?.email}>
+              {session.user()?.email}
+            </span>
             <span class="role">{session.role()}</span>
-            <button type="button" onClick={() => session.logout()}>Log out</button>
+            <button type="button" onClick={() => session.logout()}>
+              Log out
+            </button>
           </div>
         </header>
         <Show when={session.readOnly()}>
-          <p class="read-only-note">You are signed in as a client: you can pause copying into your accounts and enter your own broker credentials; everything else is read-only.</p>
+          <p class="read-only-note">
+            You are signed in as a client: you can pause copying into your accounts and enter your own broker credentials; everything else
+            is read-only.
+          </p>
         </Show>
         <main class="page">
           <Dynamic component={PAGES[page()]} />

@@ -10,8 +10,11 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
 void session.restore();
-render(() => (
-  <Provider value={client}>
-    <App />
-  </Provider>
-), root);
+render(
+  () => (
+    <Provider value={client}>
+      <App />
+    </Provider>
+  ),
+  root,
+);

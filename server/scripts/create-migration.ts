@@ -15,16 +15,22 @@ await db.close();
 if (!result.fileName) {
   console.log('no changes: the entities match the migrations');
 } else {
-  const names = readdirSync(folder).filter((f) => /^Migration\d+\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, '')).sort();
-  writeFileSync(path.join(folder, 'index.ts'), [
-    ...names.map((name) => `import { ${name} } from './${name}.ts';`),
-    '',
-    '// Listed here rather than discovered from the folder, so migrations load the same way under',
-    '// tsx, vitest and a bundler. `npm run migration:create` regenerates this list.',
-    'export const migrationsList = [',
-    ...names.map((name) => `  { name: '${name}', class: ${name} },`),
-    '];',
-    '',
-  ].join('\n'));
+  const names = readdirSync(folder)
+    .filter((f) => /^Migration\d+\.ts$/.test(f))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
+  writeFileSync(
+    path.join(folder, 'index.ts'),
+    [
+      ...names.map((name) => `import { ${name} } from './${name}.ts';`),
+      '',
+      '// Listed here rather than discovered from the folder, so migrations load the same way under',
+      '// tsx, vitest and a bundler. `npm run migration:create` regenerates this list.',
+      'export const migrationsList = [',
+      ...names.map((name) => `  { name: '${name}', class: ${name} },`),
+      '];',
+      '',
+    ].join('\n'),
+  );
   console.log(`created ${result.fileName} and listed it in migrations/index.ts`);
 }

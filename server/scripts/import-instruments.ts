@@ -26,15 +26,21 @@ try {
   for (const [reason, count] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  skipped ${count}: ${reason}`);
 
   const release = config.DATABASE_URL ? () => undefined : lockDataDir(config.DATA_DIR);
-  const db = await initOrm(config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.DATA_DIR });
+  const db = await initOrm(
+    config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.DATA_DIR },
+  );
   try {
     let lastReport = 0;
-    await upsertInstruments(db.orm.em.fork(), instruments.map((i) => ({ ...i, referencePrice: null })), (done, total) => {
-      if (done === total || Date.now() - lastReport > 1000) {
-        lastReport = Date.now();
-        console.log(`  wrote ${done}/${total} (${Math.round((done / total) * 100)}%)`);
-      }
-    });
+    await upsertInstruments(
+      db.orm.em.fork(),
+      instruments.map((i) => ({ ...i, referencePrice: null })),
+      (done, total) => {
+        if (done === total || Date.now() - lastReport > 1000) {
+          lastReport = Date.now();
+          console.log(`  wrote ${done}/${total} (${Math.round((done / total) * 100)}%)`);
+        }
+      },
+    );
   } finally {
     await db.close();
     release();

@@ -51,7 +51,8 @@ export function createYogaApp(services: AppServices, orders: OrderService): Tand
     plugins: [
       useGraphQLRequestRules(),
       useRetryAfter(),
-      useInputGuard(services.log), useOperationErrors(services.log),
+      useInputGuard(services.log),
+      useOperationErrors(services.log),
       useMutationLog(services.log),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ...reportAsInvalid },
@@ -68,7 +69,14 @@ export function createYogaApp(services: AppServices, orders: OrderService): Tand
       const fromParams = connectionParams?.authorization ?? connectionParams?.Authorization;
       const authorization = typeof fromParams === 'string' ? fromParams : request?.headers.get('authorization');
       const { viewer, problem } = await resolveViewer(services, authorization);
-      return { services, orders, viewer, authProblem: problem, clientIp: resolveClientIp(clientIp, forwardedFor(request, req), trustedProxy), memo: new Map() };
+      return {
+        services,
+        orders,
+        viewer,
+        authProblem: problem,
+        clientIp: resolveClientIp(clientIp, forwardedFor(request, req), trustedProxy),
+        memo: new Map(),
+      };
     },
   });
 }

@@ -62,14 +62,23 @@ export interface Tandem {
 
 /** Builds every part from the configuration; main.ts and the integration tests both start here. */
 export async function bootTandem(config: Config, overrides: BootOverrides = {}): Promise<Tandem> {
-  const log = overrides.log ?? pino({ level: config.LOG_LEVEL, base: { service: 'tandem' }, redact: ['*.password', '*.pin', '*.totpSecret', '*.apiKey', '*.authorization'] });
+  const log =
+    overrides.log ??
+    pino({
+      level: config.LOG_LEVEL,
+      base: { service: 'tandem' },
+      redact: ['*.password', '*.pin', '*.totpSecret', '*.apiKey', '*.authorization'],
+    });
   const clock = overrides.clock ?? systemClock;
-  const target: DatabaseTarget = overrides.database ?? (config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.DATA_DIR });
+  const target: DatabaseTarget =
+    overrides.database ??
+    (config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'pglite', dataDir: config.DATA_DIR });
   const releaseDataDir = target.kind === 'pglite' ? lockDataDir(target.dataDir) : () => undefined;
   let secret = config.SECRET_KEY ? { key: config.SECRET_KEY, created: false } : null;
   if (!secret) {
     secret = embeddedSecretKey(config.DATA_DIR);
-    if (secret.created) log.warn({ dataDir: config.DATA_DIR }, 'SECRET_KEY not set: generated one into DATA_DIR/secret.key; set SECRET_KEY in production');
+    if (secret.created)
+      log.warn({ dataDir: config.DATA_DIR }, 'SECRET_KEY not set: generated one into DATA_DIR/secret.key; set SECRET_KEY in production');
   }
 
   const db = await initOrm(target).catch((error: unknown) => {
@@ -98,34 +107,57 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     systemWaitableClock,
   );
   const paper = new PaperExchange({
-    orm: db.orm, clock, instruments, log,
-    latencyMs: config.PAPER_LATENCY_MS, marketHours: config.PAPER_MARKET_HOURS, seed: config.PAPER_SEED,
-    amoDelayMs: config.PAPER_AMO_DELAY_MS, tickMs: config.PAPER_TICK_MS,
+    orm: db.orm,
+    clock,
+    instruments,
+    log,
+    latencyMs: config.PAPER_LATENCY_MS,
+    marketHours: config.PAPER_MARKET_HOURS,
+    seed: config.PAPER_SEED,
+    amoDelayMs: config.PAPER_AMO_DELAY_MS,
+    tickMs: config.PAPER_TICK_MS,
   });
   const services: AppServices = {
-    config, orm: db.orm, pubsub, clock, log, instruments,
+    config,
+    orm: db.orm,
+    pubsub,
+    clock,
+    log,
+    instruments,
     keys,
     journal: new OrderJournal(db.orm, pubsub, clock, log),
     // Built on first use, when `services` is complete.
-    brokers: new BrokerRegistry(paper, instruments, (account) => createSmartApiBroker(
-      { ...services, recordStatus: (accountId, status, reason) => setAccountStatus(services, accountId, status, reason) },
-      account, { sessions: smartApiSessions, limiter: rateLimiter },
-    )),
+    brokers: new BrokerRegistry(paper, instruments, (account) =>
+      createSmartApiBroker(
+        { ...services, recordStatus: (accountId, status, reason) => setAccountStatus(services, accountId, status, reason) },
+        account,
+        { sessions: smartApiSessions, limiter: rateLimiter },
+      ),
+    ),
     // Failed sign-ins are counted across every instance, so adding instances adds no guesses.
-    loginLimiter: new LoginLimiter(commandRedis ? new RedisLoginAttemptStore(commandRedis, `${redisPrefix}login:`, log) : new MemoryLoginAttemptStore(), clock),
+    loginLimiter: new LoginLimiter(
+      commandRedis ? new RedisLoginAttemptStore(commandRedis, `${redisPrefix}login:`, log) : new MemoryLoginAttemptStore(),
+      clock,
+    ),
     metrics: createMetrics(),
   };
   const engine = new Engine(services, {
-    installId: await installId(em), reconcileRecheckMs: overrides.reconcileRecheckMs, fanOut: overrides.fanOut,
+    installId: await installId(em),
+    reconcileRecheckMs: overrides.reconcileRecheckMs,
+    fanOut: overrides.fanOut,
     leaseTtlMs: config.MASTER_LEASE_TTL_S * 1000,
-    limiter: rateLimiter, beforeBrokerCall: overrides.beforeBrokerCall,
+    limiter: rateLimiter,
+    beforeBrokerCall: overrides.beforeBrokerCall,
   });
 
   let demo: DemoSeed | null = null;
-  if ((db.embedded || overrides.seedDemo) && config.DEMO_DATA) demo = await seedDemo(em, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+  if ((db.embedded || overrides.seedDemo) && config.DEMO_DATA)
+    demo = await seedDemo(em, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   else if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await ensureFirstAdmin(em, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
-  const stopAlerts = config.ALERT_WEBHOOK_URL ? services.journal.onCommitted(createWebhookAlerter(config.ALERT_WEBHOOK_URL, log)) : () => undefined;
+  const stopAlerts = config.ALERT_WEBHOOK_URL
+    ? services.journal.onCommitted(createWebhookAlerter(config.ALERT_WEBHOOK_URL, log))
+    : () => undefined;
   const recovery = await engine.start(config.ROLE !== 'api');
   if (config.ROLE !== 'api') paper.start();
   const retention = setInterval(() => {
@@ -137,7 +169,13 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   retention.unref();
 
   return {
-    services, engine, orders: engine.orders, paper, demo, recovery, secretKeyCreated: secret.created,
+    services,
+    engine,
+    orders: engine.orders,
+    paper,
+    demo,
+    recovery,
+    secretKeyCreated: secret.created,
     async close() {
       stopAlerts();
       await engine.stop();

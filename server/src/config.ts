@@ -16,9 +16,13 @@ export function parseDuration(text: string): number {
 
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const optionalUrl = (protocols: string[]) =>
-  z.string().url().refine((value) => protocols.some((p) => value.startsWith(p)), {
-    message: `must start with ${protocols.join(' or ')}`,
-  }).optional();
+  z
+    .string()
+    .url()
+    .refine((value) => protocols.some((p) => value.startsWith(p)), {
+      message: `must start with ${protocols.join(' or ')}`,
+    })
+    .optional();
 
 /** Exactly what a browser sends in its Origin header: scheme, host and port if not the default. */
 function isOrigin(text: string): boolean {
@@ -30,20 +34,36 @@ function isOrigin(text: string): boolean {
   }
 }
 
-const originList = z.string().default('').transform((text, ctx) => {
-  const origins = text.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
-  origins.forEach((origin, index) => {
-    if (!isOrigin(origin)) ctx.addIssue({ code: 'custom', message: `entry ${index + 1} must be an origin such as https://desk.example.com (lower case, no path, no trailing slash)` });
+const originList = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const origins = text
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
+    origins.forEach((origin, index) => {
+      if (!isOrigin(origin))
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${index + 1} must be an origin such as https://desk.example.com (lower case, no path, no trailing slash)`,
+        });
+    });
+    return origins;
   });
-  return origins;
-});
 
 /** Our own reverse proxies, whose X-Forwarded-For entries are believed (http/client-ip.ts). */
-const proxyList = z.string().default('').transform((text, ctx) => {
-  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
-  for (const message of trustedProxyProblems(entries)) ctx.addIssue({ code: 'custom', message });
-  return entries;
-});
+const proxyList = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const entries = text
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+    for (const message of trustedProxyProblems(entries)) ctx.addIssue({ code: 'custom', message });
+    return entries;
+  });
 
 const configShape = z.object({
   PORT: int(4000).pipe(z.number().max(65_535)),
@@ -51,7 +71,10 @@ const configShape = z.object({
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1 to 64 letters, digits, :, _ or -').default('tandem:'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1 to 64 letters, digits, :, _ or -')
+    .default('tandem:'),
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
@@ -66,16 +89,24 @@ const configShape = z.object({
   MAX_COPY_DELAY_S: int(30, 1),
   MASTER_LEASE_TTL_S: int(3, 1),
   // One order row holds at most an int4 quantity; a larger bound could never be placed.
-  MAX_ORDER_QUANTITY: int(100_000, 1).pipe(z.number().max(ORDER_ROW_MAX_QUANTITY, `must be at most ${ORDER_ROW_MAX_QUANTITY}, the most one order holds`)),
+  MAX_ORDER_QUANTITY: int(100_000, 1).pipe(
+    z.number().max(ORDER_ROW_MAX_QUANTITY, `must be at most ${ORDER_ROW_MAX_QUANTITY}, the most one order holds`),
+  ),
   // Rupees; counted in paise, which must stay an exact integer.
   MAX_ORDER_VALUE: int(50_000_000, 1).pipe(z.number().max(MAX_ORDER_VALUE_RUPEES, `must be at most ${MAX_ORDER_VALUE_RUPEES} rupees`)),
-  JWT_TTL: z.string().default('12h').refine((v) => parseDuration(v) > 0, { message: 'must look like 15m, 12h or 7d' }),
+  JWT_TTL: z
+    .string()
+    .default('12h')
+    .refine((v) => parseDuration(v) > 0, { message: 'must look like 15m, 12h or 7d' }),
   EVENT_RETENTION_DAYS: int(30, 1),
   ALERT_WEBHOOK_URL: optionalUrl(['http://', 'https://']),
   CORS_ORIGINS: originList,
   TRUSTED_PROXIES: proxyList,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DEMO_DATA: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  DEMO_DATA: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 
 const configSchema = configShape.superRefine((config, ctx) => {
@@ -98,9 +129,7 @@ export class ConfigError extends Error {
 
 /** Reads every variable once; all problems are reported together. Values never appear in messages. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const relevant = Object.fromEntries(
-    Object.keys(configShape.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
-  );
+  const relevant = Object.fromEntries(Object.keys(configShape.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
   const result = configSchema.safeParse(relevant);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`));

@@ -24,12 +24,32 @@ export async function seedDemo(em: EntityManager, admin: { email?: string; passw
   const generatedPassword = admin.password ? null : randomBytes(12).toString('base64url');
   const email = (admin.email ?? 'admin@tandem.local').toLowerCase();
   const now = new Date();
-  const user = em.create(User, { email, passwordHash: await hashPassword(admin.password ?? generatedPassword!), role: 'ADMIN', createdAt: now });
-  const paper = { broker: 'PAPER' as const, ownerId: user.id, createdById: user.id, status: 'CONNECTED' as const, statusReason: 'paper exchange', createdAt: now, updatedAt: now };
+  const user = em.create(User, {
+    email,
+    passwordHash: await hashPassword(admin.password ?? generatedPassword!),
+    role: 'ADMIN',
+    createdAt: now,
+  });
+  const paper = {
+    broker: 'PAPER' as const,
+    ownerId: user.id,
+    createdById: user.id,
+    status: 'CONNECTED' as const,
+    statusReason: 'paper exchange',
+    createdAt: now,
+    updatedAt: now,
+  };
   const master = em.create(Account, { ...paper, label: 'Demo master', role: 'MASTER', clientCode: 'DEMO-MASTER' });
   for (const follower of FOLLOWERS) {
     const account = em.create(Account, { ...paper, label: follower.label, role: 'FOLLOWER', clientCode: follower.clientCode });
-    em.create(Multiplier, { masterId: master.id, followerId: account.id, mode: 'MULTIPLY', factor: follower.factor, createdAt: now, updatedAt: now });
+    em.create(Multiplier, {
+      masterId: master.id,
+      followerId: account.id,
+      mode: 'MULTIPLY',
+      factor: follower.factor,
+      createdAt: now,
+      updatedAt: now,
+    });
   }
   await em.flush();
   return { adminEmail: email, generatedPassword, masterId: master.id };

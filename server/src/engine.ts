@@ -66,25 +66,31 @@ export class Engine {
     this.detector = new MasterDetector(services.journal, services.clock, options.installId, log);
     this.replicator = new Replicator(services, sender, options.installId, new KeyedQueue(), options.fanOut);
     sender.onUnknown = (orderId) => this.track(this.reconciler.reconcile(orderId));
-    this.leases = new AccountLeases(services.orm, {
-      acquired: (leases) => {
-        this.track(this.followSmartApi(leases.map((l) => l.accountId)));
-        if (!this.recovered) {
-          this.acquiredDuringRecovery.push(...leases.map((l) => l.accountId));
-          return;
-        }
-        // A master no one held before has no children anywhere: only its unplanned orders (placed
-        // through an API-only instance) need copying. One taken over may have unfinished fan-outs.
-        const fresh = leases.filter((l) => l.epoch === 1).map((l) => l.accountId);
-        const takenOver = leases.filter((l) => l.epoch > 1).map((l) => l.accountId);
-        if (fresh.length > 0) this.track(this.replicator.replicateUnplanned(fresh));
-        if (takenOver.length > 0) this.track(recoverMasters(services, this.recoveryDeps(), takenOver, { unknownAfterMs: this.leases.ttl }));
+    this.leases = new AccountLeases(
+      services.orm,
+      {
+        acquired: (leases) => {
+          this.track(this.followSmartApi(leases.map((l) => l.accountId)));
+          if (!this.recovered) {
+            this.acquiredDuringRecovery.push(...leases.map((l) => l.accountId));
+            return;
+          }
+          // A master no one held before has no children anywhere: only its unplanned orders (placed
+          // through an API-only instance) need copying. One taken over may have unfinished fan-outs.
+          const fresh = leases.filter((l) => l.epoch === 1).map((l) => l.accountId);
+          const takenOver = leases.filter((l) => l.epoch > 1).map((l) => l.accountId);
+          if (fresh.length > 0) this.track(this.replicator.replicateUnplanned(fresh));
+          if (takenOver.length > 0)
+            this.track(recoverMasters(services, this.recoveryDeps(), takenOver, { unknownAfterMs: this.leases.ttl }));
+        },
+        // Each event and each claim asks the lease again; only the broker's socket and poll stop here.
+        lost: (accountIds) => {
+          for (const id of accountIds) this.track(services.brokers.forget(id));
+        },
       },
-      // Each event and each claim asks the lease again; only the broker's socket and poll stop here.
-      lost: (accountIds) => {
-        for (const id of accountIds) this.track(services.brokers.forget(id));
-      },
-    }, log, options.leaseTtlMs);
+      log,
+      options.leaseTtlMs,
+    );
     this.replicator.fence = this.leases;
     sender.fence = this.leases;
   }
@@ -92,9 +98,11 @@ export class Engine {
   /** Follows the brokers and the journal; with `replicate`, also recovers and copies (ROLE all/replicator). */
   async start(replicate: boolean): Promise<RecoveryReport | null> {
     // Every broker's order updates come in here alone, through the registry, applied in arrival order.
-    this.stops.push(this.services.brokers.onOrderUpdate(({ broker, clientCode }, update) => {
-      this.track(this.updates.submit({ broker, clientCode, update }));
-    }));
+    this.stops.push(
+      this.services.brokers.onOrderUpdate(({ broker, clientCode }, update) => {
+        this.track(this.updates.submit({ broker, clientCode, update }));
+      }),
+    );
     if (!replicate) return null;
     // SmartAPI accounts' sockets and polls run on the one instance holding each account's lease:
     // Angel allows three sockets per client code, and API-only instances open none.
@@ -112,7 +120,11 @@ export class Engine {
     this.stops.push(await this.replicator.start());
     const heldAtStart = this.leases.heldAccountIds;
     this.acquiredDuringRecovery = [];
-    const report = await recoverAfterRestart(this.services, { ...this.recoveryDeps(), masterIds: heldAtStart, unknownAfterMs: this.leases.ttl });
+    const report = await recoverAfterRestart(this.services, {
+      ...this.recoveryDeps(),
+      masterIds: heldAtStart,
+      unknownAfterMs: this.leases.ttl,
+    });
     this.recovered = true;
     const late = this.acquiredDuringRecovery.filter((id) => !heldAtStart.includes(id));
     if (late.length > 0) this.track(recoverMasters(this.services, this.recoveryDeps(), late, { unknownAfterMs: this.leases.ttl }));
@@ -152,7 +164,9 @@ export class Engine {
     const key = (broker: string, clientCode: string) => `${broker}:${clientCode}`;
     const missing = [...new Set(items.map((i) => key(i.broker, i.clientCode)))].filter((k) => !this.accounts.has(k));
     if (missing.length > 0) {
-      const found = await this.services.orm.em.fork().find(Account, { $or: items.map((i) => ({ broker: i.broker, clientCode: i.clientCode })) });
+      const found = await this.services.orm.em
+        .fork()
+        .find(Account, { $or: items.map((i) => ({ broker: i.broker, clientCode: i.clientCode })) });
       for (const account of found) this.accounts.set(key(account.broker, account.clientCode), account);
     }
     const known = items.flatMap((item) => {

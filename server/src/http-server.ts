@@ -29,7 +29,9 @@ function documentErrors(errors: readonly GraphQLError[], code: string): GraphQLE
   return errors.map((error) => {
     const { http: _http, ...extensions } = error.extensions;
     return new GraphQLError(error.message, {
-      nodes: error.nodes, source: error.source, positions: error.positions,
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
       extensions: { ...extensions, code: extensions.code ?? code },
     });
   });
@@ -42,19 +44,31 @@ export interface HttpServerHandle {
 }
 
 /** /graphql (HTTP, SSE and graphql-ws), /health, /ready, /metrics and the dashboard. */
-export function createHttpServer(services: AppServices, yoga: TandemYoga, serveStatic?: (req: IncomingMessage, res: ServerResponse) => boolean): HttpServerHandle {
+export function createHttpServer(
+  services: AppServices,
+  yoga: TandemYoga,
+  serveStatic?: (req: IncomingMessage, res: ServerResponse) => boolean,
+): HttpServerHandle {
   const origins = createOriginPolicy(services.config.CORS_ORIGINS);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = url.pathname;
-    res.on('finish', () => services.metrics.httpRequests.inc({ route: route.startsWith('/graphql') ? '/graphql' : route, status: String(res.statusCode) }));
+    res.on('finish', () =>
+      services.metrics.httpRequests.inc({ route: route.startsWith('/graphql') ? '/graphql' : route, status: String(res.statusCode) }),
+    );
     try {
       if (origins.answer(req, res)) return;
       if (route === '/health') return json(res, 200, { status: 'ok' });
       if (route === '/ready') {
         const checks: Record<string, string> = {};
-        await pingDatabase(services.orm).then(() => (checks.database = 'ok'), (e: Error) => (checks.database = e.message));
-        await services.pubsub.ping().then(() => (checks[services.pubsub.transport === 'redis' ? 'redis' : 'pubsub'] = 'ok'), (e: Error) => (checks.redis = e.message));
+        await pingDatabase(services.orm).then(
+          () => (checks.database = 'ok'),
+          (e: Error) => (checks.database = e.message),
+        );
+        await services.pubsub.ping().then(
+          () => (checks[services.pubsub.transport === 'redis' ? 'redis' : 'pubsub'] = 'ok'),
+          (e: Error) => (checks.redis = e.message),
+        );
         const ok = Object.values(checks).every((v) => v === 'ok');
         return json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
       }
@@ -66,11 +80,22 @@ export function createHttpServer(services: AppServices, yoga: TandemYoga, serveS
         // The size limit is checked on Content-Length, so a body of unannounced length (chunked)
         // would slip past it and be buffered whole; every GraphQL client sends the length.
         if (req.headers['transfer-encoding'] !== undefined) {
-          return json(res, 411, { errors: [{ message: `send the request body with a Content-Length header; the limit is ${MAX_BODY_BYTES} bytes`, extensions: { code: 'LENGTH_REQUIRED' } }] });
+          return json(res, 411, {
+            errors: [
+              {
+                message: `send the request body with a Content-Length header; the limit is ${MAX_BODY_BYTES} bytes`,
+                extensions: { code: 'LENGTH_REQUIRED' },
+              },
+            ],
+          });
         }
         const length = Number(req.headers['content-length'] ?? 0);
         if (length > MAX_BODY_BYTES) {
-          return json(res, 413, { errors: [{ message: `request body is ${length} bytes; the limit is ${MAX_BODY_BYTES}`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+          return json(res, 413, {
+            errors: [
+              { message: `request body is ${length} bytes; the limit is ${MAX_BODY_BYTES}`, extensions: { code: 'PAYLOAD_TOO_LARGE' } },
+            ],
+          });
         }
         return yoga(req, res, { req, res, clientIp: req.socket.remoteAddress ?? 'unknown' });
       }
@@ -97,36 +122,49 @@ export function createHttpServer(services: AppServices, yoga: TandemYoga, serveS
   });
   // graphql-ws closes the socket with a thrown error's own message: answer with it masked, as HTTP does.
   const masked = (error: unknown) => ({ errors: [maskError(error, services.log)] });
-  const wsHandle = useServer<Record<string, unknown>, { request: IncomingMessage }>({
-    execute: (args) => Promise.resolve().then(() => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args)).catch(masked) as never,
-    subscribe: (args) => Promise.resolve().then(() => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args)).catch(masked) as never,
-    onSubscribe: async (ctx, _id, params) => {
-      const enveloped = yoga.getEnveloped({ req: ctx.extra.request, connectionParams: ctx.connectionParams ?? {}, clientIp: ctx.extra.request.socket.remoteAddress ?? 'unknown' });
-      let document: DocumentNode;
-      try {
-        document = enveloped.parse(params.query);
-      } catch (error) {
-        if (error instanceof GraphQLError) return documentErrors([error], 'GRAPHQL_PARSE_FAILED');
-        throw error;
-      }
-      const errors = enveloped.validate(enveloped.schema, document);
-      if (errors.length > 0) return documentErrors(errors, 'GRAPHQL_VALIDATION_FAILED');
-      let contextValue: unknown;
-      try {
-        contextValue = await enveloped.contextFactory();
-      } catch (error) {
-        return masked(error).errors;
-      }
-      return {
-        schema: enveloped.schema,
-        operationName: params.operationName,
-        document,
-        variableValues: params.variables,
-        contextValue,
-        rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-      };
+  const wsHandle = useServer<Record<string, unknown>, { request: IncomingMessage }>(
+    {
+      execute: (args) =>
+        Promise.resolve()
+          .then(() => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args))
+          .catch(masked) as never,
+      subscribe: (args) =>
+        Promise.resolve()
+          .then(() => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args))
+          .catch(masked) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const enveloped = yoga.getEnveloped({
+          req: ctx.extra.request,
+          connectionParams: ctx.connectionParams ?? {},
+          clientIp: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+        });
+        let document: DocumentNode;
+        try {
+          document = enveloped.parse(params.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return documentErrors([error], 'GRAPHQL_PARSE_FAILED');
+          throw error;
+        }
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return documentErrors(errors, 'GRAPHQL_VALIDATION_FAILED');
+        let contextValue: unknown;
+        try {
+          contextValue = await enveloped.contextFactory();
+        } catch (error) {
+          return masked(error).errors;
+        }
+        return {
+          schema: enveloped.schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue,
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+      },
     },
-  }, wsServer);
+    wsServer,
+  );
 
   return {
     server,

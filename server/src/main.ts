@@ -32,14 +32,21 @@ http.server.listen({ port: config.PORT, host: config.HOST, backlog: 4096 }, asyn
   const { port } = http.server.address() as AddressInfo;
   const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   const startupMs = Math.round(performance.now() - startedAt);
-  services.log.info({ port, database: config.DATABASE_URL ? 'postgresql' : 'pglite', pubsub: services.pubsub.transport, startupMs }, 'Tandem is listening');
+  services.log.info(
+    { port, database: config.DATABASE_URL ? 'postgresql' : 'pglite', pubsub: services.pubsub.transport, startupMs },
+    'Tandem is listening',
+  );
   const dashboard = await dashboardBuild;
-  const dashboardLine = dashboard.status === 'failed' ? `  Dashboard: not built (${dashboard.error.split('\n')[0]}); ${base}/ shows the landing page` : `  Dashboard: ${base}/`;
+  const dashboardLine =
+    dashboard.status === 'failed'
+      ? `  Dashboard: not built (${dashboard.error.split('\n')[0]}); ${base}/ shows the landing page`
+      : `  Dashboard: ${base}/`;
   const lines = [``, `Tandem is running (started in ${startupMs} ms)`, dashboardLine, `  GraphQL:   ${base}/graphql`];
   if (tandem.demo) {
     lines.push(`  Admin:     ${tandem.demo.adminEmail}`);
     // Printed to the terminal once, never through the logger, so it never lands in log files.
-    if (tandem.demo.generatedPassword) lines.push(`  Password:  ${tandem.demo.generatedPassword}   (shown once; set ADMIN_PASSWORD to choose your own)`);
+    if (tandem.demo.generatedPassword)
+      lines.push(`  Password:  ${tandem.demo.generatedPassword}   (shown once; set ADMIN_PASSWORD to choose your own)`);
     lines.push(`  Demo: one paper master and three paper followers (x1, x2.5, reverse x1)`);
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);

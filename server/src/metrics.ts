@@ -6,10 +6,23 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    orderEvents: new Counter({ name: 'tandem_order_events_total', help: 'Order state changes recorded', labelNames: ['status'], registers: [registry] }),
-    httpRequests: new Counter({ name: 'tandem_http_requests_total', help: 'HTTP requests served', labelNames: ['route', 'status'], registers: [registry] }),
+    orderEvents: new Counter({
+      name: 'tandem_order_events_total',
+      help: 'Order state changes recorded',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    httpRequests: new Counter({
+      name: 'tandem_http_requests_total',
+      help: 'HTTP requests served',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
     brokerCallSeconds: new Histogram({
-      name: 'tandem_broker_call_seconds', help: 'Broker round trips', labelNames: ['broker', 'call'], registers: [registry],
+      name: 'tandem_broker_call_seconds',
+      help: 'Broker round trips',
+      labelNames: ['broker', 'call'],
+      registers: [registry],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     }),
   };

@@ -14,9 +14,7 @@ export interface SimSession {
   loggedOut: boolean;
 }
 
-export type TokenCheck =
-  | { ok: true; session: SimSession }
-  | { ok: false; reason: 'missing' | 'invalid' | 'expired'; session?: SimSession };
+export type TokenCheck = { ok: true; session: SimSession } | { ok: false; reason: 'missing' | 'invalid' | 'expired'; session?: SimSession };
 
 export type RefreshResult = { ok: true; session: SimSession } | { ok: false; reason: 'invalid' | 'expired' };
 
@@ -26,16 +24,19 @@ export class SessionStore {
   private readonly byRefresh = new Map<string, SimSession>();
   private readonly key: Uint8Array;
 
-  constructor(private readonly clock: Clock, private readonly ttlMs: number | undefined, secret: string | undefined) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs: number | undefined,
+    secret: string | undefined,
+  ) {
     this.key = secret ? new TextEncoder().encode(secret) : randomBytes(64);
   }
 
   async open(clientcode: string): Promise<SimSession> {
     const now = this.clock.now();
     const refreshExpiresAt = nextIstMidnight(now);
-    const expiresAt = this.ttlMs === undefined
-      ? refreshExpiresAt
-      : new Date(Math.min(now.getTime() + this.ttlMs, refreshExpiresAt.getTime()));
+    const expiresAt =
+      this.ttlMs === undefined ? refreshExpiresAt : new Date(Math.min(now.getTime() + this.ttlMs, refreshExpiresAt.getTime()));
     const [jwtToken, refreshToken, feedToken] = await Promise.all([
       this.sign(clientcode, 'access', now, expiresAt),
       this.sign(clientcode, 'refresh', now, refreshExpiresAt),

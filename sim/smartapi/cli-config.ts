@@ -53,8 +53,12 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string' }, host: { type: 'string' }, accounts: { type: 'string' },
-      market: { type: 'string' }, 'rate-limits': { type: 'string' }, 'log-level': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      accounts: { type: 'string' },
+      market: { type: 'string' },
+      'rate-limits': { type: 'string' },
+      'log-level': { type: 'string' },
     },
   });
   const parsed = envSchema.safeParse({
@@ -69,7 +73,10 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   const c = parsed.data;
   const file = c.accounts === undefined ? null : readAccounts(c.accounts);
   return {
-    port: c.port, host: c.host, marketHours: c.market, logLevel: c.logLevel,
+    port: c.port,
+    host: c.host,
+    marketHours: c.market,
+    logLevel: c.logLevel,
     rateLimits: c.rateLimits === 'off' ? false : undefined,
     accounts: file?.accounts ?? null,
     instruments: file?.instruments ?? {},
@@ -84,8 +91,11 @@ function readAccounts(source: string): { accounts: SimAccountInput[]; instrument
   const data = Array.isArray(parsed.data) ? { accounts: parsed.data, instruments: {} } : parsed.data;
   return {
     accounts: data.accounts.map(({ funds, ...a }) => ({ ...a, fundsPaise: funds })),
-    instruments: Object.fromEntries(Object.entries(data.instruments ?? {}).map(([token, i]) => [
-      token, { pricePaise: i.price, lotSize: i.lotSize, tickPaise: i.tick, freezeQty: i.freezeQty },
-    ])),
+    instruments: Object.fromEntries(
+      Object.entries(data.instruments ?? {}).map(([token, i]) => [
+        token,
+        { pricePaise: i.price, lotSize: i.lotSize, tickPaise: i.tick, freezeQty: i.freezeQty },
+      ]),
+    ),
   };
 }

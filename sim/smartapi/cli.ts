@@ -23,16 +23,21 @@ async function main(): Promise<void> {
     config.accounts === null ? 'Demo accounts (pass --accounts FILE or SMARTAPI_SIM_ACCOUNTS for your own):' : 'Accounts:',
   ];
   for (const a of accounts) {
-    lines.push(`  ${a.clientcode}  pin ${a.pin}  api key ${a.apiKey ?? '(any)'}  TOTP secret ${a.totpSecret}  (code now: ${await totpAt(a.totpSecret)})`);
+    lines.push(
+      `  ${a.clientcode}  pin ${a.pin}  api key ${a.apiKey ?? '(any)'}  TOTP secret ${a.totpSecret}  (code now: ${await totpAt(a.totpSecret)})`,
+    );
   }
   lines.push('', 'Ctrl-C to stop.');
   process.stdout.write(`${lines.join('\n')}\n`);
 
   const stop = (): void => {
-    sim.close().then(() => process.exit(0), (error: unknown) => {
-      process.stderr.write(`smartapi-sim: close failed: ${String(error)}\n`);
-      process.exit(1);
-    });
+    sim.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`smartapi-sim: close failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -51,7 +51,11 @@ export function istParts(at: Date): IstParts {
   const hours = s.getUTCHours();
   const minutes = s.getUTCMinutes();
   return {
-    year, month, day, hours, minutes,
+    year,
+    month,
+    day,
+    hours,
+    minutes,
     seconds: s.getUTCSeconds(),
     weekday: s.getUTCDay(),
     minuteOfDay: hours * 60 + minutes,

@@ -13,8 +13,7 @@ export interface SimCountersSnapshot {
   wsMessagesSent: number;
 }
 
-const zeroes = (): Record<RouteName, number> =>
-  Object.fromEntries(ROUTE_NAMES.map((name) => [name, 0])) as Record<RouteName, number>;
+const zeroes = (): Record<RouteName, number> => Object.fromEntries(ROUTE_NAMES.map((name) => [name, 0])) as Record<RouteName, number>;
 
 /** What tests and benchmarks assert on: how many calls each endpoint saw and how they were answered. */
 export class SimCounters {

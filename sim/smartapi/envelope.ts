@@ -24,12 +24,22 @@ export function rateLimited(): SimResponse {
   return { kind: 'text', status: 403, contentType: 'text/plain', body: 'Access denied because of exceeding access rate' };
 }
 
-const STATUS_TEXT: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const STATUS_TEXT: Record<number, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /** What an edge proxy answers when the backend is down (body shape UNCONFIRMED). */
 export function serverError(status: number): SimResponse {
   const title = `${status} ${STATUS_TEXT[status] ?? 'Server Error'}`;
-  return { kind: 'text', status, contentType: 'text/html', body: `<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>` };
+  return {
+    kind: 'text',
+    status,
+    contentType: 'text/html',
+    body: `<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`,
+  };
 }
 
 export interface SimError {

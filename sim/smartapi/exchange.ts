@@ -39,14 +39,34 @@ export class Exchange {
     const now = this.deps.clock.now();
     const amo = !this.deps.market.isOpen(now);
     const order: SimOrder = {
-      clientcode, ...this.deps.book.nextIds(),
-      variety: req.variety, ordertype: req.ordertype, producttype: req.producttype, duration: req.duration,
-      transactiontype: req.transactiontype, exchange: req.exchange, tradingsymbol: req.tradingsymbol, symboltoken: req.symboltoken,
-      pricePaise: req.pricePaise, triggerPaise: req.triggerPaise, squareoffPaise: req.squareoffPaise, stoplossPaise: req.stoplossPaise,
-      quantity: req.quantity, disclosedquantity: req.disclosedquantity, filledQty: 0, fillValuePaise: 0, cancelledQty: 0,
+      clientcode,
+      ...this.deps.book.nextIds(),
+      variety: req.variety,
+      ordertype: req.ordertype,
+      producttype: req.producttype,
+      duration: req.duration,
+      transactiontype: req.transactiontype,
+      exchange: req.exchange,
+      tradingsymbol: req.tradingsymbol,
+      symboltoken: req.symboltoken,
+      pricePaise: req.pricePaise,
+      triggerPaise: req.triggerPaise,
+      squareoffPaise: req.squareoffPaise,
+      stoplossPaise: req.stoplossPaise,
+      quantity: req.quantity,
+      disclosedquantity: req.disclosedquantity,
+      filledQty: 0,
+      fillValuePaise: 0,
+      cancelledQty: 0,
       status: amo ? 'after market order req received' : 'open pending',
       orderstatus: amo ? 'after market order req received' : 'open pending',
-      text: '', ordertag: req.ordertag, amo, rested: false, placedAt: now, updatedAt: now, exchangeAt: null,
+      text: '',
+      ordertag: req.ordertag,
+      amo,
+      rested: false,
+      placedAt: now,
+      updatedAt: now,
+      exchangeAt: null,
     };
     this.deps.book.add(order);
     if (amo) {
@@ -70,7 +90,7 @@ export class Exchange {
     order.ordertype = req.ordertype ?? order.ordertype;
     order.duration = req.duration ?? order.duration;
     order.quantity = quantity;
-    order.pricePaise = order.ordertype === 'MARKET' || order.ordertype === 'STOPLOSS_MARKET' ? 0 : req.pricePaise ?? order.pricePaise;
+    order.pricePaise = order.ordertype === 'MARKET' || order.ordertype === 'STOPLOSS_MARKET' ? 0 : (req.pricePaise ?? order.pricePaise);
     order.triggerPaise = req.triggerPaise ?? order.triggerPaise;
     order.rested = false;
     if (order.amo) {

@@ -34,7 +34,10 @@ export class HttpFaults {
 
   /** The next `count` calls (optionally only on some routes) answer a bare 5xx. */
   failNext(count: number, options: { status?: number; routes?: readonly RouteName[] } = {}): void {
-    this.serverErrors = { remaining: count, spec: { status: options.status ?? 503, routes: options.routes ? new Set(options.routes) : null } };
+    this.serverErrors = {
+      remaining: count,
+      spec: { status: options.status ?? 503, routes: options.routes ? new Set(options.routes) : null },
+    };
   }
 
   takeServerError(route: RouteName): number | null {
@@ -46,7 +49,10 @@ export class HttpFaults {
 
   /** The next `count` order writes are carried out but never answered. */
   timeoutAfterAccept(count: number, options: Partial<TimeoutAfterAccept> = {}): void {
-    this.timeouts = { remaining: count, spec: { mode: options.mode ?? 'hang', hangMs: options.hangMs, routes: options.routes ?? ['placeOrder'] } };
+    this.timeouts = {
+      remaining: count,
+      spec: { mode: options.mode ?? 'hang', hangMs: options.hangMs, routes: options.routes ?? ['placeOrder'] },
+    };
   }
 
   takeTimeout(route: RouteName): TimeoutAfterAccept | null {

@@ -39,9 +39,10 @@ async function handle(core: SimCore, admin: AdminHandler, req: IncomingMessage, 
   }
 
   const body = route.method === 'POST' ? parseBody(raw) : {};
-  const response = body === null
-    ? backendError(unspecified('Invalid request body'))
-    : await throughGateway(core, { route, params, headers: req.headers, body, remoteIp: remoteIp(req) });
+  const response =
+    body === null
+      ? backendError(unspecified('Invalid request body'))
+      : await throughGateway(core, { route, params, headers: req.headers, body, remoteIp: remoteIp(req) });
 
   const timeout = accepted(response) ? core.faults.takeTimeout(route.name) : null;
   if (timeout) {

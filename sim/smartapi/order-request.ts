@@ -88,7 +88,11 @@ export function parsePlaceOrder(body: Record<string, unknown>, rules: RequestRul
     const varieties = rules.acceptAmoVariety ? ['NORMAL', 'STOPLOSS', 'ROBO', 'AMO'] : ['NORMAL', 'STOPLOSS', 'ROBO'];
     const variety = oneOf(text(body, 'variety'), varieties, ERR.invalidVariety);
     if (variety === 'ROBO') throw new Invalid(ERR.roboBlocked);
-    const producttype = oneOf(text(body, 'producttype'), PRODUCTS.filter((p) => p !== 'BO'), ERR.invalidProductType);
+    const producttype = oneOf(
+      text(body, 'producttype'),
+      PRODUCTS.filter((p) => p !== 'BO'),
+      ERR.invalidProductType,
+    );
     const symboltoken = text(body, 'symboltoken');
     const tradingsymbol = text(body, 'tradingsymbol');
     if (!symboltoken || !tradingsymbol) throw new Invalid(ERR.symbolNotFound);
@@ -98,7 +102,10 @@ export function parsePlaceOrder(body: Record<string, unknown>, rules: RequestRul
     const duration = oneOf(text(body, 'duration') || 'DAY', DURATIONS, unspecified('Invalid Duration'));
     const ordertag = text(body, 'ordertag');
     if (ordertag.length > rules.maxOrderTagLength) {
-      throw new Invalid({ code: ERR.orderTagTooLong.code, message: `Ordertag length should not exceed ${rules.maxOrderTagLength} characters` });
+      throw new Invalid({
+        code: ERR.orderTagTooLong.code,
+        message: `Ordertag length should not exceed ${rules.maxOrderTagLength} characters`,
+      });
     }
     const pricePaise = ordertype === 'MARKET' || ordertype === 'STOPLOSS_MARKET' ? 0 : paiseOf(body, 'price');
     if ((ordertype === 'LIMIT' || ordertype === 'STOPLOSS_LIMIT') && pricePaise <= 0) throw new Invalid(unspecified('Invalid price'));
@@ -106,8 +113,16 @@ export function parsePlaceOrder(body: Record<string, unknown>, rules: RequestRul
     if (ordertype.startsWith('STOPLOSS') && triggerPaise <= 0) throw new Invalid(unspecified('Invalid triggerprice'));
     return {
       variety: variety === 'AMO' ? 'NORMAL' : variety,
-      tradingsymbol, symboltoken, transactiontype, exchange, ordertype, producttype, duration, ordertag,
-      pricePaise, triggerPaise,
+      tradingsymbol,
+      symboltoken,
+      transactiontype,
+      exchange,
+      ordertype,
+      producttype,
+      duration,
+      ordertag,
+      pricePaise,
+      triggerPaise,
       squareoffPaise: paiseOf(body, 'squareoff'),
       stoplossPaise: paiseOf(body, 'stoploss'),
       quantity: quantityOf(text(body, 'quantity'), 'quantity', false),

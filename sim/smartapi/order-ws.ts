@@ -21,7 +21,10 @@ export class OrderSocketHub {
   private readonly byClient = new Map<string, Set<OrderSocket>>();
   private sent = 0;
 
-  constructor(private readonly sessions: SessionStore, private readonly maxConnections: number) {}
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly maxConnections: number,
+  ) {}
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(req.url ?? '/', 'http://sim').pathname;

@@ -22,8 +22,14 @@ function positionsOf(book: OrderBook, clientcode: string): PositionFigures[] {
   for (const t of book.tradesOf(clientcode)) {
     const key = `${t.exchange}|${t.symboltoken}|${t.producttype}`;
     const p = byKey.get(key) ?? {
-      symboltoken: t.symboltoken, tradingsymbol: t.tradingsymbol, exchange: t.exchange, producttype: t.producttype,
-      buyQty: 0, sellQty: 0, buyValuePaise: 0, sellValuePaise: 0,
+      symboltoken: t.symboltoken,
+      tradingsymbol: t.tradingsymbol,
+      exchange: t.exchange,
+      producttype: t.producttype,
+      buyQty: 0,
+      sellQty: 0,
+      buyValuePaise: 0,
+      sellValuePaise: 0,
     };
     if (t.transactiontype === 'BUY') {
       p.buyQty += t.quantity;
@@ -74,7 +80,13 @@ export function fundsOf(account: SimAccount, book: OrderBook, market: Market, ex
     utilised += (o.quantity - o.filledQty) * (o.pricePaise || market.ltpPaise(o.symboltoken));
   }
   const availableCash = account.fundsPaise + realised;
-  return { availableCashPaise: availableCash, utilisedPaise: utilised, realisedPaise: realised, unrealisedPaise: unrealised, netPaise: availableCash - utilised };
+  return {
+    availableCashPaise: availableCash,
+    utilisedPaise: utilised,
+    realisedPaise: realised,
+    unrealisedPaise: unrealised,
+    netPaise: availableCash - utilised,
+  };
 }
 
 /** getRMS `data`: every field a two-decimal string. */
@@ -109,20 +121,49 @@ export function positionRows(book: OrderBook, market: Market, clientcode: string
     const netAvg = net > 0 ? buyAvg : net < 0 ? sellAvg : 0;
     const { realised, unrealised } = pnlOf(p, ltp);
     return {
-      exchange: p.exchange, symboltoken: p.symboltoken, producttype: p.producttype, tradingsymbol: p.tradingsymbol,
-      symbolname: p.tradingsymbol.replace(/-EQ$/, ''), instrumenttype: inst.instrumenttype,
-      priceden: '1.00', pricenum: '1.00', genden: '1.00', gennum: '1.00', precision: '2', multiplier: '-1',
-      boardlotsize: String(inst.lotSize), lotsize: String(inst.lotSize),
-      buyqty: String(p.buyQty), sellqty: String(p.sellQty),
-      buyamount: rupeesText(p.buyValuePaise), sellamount: rupeesText(p.sellValuePaise),
-      symbolgroup: 'EQ', strikeprice: rupeesText(inst.strikePaise), optiontype: inst.optiontype, expirydate: inst.expirydate,
-      cfbuyqty: '0', cfsellqty: '0', cfbuyamount: '0.00', cfsellamount: '0.00', cfbuyavgprice: '0.00', cfsellavgprice: '0.00',
-      buyavgprice: rupeesText(buyAvg), sellavgprice: rupeesText(sellAvg), avgnetprice: rupeesText(netAvg),
-      netvalue: rupeesText(p.sellValuePaise - p.buyValuePaise), netqty: String(net),
-      totalbuyvalue: rupeesText(p.buyValuePaise), totalsellvalue: rupeesText(p.sellValuePaise),
-      totalbuyavgprice: rupeesText(buyAvg), totalsellavgprice: rupeesText(sellAvg), netprice: rupeesText(netAvg),
-      pnl: rupeesText(realised + unrealised), realised: rupeesText(realised), unrealised: rupeesText(unrealised),
-      ltp: rupeesText(ltp), close: rupeesText(ltp),
+      exchange: p.exchange,
+      symboltoken: p.symboltoken,
+      producttype: p.producttype,
+      tradingsymbol: p.tradingsymbol,
+      symbolname: p.tradingsymbol.replace(/-EQ$/, ''),
+      instrumenttype: inst.instrumenttype,
+      priceden: '1.00',
+      pricenum: '1.00',
+      genden: '1.00',
+      gennum: '1.00',
+      precision: '2',
+      multiplier: '-1',
+      boardlotsize: String(inst.lotSize),
+      lotsize: String(inst.lotSize),
+      buyqty: String(p.buyQty),
+      sellqty: String(p.sellQty),
+      buyamount: rupeesText(p.buyValuePaise),
+      sellamount: rupeesText(p.sellValuePaise),
+      symbolgroup: 'EQ',
+      strikeprice: rupeesText(inst.strikePaise),
+      optiontype: inst.optiontype,
+      expirydate: inst.expirydate,
+      cfbuyqty: '0',
+      cfsellqty: '0',
+      cfbuyamount: '0.00',
+      cfsellamount: '0.00',
+      cfbuyavgprice: '0.00',
+      cfsellavgprice: '0.00',
+      buyavgprice: rupeesText(buyAvg),
+      sellavgprice: rupeesText(sellAvg),
+      avgnetprice: rupeesText(netAvg),
+      netvalue: rupeesText(p.sellValuePaise - p.buyValuePaise),
+      netqty: String(net),
+      totalbuyvalue: rupeesText(p.buyValuePaise),
+      totalsellvalue: rupeesText(p.sellValuePaise),
+      totalbuyavgprice: rupeesText(buyAvg),
+      totalsellavgprice: rupeesText(sellAvg),
+      netprice: rupeesText(netAvg),
+      pnl: rupeesText(realised + unrealised),
+      realised: rupeesText(realised),
+      unrealised: rupeesText(unrealised),
+      ltp: rupeesText(ltp),
+      close: rupeesText(ltp),
     };
   });
 }

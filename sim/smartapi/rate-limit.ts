@@ -7,8 +7,16 @@ export interface RateLimit {
 }
 
 export type RateGroup =
-  | 'login' | 'logout' | 'generateTokens' | 'getProfile' | 'getRMS'
-  | 'orders' | 'getOrderBook' | 'getTradeBook' | 'getPosition' | 'orderDetails';
+  | 'login'
+  | 'logout'
+  | 'generateTokens'
+  | 'getProfile'
+  | 'getRMS'
+  | 'orders'
+  | 'getOrderBook'
+  | 'getTradeBook'
+  | 'getPosition'
+  | 'orderDetails';
 
 export type RateLimitTable = Record<RateGroup, RateLimit>;
 
@@ -40,7 +48,10 @@ export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
   private table: Partial<RateLimitTable> | null;
 
-  constructor(table: false | Partial<RateLimitTable> | undefined, private readonly nowMs: () => number = () => performance.now()) {
+  constructor(
+    table: false | Partial<RateLimitTable> | undefined,
+    private readonly nowMs: () => number = () => performance.now(),
+  ) {
     this.table = table === false ? null : { ...SMARTAPI_RATE_LIMITS, ...table };
   }
 

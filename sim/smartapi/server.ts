@@ -62,21 +62,34 @@ export async function createSmartApiSim(options: SmartApiSimOptions = {}): Promi
   const faults = new HttpFaults();
   const hub = new OrderSocketHub(sessions, resolved.wsMaxConnections);
   const exchange = new Exchange({
-    clock, market, book, accounts,
+    clock,
+    market,
+    book,
+    accounts,
     takeRejection: () => faults.takeRejection(),
     publish: (order) => hub.publish(order.clientcode, WS_STATUS_CODE[order.status], orderRow(order, market)),
     pushAmoEvents: resolved.pushAmoEvents,
     latencyMs: resolved.exchangeLatencyMs,
   });
   const core: SimCore = {
-    options: resolved, clock, accounts, sessions, market, book, exchange, faults, hub,
+    options: resolved,
+    clock,
+    accounts,
+    sessions,
+    market,
+    book,
+    exchange,
+    faults,
+    hub,
     limiter: new RateLimiter(options.rateLimits),
     counters: new SimCounters(),
   };
   const admin = createAdmin(core);
 
   const server = createServer(
-    createRequestListener(core, createAdminHttp(admin), (error, req) => log.error({ err: error, method: req.method, url: req.url }, 'request failed')),
+    createRequestListener(core, createAdminHttp(admin), (error, req) =>
+      log.error({ err: error, method: req.method, url: req.url }, 'request failed'),
+    ),
   );
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
   await new Promise<void>((ok, fail) => {

@@ -30,9 +30,13 @@ afterAll(async () => {
 async function placeOnDemoMaster(server: TestServer, quantity: number): Promise<string> {
   const token = await server.login();
   const masterId = (await server.account('DEMO-MASTER')).id;
-  const placed = await server.gql<{ placeOrder: { id: string } }>(PLACE, {
-    i: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity, orderType: 'MARKET', productType: 'INTRADAY' },
-  }, token);
+  const placed = await server.gql<{ placeOrder: { id: string } }>(
+    PLACE,
+    {
+      i: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity, orderType: 'MARKET', productType: 'INTRADAY' },
+    },
+    token,
+  );
   expect(placed.errors).toBeUndefined();
   return placed.data!.placeOrder.id;
 }
@@ -52,7 +56,11 @@ describe('master leases on one instance', () => {
     // Another holder takes the lease (as after a long pause of this one): this instance still
     // believes it holds it, but its write-ahead checks the row and writes nothing.
     const em = server.tandem.services.orm.em.fork();
-    await execute(em, `update account_leases set holder = 'another-instance', epoch = epoch + 1, expires_at = now() + interval '2 seconds' where account_id = ?`, [master.id]);
+    await execute(
+      em,
+      `update account_leases set holder = 'another-instance', epoch = epoch + 1, expires_at = now() + interval '2 seconds' where account_id = ?`,
+      [master.id],
+    );
     const id = await placeOnDemoMaster(server, 5);
     await server.tandem.engine.idle();
     expect(await server.tandem.services.orm.em.fork().count(Order, { masterOrderId: id })).toBe(0);
@@ -97,13 +105,19 @@ describe.skipIf(!usingPostgres || !redisUrl)('master leases across instances (ne
     // Placed through the API instance, which replicates nothing; the holder hears it through Redis.
     const first = await settledChildRows(api, await placeOnDemoMaster(api, 6), DEMO_COPIES);
     expect(first.map((c) => c.quantity).sort((a, b) => a - b)).toEqual([6, 6, 15]);
-    const duplicates = await execute(api.tandem.services.orm.em.fork(),
-      'select multiplier_id, leg, count(*) as n from orders where master_order_id is not null group by master_order_id, multiplier_id, leg having count(*) > 1');
+    const duplicates = await execute(
+      api.tandem.services.orm.em.fork(),
+      'select multiplier_id, leg, count(*) as n from orders where master_order_id is not null group by master_order_id, multiplier_id, leg having count(*) > 1',
+    );
     expect(duplicates).toEqual([]);
 
     // The holder leaves; the standby takes the master over and copies the next order.
     await replicator.close();
-    await waitFor(async () => (await leaseOf(api, masterId))?.holder === standby.tandem.engine.leases.holder, 10_000, 'the standby to take the lease');
+    await waitFor(
+      async () => (await leaseOf(api, masterId))?.holder === standby.tandem.engine.leases.holder,
+      10_000,
+      'the standby to take the lease',
+    );
     const second = await settledChildRows(api, await placeOnDemoMaster(api, 2), DEMO_COPIES);
     expect(second.map((c) => c.quantity).sort((a, b) => a - b)).toEqual([2, 2, 5]);
   });
@@ -122,19 +136,41 @@ describe.skipIf(!usingPostgres || !redisUrl)('master leases across instances (ne
       started.push(first, second);
       const token = await first.login();
       const ids: string[] = [];
-      for (const [account, role] of [[master, 'MASTER'], [follower, 'FOLLOWER']] as const) {
-        const created = await first.gql<{ createAccount: { id: string } }>(`mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`, {
-          i: { label: account.clientcode, broker: 'SMARTAPI', role, clientCode: account.clientcode, credentials: { apiKey: account.apiKey, pin: account.pin, totpSecret: account.totpSecret } },
-        }, token);
+      for (const [account, role] of [
+        [master, 'MASTER'],
+        [follower, 'FOLLOWER'],
+      ] as const) {
+        const created = await first.gql<{ createAccount: { id: string } }>(
+          `mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`,
+          {
+            i: {
+              label: account.clientcode,
+              broker: 'SMARTAPI',
+              role,
+              clientCode: account.clientcode,
+              credentials: { apiKey: account.apiKey, pin: account.pin, totpSecret: account.totpSecret },
+            },
+          },
+          token,
+        );
         expect(created.errors).toBeUndefined();
         ids.push(created.data!.createAccount.id);
       }
-      const linked = await first.gql(`mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }`, { i: { masterId: ids[0], followerId: ids[1], factor: 2 } }, token);
+      const linked = await first.gql(
+        `mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }`,
+        { i: { masterId: ids[0], followerId: ids[1], factor: 2 } },
+        token,
+      );
       expect(linked.errors).toBeUndefined();
-      const live = (server: TestServer) => waitFor(async () => {
-        const accounts = await server.tandem.services.orm.em.fork().find(Account, { id: { $in: ids } });
-        return accounts.length === 2 && accounts.every((a) => a.statusReason?.includes('order updates live'));
-      }, 20_000, 'both SmartAPI accounts to be followed');
+      const live = (server: TestServer) =>
+        waitFor(
+          async () => {
+            const accounts = await server.tandem.services.orm.em.fork().find(Account, { id: { $in: ids } });
+            return accounts.length === 2 && accounts.every((a) => a.statusReason?.includes('order updates live'));
+          },
+          20_000,
+          'both SmartAPI accounts to be followed',
+        );
       await live(first);
 
       // Each account is leased to one instance (either may win a new account), and each socket
@@ -151,17 +187,31 @@ describe.skipIf(!usingPostgres || !redisUrl)('master leases across instances (ne
       const staying = servers.find((s) => s !== leaving)!;
       started.splice(started.indexOf(leaving), 1);
       await leaving.close();
-      await waitFor(async () => (await staying.tandem.services.orm.em.fork().find(AccountLease, { accountId: { $in: ids }, holder: staying.tandem.engine.leases.holder })).length === 2,
-        10_000, 'the staying instance to take both leases');
+      await waitFor(
+        async () =>
+          (
+            await staying.tandem.services.orm.em
+              .fork()
+              .find(AccountLease, { accountId: { $in: ids }, holder: staying.tandem.engine.leases.holder })
+          ).length === 2,
+        10_000,
+        'the staying instance to take both leases',
+      );
       // Only the staying instance is left: every socket the simulator drops now comes back from it alone.
       sim.faults.dropSockets();
       await waitFor(() => sim.counters().wsConnections === 2, 20_000, 'both sockets to reopen from the staying instance');
       const placed = await new AngelApp(sim, master).place({ quantity: '3', ordertag: 'lease-handover' });
-      const copy = await waitFor(async () => {
-        const masterOrder = await staying.tandem.services.orm.em.fork().findOne(Order, { accountId: ids[0], brokerOrderId: placed.orderid });
-        const children = masterOrder ? await staying.tandem.services.orm.em.fork().find(Order, { masterOrderId: masterOrder.id }) : [];
-        return children.length === 1 && children[0]!.status === 'FILLED' ? children[0] : undefined;
-      }, 20_000, 'the master order to be copied by the staying instance');
+      const copy = await waitFor(
+        async () => {
+          const masterOrder = await staying.tandem.services.orm.em
+            .fork()
+            .findOne(Order, { accountId: ids[0], brokerOrderId: placed.orderid });
+          const children = masterOrder ? await staying.tandem.services.orm.em.fork().find(Order, { masterOrderId: masterOrder.id }) : [];
+          return children.length === 1 && children[0]!.status === 'FILLED' ? children[0] : undefined;
+        },
+        20_000,
+        'the master order to be copied by the staying instance',
+      );
       expect(copy.quantity).toBe(6);
       expect(sim.orders.list('LF1').filter((o) => o.ordertag === copy.orderTag)).toHaveLength(1);
     } finally {

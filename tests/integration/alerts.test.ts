@@ -22,26 +22,52 @@ describe('alerts posted to ALERT_WEBHOOK_URL', () => {
 
   it('tells people when a copy fails and when a follower is halted, and only then', async () => {
     const refusing = await server.account('DEMO-F2');
-    server.tandem.services.brokers.wrap(refusing, (inner): Broker => ({
-      ...inner,
-      clientCode: inner.clientCode,
-      placeOrder: async () => {
-        throw new BrokerCallError('rejected', 'Insufficient funds in DEMO-F2');
-      },
-    }));
+    server.tandem.services.brokers.wrap(
+      refusing,
+      (inner): Broker => ({
+        ...inner,
+        clientCode: inner.clientCode,
+        placeOrder: async () => {
+          throw new BrokerCallError('rejected', 'Insufficient funds in DEMO-F2');
+        },
+      }),
+    );
     const halted = await server.account('DEMO-F3');
-    expect((await server.gql('mutation($id: ID!) { setKillSwitch(accountId: $id, engaged: true) { engaged } }', { id: halted.id }, token)).errors).toBeUndefined();
+    expect(
+      (await server.gql('mutation($id: ID!) { setKillSwitch(accountId: $id, engaged: true) { engaged } }', { id: halted.id }, token))
+        .errors,
+    ).toBeUndefined();
 
     const master = await server.account('DEMO-MASTER');
-    const placed = await server.gql('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', {
-      i: { accountId: master.id, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 10, orderType: 'MARKET', productType: 'INTRADAY' },
-    }, token);
+    const placed = await server.gql(
+      'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }',
+      {
+        i: {
+          accountId: master.id,
+          exchange: 'NSE',
+          symbol: 'SBIN-EQ',
+          side: 'BUY',
+          quantity: 10,
+          orderType: 'MARKET',
+          productType: 'INTRADAY',
+        },
+      },
+      token,
+    );
     expect(placed.errors).toBeUndefined();
 
     await waitFor(() => received.length >= 2, 10_000, 'two alerts');
     await server.tandem.engine.idle();
     expect(received).toHaveLength(2);
-    expect(received).toContainEqual(expect.objectContaining({ severity: 'critical', status: 'FAILED', text: 'Copy of SBIN-EQ failed: Insufficient funds in DEMO-F2' }));
-    expect(received).toContainEqual(expect.objectContaining({ severity: 'warning', status: 'SKIPPED', text: expect.stringMatching(/^Copy of SBIN-EQ skipped: .*kill switch/) }));
+    expect(received).toContainEqual(
+      expect.objectContaining({ severity: 'critical', status: 'FAILED', text: 'Copy of SBIN-EQ failed: Insufficient funds in DEMO-F2' }),
+    );
+    expect(received).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        status: 'SKIPPED',
+        text: expect.stringMatching(/^Copy of SBIN-EQ skipped: .*kill switch/),
+      }),
+    );
   });
 });

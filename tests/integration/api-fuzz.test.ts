@@ -7,8 +7,17 @@
 // with FUZZ_SEED=<seed>.
 import fc from 'fast-check';
 import {
-  getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, isObjectType,
-  type GraphQLField, type GraphQLInputType, type GraphQLObjectType, type GraphQLOutputType,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../server/src/graphql/index.ts';
@@ -29,18 +38,66 @@ let server: TestServer;
 let net: Transports;
 let admin: string;
 /** Real IDs by kind, so arguments also get past "not found". */
-const known = { accounts: [] as string[], orders: [] as string[], multipliers: [] as string[], users: [] as string[], tokens: [] as string[], cursors: [] as string[] };
+const known = {
+  accounts: [] as string[],
+  orders: [] as string[],
+  multipliers: [] as string[],
+  users: [] as string[],
+  tokens: [] as string[],
+  cursors: [] as string[],
+};
 let unique = 0;
 
 // ---- values ---------------------------------------------------------------------------------
 
 type Mode = 'gentle' | 'hostile';
-interface Scope { mode: Mode; root: string; randomIds: boolean }
+interface Scope {
+  mode: Mode;
+  root: string;
+  randomIds: boolean;
+}
 
 /** What the database cannot store or a log should not hold: control characters (tab and line breaks too) and lone surrogates. */
-const FORBIDDEN_CHARS = ['\u0000', '\u0001', '\u0007', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009f', '\uD800', '\uDBFF', '\uDC00', '\uDFFF'];
+const FORBIDDEN_CHARS = [
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009f',
+  '\uD800',
+  '\uDBFF',
+  '\uDC00',
+  '\uDFFF',
+];
 /** Accepted, but easy to get wrong: quoting, escaping, LIKE and JSON specials, invisible and astral characters. */
-const AWKWARD_CHARS = ['\u2028', '\u202E', '\uFEFF', '\uFFFF', '\u{1F600}', 'é', '"', '\\', '\'', '%', '_', '$', '{', '}', '|', '<', 'a', 'Z', '0', '-', ' '];
+const AWKWARD_CHARS = [
+  '\u2028',
+  '\u202E',
+  '\uFEFF',
+  '\uFFFF',
+  '\u{1F600}',
+  'é',
+  '"',
+  '\\',
+  "'",
+  '%',
+  '_',
+  '$',
+  '{',
+  '}',
+  '|',
+  '<',
+  'a',
+  'Z',
+  '0',
+  '-',
+  ' ',
+];
 const evilChar = fc.oneof(
   { arbitrary: fc.constantFrom(...FORBIDDEN_CHARS), weight: 3 },
   { arbitrary: fc.constantFrom(...AWKWARD_CHARS), weight: 3 },
@@ -48,59 +105,133 @@ const evilChar = fc.oneof(
 );
 const evilString = fc.oneof(
   { arbitrary: fc.string({ unit: evilChar, minLength: 1, maxLength: 12 }), weight: 5 },
-  { arbitrary: fc.constantFrom('', ' ', 'x'.repeat(101), 'x'.repeat(255), 'x'.repeat(1001), `${'a'.repeat(10_000)}@example.com`, '\' or 1=1 --', '"; drop table users; --', 'null', 'NaN'), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      'x'.repeat(101),
+      'x'.repeat(255),
+      'x'.repeat(1001),
+      `${'a'.repeat(10_000)}@example.com`,
+      "' or 1=1 --",
+      '"; drop table users; --',
+      'null',
+      'NaN',
+    ),
+    weight: 2,
+  },
 );
 const fresh = (prefix: string) => fc.constant(null).map(() => `${prefix}${++unique}`);
 
 /** Values a careful caller would send, by argument or input field name. */
 function sensible(name: string): fc.Arbitrary<unknown> | undefined {
   switch (name) {
-    case 'exchange': return fc.constantFrom('NSE', 'NSE', 'NSE', 'NFO');
-    case 'exchanges': return fc.subarray(['NSE', 'NFO', 'BSE', 'MCX']);
-    case 'symbol': return fc.constantFrom('SBIN-EQ', 'RELIANCE-EQ', 'INFY-EQ', 'NIFTY28JUL26FUT');
-    case 'search': return fc.constantFrom('SBIN', 'nifty', '');
-    case 'symbolsAllow': case 'symbolsDeny': return fc.subarray(['SBIN-EQ', 'M&M-EQ', 'NIFTY28JUL26FUT']);
-    case 'email': return fc.oneof(fc.constant('admin@test.local'), fresh('fuzz-').map((local) => `${local}@example.com`));
-    case 'password': return fc.constantFrom('admin-password-123', 'a-long-password-1');
-    case 'label': case 'name': return fc.constantFrom('Fuzz label', 'é ✓ 漢字 😀', 'x'.repeat(100));
-    case 'clientCode': return fresh('FZ-');
-    case 'after': case 'before': return fc.constantFrom('0', ...known.cursors);
-    case 'apiKey': return fc.constant('smartapi-key');
-    case 'pin': return fc.constantFrom('1234', '123456');
-    case 'totpSecret': return fc.constantFrom('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 'jbsw y3dp ehpk 3pxp jbsw y3dp ehpk 3pxp');
-    case 'since': return fc.constantFrom('2026-01-01T00:00:00Z', new Date().toISOString());
-    case 'factor': return fc.constantFrom(1, 2.5, -1, 0.001, 1000);
-    case 'maxLossPerDay': case 'maxOrderValue': return fc.constantFrom(1, 500.5, 100_000_000);
-    case 'price': case 'triggerPrice': return fc.constantFrom(1, 820.1, 25000);
-    case 'quantity': return fc.constantFrom(1, 10, 65);
-    case 'first': case 'last': return fc.constantFrom(1, 50, 500);
-    case 'maxOrdersPerDay': case 'fixedLots': case 'maxQuantity': return fc.constantFrom(1, 10, 1000);
-    default: return undefined;
+    case 'exchange':
+      return fc.constantFrom('NSE', 'NSE', 'NSE', 'NFO');
+    case 'exchanges':
+      return fc.subarray(['NSE', 'NFO', 'BSE', 'MCX']);
+    case 'symbol':
+      return fc.constantFrom('SBIN-EQ', 'RELIANCE-EQ', 'INFY-EQ', 'NIFTY28JUL26FUT');
+    case 'search':
+      return fc.constantFrom('SBIN', 'nifty', '');
+    case 'symbolsAllow':
+    case 'symbolsDeny':
+      return fc.subarray(['SBIN-EQ', 'M&M-EQ', 'NIFTY28JUL26FUT']);
+    case 'email':
+      return fc.oneof(
+        fc.constant('admin@test.local'),
+        fresh('fuzz-').map((local) => `${local}@example.com`),
+      );
+    case 'password':
+      return fc.constantFrom('admin-password-123', 'a-long-password-1');
+    case 'label':
+    case 'name':
+      return fc.constantFrom('Fuzz label', 'é ✓ 漢字 😀', 'x'.repeat(100));
+    case 'clientCode':
+      return fresh('FZ-');
+    case 'after':
+    case 'before':
+      return fc.constantFrom('0', ...known.cursors);
+    case 'apiKey':
+      return fc.constant('smartapi-key');
+    case 'pin':
+      return fc.constantFrom('1234', '123456');
+    case 'totpSecret':
+      return fc.constantFrom('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 'jbsw y3dp ehpk 3pxp jbsw y3dp ehpk 3pxp');
+    case 'since':
+      return fc.constantFrom('2026-01-01T00:00:00Z', new Date().toISOString());
+    case 'factor':
+      return fc.constantFrom(1, 2.5, -1, 0.001, 1000);
+    case 'maxLossPerDay':
+    case 'maxOrderValue':
+      return fc.constantFrom(1, 500.5, 100_000_000);
+    case 'price':
+    case 'triggerPrice':
+      return fc.constantFrom(1, 820.1, 25000);
+    case 'quantity':
+      return fc.constantFrom(1, 10, 65);
+    case 'first':
+    case 'last':
+      return fc.constantFrom(1, 50, 500);
+    case 'maxOrdersPerDay':
+    case 'fixedLots':
+    case 'maxQuantity':
+      return fc.constantFrom(1, 10, 1000);
+    default:
+      return undefined;
   }
 }
 
 /** Values just past what is accepted, by name: the boundaries the services check. */
 function nearMiss(name: string): fc.Arbitrary<unknown> | undefined {
   switch (name) {
-    case 'exchange': return fc.constantFrom('nse', 'MOON', 'CDS');
-    case 'exchanges': return fc.array(fc.constantFrom('nfo', 'MOON', 'CDS', ''), { minLength: 1, maxLength: 3 });
-    case 'symbol': case 'search': return fc.constantFrom('sbin-eq', 'NOSUCH-EQ', 'BAD SYMBOL', 'x'.repeat(65));
-    case 'symbolsAllow': case 'symbolsDeny': return fc.array(fc.constantFrom('nifty28jul26fut', 'BAD SYMBOL', 'x'.repeat(65)), { minLength: 1, maxLength: 3 });
-    case 'email': return fc.constantFrom('not-an-email', 'A@B.CO', `${'a'.repeat(243)}@example.com`);
-    case 'password': return fc.constantFrom('short', 'x'.repeat(201));
-    case 'label': case 'name': return fc.constantFrom('', '   ', 'x'.repeat(101));
-    case 'clientCode': return fc.constantFrom('DEMO-MASTER', 'bad code', 'x'.repeat(33));
-    case 'after': case 'before': return fc.constantFrom('1', '-1', '1e3', '99999999999999999999', 'garbage');
-    case 'pin': return fc.constantFrom('12', 'abcd', '1234567');
-    case 'totpSecret': return fc.constantFrom('TOO-SHORT', 'A'.repeat(129));
-    case 'since': return fc.constantFrom('1969-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', '-271821-04-20T00:00:00Z', 'yesterday', '2026-02-30');
-    case 'factor': return fc.constantFrom(1000.000001, 0.0009, -0.0009, 1e-12, 0.1234567, 0, 1e308);
-    case 'maxLossPerDay': case 'maxOrderValue': return fc.constantFrom(500.005, 100_000_000.01, 1e308, -1, 0);
-    case 'price': case 'triggerPrice': return fc.constantFrom(820.15, 0.05, 0, -5, 1e308, 1e-7);
-    case 'quantity': return fc.constantFrom(130, 1800, 1950, 100_000, 2 ** 31 - 1, 0, -1);
-    case 'first': case 'last': return fc.constantFrom(501, 0, -1, 2 ** 31 - 1);
-    case 'maxOrdersPerDay': case 'fixedLots': case 'maxQuantity': return fc.constantFrom(0, -1, 100_001, 10_001, 10_000_001, 2 ** 31 - 1);
-    default: return undefined;
+    case 'exchange':
+      return fc.constantFrom('nse', 'MOON', 'CDS');
+    case 'exchanges':
+      return fc.array(fc.constantFrom('nfo', 'MOON', 'CDS', ''), { minLength: 1, maxLength: 3 });
+    case 'symbol':
+    case 'search':
+      return fc.constantFrom('sbin-eq', 'NOSUCH-EQ', 'BAD SYMBOL', 'x'.repeat(65));
+    case 'symbolsAllow':
+    case 'symbolsDeny':
+      return fc.array(fc.constantFrom('nifty28jul26fut', 'BAD SYMBOL', 'x'.repeat(65)), { minLength: 1, maxLength: 3 });
+    case 'email':
+      return fc.constantFrom('not-an-email', 'A@B.CO', `${'a'.repeat(243)}@example.com`);
+    case 'password':
+      return fc.constantFrom('short', 'x'.repeat(201));
+    case 'label':
+    case 'name':
+      return fc.constantFrom('', '   ', 'x'.repeat(101));
+    case 'clientCode':
+      return fc.constantFrom('DEMO-MASTER', 'bad code', 'x'.repeat(33));
+    case 'after':
+    case 'before':
+      return fc.constantFrom('1', '-1', '1e3', '99999999999999999999', 'garbage');
+    case 'pin':
+      return fc.constantFrom('12', 'abcd', '1234567');
+    case 'totpSecret':
+      return fc.constantFrom('TOO-SHORT', 'A'.repeat(129));
+    case 'since':
+      return fc.constantFrom('1969-12-31T23:59:59Z', '+275760-09-13T00:00:00Z', '-271821-04-20T00:00:00Z', 'yesterday', '2026-02-30');
+    case 'factor':
+      return fc.constantFrom(1000.000001, 0.0009, -0.0009, 1e-12, 0.1234567, 0, 1e308);
+    case 'maxLossPerDay':
+    case 'maxOrderValue':
+      return fc.constantFrom(500.005, 100_000_000.01, 1e308, -1, 0);
+    case 'price':
+    case 'triggerPrice':
+      return fc.constantFrom(820.15, 0.05, 0, -5, 1e308, 1e-7);
+    case 'quantity':
+      return fc.constantFrom(130, 1800, 1950, 100_000, 2 ** 31 - 1, 0, -1);
+    case 'first':
+    case 'last':
+      return fc.constantFrom(501, 0, -1, 2 ** 31 - 1);
+    case 'maxOrdersPerDay':
+    case 'fixedLots':
+    case 'maxQuantity':
+      return fc.constantFrom(0, -1, 100_001, 10_001, 10_000_001, 2 ** 31 - 1);
+    default:
+      return undefined;
   }
 }
 
@@ -115,27 +246,45 @@ function knownIdsFor(name: string, root: string): string[] {
   return [...known.accounts, ...known.orders, ...known.multipliers, ...known.users, ...known.tokens];
 }
 
-const randomId = fc.oneof(fc.uuid(), fc.uuid().map((id) => id.toUpperCase()), fc.constantFrom('not-an-id', '', '1', '00000000-0000-0000-0000-000000000000'));
+const randomId = fc.oneof(
+  fc.uuid(),
+  fc.uuid().map((id) => id.toUpperCase()),
+  fc.constantFrom('not-an-id', '', '1', '00000000-0000-0000-0000-000000000000'),
+);
 
 /** A value of no particular meaning for a scalar: the type's extremes and values of the wrong type. */
 function hostileScalar(typeName: string): fc.Arbitrary<unknown> {
   switch (typeName) {
-    case 'Int': return fc.oneof(fc.integer(), fc.constantFrom(2 ** 31 - 1, -(2 ** 31), 2 ** 31, 1.5, 1e20, -1e20, 'ten', true));
-    case 'Float': return fc.oneof(fc.double(), fc.constantFrom(-0, 1e308, -1e308, 5e-324, 1e-12, 'cheap', false));
-    case 'Boolean': return fc.constantFrom('yes', 1, 'false');
-    case 'DateTime': return fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom('not a date', '', 0, 'Z'));
-    case 'ID': return fc.oneof(randomId, evilString);
-    default: return fc.oneof({ arbitrary: evilString, weight: 5 }, { arbitrary: fc.integer(), weight: 1 });
+    case 'Int':
+      return fc.oneof(fc.integer(), fc.constantFrom(2 ** 31 - 1, -(2 ** 31), 2 ** 31, 1.5, 1e20, -1e20, 'ten', true));
+    case 'Float':
+      return fc.oneof(fc.double(), fc.constantFrom(-0, 1e308, -1e308, 5e-324, 1e-12, 'cheap', false));
+    case 'Boolean':
+      return fc.constantFrom('yes', 1, 'false');
+    case 'DateTime':
+      return fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        fc.constantFrom('not a date', '', 0, 'Z'),
+      );
+    case 'ID':
+      return fc.oneof(randomId, evilString);
+    default:
+      return fc.oneof({ arbitrary: evilString, weight: 5 }, { arbitrary: fc.integer(), weight: 1 });
   }
 }
 
 function gentleScalar(typeName: string): fc.Arbitrary<unknown> {
   switch (typeName) {
-    case 'Int': return fc.integer({ min: 1, max: 100 });
-    case 'Float': return fc.constantFrom(1, 2.5, 100);
-    case 'Boolean': return fc.boolean();
-    case 'DateTime': return fc.constant(new Date().toISOString());
-    default: return fc.constantFrom('fuzz text', 'SBIN-EQ');
+    case 'Int':
+      return fc.integer({ min: 1, max: 100 });
+    case 'Float':
+      return fc.constantFrom(1, 2.5, 100);
+    case 'Boolean':
+      return fc.boolean();
+    case 'DateTime':
+      return fc.constant(new Date().toISOString());
+    default:
+      return fc.constantFrom('fuzz text', 'SBIN-EQ');
   }
 }
 
@@ -166,13 +315,17 @@ function valueFor(type: GraphQLInputType, name: string, scope: Scope): fc.Arbitr
     return hostile ? fc.oneof({ arbitrary: list, weight: 3 }, { arbitrary: valueFor(type.ofType, name, scope), weight: 1 }) : list;
   }
   if (isInputObjectType(type)) {
-    const record = Object.fromEntries(Object.values(type.getFields()).map((field) => {
-      const value = valueFor(field.type, field.name, scope);
-      // Required fields are left out now and then in a hostile run; optional ones often.
-      if (isNonNullType(field.type)) return [field.name, hostile ? fc.option(value, { nil: undefined, freq: 20 }) : value];
-      return [field.name, fc.oneof({ arbitrary: fc.constant(undefined), weight: hostile ? 1 : 2 }, { arbitrary: value, weight: 1 })];
-    }));
-    return hostile ? fc.oneof({ arbitrary: fc.record(record), weight: 9 }, { arbitrary: fc.constantFrom('an object', 42), weight: 1 }) : fc.record(record);
+    const record = Object.fromEntries(
+      Object.values(type.getFields()).map((field) => {
+        const value = valueFor(field.type, field.name, scope);
+        // Required fields are left out now and then in a hostile run; optional ones often.
+        if (isNonNullType(field.type)) return [field.name, hostile ? fc.option(value, { nil: undefined, freq: 20 }) : value];
+        return [field.name, fc.oneof({ arbitrary: fc.constant(undefined), weight: hostile ? 1 : 2 }, { arbitrary: value, weight: 1 })];
+      }),
+    );
+    return hostile
+      ? fc.oneof({ arbitrary: fc.record(record), weight: 9 }, { arbitrary: fc.constantFrom('an object', 42), weight: 1 })
+      : fc.record(record);
   }
   if (isEnumType(type)) {
     const valid = fc.constantFrom(...type.getValues().map((v) => v.name));
@@ -183,11 +336,16 @@ function valueFor(type: GraphQLInputType, name: string, scope: Scope): fc.Arbitr
 
 /** The arguments of one root field: half the runs careful callers, half hostile ones. */
 function argumentsFor(field: GraphQLField<unknown, unknown>, randomIds: boolean): fc.Arbitrary<Record<string, unknown>> {
-  const build = (mode: Mode) => fc.record(Object.fromEntries(field.args.map((arg) => {
-    const value = valueFor(arg.type, arg.name, { mode, root: field.name, randomIds });
-    const required = isNonNullType(arg.type);
-    return [arg.name, required && mode === 'gentle' ? value : fc.option(value, { nil: undefined, freq: required ? 20 : 2 })];
-  }))) as fc.Arbitrary<Record<string, unknown>>;
+  const build = (mode: Mode) =>
+    fc.record(
+      Object.fromEntries(
+        field.args.map((arg) => {
+          const value = valueFor(arg.type, arg.name, { mode, root: field.name, randomIds });
+          const required = isNonNullType(arg.type);
+          return [arg.name, required && mode === 'gentle' ? value : fc.option(value, { nil: undefined, freq: required ? 20 : 2 })];
+        }),
+      ),
+    ) as fc.Arbitrary<Record<string, unknown>>;
   return fc.oneof(build('gentle'), build('hostile'));
 }
 
@@ -224,7 +382,12 @@ function literal(value: unknown, type: GraphQLInputType): string {
 type Transport = 'post' | 'get' | 'inline' | 'ws' | 'ws-inline';
 type Operation = 'query' | 'mutation' | 'subscription';
 
-function documentFor(operation: Operation, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, inline: boolean): { query: string; variables: Record<string, unknown> } {
+function documentFor(
+  operation: Operation,
+  field: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+  inline: boolean,
+): { query: string; variables: Record<string, unknown> } {
   // A required argument left out stays declared: its variable is then missing, a coercion error.
   const present = field.args.filter((arg) => args[arg.name] !== undefined || (!inline && isNonNullType(arg.type)));
   const selection = selectionFor(field.type, 1);
@@ -235,37 +398,58 @@ function documentFor(operation: Operation, field: GraphQLField<unknown, unknown>
   const definitions = present.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
   const list = present.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
   const variables = Object.fromEntries(present.filter((arg) => args[arg.name] !== undefined).map((arg) => [arg.name, args[arg.name]]));
-  return { query: `${operation} Fuzz${definitions ? `(${definitions})` : ''} { ${field.name}${list ? `(${list})` : ''} ${selection} }`, variables };
+  return {
+    query: `${operation} Fuzz${definitions ? `(${definitions})` : ''} { ${field.name}${list ? `(${list})` : ''} ${selection} }`,
+    variables,
+  };
 }
 
 // ---- one request ----------------------------------------------------------------------------
 
-async function send(transport: Transport, operation: Operation, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): Promise<GraphQLResponse | 'quiet'> {
+async function send(
+  transport: Transport,
+  operation: Operation,
+  field: GraphQLField<unknown, unknown>,
+  args: Record<string, unknown>,
+): Promise<GraphQLResponse | 'quiet'> {
   const { query, variables } = documentFor(operation, field, args, transport === 'inline' || transport === 'ws-inline');
   const quietMs = operation === 'subscription' ? SUBSCRIPTION_QUIET_MS : 20_000;
   switch (transport) {
-    case 'post': case 'inline': return net.post(query, variables, admin);
-    case 'get': return net.get(query, variables, admin);
-    case 'ws': case 'ws-inline': return net.ws(query, variables, quietMs);
+    case 'post':
+    case 'inline':
+      return net.post(query, variables, admin);
+    case 'get':
+      return net.get(query, variables, admin);
+    case 'ws':
+    case 'ws-inline':
+      return net.ws(query, variables, quietMs);
   }
 }
 
 /** Until nothing changes for a while: copies, fills and status changes of an accepted request land after its answer. */
 async function settle(quietMs: number): Promise<void> {
   let last = JSON.stringify(await rowFingerprint(server));
-  await waitFor(async () => {
-    await new Promise((resolve) => setTimeout(resolve, quietMs));
-    const now = JSON.stringify(await rowFingerprint(server));
-    const still = now === last;
-    last = now;
-    return still;
-  }, 10_000, 'the rows to stop changing');
+  await waitFor(
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+      const now = JSON.stringify(await rowFingerprint(server));
+      const still = now === last;
+      last = now;
+      return still;
+    },
+    10_000,
+    'the rows to stop changing',
+  );
 }
 
 /** Puts back what an accepted request would leave the other runs without. */
 async function restoreFixture(fieldName: string, args: Record<string, unknown>, data: Record<string, unknown>): Promise<void> {
   if (fieldName === 'setKillSwitch' && args.engaged === true) {
-    const release = await server.gql('mutation($a: ID) { setKillSwitch(accountId: $a, engaged: false) { engaged } }', { a: args.accountId ?? null }, admin);
+    const release = await server.gql(
+      'mutation($a: ID) { setKillSwitch(accountId: $a, engaged: false) { engaged } }',
+      { a: args.accountId ?? null },
+      admin,
+    );
     expect(release.errors, JSON.stringify(release.errors)).toBeUndefined();
   }
   // A SmartAPI account keeps trying to log in (at a closed port) and records each attempt in its row.
@@ -281,7 +465,12 @@ async function expectHealthy(): Promise<void> {
   expect(health.status).toBe(200);
 }
 
-async function checkOne(operation: Operation, field: GraphQLField<unknown, unknown>, transport: Transport, args: Record<string, unknown>): Promise<void> {
+async function checkOne(
+  operation: Operation,
+  field: GraphQLField<unknown, unknown>,
+  transport: Transport,
+  args: Record<string, unknown>,
+): Promise<void> {
   const before = await rowFingerprint(server);
   const answer = await send(transport, operation, field, args);
   const response: GraphQLResponse = answer === 'quiet' ? { status: 200 } : answer;
@@ -314,7 +503,16 @@ beforeAll(async () => {
   const follower = (await server.account('DEMO-F1')).id;
   for (const input of [
     { accountId: follower, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' },
-    { accountId: follower, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'LIMIT', price: 1, productType: 'DELIVERY' },
+    {
+      accountId: follower,
+      exchange: 'NSE',
+      symbol: 'SBIN-EQ',
+      side: 'BUY',
+      quantity: 1,
+      orderType: 'LIMIT',
+      price: 1,
+      productType: 'DELIVERY',
+    },
   ]) {
     const placed = await server.gql(place, { input }, admin);
     if (placed.errors) throw new Error(`placing a fixture order failed: ${JSON.stringify(placed.errors)}`);
@@ -322,16 +520,27 @@ beforeAll(async () => {
   await server.gql('mutation { createApiToken(name: "fuzz fixture", scopes: [ORDERS_READ]) { token } }', {}, admin);
   type Ids = { id: string }[];
   const ids = await server.gql<{
-    me: { id: string }; accounts: Ids; multipliers: Ids; apiTokens: Ids;
+    me: { id: string };
+    accounts: Ids;
+    multipliers: Ids;
+    apiTokens: Ids;
     orders: { edges: { cursor: string; node: { id: string } }[] };
-  }>(`{
+  }>(
+    `{
     me { id } accounts { id } multipliers { id } apiTokens { id }
     orders(first: 10) { edges { cursor node { id } } }
-  }`, {}, admin);
+  }`,
+    {},
+    admin,
+  );
   const d = ids.data!;
   Object.assign(known, {
-    accounts: d.accounts.map((a) => a.id), orders: d.orders.edges.map((e) => e.node.id), multipliers: d.multipliers.map((m) => m.id),
-    users: [d.me.id], tokens: d.apiTokens.map((t) => t.id), cursors: d.orders.edges.map((e) => e.cursor),
+    accounts: d.accounts.map((a) => a.id),
+    orders: d.orders.edges.map((e) => e.node.id),
+    multipliers: d.multipliers.map((m) => m.id),
+    users: [d.me.id],
+    tokens: d.apiTokens.map((t) => t.id),
+    cursors: d.orders.edges.map((e) => e.cursor),
   });
   await settle(100);
 });
@@ -341,25 +550,31 @@ afterAll(async () => {
 });
 
 const roots: [Operation, GraphQLObjectType | null | undefined][] = [
-  ['query', schema.getQueryType()], ['mutation', schema.getMutationType()], ['subscription', schema.getSubscriptionType()],
+  ['query', schema.getQueryType()],
+  ['mutation', schema.getMutationType()],
+  ['subscription', schema.getSubscriptionType()],
 ];
 
-describe.each(roots.flatMap(([operation, type]) => Object.values(type?.getFields() ?? {}).map((field) => [`${operation} ${field.name}`, operation, field] as const)))(
-  '%s',
-  (_name, operation, field) => {
-    const transports: Transport[] = operation === 'query' ? ['post', 'get', 'inline', 'ws', 'ws-inline'] : ['post', 'inline', 'ws', 'ws-inline'];
-    const usable = operation === 'subscription' ? (['ws', 'ws-inline'] as Transport[]) : transports;
-    const runs = RUNS[field.name] ?? DEFAULT_RUNS;
+describe.each(
+  roots.flatMap(([operation, type]) =>
+    Object.values(type?.getFields() ?? {}).map((field) => [`${operation} ${field.name}`, operation, field] as const),
+  ),
+)('%s', (_name, operation, field) => {
+  const transports: Transport[] =
+    operation === 'query' ? ['post', 'get', 'inline', 'ws', 'ws-inline'] : ['post', 'inline', 'ws', 'ws-inline'];
+  const usable = operation === 'subscription' ? (['ws', 'ws-inline'] as Transport[]) : transports;
+  const runs = RUNS[field.name] ?? DEFAULT_RUNS;
 
-    it(`survives ${runs} generated calls`, async () => {
-      // The generated selection itself must be valid, or every run would stop at validation.
-      const baseline = await send(usable[0]!, operation, field, {});
-      expect(baseline === 'quiet' ? [] : (baseline.errors ?? []).map((e) => e.extensions?.code), JSON.stringify(baseline)).not.toContain('GRAPHQL_VALIDATION_FAILED');
-      const args = argumentsFor(field, RANDOM_IDS_ONLY.has(field.name));
-      await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...usable), args, (transport, values) => checkOne(operation, field, transport, values)),
-        { numRuns: runs, seed: SEED, endOnFailure: false },
-      );
-    }, 120_000);
-  },
-);
+  it(`survives ${runs} generated calls`, async () => {
+    // The generated selection itself must be valid, or every run would stop at validation.
+    const baseline = await send(usable[0]!, operation, field, {});
+    expect(baseline === 'quiet' ? [] : (baseline.errors ?? []).map((e) => e.extensions?.code), JSON.stringify(baseline)).not.toContain(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
+    const args = argumentsFor(field, RANDOM_IDS_ONLY.has(field.name));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...usable), args, (transport, values) => checkOne(operation, field, transport, values)),
+      { numRuns: runs, seed: SEED, endOnFailure: false },
+    );
+  }, 120_000);
+});

@@ -139,14 +139,23 @@ let base: string;
 const sessions: Record<'admin' | 'trader' | 'client' | 'traderNobody' | 'clientNobody', string> = {} as never;
 const userIds: Record<string, string> = {};
 const ids = {} as {
-  traderMaster: string; quietMaster: string; clientFollower: string; link: string;
-  masterOrder: string; childOrder: string; restingOrder: string;
+  traderMaster: string;
+  quietMaster: string;
+  clientFollower: string;
+  link: string;
+  masterOrder: string;
+  childOrder: string;
+  restingOrder: string;
 };
 const callers: Caller[] = [];
 
 const unique = () => randomBytes(4).toString('hex').toUpperCase();
 
-async function asAdmin<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, secret = sessions.admin): Promise<T> {
+async function asAdmin<T = Record<string, unknown>>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  secret = sessions.admin,
+): Promise<T> {
   return ok(await gqlAt<T>(base, query, variables, secret));
 }
 
@@ -160,7 +169,11 @@ async function sseFirst(query: string, variables: Record<string, unknown>, secre
   try {
     const response = await fetch(`${base}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
       signal: abort.signal,
     });
@@ -191,11 +204,22 @@ function target(caller: Caller) {
 
 async function freshAccount(ownerId: string, role: 'MASTER' | 'FOLLOWER' = 'FOLLOWER'): Promise<string> {
   const code = `M${unique()}`;
-  const data = await asAdmin<{ createAccount: { id: string } }>('mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }', { i: { label: code, broker: 'PAPER', role, clientCode: code, ownerId } });
+  const data = await asAdmin<{ createAccount: { id: string } }>('mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }', {
+    i: { label: code, broker: 'PAPER', role, clientCode: code, ownerId },
+  });
   return data.createAccount.id;
 }
 
-const orderInput = (accountId: string, extra: Record<string, unknown> = {}) => ({ accountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY', ...extra });
+const orderInput = (accountId: string, extra: Record<string, unknown> = {}) => ({
+  accountId,
+  exchange: 'NSE',
+  symbol: 'SBIN-EQ',
+  side: 'BUY',
+  quantity: 1,
+  orderType: 'MARKET',
+  productType: 'INTRADAY',
+  ...extra,
+});
 /** A LIMIT a little below the market (inside the day's band) rests on the paper book until cancelled. */
 const RESTING = { orderType: 'LIMIT', price: 0 };
 
@@ -211,36 +235,75 @@ const PROBES: Record<string, (caller: Caller) => Promise<{ query: string; variab
   'Query.order': async (c) => ({ query: 'query($id: ID!) { order(id: $id) { id } }', variables: { id: target(c).order } }),
   'Query.orders': async () => ({ query: '{ orders(first: 5) { edges { node { id } } } }' }),
   'Query.replicationStats': async () => ({ query: '{ replicationStats { followerId } }' }),
-  'Mutation.login': async () => ({ query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', variables: { e: 'client@matrix.test', p: PASSWORD } }),
-  'Mutation.createUser': async () => ({ query: 'mutation($e: String!) { createUser(email: $e, password: "a-long-password-1", role: CLIENT) { id } }', variables: { e: `u${unique().toLowerCase()}@matrix.test` } }),
+  'Mutation.login': async () => ({
+    query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+    variables: { e: 'client@matrix.test', p: PASSWORD },
+  }),
+  'Mutation.createUser': async () => ({
+    query: 'mutation($e: String!) { createUser(email: $e, password: "a-long-password-1", role: CLIENT) { id } }',
+    variables: { e: `u${unique().toLowerCase()}@matrix.test` },
+  }),
   'Mutation.createAccount': async () => {
     const code = `N${unique()}`;
-    return { query: 'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }', variables: { i: { label: code, broker: 'PAPER', role: 'FOLLOWER', clientCode: code } } };
+    return {
+      query: 'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }',
+      variables: { i: { label: code, broker: 'PAPER', role: 'FOLLOWER', clientCode: code } },
+    };
   },
-  'Mutation.updateAccount': async (c) => ({ query: 'mutation($id: ID!) { updateAccount(id: $id, input: { copyEnabled: true }) { id } }', variables: { id: target(c).account } }),
-  'Mutation.deleteAccount': async (c) => ({ query: 'mutation($id: ID!) { deleteAccount(id: $id) }', variables: { id: await freshAccount(target(c).ownerId) } }),
-  'Mutation.connectAccount': async (c) => ({ query: 'mutation($id: ID!) { connectAccount(id: $id) { id } }', variables: { id: target(c).account } }),
+  'Mutation.updateAccount': async (c) => ({
+    query: 'mutation($id: ID!) { updateAccount(id: $id, input: { copyEnabled: true }) { id } }',
+    variables: { id: target(c).account },
+  }),
+  'Mutation.deleteAccount': async (c) => ({
+    query: 'mutation($id: ID!) { deleteAccount(id: $id) }',
+    variables: { id: await freshAccount(target(c).ownerId) },
+  }),
+  'Mutation.connectAccount': async (c) => ({
+    query: 'mutation($id: ID!) { connectAccount(id: $id) { id } }',
+    variables: { id: target(c).account },
+  }),
   'Mutation.setKillSwitch(global)': async () => ({ query: 'mutation { setKillSwitch(accountId: null, engaged: false) { engaged } }' }),
-  'Mutation.setKillSwitch(account)': async (c) => ({ query: 'mutation($id: ID) { setKillSwitch(accountId: $id, engaged: false) { engaged } }', variables: { id: target(c).account } }),
+  'Mutation.setKillSwitch(account)': async (c) => ({
+    query: 'mutation($id: ID) { setKillSwitch(accountId: $id, engaged: false) { engaged } }',
+    variables: { id: target(c).account },
+  }),
   'Mutation.createMultiplier': async () => ({
     query: 'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
     variables: { i: { masterId: ids.traderMaster, followerId: await freshAccount(userIds.trader!), factor: 1 } },
   }),
-  'Mutation.updateMultiplier': async () => ({ query: 'mutation($id: ID!) { updateMultiplier(id: $id, input: { paused: false }) { id } }', variables: { id: ids.link } }),
+  'Mutation.updateMultiplier': async () => ({
+    query: 'mutation($id: ID!) { updateMultiplier(id: $id, input: { paused: false }) { id } }',
+    variables: { id: ids.link },
+  }),
   'Mutation.deleteMultiplier': async () => {
     const follower = await freshAccount(userIds.trader!);
-    const link = await asAdmin<{ createMultiplier: { id: string } }>('mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }', { i: { masterId: ids.traderMaster, followerId: follower, factor: 1 } });
+    const link = await asAdmin<{ createMultiplier: { id: string } }>(
+      'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
+      { i: { masterId: ids.traderMaster, followerId: follower, factor: 1 } },
+    );
     return { query: 'mutation($id: ID!) { deleteMultiplier(id: $id) }', variables: { id: link.createMultiplier.id } };
   },
-  'Mutation.placeOrder': async () => ({ query: 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', variables: { i: orderInput(ids.quietMaster) } }),
-  'Mutation.modifyOrder': async () => ({ query: 'mutation($id: ID!, $price: Float!) { modifyOrder(id: $id, input: { price: $price }) { id } }', variables: { id: ids.restingOrder, price: RESTING.price } }),
+  'Mutation.placeOrder': async () => ({
+    query: 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }',
+    variables: { i: orderInput(ids.quietMaster) },
+  }),
+  'Mutation.modifyOrder': async () => ({
+    query: 'mutation($id: ID!, $price: Float!) { modifyOrder(id: $id, input: { price: $price }) { id } }',
+    variables: { id: ids.restingOrder, price: RESTING.price },
+  }),
   'Mutation.cancelOrder': async () => {
-    const placed = await asAdmin<{ placeOrder: { id: string } }>('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', { i: orderInput(ids.quietMaster, RESTING) });
+    const placed = await asAdmin<{ placeOrder: { id: string } }>('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', {
+      i: orderInput(ids.quietMaster, RESTING),
+    });
     return { query: 'mutation($id: ID!) { cancelOrder(id: $id) { id } }', variables: { id: placed.placeOrder.id } };
   },
   'Mutation.createApiToken': async () => ({ query: 'mutation { createApiToken(name: "matrix", scopes: [ORDERS_READ]) { token } }' }),
   'Mutation.revokeApiToken': async (c) => {
-    const made = await asAdmin<{ createApiToken: { apiToken: { id: string } } }>('mutation { createApiToken(name: "to revoke", scopes: [ORDERS_READ]) { apiToken { id } } }', {}, target(c).ownerSession);
+    const made = await asAdmin<{ createApiToken: { apiToken: { id: string } } }>(
+      'mutation { createApiToken(name: "to revoke", scopes: [ORDERS_READ]) { apiToken { id } } }',
+      {},
+      target(c).ownerSession,
+    );
     return { query: 'mutation($id: ID!) { revokeApiToken(id: $id) { id } }', variables: { id: made.createApiToken.apiToken.id } };
   },
   'Subscription.orderEvents': async () => ({ query: 'subscription { orderEvents(after: "0") { cursor } }', sse: true }),
@@ -252,10 +315,30 @@ type ProbeItem = Record<string, unknown>;
 type ProbeData = { orders?: { edges: { node: ProbeItem }[] }; multipliers?: ProbeItem[]; replicationStats?: ProbeItem[] };
 
 const NESTED_PROBES: Record<string, { query: string; list: (data: ProbeData) => ProbeItem[]; field: string; path: (string | number)[] }> = {
-  'Order.account': { query: '{ orders(first: 5) { edges { node { accountId account { id } } } } }', list: (d) => d.orders!.edges.map((e) => e.node), field: 'account', path: ['orders', 'edges', 0, 'node', 'account'] },
-  'Multiplier.master': { query: '{ multipliers { masterId master { id } } }', list: (d) => d.multipliers!, field: 'master', path: ['multipliers', 0, 'master'] },
-  'Multiplier.follower': { query: '{ multipliers { followerId follower { id } } }', list: (d) => d.multipliers!, field: 'follower', path: ['multipliers', 0, 'follower'] },
-  'FollowerReplicationStats.follower': { query: '{ replicationStats { followerId follower { id } } }', list: (d) => d.replicationStats!, field: 'follower', path: ['replicationStats', 0, 'follower'] },
+  'Order.account': {
+    query: '{ orders(first: 5) { edges { node { accountId account { id } } } } }',
+    list: (d) => d.orders!.edges.map((e) => e.node),
+    field: 'account',
+    path: ['orders', 'edges', 0, 'node', 'account'],
+  },
+  'Multiplier.master': {
+    query: '{ multipliers { masterId master { id } } }',
+    list: (d) => d.multipliers!,
+    field: 'master',
+    path: ['multipliers', 0, 'master'],
+  },
+  'Multiplier.follower': {
+    query: '{ multipliers { followerId follower { id } } }',
+    list: (d) => d.multipliers!,
+    field: 'follower',
+    path: ['multipliers', 0, 'follower'],
+  },
+  'FollowerReplicationStats.follower': {
+    query: '{ replicationStats { followerId follower { id } } }',
+    list: (d) => d.replicationStats!,
+    field: 'follower',
+    path: ['replicationStats', 0, 'follower'],
+  },
 };
 
 function check(label: string, outcome: Outcome, answer: GraphQLResponse, rootName: string): void {
@@ -283,23 +366,63 @@ beforeAll(async () => {
   http = await listen(server);
   base = http.base;
   sessions.admin = await server.login();
-  for (const [name, role] of [['trader', 'TRADER'], ['client', 'CLIENT'], ['traderNobody', 'TRADER'], ['clientNobody', 'CLIENT']] as const) {
+  for (const [name, role] of [
+    ['trader', 'TRADER'],
+    ['client', 'CLIENT'],
+    ['traderNobody', 'TRADER'],
+    ['clientNobody', 'CLIENT'],
+  ] as const) {
     const email = `${name.toLowerCase()}@matrix.test`;
-    userIds[name] = (await asAdmin<{ createUser: { id: string } }>('mutation($e: String!, $r: UserRole!) { createUser(email: $e, password: "a-long-password-1", role: $r) { id } }', { e: email, r: role })).createUser.id;
+    userIds[name] = (
+      await asAdmin<{ createUser: { id: string } }>(
+        'mutation($e: String!, $r: UserRole!) { createUser(email: $e, password: "a-long-password-1", role: $r) { id } }',
+        { e: email, r: role },
+      )
+    ).createUser.id;
     sessions[name] = await server.login(email, PASSWORD);
   }
-  const { instruments } = await asAdmin<{ instruments: { lastPrice: number; tickSize: number }[] }>('{ instruments(search: "SBIN-EQ", first: 1) { lastPrice tickSize } }');
+  const { instruments } = await asAdmin<{ instruments: { lastPrice: number; tickSize: number }[] }>(
+    '{ instruments(search: "SBIN-EQ", first: 1) { lastPrice tickSize } }',
+  );
   const { lastPrice, tickSize } = instruments[0]!;
   RESTING.price = Number((Math.floor((lastPrice * 0.95) / tickSize) * tickSize).toFixed(2));
   const open = async (code: string, role: 'MASTER' | 'FOLLOWER', ownerId?: string) =>
-    (await asAdmin<{ createAccount: { id: string } }>('mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }', { i: { label: code, broker: 'PAPER', role, clientCode: code, ownerId } }, sessions.trader)).createAccount.id;
+    (
+      await asAdmin<{ createAccount: { id: string } }>(
+        'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }',
+        { i: { label: code, broker: 'PAPER', role, clientCode: code, ownerId } },
+        sessions.trader,
+      )
+    ).createAccount.id;
   ids.traderMaster = await open('MX-MASTER', 'MASTER');
   ids.quietMaster = await open('MX-QUIET', 'MASTER');
   ids.clientFollower = await open('MX-CLIENT-F', 'FOLLOWER', userIds.client);
-  ids.link = (await asAdmin<{ createMultiplier: { id: string } }>('mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }', { i: { masterId: ids.traderMaster, followerId: ids.clientFollower, factor: 1 } }, sessions.trader)).createMultiplier.id;
-  ids.masterOrder = (await asAdmin<{ placeOrder: { id: string } }>('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', { i: orderInput(ids.traderMaster) }, sessions.trader)).placeOrder.id;
-  ids.restingOrder = (await asAdmin<{ placeOrder: { id: string } }>('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', { i: orderInput(ids.quietMaster, RESTING) }, sessions.trader)).placeOrder.id;
-  ids.childOrder = await waitFor(async () => (await server.tandem.services.orm.em.fork().findOne(Order, { masterOrderId: ids.masterOrder }))?.id, 10_000, 'the copy');
+  ids.link = (
+    await asAdmin<{ createMultiplier: { id: string } }>(
+      'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
+      { i: { masterId: ids.traderMaster, followerId: ids.clientFollower, factor: 1 } },
+      sessions.trader,
+    )
+  ).createMultiplier.id;
+  ids.masterOrder = (
+    await asAdmin<{ placeOrder: { id: string } }>(
+      'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }',
+      { i: orderInput(ids.traderMaster) },
+      sessions.trader,
+    )
+  ).placeOrder.id;
+  ids.restingOrder = (
+    await asAdmin<{ placeOrder: { id: string } }>(
+      'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }',
+      { i: orderInput(ids.quietMaster, RESTING) },
+      sessions.trader,
+    )
+  ).placeOrder.id;
+  ids.childOrder = await waitFor(
+    async () => (await server.tandem.services.orm.em.fork().findOne(Order, { masterOrderId: ids.masterOrder }))?.id,
+    10_000,
+    'the copy',
+  );
   await everyOrderSettled(server, { restingAllowed: true });
 
   callers.push({ name: 'anonymous', credential: 'none', role: null, scopes: [], nobody: true, world: 'trader', secret: null });
@@ -308,15 +431,53 @@ beforeAll(async () => {
     const world: World = role === 'CLIENT' ? 'client' : 'trader';
     callers.push({ name: `${role} session`, credential: 'session', role, scopes: [], nobody: false, world, secret: sessions[key] });
     for (const scopes of [...SCOPES.map((s) => [s]), SCOPES]) {
-      const made = await asAdmin<{ createApiToken: { token: string } }>('mutation($s: [ApiTokenScope!]!) { createApiToken(name: "matrix", scopes: $s) { token } }', { s: scopes }, sessions[key]);
-      callers.push({ name: `${role}'s token [${scopes.length === 4 ? 'all scopes' : scopes[0]}]`, credential: 'token', role, scopes, nobody: false, world, secret: made.createApiToken.token });
+      const made = await asAdmin<{ createApiToken: { token: string } }>(
+        'mutation($s: [ApiTokenScope!]!) { createApiToken(name: "matrix", scopes: $s) { token } }',
+        { s: scopes },
+        sessions[key],
+      );
+      callers.push({
+        name: `${role}'s token [${scopes.length === 4 ? 'all scopes' : scopes[0]}]`,
+        credential: 'token',
+        role,
+        scopes,
+        nobody: false,
+        world,
+        secret: made.createApiToken.token,
+      });
     }
   }
-  const revoked = await asAdmin<{ createApiToken: { token: string; apiToken: { id: string } } }>('mutation { createApiToken(name: "revoked", scopes: [ORDERS_READ, ORDERS_WRITE, ACCOUNTS_READ, ACCOUNTS_WRITE]) { token apiToken { id } } }');
+  const revoked = await asAdmin<{ createApiToken: { token: string; apiToken: { id: string } } }>(
+    'mutation { createApiToken(name: "revoked", scopes: [ORDERS_READ, ORDERS_WRITE, ACCOUNTS_READ, ACCOUNTS_WRITE]) { token apiToken { id } } }',
+  );
   await asAdmin('mutation($id: ID!) { revokeApiToken(id: $id) { id } }', { id: revoked.createApiToken.apiToken.id });
-  callers.push({ name: 'revoked token', credential: 'revoked', role: 'ADMIN', scopes: SCOPES, nobody: false, world: 'trader', secret: revoked.createApiToken.token });
-  callers.push({ name: 'TRADER who owns nothing', credential: 'session', role: 'TRADER', scopes: [], nobody: true, world: 'trader', secret: sessions.traderNobody });
-  callers.push({ name: 'CLIENT who owns nothing', credential: 'session', role: 'CLIENT', scopes: [], nobody: true, world: 'client', secret: sessions.clientNobody });
+  callers.push({
+    name: 'revoked token',
+    credential: 'revoked',
+    role: 'ADMIN',
+    scopes: SCOPES,
+    nobody: false,
+    world: 'trader',
+    secret: revoked.createApiToken.token,
+  });
+  callers.push({
+    name: 'TRADER who owns nothing',
+    credential: 'session',
+    role: 'TRADER',
+    scopes: [],
+    nobody: true,
+    world: 'trader',
+    secret: sessions.traderNobody,
+  });
+  callers.push({
+    name: 'CLIENT who owns nothing',
+    credential: 'session',
+    role: 'CLIENT',
+    scopes: [],
+    nobody: true,
+    world: 'client',
+    secret: sessions.clientNobody,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -327,9 +488,11 @@ afterAll(async () => {
 /** Runs `work` over `items` with at most `limit` at a time. */
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 describe('the authorization matrix', () => {
@@ -339,8 +502,14 @@ describe('the authorization matrix', () => {
       return type && isObjectType(type) ? Object.keys(type.getFields()).map((field) => `${name}.${field}`) : [];
     });
     const listed = new Set(Object.keys(TABLE).map((field) => field.replace(/\(.*\)$/, '')));
-    expect(roots.filter((field) => !listed.has(field)), 'root fields with no row in the table').toEqual([]);
-    expect([...listed].filter((field) => !roots.includes(field)), 'rows for fields the schema does not have').toEqual([]);
+    expect(
+      roots.filter((field) => !listed.has(field)),
+      'root fields with no row in the table',
+    ).toEqual([]);
+    expect(
+      [...listed].filter((field) => !roots.includes(field)),
+      'rows for fields the schema does not have',
+    ).toEqual([]);
     for (const [field, nested] of Object.entries(NESTED)) {
       const [typeName, fieldName] = field.split('.') as [string, string];
       const type = schema.getType(typeName);
@@ -354,7 +523,9 @@ describe('the authorization matrix', () => {
     const failures: string[] = [];
     const checkCase = async ({ field, caller }: { field: string; caller: Caller }): Promise<void> => {
       const probe = await PROBES[field]!(caller);
-      const answer = probe.sse ? await sseFirst(probe.query, probe.variables ?? {}, caller.secret) : await gqlAt(base, probe.query, probe.variables ?? {}, caller.secret);
+      const answer = probe.sse
+        ? await sseFirst(probe.query, probe.variables ?? {}, caller.secret)
+        : await gqlAt(base, probe.query, probe.variables ?? {}, caller.secret);
       const rootName = field.replace(/\(.*\)$/, '').split('.')[1]!;
       try {
         check(`${field} as ${caller.name}`, expectedFor(field, caller), answer, rootName);
@@ -364,8 +535,16 @@ describe('the authorization matrix', () => {
     };
     // Sign-ins (all for one email) go one at a time: the limiter counts a sign-in against the
     // email until its password proves right, so parallel guesses cannot all slip through at once.
-    await pool(cases.filter((c) => c.field !== 'Mutation.login'), 6, checkCase);
-    await pool(cases.filter((c) => c.field === 'Mutation.login'), 1, checkCase);
+    await pool(
+      cases.filter((c) => c.field !== 'Mutation.login'),
+      6,
+      checkCase,
+    );
+    await pool(
+      cases.filter((c) => c.field === 'Mutation.login'),
+      1,
+      checkCase,
+    );
     console.info(`[matrix] ${cases.length} root-field cases: ${Object.keys(TABLE).length} fields x ${callers.length} callers`);
     expect(failures).toEqual([]);
   }, 240_000);
@@ -389,15 +568,24 @@ describe('the authorization matrix', () => {
         const items = probe.list(answer.data!);
         expect(items.length, `${where} (the fixture gives every caller who may look something to see)`).toBeGreaterThan(0);
         if (outcome.kind === 'refused' && outcome.code === 'FORBIDDEN') {
-          expect(items.every((item) => item[probe.field] === null), where).toBe(true);
+          expect(
+            items.every((item) => item[probe.field] === null),
+            where,
+          ).toBe(true);
           expect(answer.errors?.[0]?.path, where).toEqual(probe.path);
           expect(answer.errors?.[0]?.extensions, where).toMatchObject({ code: 'FORBIDDEN', ...outcome.extension });
         } else if (outcome.kind === 'null') {
           expect(answer.errors, where).toBeUndefined();
-          expect(items.every((item) => item[probe.field] === null), where).toBe(true);
+          expect(
+            items.every((item) => item[probe.field] === null),
+            where,
+          ).toBe(true);
         } else {
           expect(answer.errors, where).toBeUndefined();
-          expect(items.every((item) => item[probe.field] !== null), where).toBe(true);
+          expect(
+            items.every((item) => item[probe.field] !== null),
+            where,
+          ).toBe(true);
         }
       } catch (error) {
         failures.push((error as Error).message.split('\n')[0]!);

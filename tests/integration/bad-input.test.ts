@@ -43,7 +43,9 @@ async function refused(code: string, field: string | undefined, send: () => Prom
 async function createUser(email: string, role: string): Promise<string> {
   const created = await server.gql<{ createUser: { id: string } }>(
     'mutation($e: String!, $p: String!, $r: UserRole!) { createUser(email: $e, password: $p, role: $r) { id } }',
-    { e: email, p: 'a-long-password-1', r: role }, adminToken);
+    { e: email, p: 'a-long-password-1', r: role },
+    adminToken,
+  );
   return created.data!.createUser.id;
 }
 
@@ -55,12 +57,26 @@ beforeAll(async () => {
   clientToken = await server.login('client@test.local', 'a-long-password-1');
   const account = await server.gql<{ createAccount: { id: string } }>(
     'mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }',
-    { input: { label: 'Client follower', broker: 'PAPER', role: 'FOLLOWER', clientCode: 'CLIENT-F', ownerId: clientId } }, adminToken);
+    { input: { label: 'Client follower', broker: 'PAPER', role: 'FOLLOWER', clientCode: 'CLIENT-F', ownerId: clientId } },
+    adminToken,
+  );
   clientAccountId = account.data!.createAccount.id;
   // On a follower, so no copies appear later while rows are being counted.
-  const placed = await server.gql<{ placeOrder: { id: string } }>(PLACE, {
-    input: { accountId: (await server.account('DEMO-F1')).id, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' },
-  }, adminToken);
+  const placed = await server.gql<{ placeOrder: { id: string } }>(
+    PLACE,
+    {
+      input: {
+        accountId: (await server.account('DEMO-F1')).id,
+        exchange: 'NSE',
+        symbol: 'SBIN-EQ',
+        side: 'BUY',
+        quantity: 1,
+        orderType: 'MARKET',
+        productType: 'INTRADAY',
+      },
+    },
+    adminToken,
+  );
   if (!placed.data?.placeOrder) throw new Error(`placing the setup order failed: ${JSON.stringify(placed.errors)}`);
   adminOrderId = placed.data.placeOrder.id;
   // Row counts are compared below, so nothing may still be moving.
@@ -69,7 +85,15 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 describe('placeOrder with a bad order', () => {
-  const order = () => ({ accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 10, orderType: 'MARKET', productType: 'INTRADAY' });
+  const order = () => ({
+    accountId: masterId,
+    exchange: 'NSE',
+    symbol: 'SBIN-EQ',
+    side: 'BUY',
+    quantity: 10,
+    orderType: 'MARKET',
+    productType: 'INTRADAY',
+  });
 
   it.each([
     ['a zero quantity', { quantity: 0 }, 'input.quantity'],
@@ -96,13 +120,20 @@ describe('placeOrder with a bad order', () => {
 
   it('reports every problem of one order at once', async () => {
     const response = await refused('BAD_USER_INPUT', 'input.quantity', () =>
-      server.gql(PLACE, { input: { ...order(), exchange: 'NFO', symbol: 'NIFTY28JUL26FUT', quantity: 100, orderType: 'LIMIT', price: 25000.05 } }, adminToken));
+      server.gql(
+        PLACE,
+        { input: { ...order(), exchange: 'NFO', symbol: 'NIFTY28JUL26FUT', quantity: 100, orderType: 'LIMIT', price: 25000.05 } },
+        adminToken,
+      ),
+    );
     const problems = response.errors![0]!.extensions!.problems as { field: string }[];
     expect(problems.map((p) => p.field)).toEqual(['input.quantity', 'input.price']);
   });
 
   it('says which field is wrong without repeating the rest of the input', async () => {
-    const response = await refused('BAD_USER_INPUT', 'input.quantity', () => server.gql(PLACE, { input: { ...order(), quantity: 'ten' } }, adminToken));
+    const response = await refused('BAD_USER_INPUT', 'input.quantity', () =>
+      server.gql(PLACE, { input: { ...order(), quantity: 'ten' } }, adminToken),
+    );
     expect(response.errors![0]!.message).toBe('input.quantity: Int cannot represent non-integer value: "ten"');
   });
 
@@ -142,20 +173,26 @@ describe('unknown and malformed IDs', () => {
   });
 
   it('setKillSwitch on an unknown account is NOT_FOUND and engages nothing', async () => {
-    await refused('NOT_FOUND', 'accountId', () => server.gql('mutation($a: ID) { setKillSwitch(accountId: $a, engaged: true) { engaged } }', { a: UNKNOWN_ID }, adminToken));
+    await refused('NOT_FOUND', 'accountId', () =>
+      server.gql('mutation($a: ID) { setKillSwitch(accountId: $a, engaged: true) { engaged } }', { a: UNKNOWN_ID }, adminToken),
+    );
     const global = await server.gql<{ globalKillSwitch: boolean }>('{ globalKillSwitch }', {}, adminToken);
     expect(global.data?.globalKillSwitch).toBe(false);
   });
 
   it('an orders cursor that was never given out is BAD_USER_INPUT', async () => {
-    await refused('BAD_USER_INPUT', 'after', () => server.gql('{ orders(first: 5, after: "garbage") { edges { node { id } } } }', {}, adminToken));
+    await refused('BAD_USER_INPUT', 'after', () =>
+      server.gql('{ orders(first: 5, after: "garbage") { edges { node { id } } } }', {}, adminToken),
+    );
     await refused('BAD_USER_INPUT', 'first', () => server.gql('{ orders(first: 0) { edges { node { id } } } }', {}, adminToken));
   });
 });
 
 describe('links between accounts', () => {
   it('an account linked to itself is BAD_USER_INPUT', async () => {
-    await refused('BAD_USER_INPUT', 'input.followerId', () => server.gql(LINK, { input: { masterId, followerId: masterId, factor: 1 } }, adminToken));
+    await refused('BAD_USER_INPUT', 'input.followerId', () =>
+      server.gql(LINK, { input: { masterId, followerId: masterId, factor: 1 } }, adminToken),
+    );
   });
 
   it('the same master-follower pair twice is CONFLICT', async () => {
@@ -171,17 +208,23 @@ describe('links between accounts', () => {
     ['more than 6 decimals', 0.1234567],
     ['above 1000', 1001],
   ])('a factor of %s is BAD_USER_INPUT on input.factor', async (_name, factor) => {
-    await refused('BAD_USER_INPUT', 'input.factor', () => server.gql(LINK, { input: { masterId, followerId: clientAccountId, factor } }, adminToken));
+    await refused('BAD_USER_INPUT', 'input.factor', () =>
+      server.gql(LINK, { input: { masterId, followerId: clientAccountId, factor } }, adminToken),
+    );
   });
 
   it('an unknown follower is NOT_FOUND', async () => {
-    await refused('NOT_FOUND', 'input.followerId', () => server.gql(LINK, { input: { masterId, followerId: UNKNOWN_ID, factor: 1 } }, adminToken));
+    await refused('NOT_FOUND', 'input.followerId', () =>
+      server.gql(LINK, { input: { masterId, followerId: UNKNOWN_ID, factor: 1 } }, adminToken),
+    );
   });
 });
 
 describe('malformed documents', () => {
   it('a syntax error is GRAPHQL_PARSE_FAILED', async () => {
-    await refused('GRAPHQL_PARSE_FAILED', undefined, () => server.gql('mutation { placeOrder(input: { quantity: 1 }) { id ', {}, adminToken));
+    await refused('GRAPHQL_PARSE_FAILED', undefined, () =>
+      server.gql('mutation { placeOrder(input: { quantity: 1 }) { id ', {}, adminToken),
+    );
   });
 
   it('an unknown field is GRAPHQL_VALIDATION_FAILED', async () => {
@@ -190,39 +233,84 @@ describe('malformed documents', () => {
 
   it('a literal of the wrong type in the document is GRAPHQL_VALIDATION_FAILED', async () => {
     await refused('GRAPHQL_VALIDATION_FAILED', undefined, () =>
-      server.gql(`mutation { placeOrder(input: { accountId: "${masterId}", exchange: "NSE", symbol: "SBIN-EQ", side: BUY, quantity: "ten", orderType: MARKET, productType: INTRADAY }) { id } }`, {}, adminToken));
+      server.gql(
+        `mutation { placeOrder(input: { accountId: "${masterId}", exchange: "NSE", symbol: "SBIN-EQ", side: BUY, quantity: "ten", orderType: MARKET, productType: INTRADAY }) { id } }`,
+        {},
+        adminToken,
+      ),
+    );
   });
 });
 
 describe('who may ask', () => {
-  it('a CLIENT asking for another user\'s account gets NOT_FOUND, exactly as for an account that does not exist', async () => {
-    const theirs = await refused('NOT_FOUND', 'id', () => server.gql('query($id: ID!) { account(id: $id) { id label } }', { id: masterId }, clientToken));
-    const missing = await refused('NOT_FOUND', 'id', () => server.gql('query($id: ID!) { account(id: $id) { id label } }', { id: UNKNOWN_ID }, clientToken));
+  it("a CLIENT asking for another user's account gets NOT_FOUND, exactly as for an account that does not exist", async () => {
+    const theirs = await refused('NOT_FOUND', 'id', () =>
+      server.gql('query($id: ID!) { account(id: $id) { id label } }', { id: masterId }, clientToken),
+    );
+    const missing = await refused('NOT_FOUND', 'id', () =>
+      server.gql('query($id: ID!) { account(id: $id) { id label } }', { id: UNKNOWN_ID }, clientToken),
+    );
     expect(theirs.errors![0]!.message).toBe(missing.errors![0]!.message);
   });
 
-  it('a CLIENT cannot read, change or trade on another user\'s account or order', async () => {
+  it("a CLIENT cannot read, change or trade on another user's account or order", async () => {
     await refused('NOT_FOUND', 'id', () => server.gql('query($id: ID!) { order(id: $id) { id } }', { id: adminOrderId }, clientToken));
-    await refused('NOT_FOUND', 'id', () => server.gql('mutation($id: ID!) { updateAccount(id: $id, input: { copyEnabled: false }) { id } }', { id: masterId }, clientToken));
+    await refused('NOT_FOUND', 'id', () =>
+      server.gql('mutation($id: ID!) { updateAccount(id: $id, input: { copyEnabled: false }) { id } }', { id: masterId }, clientToken),
+    );
     // A CLIENT may not trade at all: refused for the role, whichever account is named, so the refusal tells nothing about it.
-    const trade = await refused('FORBIDDEN', undefined, () => server.gql(PLACE, {
-      input: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' },
-    }, clientToken));
+    const trade = await refused('FORBIDDEN', undefined, () =>
+      server.gql(
+        PLACE,
+        {
+          input: {
+            accountId: masterId,
+            exchange: 'NSE',
+            symbol: 'SBIN-EQ',
+            side: 'BUY',
+            quantity: 1,
+            orderType: 'MARKET',
+            productType: 'INTRADAY',
+          },
+        },
+        clientToken,
+      ),
+    );
     expect(trade.errors![0]!.extensions!.requiredRole).toBe('TRADER');
     const master = await server.account('DEMO-MASTER');
     expect(master.copyEnabled).toBe(true);
   });
 
   it('a CLIENT placing an order, even on their own account, is FORBIDDEN', async () => {
-    await refused('FORBIDDEN', undefined, () => server.gql(PLACE, {
-      input: { accountId: clientAccountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' },
-    }, clientToken));
+    await refused('FORBIDDEN', undefined, () =>
+      server.gql(
+        PLACE,
+        {
+          input: {
+            accountId: clientAccountId,
+            exchange: 'NSE',
+            symbol: 'SBIN-EQ',
+            side: 'BUY',
+            quantity: 1,
+            orderType: 'MARKET',
+            productType: 'INTRADAY',
+          },
+        },
+        clientToken,
+      ),
+    );
   });
 
   it('a CLIENT creating an account is FORBIDDEN', async () => {
-    await refused('FORBIDDEN', undefined, () => server.gql('mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }', {
-      input: { label: 'Mine', broker: 'PAPER', role: 'MASTER', clientCode: 'CLIENT-M' },
-    }, clientToken));
+    await refused('FORBIDDEN', undefined, () =>
+      server.gql(
+        'mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }',
+        {
+          input: { label: 'Mine', broker: 'PAPER', role: 'MASTER', clientCode: 'CLIENT-M' },
+        },
+        clientToken,
+      ),
+    );
   });
 
   it('no token at all is UNAUTHENTICATED', async () => {
@@ -232,9 +320,23 @@ describe('who may ask', () => {
   it('an expired token is UNAUTHENTICATED and says it expired', async () => {
     const admin = await server.tandem.services.orm.em.fork().findOneOrFail(User, { email: 'admin@test.local' });
     const expired = await signAccessToken(server.tandem.services.keys.jwt, admin.id, 'ADMIN', 60, new Date(Date.now() - 2 * 3600_000));
-    const response = await refused('UNAUTHENTICATED', undefined, () => server.gql(PLACE, {
-      input: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' },
-    }, expired));
+    const response = await refused('UNAUTHENTICATED', undefined, () =>
+      server.gql(
+        PLACE,
+        {
+          input: {
+            accountId: masterId,
+            exchange: 'NSE',
+            symbol: 'SBIN-EQ',
+            side: 'BUY',
+            quantity: 1,
+            orderType: 'MARKET',
+            productType: 'INTRADAY',
+          },
+        },
+        expired,
+      ),
+    );
     expect(response.errors![0]!.message).toMatch(/expired/);
   });
 
@@ -246,7 +348,10 @@ describe('who may ask', () => {
 
   it('a revoked API token is UNAUTHENTICATED', async () => {
     const created = await server.gql<{ createApiToken: { token: string; apiToken: { id: string } } }>(
-      'mutation { createApiToken(name: "soon revoked", scopes: [ORDERS_READ, ACCOUNTS_READ]) { token apiToken { id } } }', {}, adminToken);
+      'mutation { createApiToken(name: "soon revoked", scopes: [ORDERS_READ, ACCOUNTS_READ]) { token apiToken { id } } }',
+      {},
+      adminToken,
+    );
     const { token, apiToken } = created.data!.createApiToken;
     expect((await server.gql('{ accounts { id } }', {}, token)).errors).toBeUndefined();
     await server.gql('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', { id: apiToken.id }, adminToken);
@@ -275,7 +380,12 @@ describe('oversized and overdeep requests on a real port', () => {
   afterAll(async () => http?.close());
 
   const post = async (body: BodyInit, extra: RequestInit = {}) => {
-    const response = await fetch(http.graphql, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body, ...extra });
+    const response = await fetch(http.graphql, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body,
+      ...extra,
+    });
     return { status: response.status, body: (await response.json()) as GraphQLResponse };
   };
 
@@ -286,10 +396,21 @@ describe('oversized and overdeep requests on a real port', () => {
   }
 
   /** A real placeOrder padded to 10 MB: refused before it runs, so no order is placed. */
-  const tenMegabyteOrder = () => JSON.stringify({
-    query: PLACE + ' '.repeat(10 * 1024 * 1024),
-    variables: { input: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' } },
-  });
+  const tenMegabyteOrder = () =>
+    JSON.stringify({
+      query: PLACE + ' '.repeat(10 * 1024 * 1024),
+      variables: {
+        input: {
+          accountId: masterId,
+          exchange: 'NSE',
+          symbol: 'SBIN-EQ',
+          side: 'BUY',
+          quantity: 1,
+          orderType: 'MARKET',
+          productType: 'INTRADAY',
+        },
+      },
+    });
 
   it('a 10 MB query is refused with 413 PAYLOAD_TOO_LARGE and places nothing', async () => {
     const before = await rowFingerprint(server);
@@ -319,10 +440,22 @@ describe('oversized and overdeep requests on a real port', () => {
   it('a 50-deep query is GRAPHQL_VALIDATION_FAILED and runs nothing', async () => {
     const selection = `${'master { '.repeat(50)}id${' }'.repeat(50)}`;
     const before = await rowFingerprint(server);
-    const { status, body } = await post(JSON.stringify({
-      query: `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${selection} } }`,
-      variables: { input: { accountId: masterId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' } },
-    }));
+    const { status, body } = await post(
+      JSON.stringify({
+        query: `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${selection} } }`,
+        variables: {
+          input: {
+            accountId: masterId,
+            exchange: 'NSE',
+            symbol: 'SBIN-EQ',
+            side: 'BUY',
+            quantity: 1,
+            orderType: 'MARKET',
+            productType: 'INTRADAY',
+          },
+        },
+      }),
+    );
     expect(status, JSON.stringify(body)).toBeLessThan(500);
     expect(body.errors?.length).toBeGreaterThan(0);
     for (const error of body.errors!) expect(error.extensions?.code, JSON.stringify(body.errors)).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -18,7 +18,13 @@ describe('bulkInsert', () => {
     db = await initOrm(database.target, { migrate: true });
     const em = db.orm.em.fork();
     const owner = em.create(User, { email: 'bulk@test.local', passwordHash: 'x', role: 'ADMIN' } as never);
-    const account = em.create(Account, { label: 'Bulk', broker: 'PAPER', clientCode: 'BULK1', role: 'FOLLOWER', ownerId: owner.id } as never);
+    const account = em.create(Account, {
+      label: 'Bulk',
+      broker: 'PAPER',
+      clientCode: 'BULK1',
+      role: 'FOLLOWER',
+      ownerId: owner.id,
+    } as never);
     await em.flush();
     accountId = account.id;
   });
@@ -30,17 +36,41 @@ describe('bulkInsert', () => {
 
   it('writes every column of many orders, nulls, dates, bigints and quotes included, in one transaction', async () => {
     const at = new Date('2026-11-25T09:20:01.123Z');
-    const orders = Array.from({ length: 250 }, (_, index) => Object.assign(new Order(), {
-      accountId, exchange: 'NSE', symbol: 'SBIN-EQ', token: '3045', side: index % 2 ? 'SELL' : 'BUY', quantity: index + 1,
-      orderType: 'LIMIT', productType: 'INTRADAY', price: 81_235_00 + index, triggerPrice: null, orderTag: `TBULK${index}`,
-      reason: index === 7 ? `it's "quoted" and ? marked` : null, status: 'SENT', sentAt: at, createdAt: at, updatedAt: at,
-    } satisfies Partial<Order>));
+    const orders = Array.from({ length: 250 }, (_, index) =>
+      Object.assign(new Order(), {
+        accountId,
+        exchange: 'NSE',
+        symbol: 'SBIN-EQ',
+        token: '3045',
+        side: index % 2 ? 'SELL' : 'BUY',
+        quantity: index + 1,
+        orderType: 'LIMIT',
+        productType: 'INTRADAY',
+        price: 81_235_00 + index,
+        triggerPrice: null,
+        orderTag: `TBULK${index}`,
+        reason: index === 7 ? `it's "quoted" and ? marked` : null,
+        status: 'SENT',
+        sentAt: at,
+        createdAt: at,
+        updatedAt: at,
+      } satisfies Partial<Order>),
+    );
     await db.orm.em.fork().transactional((tx) => bulkInsert(tx, Order, orders));
 
     const rows = await db.orm.em.fork().find(Order, { accountId }, { orderBy: { quantity: 'asc' } });
     expect(rows).toHaveLength(250);
     expect(rows.map((r) => r.id)).toEqual(orders.map((o) => o.id));
-    expect(rows[7]).toMatchObject({ reason: `it's "quoted" and ? marked`, side: 'SELL', quantity: 8, price: 81_235_07, triggerPrice: null, leg: 0, variety: 'NORMAL', masterOrderId: null });
+    expect(rows[7]).toMatchObject({
+      reason: `it's "quoted" and ? marked`,
+      side: 'SELL',
+      quantity: 8,
+      price: 81_235_07,
+      triggerPrice: null,
+      leg: 0,
+      variety: 'NORMAL',
+      masterOrderId: null,
+    });
     expect(rows[0]!.sentAt!.toISOString()).toBe(at.toISOString());
     expect(rows[0]!.acknowledgedAt).toBeNull();
   });
@@ -48,7 +78,13 @@ describe('bulkInsert', () => {
   it('keeps a JSON column as the object it was', async () => {
     const snapshot = { nested: { list: [1, 'two', null] }, text: 'a "b" c', at: '2026-11-25T09:20:01.123Z' };
     const event = Object.assign(new OrderEvent(), {
-      cursor: 9_000_000_001, orderId: '00000000-0000-4000-8000-000000000001', accountId, status: 'OPEN', kind: 'CREATED', snapshot, at: new Date(),
+      cursor: 9_000_000_001,
+      orderId: '00000000-0000-4000-8000-000000000001',
+      accountId,
+      status: 'OPEN',
+      kind: 'CREATED',
+      snapshot,
+      at: new Date(),
     });
     await db.orm.em.fork().transactional((tx) => bulkInsert(tx, OrderEvent, [event]));
     const row = await db.orm.em.fork().findOneOrFail(OrderEvent, { cursor: 9_000_000_001 });
@@ -58,12 +94,24 @@ describe('bulkInsert', () => {
 
   it('writes nothing, and fails the transaction, when one row breaks a constraint', async () => {
     const at = new Date();
-    const make = (tag: string) => Object.assign(new Order(), {
-      accountId, exchange: 'NSE', symbol: 'SBIN-EQ', token: '3045', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY',
-      orderTag: tag, createdAt: at, updatedAt: at,
-    } satisfies Partial<Order>);
+    const make = (tag: string) =>
+      Object.assign(new Order(), {
+        accountId,
+        exchange: 'NSE',
+        symbol: 'SBIN-EQ',
+        token: '3045',
+        side: 'BUY',
+        quantity: 1,
+        orderType: 'MARKET',
+        productType: 'INTRADAY',
+        orderTag: tag,
+        createdAt: at,
+        updatedAt: at,
+      } satisfies Partial<Order>);
     const before = await db.orm.em.fork().count(Order, {});
-    await expect(db.orm.em.fork().transactional((tx) => bulkInsert(tx, Order, [make('TDUP1'), make('TDUP1')]))).rejects.toThrow(/unique|duplicate/i);
+    await expect(db.orm.em.fork().transactional((tx) => bulkInsert(tx, Order, [make('TDUP1'), make('TDUP1')]))).rejects.toThrow(
+      /unique|duplicate/i,
+    );
     expect(await db.orm.em.fork().count(Order, {})).toBe(before);
   });
 });

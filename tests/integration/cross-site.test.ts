@@ -37,12 +37,16 @@ describe('a mutation a browser could send from another site without a preflight'
 
   it.each([
     ['a form', 'application/x-www-form-urlencoded', () => new URLSearchParams({ query: ENGAGE })],
-    ['a multipart form', 'multipart/form-data', () => {
-      const form = new FormData();
-      form.set('operations', JSON.stringify({ query: ENGAGE }));
-      form.set('map', '{}');
-      return form;
-    }],
+    [
+      'a multipart form',
+      'multipart/form-data',
+      () => {
+        const form = new FormData();
+        form.set('operations', JSON.stringify({ query: ENGAGE }));
+        form.set('map', '{}');
+        return form;
+      },
+    ],
     ['text/plain', 'text/plain;charset=UTF-8', () => JSON.stringify({ query: ENGAGE })],
     ['a bare GraphQL document', 'application/graphql', () => ENGAGE],
   ])('%s (%s) is refused with 415, says to send JSON, and the kill switch stays off', async (_name, contentType, body) => {
@@ -59,7 +63,11 @@ describe('a mutation a browser could send from another site without a preflight'
   });
 
   it('a POST with no content type is refused the same way', async () => {
-    const response = await fetch(`${base}/graphql`, { method: 'POST', headers: bearer(), body: new Blob([JSON.stringify({ query: ENGAGE })]) });
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: bearer(),
+      body: new Blob([JSON.stringify({ query: ENGAGE })]),
+    });
     expect(response.status).toBe(415);
     expect(await killSwitchEngaged()).toBe(false);
   });
@@ -113,11 +121,12 @@ describe('GET parameters', () => {
 describe('CORS', () => {
   const ask = (path: string, origin: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, { ...init, headers: { origin, ...(init.headers as Record<string, string>) } });
-  const query = (origin: string) => ask('/graphql', origin, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
-    body: JSON.stringify({ query: '{ globalKillSwitch }' }),
-  });
+  const query = (origin: string) =>
+    ask('/graphql', origin, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ query: '{ globalKillSwitch }' }),
+    });
 
   it('a listed origin may read /graphql and /health: its origin echoed exactly, never with credentials', async () => {
     for (const response of [await query(DESK), await ask('/health', DESK), await ask('/metrics', DESK)]) {
@@ -140,10 +149,11 @@ describe('CORS', () => {
     }
   });
 
-  const preflight = (origin: string, path = '/graphql') => ask(path, origin, {
-    method: 'OPTIONS',
-    headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
-  });
+  const preflight = (origin: string, path = '/graphql') =>
+    ask(path, origin, {
+      method: 'OPTIONS',
+      headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
 
   it('a preflight from a listed origin allows GET and POST with authorization and content-type', async () => {
     const response = await preflight(DESK);
@@ -158,7 +168,12 @@ describe('CORS', () => {
   it('a preflight from any other origin allows nothing, so the browser never sends the request', async () => {
     for (const path of ['/graphql', '/health']) {
       const response = await preflight(FOREIGN, path);
-      for (const header of ['access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-allow-credentials']) {
+      for (const header of [
+        'access-control-allow-origin',
+        'access-control-allow-methods',
+        'access-control-allow-headers',
+        'access-control-allow-credentials',
+      ]) {
         expect(response.headers.get(header), header).toBeNull();
       }
     }
@@ -174,7 +189,10 @@ describe('CORS', () => {
         expect(response.status).toBe(200);
         expect(response.headers.get('access-control-allow-origin')).toBeNull();
       }
-      const denied = await fetch(`${url}/graphql`, { method: 'OPTIONS', headers: { origin: DESK, 'access-control-request-method': 'POST' } });
+      const denied = await fetch(`${url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: DESK, 'access-control-request-method': 'POST' },
+      });
       expect(denied.headers.get('access-control-allow-origin')).toBeNull();
       expect(denied.headers.get('access-control-allow-methods')).toBeNull();
     } finally {
@@ -230,11 +248,14 @@ describe('one graphql-ws socket', () => {
   /** Runs one operation on the shared socket and resolves with the errors it ended with. */
   function failingOperation(query: string): Promise<{ message: string; extensions?: Record<string, unknown> }[]> {
     return new Promise((resolve, reject) => {
-      client.subscribe({ query }, {
-        next: () => reject(new Error(`${query} produced data`)),
-        error: (error) => (Array.isArray(error) ? resolve(error) : reject(error)),
-        complete: () => reject(new Error(`${query} completed without an error`)),
-      });
+      client.subscribe(
+        { query },
+        {
+          next: () => reject(new Error(`${query} produced data`)),
+          error: (error) => (Array.isArray(error) ? resolve(error) : reject(error)),
+          complete: () => reject(new Error(`${query} completed without an error`)),
+        },
+      );
     });
   }
 
@@ -259,9 +280,21 @@ describe('one graphql-ws socket', () => {
       expect(invalid.map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       expect(invalid[0]!.message).toMatch(/noSuchField/);
 
-      const placed = await server.gql<{ placeOrder: { id: string } }>('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', {
-        i: { accountId: follower, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' },
-      }, admin);
+      const placed = await server.gql<{ placeOrder: { id: string } }>(
+        'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }',
+        {
+          i: {
+            accountId: follower,
+            exchange: 'NSE',
+            symbol: 'SBIN-EQ',
+            side: 'BUY',
+            quantity: 1,
+            orderType: 'MARKET',
+            productType: 'INTRADAY',
+          },
+        },
+        admin,
+      );
       const orderId = placed.data!.placeOrder.id;
       await waitFor(() => statuses.includes(`${orderId} FILLED`), 5000, 'the live subscription to see the order filled');
       expect(liveErrors).toEqual([]);

@@ -81,7 +81,14 @@ describe('the server serves the built dashboard at /', () => {
   });
 
   it('never serves a file outside client/dist, however the path is spelled', async () => {
-    for (const path of ['/../package.json', '/assets/../../package.json', '/%2e%2e/package.json', '/assets/%2e%2e%2f%2e%2e%2fpackage.json', '/..%5c..%5cpackage.json', '/%00index.html']) {
+    for (const path of [
+      '/../package.json',
+      '/assets/../../package.json',
+      '/%2e%2e/package.json',
+      '/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/..%5c..%5cpackage.json',
+      '/%00index.html',
+    ]) {
       const response = await raw(base, path);
       expect(response.status, path).toBe(404);
       expect(response.body, path).not.toContain('"name": "tandem"');
@@ -91,7 +98,11 @@ describe('the server serves the built dashboard at /', () => {
 
   it('keeps the API beside it', async () => {
     expect((await raw(base, '/health')).status).toBe(200);
-    const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
@@ -114,7 +125,8 @@ describe('when the dashboard needs building', () => {
   afterAll(() => rmSync(clientDir, { recursive: true, force: true }));
 
   it('builds when dist is missing or older than any source, and not otherwise', () => {
-    const at = (path: string, secondsAgo: number) => utimesSync(path, new Date(Date.now() - secondsAgo * 1000), new Date(Date.now() - secondsAgo * 1000));
+    const at = (path: string, secondsAgo: number) =>
+      utimesSync(path, new Date(Date.now() - secondsAgo * 1000), new Date(Date.now() - secondsAgo * 1000));
     mkdirSync(join(clientDir, 'src', 'pages'), { recursive: true });
     writeFileSync(join(clientDir, 'src', 'pages', 'Overview.tsx'), 'export {};');
     at(join(clientDir, 'src', 'pages', 'Overview.tsx'), 120);

@@ -44,31 +44,52 @@ let token: string;
 
 async function group(names: string[]): Promise<Group> {
   const prefix = `E${randomBytes(3).toString('hex').toUpperCase()}`;
-  const create = async (role: string, clientCode: string) => ok(await server.gql<{ createAccount: { id: string; clientCode: string } }>(
-    'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id clientCode } }',
-    { i: { label: clientCode, broker: 'PAPER', role, clientCode } }, token,
-  )).createAccount;
+  const create = async (role: string, clientCode: string) =>
+    ok(
+      await server.gql<{ createAccount: { id: string; clientCode: string } }>(
+        'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id clientCode } }',
+        { i: { label: clientCode, broker: 'PAPER', role, clientCode } },
+        token,
+      ),
+    ).createAccount;
   const master = await create('MASTER', `${prefix}-M`);
   const followers: Group['followers'] = {};
   for (const name of names) {
     const follower = await create('FOLLOWER', `${prefix}-${name}`);
-    ok(await server.gql('mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }', { i: { masterId: master.id, followerId: follower.id, factor: 1 } }, token));
+    ok(
+      await server.gql(
+        'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
+        { i: { masterId: master.id, followerId: follower.id, factor: 1 } },
+        token,
+      ),
+    );
     followers[name] = { ...follower, broker: 'PAPER' };
   }
   return { masterId: master.id, followers };
 }
 
 async function placeOnMaster(g: Group, quantity: number): Promise<string> {
-  return ok(await server.gql<{ placeOrder: { id: string } }>('mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', {
-    i: { accountId: g.masterId, ...SYMBOL, side: 'BUY', quantity, orderType: 'MARKET', productType: 'INTRADAY' },
-  }, token)).placeOrder.id;
+  return ok(
+    await server.gql<{ placeOrder: { id: string } }>(
+      'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }',
+      {
+        i: { accountId: g.masterId, ...SYMBOL, side: 'BUY', quantity, orderType: 'MARKET', productType: 'INTRADAY' },
+      },
+      token,
+    ),
+  ).placeOrder.id;
 }
 
 /** Each follower's children of one master, once every one of them has settled. */
 async function childrenByFollower(g: Group, masterOrderId: string): Promise<Record<string, ChildView[]>> {
   await server.tandem.engine.idle();
-  const children = await settledChildren<ChildView>(server, token, masterOrderId, { fields: CHILD_FIELDS, count: Object.keys(g.followers).length });
-  return Object.fromEntries(Object.entries(g.followers).map(([name, f]) => [name, children.filter((c) => c.account.clientCode === f.clientCode)]));
+  const children = await settledChildren<ChildView>(server, token, masterOrderId, {
+    fields: CHILD_FIELDS,
+    count: Object.keys(g.followers).length,
+  });
+  return Object.fromEntries(
+    Object.entries(g.followers).map(([name, f]) => [name, children.filter((c) => c.account.clientCode === f.clientCode)]),
+  );
 }
 
 async function eventKinds(orderId: string): Promise<string[]> {
@@ -117,23 +138,31 @@ describe('a broker that accepts the order and then times out', () => {
       return apply(items);
     });
     const placed: BrokerOrderRequest[] = [];
-    server.tandem.services.brokers.wrap(slow, (inner) => faulty(inner, {
-      async placeOrder(request) {
-        placed.push(request);
-        await inner.placeOrder(request);
-        throw new BrokerCallError('unknown', 'timeout');
-      },
-    }));
+    server.tandem.services.brokers.wrap(slow, (inner) =>
+      faulty(inner, {
+        async placeOrder(request) {
+          placed.push(request);
+          await inner.placeOrder(request);
+          throw new BrokerCallError('unknown', 'timeout');
+        },
+      }),
+    );
 
     let masterId: string;
     let child: Order;
     try {
       masterId = await placeOnMaster(g, 10);
-      child = await waitFor(async () => {
-        const row = await server.tandem.services.orm.em.fork().findOne(Order, { masterOrderId: masterId, accountId: slow.id });
-        // Read again once the event is there: the row read first may predate the reconciliation.
-        return row && (await eventKinds(row.id)).includes('RECONCILED') ? server.tandem.services.orm.em.fork().findOneOrFail(Order, { id: row.id }) : undefined;
-      }, 5000, 'the slow child to be reconciled');
+      child = await waitFor(
+        async () => {
+          const row = await server.tandem.services.orm.em.fork().findOne(Order, { masterOrderId: masterId, accountId: slow.id });
+          // Read again once the event is there: the row read first may predate the reconciliation.
+          return row && (await eventKinds(row.id)).includes('RECONCILED')
+            ? server.tandem.services.orm.em.fork().findOneOrFail(Order, { id: row.id })
+            : undefined;
+        },
+        5000,
+        'the slow child to be reconciled',
+      );
     } finally {
       release();
     }
@@ -158,17 +187,23 @@ describe('a broker that accepts the order and then times out', () => {
   it('whose own update arrives before the timeout: the child is simply filled, with no stale "did not confirm" reason', async () => {
     const g = await group(['late']);
     const late = g.followers.late!;
-    server.tandem.services.brokers.wrap(late, (inner) => faulty(inner, {
-      async placeOrder(request) {
-        await inner.placeOrder(request);
-        // The reply is lost only after the broker's order feed has told Tandem everything.
-        await waitFor(async () => {
-          const row = await server.tandem.services.orm.em.fork().findOne(Order, { orderTag: request.orderTag });
-          return row?.status === 'FILLED' || undefined;
-        }, 5000, 'the update to overtake the reply');
-        throw new BrokerCallError('unknown', 'timeout');
-      },
-    }));
+    server.tandem.services.brokers.wrap(late, (inner) =>
+      faulty(inner, {
+        async placeOrder(request) {
+          await inner.placeOrder(request);
+          // The reply is lost only after the broker's order feed has told Tandem everything.
+          await waitFor(
+            async () => {
+              const row = await server.tandem.services.orm.em.fork().findOne(Order, { orderTag: request.orderTag });
+              return row?.status === 'FILLED' || undefined;
+            },
+            5000,
+            'the update to overtake the reply',
+          );
+          throw new BrokerCallError('unknown', 'timeout');
+        },
+      }),
+    );
     const masterId = await placeOnMaster(g, 7);
     const children = await childrenByFollower(g, masterId);
     expect(children.late).toHaveLength(1);
@@ -186,17 +221,19 @@ describe('a broker that times out without placing the order', () => {
     const lossy = g.followers.lossy!;
     let calls = 0;
     const lookups: number[] = [];
-    server.tandem.services.brokers.wrap(lossy, (inner) => faulty(inner, {
-      async placeOrder(request) {
-        calls += 1;
-        if (calls <= 2) throw new BrokerCallError('unknown', 'timeout'); // lost on the way: never placed
-        return inner.placeOrder(request);
-      },
-      async findOrderByTag(tag) {
-        lookups.push(Date.now());
-        return inner.findOrderByTag(tag);
-      },
-    }));
+    server.tandem.services.brokers.wrap(lossy, (inner) =>
+      faulty(inner, {
+        async placeOrder(request) {
+          calls += 1;
+          if (calls <= 2) throw new BrokerCallError('unknown', 'timeout'); // lost on the way: never placed
+          return inner.placeOrder(request);
+        },
+        async findOrderByTag(tag) {
+          lookups.push(Date.now());
+          return inner.findOrderByTag(tag);
+        },
+      }),
+    );
 
     const masterId = await placeOnMaster(g, 5);
     const children = await childrenByFollower(g, masterId);
@@ -205,11 +242,22 @@ describe('a broker that times out without placing the order', () => {
     expect(child).toMatchObject({ status: 'FILLED', filledQuantity: 5 });
     expect(children.fine![0]).toMatchObject({ status: 'FILLED', filledQuantity: 5 });
 
-    const kinds = (await eventKinds(child.id)).filter((k) => ['CREATED', 'SENT', 'OUTCOME_UNKNOWN', 'NOT_AT_BROKER', 'ACKNOWLEDGED'].includes(k));
+    const kinds = (await eventKinds(child.id)).filter((k) =>
+      ['CREATED', 'SENT', 'OUTCOME_UNKNOWN', 'NOT_AT_BROKER', 'ACKNOWLEDGED'].includes(k),
+    );
     // Claimed when written ahead; each resend is claimed again (PENDING -> SENT) after two missed look-ups.
     const events = await server.tandem.services.orm.em.fork().find(OrderEvent, { orderId: child.id }, { orderBy: { cursor: 'asc' } });
     const story = events.map((e) => `${e.kind}:${e.status}:${e.message ?? ''}`).join(' | ');
-    expect(kinds, story).toEqual(['CREATED', 'OUTCOME_UNKNOWN', 'NOT_AT_BROKER', 'SENT', 'OUTCOME_UNKNOWN', 'NOT_AT_BROKER', 'SENT', 'ACKNOWLEDGED']);
+    expect(kinds, story).toEqual([
+      'CREATED',
+      'OUTCOME_UNKNOWN',
+      'NOT_AT_BROKER',
+      'SENT',
+      'OUTCOME_UNKNOWN',
+      'NOT_AT_BROKER',
+      'SENT',
+      'ACKNOWLEDGED',
+    ]);
     expect(calls, story).toBe(3);
     // Two look-ups per unknown outcome, each pair at least the recheck apart.
     expect(lookups).toHaveLength(4);
@@ -222,18 +270,20 @@ describe('a broker that times out without placing the order', () => {
 });
 
 describe('a broker that refuses orders', () => {
-  it('fails those children with the broker\'s words and leaves every other copy alone', async () => {
+  it("fails those children with the broker's words and leaves every other copy alone", async () => {
     const g = await group(['refusing', 'a', 'b']);
     const refusing = g.followers.refusing!;
     const refusal = 'RMS: margin exceeds the available limit for segment NSE';
     let calls = 0;
-    server.tandem.services.brokers.wrap(refusing, (inner) => faulty(inner, {
-      async placeOrder(request) {
-        calls += 1;
-        if (calls <= 2) throw new BrokerCallError('rejected', refusal, 'AB4036');
-        return inner.placeOrder(request);
-      },
-    }));
+    server.tandem.services.brokers.wrap(refusing, (inner) =>
+      faulty(inner, {
+        async placeOrder(request) {
+          calls += 1;
+          if (calls <= 2) throw new BrokerCallError('rejected', refusal, 'AB4036');
+          return inner.placeOrder(request);
+        },
+      }),
+    );
 
     const results = [];
     for (const quantity of [3, 4, 6]) results.push(await childrenByFollower(g, await placeOnMaster(g, quantity)));
@@ -244,7 +294,11 @@ describe('a broker that refuses orders', () => {
       expect(await eventKinds(failed.id)).not.toContain('NOT_AT_BROKER');
     }
     for (const name of ['a', 'b']) {
-      expect(results.map((r) => r[name]!.map((c) => [c.status, c.filledQuantity]))).toEqual([[['FILLED', 3]], [['FILLED', 4]], [['FILLED', 6]]]);
+      expect(results.map((r) => r[name]!.map((c) => [c.status, c.filledQuantity]))).toEqual([
+        [['FILLED', 3]],
+        [['FILLED', 4]],
+        [['FILLED', 6]],
+      ]);
     }
     expect(calls).toBe(3); // a refusal is final: never retried
     expect(await server.tandem.paper.broker(refusing.clientCode).orderBook()).toHaveLength(1);
@@ -273,8 +327,13 @@ describe('SIGKILL in the middle of a fan-out', () => {
     const started = Date.now();
     const env: Record<string, string> = {
       SECRET_KEY: 'kill-test-secret-key-with-32-characters-or-more',
-      ADMIN_EMAIL: KILL_ADMIN.email, ADMIN_PASSWORD: KILL_ADMIN.password,
-      PORT: '0', HOST: '127.0.0.1', PAPER_LATENCY_MS: '300', LOG_LEVEL: 'warn', PAPER_TICK_MS: '100',
+      ADMIN_EMAIL: KILL_ADMIN.email,
+      ADMIN_PASSWORD: KILL_ADMIN.password,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PAPER_LATENCY_MS: '300',
+      LOG_LEVEL: 'warn',
+      PAPER_TICK_MS: '100',
       // The killed process still holds the master's lease: the restarted one takes it over once it
       // runs out, and only then finishes the fan-out (the takeover path, not a shortcut around it).
       MASTER_LEASE_TTL_S: '2',
@@ -297,7 +356,16 @@ describe('SIGKILL in the middle of a fan-out', () => {
       const owner = await em.findOneOrFail(User, { email: KILL_ADMIN.email });
       const now = new Date();
       const account = (role: 'MASTER' | 'FOLLOWER', clientCode: string) =>
-        em.create(Account, { label: clientCode, broker: 'PAPER', role, clientCode, ownerId: owner.id, status: 'CONNECTED', createdAt: now, updatedAt: now });
+        em.create(Account, {
+          label: clientCode,
+          broker: 'PAPER',
+          role,
+          clientCode,
+          ownerId: owner.id,
+          status: 'CONNECTED',
+          createdAt: now,
+          updatedAt: now,
+        });
       master = account('MASTER', 'KILL-M').id;
       for (let i = 0; i < FOLLOWERS; i += 1) {
         const follower = account('FOLLOWER', `KILL-F${String(i).padStart(3, '0')}`);
@@ -316,15 +384,43 @@ describe('SIGKILL in the middle of a fan-out', () => {
     // 2. A master order; kill -9 once its fan-out has begun (children claimed) and before it is acknowledged.
     const CHILDREN = 'query($id: ID!) { order(id: $id) { children { status brokerOrderId } } }';
     const placedAt = Date.now();
-    const masterOrder = ok(await gqlAt<{ placeOrder: { id: string } }>(url, 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', {
-      i: { accountId: master, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 3, orderType: 'MARKET', productType: 'INTRADAY' },
-    }, admin)).placeOrder.id;
-    const begun = await waitFor(async () => {
-      const { children } = ok(await gqlAt<{ order: { children: { status: string; brokerOrderId: string | null }[] } }>(url, CHILDREN, { id: masterOrder }, admin)).order;
-      const acknowledged = children.filter((c) => c.brokerOrderId !== null).length;
-      if (acknowledged === FOLLOWERS) throw new Error('the fan-out finished before it could be interrupted');
-      return children.length === FOLLOWERS && children.some((c) => c.status !== 'PENDING') ? { ms: Date.now() - placedAt, acknowledged } : undefined;
-    }, 10_000, 'the fan-out to begin');
+    const masterOrder = ok(
+      await gqlAt<{ placeOrder: { id: string } }>(
+        url,
+        'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }',
+        {
+          i: {
+            accountId: master,
+            exchange: 'NSE',
+            symbol: 'SBIN-EQ',
+            side: 'BUY',
+            quantity: 3,
+            orderType: 'MARKET',
+            productType: 'INTRADAY',
+          },
+        },
+        admin,
+      ),
+    ).placeOrder.id;
+    const begun = await waitFor(
+      async () => {
+        const { children } = ok(
+          await gqlAt<{ order: { children: { status: string; brokerOrderId: string | null }[] } }>(
+            url,
+            CHILDREN,
+            { id: masterOrder },
+            admin,
+          ),
+        ).order;
+        const acknowledged = children.filter((c) => c.brokerOrderId !== null).length;
+        if (acknowledged === FOLLOWERS) throw new Error('the fan-out finished before it could be interrupted');
+        return children.length === FOLLOWERS && children.some((c) => c.status !== 'PENDING')
+          ? { ms: Date.now() - placedAt, acknowledged }
+          : undefined;
+      },
+      10_000,
+      'the fan-out to begin',
+    );
     // The children are claimed and on their way to the broker, which takes PAPER_LATENCY_MS to answer: kill now.
     server1.child.kill('SIGKILL');
     const killedAt = new Date();
@@ -343,10 +439,16 @@ describe('SIGKILL in the middle of a fan-out', () => {
     await server2.exited;
 
     // 4. Tandem's rows against the broker's book, read from the database itself.
-    const db = await initOrm(usingPostgres ? { kind: 'postgres', url: database!.url! } : { kind: 'pglite', dataDir: dataDir! }, { migrate: false });
+    const db = await initOrm(usingPostgres ? { kind: 'postgres', url: database!.url! } : { kind: 'pglite', dataDir: dataDir! }, {
+      migrate: false,
+    });
     try {
       const em = db.orm.em.fork();
-      const duplicates = await execute(em, `select multiplier_id, leg, count(*) as n from orders where master_order_id = ? group by multiplier_id, leg having count(*) <> 1`, [masterOrder]);
+      const duplicates = await execute(
+        em,
+        `select multiplier_id, leg, count(*) as n from orders where master_order_id = ? group by multiplier_id, leg having count(*) <> 1`,
+        [masterOrder],
+      );
       expect(duplicates).toEqual([]);
       const children = await em.find(Order, { masterOrderId: masterOrder });
       expect(children).toHaveLength(FOLLOWERS);
@@ -364,16 +466,26 @@ describe('SIGKILL in the middle of a fan-out', () => {
         expect(child.filledQuantity).toBe(atBroker[0]!.filledQuantity);
       }
       // The kill interrupted the fan-out: some children were not acknowledged by the first process.
-      const acked = await execute<{ n: unknown }[]>(em, `select count(distinct e.order_id) as n from order_events e join orders o on o.id = e.order_id
-        where o.master_order_id = ? and e.kind = 'ACKNOWLEDGED' and e.at < ?`, [masterOrder, killedAt]);
+      const acked = await execute<{ n: unknown }[]>(
+        em,
+        `select count(distinct e.order_id) as n from order_events e join orders o on o.id = e.order_id
+        where o.master_order_id = ? and e.kind = 'ACKNOWLEDGED' and e.at < ?`,
+        [masterOrder, killedAt],
+      );
       const ackedBeforeKill = Number(acked[0]!.n);
       expect(ackedBeforeKill).toBeLessThan(FOLLOWERS);
-      const kinds = await execute<{ kind: string; n: unknown }[]>(em, `select e.kind, count(*) as n from order_events e join orders o on o.id = e.order_id
-        where o.master_order_id = ? and e.at >= ? group by e.kind`, [masterOrder, killedAt]);
+      const kinds = await execute<{ kind: string; n: unknown }[]>(
+        em,
+        `select e.kind, count(*) as n from order_events e join orders o on o.id = e.order_id
+        where o.master_order_id = ? and e.at >= ? group by e.kind`,
+        [masterOrder, killedAt],
+      );
       const afterKill = Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)]));
-      console.info(`[sigkill] ${FOLLOWERS} followers made in ${setupMs} ms; server boot ${bootMs} ms; fan-out begun ${begun.ms} ms after placing; `
-        + `killed with ${book.length - (afterKill.NOT_AT_BROKER ?? 0)} children in the broker's book and ${ackedBeforeKill} acknowledged; `
-        + `restart + recovery ${recoveredMs} ms; events after the kill ${JSON.stringify(afterKill)}; total ${Date.now() - started} ms`);
+      console.info(
+        `[sigkill] ${FOLLOWERS} followers made in ${setupMs} ms; server boot ${bootMs} ms; fan-out begun ${begun.ms} ms after placing; ` +
+          `killed with ${book.length - (afterKill.NOT_AT_BROKER ?? 0)} children in the broker's book and ${ackedBeforeKill} acknowledged; ` +
+          `restart + recovery ${recoveredMs} ms; events after the kill ${JSON.stringify(afterKill)}; total ${Date.now() - started} ms`,
+      );
     } finally {
       await db.close();
     }

@@ -23,7 +23,10 @@ interface SignIn {
 type From = { peer: string; forwardedFor?: string };
 
 async function readSignIn(response: Response): Promise<SignIn> {
-  const body = (await response.json()) as { data?: { login?: { token: string } } | null; errors?: { extensions?: Record<string, unknown> }[] };
+  const body = (await response.json()) as {
+    data?: { login?: { token: string } } | null;
+    errors?: { extensions?: Record<string, unknown> }[];
+  };
   const error = body.errors?.[0];
   return {
     token: body.data?.login?.token ?? null,
@@ -62,7 +65,15 @@ describe('sign-in limiting over the API', () => {
   beforeAll(async () => {
     // 127.0.0.1 is the proxy in front of the real socket below.
     server = await startTestServer({ clock, env: { ROLE: 'api', TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1' } });
-    await createUsers(server, 'owner@test.local', 'trader@test.local', 'colleague@test.local', 'spoofed@test.local', 'proxied@test.local', 'socket@test.local');
+    await createUsers(
+      server,
+      'owner@test.local',
+      'trader@test.local',
+      'colleague@test.local',
+      'spoofed@test.local',
+      'proxied@test.local',
+      'socket@test.local',
+    );
     // Listening as a deployment does, the proxy's address arrives as ::ffff:127.0.0.1.
     http = await listen(server, { everyInterface: true });
   });
@@ -73,7 +84,8 @@ describe('sign-in limiting over the API', () => {
 
   it('lets the admin in with the right password from an address that failed twenty-five times on other emails', async () => {
     const office = { peer: '198.51.100.20' };
-    for (let attempt = 1; attempt <= 5; attempt++) expect((await signIn(server, 'colleague@test.local', WRONG, office)).code).toBe('UNAUTHENTICATED');
+    for (let attempt = 1; attempt <= 5; attempt++)
+      expect((await signIn(server, 'colleague@test.local', WRONG, office)).code).toBe('UNAUTHENTICATED');
     expect((await signIn(server, 'colleague@test.local', PASSWORD, office)).code).toBe('RATE_LIMITED');
     for (let n = 1; n <= 20; n++) expect((await signIn(server, `guess-${n}@test.local`, WRONG, office)).code).toBe('UNAUTHENTICATED');
 
@@ -110,10 +122,19 @@ describe('sign-in limiting over the API', () => {
       const answer = await signIn(server, 'trader@test.local', WRONG, from);
       expect(answer).toMatchObject({ code: 'UNAUTHENTICATED', retryAfter: null });
     }
-    expect(await signIn(server, 'trader@test.local', PASSWORD, from)).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 1, retryAfter: '1', token: null });
+    expect(await signIn(server, 'trader@test.local', PASSWORD, from)).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 1,
+      retryAfter: '1',
+      token: null,
+    });
     clock.advance(1_000);
     expect((await signIn(server, 'trader@test.local', WRONG, from)).code).toBe('UNAUTHENTICATED');
-    expect(await signIn(server, 'trader@test.local', PASSWORD, from)).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 2, retryAfter: '2' });
+    expect(await signIn(server, 'trader@test.local', PASSWORD, from)).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 2,
+      retryAfter: '2',
+    });
     clock.advance(2_000);
     expect((await signIn(server, 'trader@test.local', PASSWORD, from)).token).toBeTruthy();
   });
@@ -121,7 +142,9 @@ describe('sign-in limiting over the API', () => {
   it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
     const peer = '198.51.100.40';
     for (let n = 1; n <= 5; n++) {
-      expect((await signIn(server, 'spoofed@test.local', WRONG, { peer, forwardedFor: `203.0.113.${100 + n}` })).code).toBe('UNAUTHENTICATED');
+      expect((await signIn(server, 'spoofed@test.local', WRONG, { peer, forwardedFor: `203.0.113.${100 + n}` })).code).toBe(
+        'UNAUTHENTICATED',
+      );
     }
     // Every guess counted against the peer, whatever address it claimed.
     expect((await signIn(server, 'spoofed@test.local', PASSWORD, { peer, forwardedFor: '203.0.113.200' })).code).toBe('RATE_LIMITED');
@@ -130,52 +153,60 @@ describe('sign-in limiting over the API', () => {
   it('believes the right-most X-Forwarded-For entry from a trusted proxy, not what the client wrote to its left', async () => {
     const proxy = '10.0.0.5';
     for (let n = 1; n <= 5; n++) {
-      expect((await signIn(server, 'proxied@test.local', WRONG, { peer: proxy, forwardedFor: `6.6.6.${n}, 203.0.113.150` })).code).toBe('UNAUTHENTICATED');
+      expect((await signIn(server, 'proxied@test.local', WRONG, { peer: proxy, forwardedFor: `6.6.6.${n}, 203.0.113.150` })).code).toBe(
+        'UNAUTHENTICATED',
+      );
     }
-    expect((await signIn(server, 'proxied@test.local', PASSWORD, { peer: proxy, forwardedFor: '203.0.113.150' })).code).toBe('RATE_LIMITED');
+    expect((await signIn(server, 'proxied@test.local', PASSWORD, { peer: proxy, forwardedFor: '203.0.113.150' })).code).toBe(
+      'RATE_LIMITED',
+    );
     // Another client behind the same proxy is not held back.
     expect((await signIn(server, 'proxied@test.local', PASSWORD, { peer: proxy, forwardedFor: '203.0.113.151' })).token).toBeTruthy();
   });
 
   it('does the same through a real socket from a trusted proxy, Retry-After header and all', async () => {
-    const viaSocket = async (password: string, forwardedFor: string) => readSignIn(await fetch(http.graphql, request('socket@test.local', password, forwardedFor)));
+    const viaSocket = async (password: string, forwardedFor: string) =>
+      readSignIn(await fetch(http.graphql, request('socket@test.local', password, forwardedFor)));
     for (let n = 1; n <= 5; n++) expect((await viaSocket(WRONG, '203.0.113.160')).code).toBe('UNAUTHENTICATED');
     expect(await viaSocket(PASSWORD, '203.0.113.160')).toMatchObject({ code: 'RATE_LIMITED', retryAfter: '1' });
     expect((await viaSocket(PASSWORD, '203.0.113.161')).token).toBeTruthy();
   });
 });
 
-describe.skipIf(!redisUrl)('sign-in limiting across instances (skipped: REDIS_URL is not set, and instances share failures only through Redis)', () => {
-  const clock = new ManualClock(new Date());
-  const redisPrefix = `tandem-test-${randomBytes(4).toString('hex')}:`;
-  let database: Awaited<ReturnType<typeof scratchDatabase>> | undefined;
-  let first: TestServer;
-  let second: TestServer;
+describe.skipIf(!redisUrl)(
+  'sign-in limiting across instances (skipped: REDIS_URL is not set, and instances share failures only through Redis)',
+  () => {
+    const clock = new ManualClock(new Date());
+    const redisPrefix = `tandem-test-${randomBytes(4).toString('hex')}:`;
+    let database: Awaited<ReturnType<typeof scratchDatabase>> | undefined;
+    let first: TestServer;
+    let second: TestServer;
 
-  beforeAll(async () => {
-    // PGlite cannot be opened by two instances at once; then each has its own (with the same admin).
-    database = usingPostgres ? await scratchDatabase() : undefined;
-    first = await startTestServer({ clock, database, redisPrefix, env: { ROLE: 'api' } });
-    second = await startTestServer({ clock, database, redisPrefix, env: { ROLE: 'api' } });
-  });
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await database?.drop();
-    const redis = await connectRedis(redisUrl!);
-    const keys = await redis.keys(`${redisPrefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-  });
+    beforeAll(async () => {
+      // PGlite cannot be opened by two instances at once; then each has its own (with the same admin).
+      database = usingPostgres ? await scratchDatabase() : undefined;
+      first = await startTestServer({ clock, database, redisPrefix, env: { ROLE: 'api' } });
+      second = await startTestServer({ clock, database, redisPrefix, env: { ROLE: 'api' } });
+    });
+    afterAll(async () => {
+      await first?.close();
+      await second?.close();
+      await database?.drop();
+      const redis = await connectRedis(redisUrl!);
+      const keys = await redis.keys(`${redisPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    });
 
-  it("holds back on one instance the guesses made on the other, and a sign-in on one clears both", async () => {
-    const from = { peer: '198.51.100.50' };
-    for (let attempt = 1; attempt <= 5; attempt++) expect((await signIn(first, ADMIN.email, WRONG, from)).code).toBe('UNAUTHENTICATED');
-    expect(await signIn(second, ADMIN.email, ADMIN.password, from)).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
-    clock.advance(1_000);
-    expect((await signIn(second, ADMIN.email, ADMIN.password, from)).token).toBeTruthy();
+    it('holds back on one instance the guesses made on the other, and a sign-in on one clears both', async () => {
+      const from = { peer: '198.51.100.50' };
+      for (let attempt = 1; attempt <= 5; attempt++) expect((await signIn(first, ADMIN.email, WRONG, from)).code).toBe('UNAUTHENTICATED');
+      expect(await signIn(second, ADMIN.email, ADMIN.password, from)).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
+      clock.advance(1_000);
+      expect((await signIn(second, ADMIN.email, ADMIN.password, from)).token).toBeTruthy();
 
-    for (let attempt = 1; attempt <= 5; attempt++) expect((await signIn(first, ADMIN.email, WRONG, from)).code).toBe('UNAUTHENTICATED');
-    expect((await signIn(second, ADMIN.email, WRONG, from)).code).toBe('RATE_LIMITED');
-  });
-});
+      for (let attempt = 1; attempt <= 5; attempt++) expect((await signIn(first, ADMIN.email, WRONG, from)).code).toBe('UNAUTHENTICATED');
+      expect((await signIn(second, ADMIN.email, WRONG, from)).code).toBe('RATE_LIMITED');
+    });
+  },
+);

@@ -33,17 +33,26 @@ describe('the committed migrations', () => {
   });
 
   it('are every migration in the folder, each listed once in migrations/index.ts', () => {
-    const files = readdirSync(MIGRATIONS).filter((file) => /^Migration\d+\.ts$/.test(file)).map((file) => path.basename(file, '.ts')).sort();
-    expect(migrationsList.map((migration) => migration.name), 'a migration index.ts does not list never runs: `npm run migration:create` lists them').toEqual(files);
+    const files = readdirSync(MIGRATIONS)
+      .filter((file) => /^Migration\d+\.ts$/.test(file))
+      .map((file) => path.basename(file, '.ts'))
+      .sort();
+    expect(
+      migrationsList.map((migration) => migration.name),
+      'a migration index.ts does not list never runs: `npm run migration:create` lists them',
+    ).toEqual(files);
   });
 
   it('build the schema the entities describe on PGlite', async () => {
     expect(await sqlStillNeeded({ kind: 'memory' }), drift).toBe('');
   });
 
-  it.skipIf(!usingPostgres)(`build the schema the entities describe on PostgreSQL${usingPostgres ? '' : ' (skipped: needs DATABASE_URL)'}`, async () => {
-    const database = await scratchDatabase();
-    databases.push(database);
-    expect(await sqlStillNeeded(database.target), drift).toBe('');
-  });
+  it.skipIf(!usingPostgres)(
+    `build the schema the entities describe on PostgreSQL${usingPostgres ? '' : ' (skipped: needs DATABASE_URL)'}`,
+    async () => {
+      const database = await scratchDatabase();
+      databases.push(database);
+      expect(await sqlStillNeeded(database.target), drift).toBe('');
+    },
+  );
 });

@@ -53,18 +53,33 @@ function trader(server: TestServer, token: string) {
       return server.tandem.services.brokers.brokerFor(await account()).findOrderByTag(orderTag);
     },
     async place(input: Record<string, unknown>): Promise<OrderView> {
-      const result = await server.gql<{ placeOrder: OrderView }>(`mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER_FIELDS} } }`, {
-        i: { accountId: (await account()).id, exchange: SBIN.exchange, symbol: SBIN.symbol, quantity: 10, productType: 'INTRADAY', ...input },
-      }, token);
+      const result = await server.gql<{ placeOrder: OrderView }>(
+        `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { ${ORDER_FIELDS} } }`,
+        {
+          i: {
+            accountId: (await account()).id,
+            exchange: SBIN.exchange,
+            symbol: SBIN.symbol,
+            quantity: 10,
+            productType: 'INTRADAY',
+            ...input,
+          },
+        },
+        token,
+      );
       expect(result.errors).toBeUndefined();
       return result.data!.placeOrder;
     },
     /** Waits until the order shows `status` and the exchange's word for it has been recorded. */
     async reaches(id: string, status: string, timeoutMs = 3000): Promise<OrderView> {
-      return waitFor(async () => {
-        const view = await order(id);
-        return view.status === status && view.brokerStatus !== null ? view : undefined;
-      }, timeoutMs, `order ${id} to be ${status}`);
+      return waitFor(
+        async () => {
+          const view = await order(id);
+          return view.status === status && view.brokerStatus !== null ? view : undefined;
+        },
+        timeoutMs,
+        `order ${id} to be ${status}`,
+      );
     },
   };
 }
@@ -163,9 +178,14 @@ describe('paper exchange in always-open mode', () => {
     await api.reaches(placed.id, 'OPEN');
 
     const newLimit = last - 3000;
-    const modified = await server.gql<{ modifyOrder: OrderView }>(`mutation($id: ID!, $i: ModifyOrderInput!) { modifyOrder(id: $id, input: $i) { ${ORDER_FIELDS} } }`, {
-      id: placed.id, i: { price: rupees(newLimit), quantity: 20 },
-    }, api.token);
+    const modified = await server.gql<{ modifyOrder: OrderView }>(
+      `mutation($id: ID!, $i: ModifyOrderInput!) { modifyOrder(id: $id, input: $i) { ${ORDER_FIELDS} } }`,
+      {
+        id: placed.id,
+        i: { price: rupees(newLimit), quantity: 20 },
+      },
+      api.token,
+    );
     expect(modified.errors).toBeUndefined();
     expect(modified.data!.modifyOrder).toMatchObject({ status: 'OPEN', price: rupees(newLimit), quantity: 20 });
     expect(await api.onExchange(placed.orderTag)).toMatchObject({ price: newLimit, quantity: 20, brokerStatus: 'open' });

@@ -25,23 +25,49 @@ describe('sizing as of the order being planned', () => {
   afterAll(async () => server?.close());
 
   /** A filled master order as a broker reports one Tandem did not hear of yet: no event, not planned. */
-  async function filledMaster(side: Side, quantity: number, symbol: string, token: string, at: Date, copyPlannedAt: Date | null = null): Promise<Order> {
+  async function filledMaster(
+    side: Side,
+    quantity: number,
+    symbol: string,
+    token: string,
+    at: Date,
+    copyPlannedAt: Date | null = null,
+  ): Promise<Order> {
     const em = server.tandem.services.orm.em.fork();
     tick += 1;
     const order = em.create(Order, {
-      accountId: masterId, exchange: 'NSE', symbol, token, side, quantity, filledQuantity: quantity, averagePrice: 50_000,
-      orderType: 'MARKET', productType: 'INTRADAY', status: 'FILLED', origin: 'broker', brokerOrderId: `ASOF-${process.pid}-${tick}`,
-      detectedAt: at, exchangeAt: at, createdAt: at, updatedAt: at, copyPlannedAt,
+      accountId: masterId,
+      exchange: 'NSE',
+      symbol,
+      token,
+      side,
+      quantity,
+      filledQuantity: quantity,
+      averagePrice: 50_000,
+      orderType: 'MARKET',
+      productType: 'INTRADAY',
+      status: 'FILLED',
+      origin: 'broker',
+      brokerOrderId: `ASOF-${process.pid}-${tick}`,
+      detectedAt: at,
+      exchangeAt: at,
+      createdAt: at,
+      updatedAt: at,
+      copyPlannedAt,
     });
     await em.flush();
     return order;
   }
 
   async function childrenOf(master: Order): Promise<Map<string, Order>> {
-    const rows = await waitFor(async () => {
-      const found = await server.tandem.services.orm.em.fork().find(Order, { masterOrderId: master.id });
-      return found.length === 3 ? found : undefined;
-    }, 15_000, `the children of ${master.side} ${master.quantity}`);
+    const rows = await waitFor(
+      async () => {
+        const found = await server.tandem.services.orm.em.fork().find(Order, { masterOrderId: master.id });
+        return found.length === 3 ? found : undefined;
+      },
+      15_000,
+      `the children of ${master.side} ${master.quantity}`,
+    );
     return new Map(rows.map((row) => [Object.entries(followers).find(([, id]) => id === row.accountId)![0], row]));
   }
 
@@ -78,9 +104,21 @@ describe('sizing as of the order being planned', () => {
     const sizes: Record<string, [Side, number]> = { 'DEMO-F1': ['BUY', 40], 'DEMO-F2': ['BUY', 100], 'DEMO-F3': ['SELL', 40] };
     for (const [code, [side, quantity]] of Object.entries(sizes)) {
       em.create(Order, {
-        accountId: followers[code]!, masterOrderId: entry.id, exchange: 'NSE', symbol: 'INFY-EQ', token: '1594', side, quantity,
-        orderType: 'MARKET', productType: 'INTRADAY', status: 'SENT', origin: 'replicator', orderTag: `TASOF${tick}${code.slice(-1)}`,
-        sentAt: at, createdAt: at, updatedAt: at,
+        accountId: followers[code]!,
+        masterOrderId: entry.id,
+        exchange: 'NSE',
+        symbol: 'INFY-EQ',
+        token: '1594',
+        side,
+        quantity,
+        orderType: 'MARKET',
+        productType: 'INTRADAY',
+        status: 'SENT',
+        origin: 'replicator',
+        orderTag: `TASOF${tick}${code.slice(-1)}`,
+        sentAt: at,
+        createdAt: at,
+        updatedAt: at,
       });
     }
     await em.flush();
@@ -94,7 +132,9 @@ describe('sizing as of the order being planned', () => {
     expect(children.get('DEMO-F2')).toMatchObject({ side: 'SELL', quantity: 100 });
     expect(children.get('DEMO-F3')).toMatchObject({ side: 'BUY', quantity: 40 });
     // The plan says what it counted on (in the copy's CREATED event; the broker's updates replace its reason).
-    const created = await server.tandem.services.orm.em.fork().find(OrderEvent, { orderId: { $in: [...children.values()].map((c) => c.id) }, kind: 'CREATED' });
+    const created = await server.tandem.services.orm.em
+      .fork()
+      .find(OrderEvent, { orderId: { $in: [...children.values()].map((c) => c.id) }, kind: 'CREATED' });
     const said = new Map(created.map((event) => [event.orderId, event.message]));
     expect(said.get(children.get('DEMO-F1')!.id)).toBe("the follower's holding counts +40 of earlier copies still in flight");
     expect(said.get(children.get('DEMO-F3')!.id)).toBe("the follower's holding counts -40 of earlier copies still in flight");

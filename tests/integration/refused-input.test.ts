@@ -50,42 +50,115 @@ async function refusedAt(field: string, send: () => Promise<GraphQLResponse | 'q
 
 describe('input the database cannot hold is refused before it gets there, naming the field', () => {
   it.each([
-    ['a NUL in an account label', () => server.gql(UPDATE_ACCOUNT, { id: masterId, input: { label: 'Demo\u0000master' } }, admin), 'input.label'],
-    ['a line break in an account label (no argument is multi-line text)', () => server.gql(UPDATE_ACCOUNT, { id: masterId, input: { label: 'Demo\nmaster' } }, admin), 'input.label'],
-    ['a NUL in a token name written inline in the document', () => server.gql('mutation { createApiToken(name: "a\\u0000b", scopes: [ORDERS_READ]) { token } }', {}, admin), 'name'],
+    [
+      'a NUL in an account label',
+      () => server.gql(UPDATE_ACCOUNT, { id: masterId, input: { label: 'Demo\u0000master' } }, admin),
+      'input.label',
+    ],
+    [
+      'a line break in an account label (no argument is multi-line text)',
+      () => server.gql(UPDATE_ACCOUNT, { id: masterId, input: { label: 'Demo\nmaster' } }, admin),
+      'input.label',
+    ],
+    [
+      'a NUL in a token name written inline in the document',
+      () => server.gql('mutation { createApiToken(name: "a\\u0000b", scopes: [ORDERS_READ]) { token } }', {}, admin),
+      'name',
+    ],
     ['a lone surrogate in a token name', () => server.gql(TOKEN, { n: 'wall\uD800board' }, admin), 'name'],
     ['a NUL in an email', () => server.gql(CREATE_USER, { e: 'a\u0000b@example.com' }, admin), 'email'],
-    ['a 10 KB email (its INSERT used to come back with the new argon2 hash)', () => server.gql(CREATE_USER, { e: `${'a'.repeat(10_000)}@example.com` }, admin), 'email'],
+    [
+      'a 10 KB email (its INSERT used to come back with the new argon2 hash)',
+      () => server.gql(CREATE_USER, { e: `${'a'.repeat(10_000)}@example.com` }, admin),
+      'email',
+    ],
     ['a 255-character email', () => server.gql(CREATE_USER, { e: `${'a'.repeat(243)}@example.com` }, admin), 'email'],
-    ['a 10 KB email at sign-in', () => server.gql('mutation($e: String!) { login(email: $e, password: "whatever-it-is") { token } }', { e: `${'a'.repeat(10_000)}@example.com` }), 'email'],
-    ['a NUL in the orders symbol filter (its SELECT used to list the caller\'s account ids)', () => server.gql('query($s: String) { orders(symbol: $s) { edges { node { id } } } }', { s: 'SBIN\u0000' }, admin), 'symbol'],
-    ['a symbol filter longer than any symbol', () => server.gql('query($s: String) { orders(symbol: $s) { edges { node { id } } } }', { s: 'X'.repeat(65) }, admin), 'symbol'],
-    ['a lone surrogate deep in a list of a nested input', () => server.gql(LINK, { input: { masterId, followerId, factor: 1, symbolsAllow: ['SBIN-EQ', '\uDC00'] } }, admin), 'input.symbolsAllow[1]'],
-    ['maxLossPerDay 1e308 (paise overflow bigint)', () => server.gql(UPDATE_ACCOUNT, { id: masterId, input: { maxLossPerDay: 1e308 } }, admin), 'input.maxLossPerDay'],
-    ['maxLossPerDay one paisa above ₹10 crore', () => server.gql(UPDATE_ACCOUNT, { id: masterId, input: { maxLossPerDay: 100_000_000.01 } }, admin), 'input.maxLossPerDay'],
-    ['maxLossPerDay with a third decimal', () => server.gql(UPDATE_ACCOUNT, { id: masterId, input: { maxLossPerDay: 500.005 } }, admin), 'input.maxLossPerDay'],
-    ['maxOrderValue 1e308', () => server.gql(LINK, { input: { masterId, followerId, factor: 1, maxOrderValue: 1e308 } }, admin), 'input.maxOrderValue'],
-    ['a factor of 1e-12 (it was stored as 0)', () => server.gql(LINK, { input: { masterId, followerId, factor: 1e-12 } }, admin), 'input.factor'],
+    [
+      'a 10 KB email at sign-in',
+      () =>
+        server.gql('mutation($e: String!) { login(email: $e, password: "whatever-it-is") { token } }', {
+          e: `${'a'.repeat(10_000)}@example.com`,
+        }),
+      'email',
+    ],
+    [
+      "a NUL in the orders symbol filter (its SELECT used to list the caller's account ids)",
+      () => server.gql('query($s: String) { orders(symbol: $s) { edges { node { id } } } }', { s: 'SBIN\u0000' }, admin),
+      'symbol',
+    ],
+    [
+      'a symbol filter longer than any symbol',
+      () => server.gql('query($s: String) { orders(symbol: $s) { edges { node { id } } } }', { s: 'X'.repeat(65) }, admin),
+      'symbol',
+    ],
+    [
+      'a lone surrogate deep in a list of a nested input',
+      () => server.gql(LINK, { input: { masterId, followerId, factor: 1, symbolsAllow: ['SBIN-EQ', '\uDC00'] } }, admin),
+      'input.symbolsAllow[1]',
+    ],
+    [
+      'maxLossPerDay 1e308 (paise overflow bigint)',
+      () => server.gql(UPDATE_ACCOUNT, { id: masterId, input: { maxLossPerDay: 1e308 } }, admin),
+      'input.maxLossPerDay',
+    ],
+    [
+      'maxLossPerDay one paisa above ₹10 crore',
+      () => server.gql(UPDATE_ACCOUNT, { id: masterId, input: { maxLossPerDay: 100_000_000.01 } }, admin),
+      'input.maxLossPerDay',
+    ],
+    [
+      'maxLossPerDay with a third decimal',
+      () => server.gql(UPDATE_ACCOUNT, { id: masterId, input: { maxLossPerDay: 500.005 } }, admin),
+      'input.maxLossPerDay',
+    ],
+    [
+      'maxOrderValue 1e308',
+      () => server.gql(LINK, { input: { masterId, followerId, factor: 1, maxOrderValue: 1e308 } }, admin),
+      'input.maxOrderValue',
+    ],
+    [
+      'a factor of 1e-12 (it was stored as 0)',
+      () => server.gql(LINK, { input: { masterId, followerId, factor: 1e-12 } }, admin),
+      'input.factor',
+    ],
     ['a factor of -0.0009', () => server.gql(LINK, { input: { masterId, followerId, factor: -0.0009 } }, admin), 'input.factor'],
-    ['fixedLots of 2^31 - 1', () => server.gql(LINK, { input: { masterId, followerId, mode: 'FIXED_LOTS', fixedLots: 2 ** 31 - 1 } }, admin), 'input.fixedLots'],
-    ['an exchange that does not exist', () => server.gql(LINK, { input: { masterId, followerId, factor: 1, exchanges: ['NSE', 'MOON'] } }, admin), 'input.exchanges'],
+    [
+      'fixedLots of 2^31 - 1',
+      () => server.gql(LINK, { input: { masterId, followerId, mode: 'FIXED_LOTS', fixedLots: 2 ** 31 - 1 } }, admin),
+      'input.fixedLots',
+    ],
+    [
+      'an exchange that does not exist',
+      () => server.gql(LINK, { input: { masterId, followerId, factor: 1, exchanges: ['NSE', 'MOON'] } }, admin),
+      'input.exchanges',
+    ],
     ['instruments(first: -1)', () => server.gql('{ instruments(first: -1) { symbol } }', {}, admin), 'first'],
     ['instruments(first: 0)', () => server.gql('{ instruments(first: 0) { symbol } }', {}, admin), 'first'],
     ['instruments(first: 501)', () => server.gql('{ instruments(first: 501) { symbol } }', {}, admin), 'first'],
-    ['a date PostgreSQL cannot hold', () => server.gql('query($s: DateTime) { replicationStats(since: $s) { copied } }', { s: '-271821-04-20T00:00:00Z' }, admin), 'since'],
+    [
+      'a date PostgreSQL cannot hold',
+      () => server.gql('query($s: DateTime) { replicationStats(since: $s) { copied } }', { s: '-271821-04-20T00:00:00Z' }, admin),
+      'since',
+    ],
   ])('%s', async (_name, send, field) => {
     await refusedAt(field, send);
   });
 
   it('over GET, SSE and graphql-ws alike', async () => {
-    await refusedAt('symbol', () => net.get('query($s: String) { orders(symbol: $s) { edges { node { id } } } }', { s: 'SBIN\u0001' }, admin));
+    await refusedAt('symbol', () =>
+      net.get('query($s: String) { orders(symbol: $s) { edges { node { id } } } }', { s: 'SBIN\u0001' }, admin),
+    );
     await refusedAt('accountId', () => net.sse('subscription($a: ID) { accountStatus(accountId: $a) { status } }', { a: '\u0000' }, admin));
     await refusedAt('input.label', () => net.ws(UPDATE_ACCOUNT, { id: masterId, input: { label: 'tab\there' } }));
     await refusedAt('after', () => net.ws('subscription { orderEvents(after: "0\\u0000") { cursor } }'));
   });
 
   it('reports every bad string of a request together', async () => {
-    const response = await server.gql(LINK, { input: { masterId, followerId, factor: 1, symbolsAllow: ['A\u0000'], symbolsDeny: ['B\u0007'] } }, admin);
+    const response = await server.gql(
+      LINK,
+      { input: { masterId, followerId, factor: 1, symbolsAllow: ['A\u0000'], symbolsDeny: ['B\u0007'] } },
+      admin,
+    );
     expect(response.errors?.[0]?.extensions?.problems).toEqual([
       { field: 'input.symbolsAllow[0]', message: 'contains the control character U+0000; send printable text only' },
       { field: 'input.symbolsDeny[0]', message: 'contains the control character U+0007; send printable text only' },
@@ -95,8 +168,16 @@ describe('input the database cannot hold is refused before it gets there, naming
   it('accepts the bounds themselves, stored exactly', async () => {
     const account = await server.gql(UPDATE_ACCOUNT, { id: masterId, input: { maxLossPerDay: 100_000_000 } }, admin);
     expect(account.data?.updateAccount).toMatchObject({ maxLossPerDay: 100_000_000 });
-    const links = await server.gql<{ multipliers: { id: string }[] }>('query($m: ID, $f: ID) { multipliers(masterId: $m, followerId: $f) { id } }', { m: masterId, f: followerId }, admin);
-    const updated = await server.gql('mutation($id: ID!) { updateMultiplier(id: $id, input: { factor: -0.001, exchanges: ["nse", "MCX"] }) { factor exchanges } }', { id: links.data!.multipliers[0]!.id }, admin);
+    const links = await server.gql<{ multipliers: { id: string }[] }>(
+      'query($m: ID, $f: ID) { multipliers(masterId: $m, followerId: $f) { id } }',
+      { m: masterId, f: followerId },
+      admin,
+    );
+    const updated = await server.gql(
+      'mutation($id: ID!) { updateMultiplier(id: $id, input: { factor: -0.001, exchanges: ["nse", "MCX"] }) { factor exchanges } }',
+      { id: links.data!.multipliers[0]!.id },
+      admin,
+    );
     expect(updated.data?.updateMultiplier).toEqual({ factor: -0.001, exchanges: ['NSE', 'MCX'] });
     const instruments = await server.gql('{ instruments(first: 500) { symbol } }', {}, admin);
     expect(instruments.errors).toBeUndefined();
@@ -122,7 +203,10 @@ describe('an unexpected error', () => {
     expect(status).toBeLessThan(500);
     expect(errors, JSON.stringify(response)).toHaveLength(1);
     const errorId = errors![0]!.extensions?.errorId as string;
-    expect(errors![0]).toMatchObject({ message: `Unexpected error; it has been logged (id ${errorId})`, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(errors![0]).toMatchObject({
+      message: `Unexpected error; it has been logged (id ${errorId})`,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(errorId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(response)).not.toMatch(leaks);
     expect(JSON.stringify(response)).not.toMatch(/ at .*\.ts:\d+|stack/);
@@ -136,19 +220,30 @@ describe('an unexpected error', () => {
   it('from a mutation over POST: no statement, no values, rows untouched, the id logged with the operation and the cause', async () => {
     const before = await rowFingerprint(server);
     const response = await withColumnRenamed('api_tokens', 'prefix', () =>
-      net.post('mutation MakeWallboardToken($n: String!) { createApiToken(name: $n, scopes: [ORDERS_READ]) { token } }', { n: 'wallboard-7f3a' }, admin));
+      net.post(
+        'mutation MakeWallboardToken($n: String!) { createApiToken(name: $n, scopes: [ORDERS_READ]) { token } }',
+        { n: 'wallboard-7f3a' },
+        admin,
+      ),
+    );
     expectMasked(response, /api_tokens|wallboard-7f3a|insert into/i, { operation: 'mutation MakeWallboardToken', path: 'createApiToken' });
     expect(await rowFingerprint(server)).toEqual(before);
   });
 
   it('from a query over GET and over graphql-ws', async () => {
     await withColumnRenamed('api_tokens', 'user_id', async () => {
-      expectMasked(await net.get('query Tokens { apiTokens { id name } }', undefined, admin), /api_tokens|select /i, { operation: 'query Tokens', path: 'apiTokens' });
-      expectMasked(await net.ws('query TokensOverWs { apiTokens { id name } }'), /api_tokens|select /i, { operation: 'query TokensOverWs', path: 'apiTokens' });
+      expectMasked(await net.get('query Tokens { apiTokens { id name } }', undefined, admin), /api_tokens|select /i, {
+        operation: 'query Tokens',
+        path: 'apiTokens',
+      });
+      expectMasked(await net.ws('query TokensOverWs { apiTokens { id name } }'), /api_tokens|select /i, {
+        operation: 'query TokensOverWs',
+        path: 'apiTokens',
+      });
     });
   });
 
-  it('from a subscription\'s stream over SSE and over graphql-ws', async () => {
+  it("from a subscription's stream over SSE and over graphql-ws", async () => {
     await withColumnRenamed('order_events', 'cursor', async () => {
       const query = 'subscription Replay { orderEvents(after: "0") { cursor } }';
       expectMasked(await net.sse(query, undefined, admin), /order_events|select /i, { operation: 'subscription Replay' });

@@ -10,11 +10,22 @@ const PLACE = 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id statu
 type Placed = { placeOrder: { id: string; status: string } };
 const CHILD_FIELDS = 'account { clientCode } side quantity reason latencyMs';
 
-interface Child { account: { clientCode: string }; side: string; quantity: number; status: string; reason: string | null; latencyMs: number | null }
+interface Child {
+  account: { clientCode: string };
+  side: string;
+  quantity: number;
+  status: string;
+  reason: string | null;
+  latencyMs: number | null;
+}
 
 async function placeOnMaster(server: TestServer, token: string, input: Record<string, unknown>) {
   const master = await server.account('DEMO-MASTER');
-  return server.gql<Placed>(PLACE, { i: { accountId: master.id, exchange: 'NSE', productType: 'INTRADAY', orderType: 'MARKET', side: 'BUY', ...input } }, token);
+  return server.gql<Placed>(
+    PLACE,
+    { i: { accountId: master.id, exchange: 'NSE', productType: 'INTRADAY', orderType: 'MARKET', side: 'BUY', ...input } },
+    token,
+  );
 }
 
 /** The three demo followers' copies of a master order by client code, once settled. */
@@ -40,27 +51,77 @@ describe('with the default bounds (MAX_ORDER_QUANTITY 100,000, MAX_ORDER_VALUE �
     const before = await rowFingerprint(server);
     const placed = await placeOnMaster(server, token, { symbol: 'SBIN-EQ', quantity: 2_147_483_647 });
     expect(placed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.quantity' });
-    expect(placed.errors?.[0]?.message).toBe('input.quantity: quantity 2,147,483,647 exceeds the largest order Tandem places (MAX_ORDER_QUANTITY 100,000)');
-    const follower = await server.gql(PLACE, { i: { accountId: (await server.account('DEMO-F1')).id, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1_000_000_000, orderType: 'MARKET', productType: 'INTRADAY' } }, token);
+    expect(placed.errors?.[0]?.message).toBe(
+      'input.quantity: quantity 2,147,483,647 exceeds the largest order Tandem places (MAX_ORDER_QUANTITY 100,000)',
+    );
+    const follower = await server.gql(
+      PLACE,
+      {
+        i: {
+          accountId: (await server.account('DEMO-F1')).id,
+          exchange: 'NSE',
+          symbol: 'SBIN-EQ',
+          side: 'BUY',
+          quantity: 1_000_000_000,
+          orderType: 'MARKET',
+          productType: 'INTRADAY',
+        },
+      },
+      token,
+    );
     expect(follower.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.quantity' });
     expect(await rowFingerprint(server)).toEqual(before);
   });
 
   it('refuses modifyOrder past the bounds the same way, leaving the order as it was', async () => {
     const follower = (await server.account('DEMO-F1')).id;
-    const { instruments } = (await server.gql<{ instruments: { lastPrice: number; tickSize: number }[] }>('{ instruments(search: "SBIN-EQ", first: 1) { lastPrice tickSize } }', {}, token)).data!;
+    const { instruments } = (
+      await server.gql<{ instruments: { lastPrice: number; tickSize: number }[] }>(
+        '{ instruments(search: "SBIN-EQ", first: 1) { lastPrice tickSize } }',
+        {},
+        token,
+      )
+    ).data!;
     const { lastPrice, tickSize } = instruments[0]!;
     const price = Number((Math.floor((lastPrice * 0.95) / tickSize) * tickSize).toFixed(2));
-    const placed = await server.gql<Placed>(PLACE, { i: { accountId: follower, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'LIMIT', price, productType: 'INTRADAY' } }, token);
+    const placed = await server.gql<Placed>(
+      PLACE,
+      {
+        i: {
+          accountId: follower,
+          exchange: 'NSE',
+          symbol: 'SBIN-EQ',
+          side: 'BUY',
+          quantity: 1,
+          orderType: 'LIMIT',
+          price,
+          productType: 'INTRADAY',
+        },
+      },
+      token,
+    );
     expect(placed.data?.placeOrder.status).toBe('OPEN');
     const id = placed.data!.placeOrder.id;
-    const modified = await server.gql('mutation($id: ID!) { modifyOrder(id: $id, input: { quantity: 2000000 }) { quantity } }', { id }, token);
+    const modified = await server.gql(
+      'mutation($id: ID!) { modifyOrder(id: $id, input: { quantity: 2000000 }) { quantity } }',
+      { id },
+      token,
+    );
     expect(modified.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.quantity' });
     expect(modified.errors?.[0]?.message).toMatch(/exceeds the largest order Tandem places \(MAX_ORDER_QUANTITY 100,000\)/);
-    expect((await server.gql('query($id: ID!) { order(id: $id) { quantity status } }', { id }, token)).data?.order).toEqual({ quantity: 1, status: 'OPEN' });
+    expect((await server.gql('query($id: ID!) { order(id: $id) { quantity status } }', { id }, token)).data?.order).toEqual({
+      quantity: 1,
+      status: 'OPEN',
+    });
     await server.gql('mutation($id: ID!) { cancelOrder(id: $id) { id } }', { id }, token);
     // The next tests count rows: the cancellation's own event must be in first.
-    await waitFor(async () => (await server.gql<{ order: { status: string } }>('query($id: ID!) { order(id: $id) { status } }', { id }, token)).data?.order.status === 'CANCELLED', 10_000, 'the cancellation');
+    await waitFor(
+      async () =>
+        (await server.gql<{ order: { status: string } }>('query($id: ID!) { order(id: $id) { status } }', { id }, token)).data?.order
+          .status === 'CANCELLED',
+      10_000,
+      'the cancellation',
+    );
   });
 
   it('refuses a MARKET order worth more than ₹5 crore at the last price, on input.quantity', async () => {
@@ -68,7 +129,9 @@ describe('with the default bounds (MAX_ORDER_QUANTITY 100,000, MAX_ORDER_VALUE �
     // MARUTI trades near ₹15,500: 10,000 shares are about ₹15.5 crore.
     const placed = await placeOnMaster(server, token, { symbol: 'MARUTI-EQ', quantity: 10_000 });
     expect(placed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.quantity' });
-    expect(placed.errors?.[0]?.message).toMatch(/^input\.quantity: quantity 10,000 worth ₹[\d,]+(\.\d\d)? at ₹[\d,.]+ exceeds the largest order value Tandem places \(MAX_ORDER_VALUE ₹5,00,00,000\)$/);
+    expect(placed.errors?.[0]?.message).toMatch(
+      /^input\.quantity: quantity 10,000 worth ₹[\d,]+(\.\d\d)? at ₹[\d,.]+ exceeds the largest order value Tandem places \(MAX_ORDER_VALUE ₹5,00,00,000\)$/,
+    );
     expect(await rowFingerprint(server)).toEqual(before);
   });
 
@@ -80,7 +143,9 @@ describe('with the default bounds (MAX_ORDER_QUANTITY 100,000, MAX_ORDER_VALUE �
     expect(children['DEMO-F1']).toMatchObject({ side: 'BUY', quantity: 50_000, status: 'FILLED' });
     expect(children['DEMO-F3']).toMatchObject({ side: 'SELL', quantity: 50_000, status: 'FILLED' });
     expect(children['DEMO-F2']).toMatchObject({
-      status: 'SKIPPED', quantity: 0, reason: 'copy of 125,000 shares exceeds the largest order Tandem places (MAX_ORDER_QUANTITY 100,000)',
+      status: 'SKIPPED',
+      quantity: 0,
+      reason: 'copy of 125,000 shares exceeds the largest order Tandem places (MAX_ORDER_QUANTITY 100,000)',
     });
     expectNothingLate(children);
   });
@@ -93,12 +158,14 @@ describe('with the default bounds (MAX_ORDER_QUANTITY 100,000, MAX_ORDER_VALUE �
     expect(children['DEMO-F1']).toMatchObject({ side: 'BUY', quantity: 12_500, status: 'FILLED' });
     expect(children['DEMO-F3']).toMatchObject({ side: 'SELL', quantity: 12_500, status: 'FILLED' });
     expect(children['DEMO-F2']).toMatchObject({ status: 'SKIPPED', quantity: 0 });
-    expect(children['DEMO-F2']!.reason).toMatch(/^copy of 31,250 shares worth ₹[\d,]+(\.\d\d)? at ₹[\d,.]+ exceeds the largest order value Tandem places \(MAX_ORDER_VALUE ₹5,00,00,000\)$/);
+    expect(children['DEMO-F2']!.reason).toMatch(
+      /^copy of 31,250 shares worth ₹[\d,]+(\.\d\d)? at ₹[\d,.]+ exceeds the largest order value Tandem places \(MAX_ORDER_VALUE ₹5,00,00,000\)$/,
+    );
     expectNothingLate(children);
   });
 });
 
-describe('a master so large that one follower\'s copy would not fit an order (MAX_ORDER_QUANTITY 2,000,000,000)', () => {
+describe("a master so large that one follower's copy would not fit an order (MAX_ORDER_QUANTITY 2,000,000,000)", () => {
   let server: TestServer;
   let token: string;
   beforeAll(async () => {
@@ -114,7 +181,9 @@ describe('a master so large that one follower\'s copy would not fit an order (MA
     const children = await settledCopies(server, token, placed.data!.placeOrder.id);
     const settledInMs = Date.now() - started;
     expect(children['DEMO-F2']).toMatchObject({
-      status: 'SKIPPED', quantity: 0, reason: 'copy of 3,750,000,000 shares exceeds the largest order Tandem places (MAX_ORDER_QUANTITY 2,000,000,000)',
+      status: 'SKIPPED',
+      quantity: 0,
+      reason: 'copy of 3,750,000,000 shares exceeds the largest order Tandem places (MAX_ORDER_QUANTITY 2,000,000,000)',
     });
     expect(children['DEMO-F1']).toMatchObject({ side: 'BUY', quantity: 1_500_000_000, status: 'FILLED' });
     expect(children['DEMO-F3']).toMatchObject({ side: 'SELL', quantity: 1_500_000_000, status: 'FILLED' });

@@ -47,27 +47,39 @@ let referencePrice: number;
 async function group(followers: Record<string, Record<string, unknown>>): Promise<Group> {
   const prefix = `G${randomBytes(3).toString('hex').toUpperCase()}`;
   const create = (role: string, clientCode: string) =>
-    server.gql<{ createAccount: { id: string; clientCode: string } }>(
-      'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id clientCode } }',
-      { i: { label: clientCode, broker: 'PAPER', role, clientCode } }, token,
-    ).then((r) => ok(r).createAccount);
+    server
+      .gql<{ createAccount: { id: string; clientCode: string } }>(
+        'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id clientCode } }',
+        { i: { label: clientCode, broker: 'PAPER', role, clientCode } },
+        token,
+      )
+      .then((r) => ok(r).createAccount);
   const master = await create('MASTER', `${prefix}-M`);
   const result: Group = { masterId: master.id, masterCode: master.clientCode, followers: {} };
   for (const [name, rules] of Object.entries(followers)) {
     const follower = await create('FOLLOWER', `${prefix}-${name}`);
-    const multiplier = ok(await server.gql<{ createMultiplier: { id: string } }>(
-      'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
-      { i: { masterId: master.id, followerId: follower.id, ...rules } }, token,
-    )).createMultiplier;
+    const multiplier = ok(
+      await server.gql<{ createMultiplier: { id: string } }>(
+        'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
+        { i: { masterId: master.id, followerId: follower.id, ...rules } },
+        token,
+      ),
+    ).createMultiplier;
     result.followers[name] = { id: follower.id, clientCode: follower.clientCode, multiplierId: multiplier.id };
   }
   return result;
 }
 
 async function place(g: Group, input: Record<string, unknown>): Promise<OrderView> {
-  return ok(await server.gql<{ placeOrder: OrderView }>(PLACE, {
-    i: { accountId: g.masterId, ...FUTURE, productType: 'CARRYFORWARD', orderType: 'MARKET', side: 'BUY', ...input },
-  }, token)).placeOrder;
+  return ok(
+    await server.gql<{ placeOrder: OrderView }>(
+      PLACE,
+      {
+        i: { accountId: g.masterId, ...FUTURE, productType: 'CARRYFORWARD', orderType: 'MARKET', side: 'BUY', ...input },
+      },
+      token,
+    ),
+  ).placeOrder;
 }
 
 async function order(id: string): Promise<OrderView & { children: OrderView[] }> {
@@ -75,18 +87,27 @@ async function order(id: string): Promise<OrderView & { children: OrderView[] }>
 }
 
 /** The master's children by follower name, once every background step has run and `ready` holds. */
-async function childrenWhen(g: Group, masterOrderId: string, ready: (byName: Record<string, OrderView>) => boolean, what: string): Promise<Record<string, OrderView>> {
+async function childrenWhen(
+  g: Group,
+  masterOrderId: string,
+  ready: (byName: Record<string, OrderView>) => boolean,
+  what: string,
+): Promise<Record<string, OrderView>> {
   await server.tandem.engine.idle();
-  return waitFor(async () => {
-    const { children } = await order(masterOrderId);
-    const byName: Record<string, OrderView> = {};
-    for (const [name, f] of Object.entries(g.followers)) {
-      const mine = children.filter((c) => c.account.clientCode === f.clientCode);
-      if (mine.length > 1) throw new Error(`${name} has ${mine.length} children: ${JSON.stringify(mine)}`);
-      if (mine[0]) byName[name] = mine[0];
-    }
-    return Object.keys(byName).length === Object.keys(g.followers).length && ready(byName) ? byName : undefined;
-  }, 10_000, what);
+  return waitFor(
+    async () => {
+      const { children } = await order(masterOrderId);
+      const byName: Record<string, OrderView> = {};
+      for (const [name, f] of Object.entries(g.followers)) {
+        const mine = children.filter((c) => c.account.clientCode === f.clientCode);
+        if (mine.length > 1) throw new Error(`${name} has ${mine.length} children: ${JSON.stringify(mine)}`);
+        if (mine[0]) byName[name] = mine[0];
+      }
+      return Object.keys(byName).length === Object.keys(g.followers).length && ready(byName) ? byName : undefined;
+    },
+    10_000,
+    what,
+  );
 }
 
 const settled = (byName: Record<string, OrderView>) => Object.values(byName).every((c) => TERMINAL.includes(c.status));
@@ -109,14 +130,26 @@ async function paperOrder(clientCode: string, tag: string) {
 
 function atBroker(masterCode: string, input: Partial<BrokerOrderRequest> & { orderTag: string }) {
   return server.tandem.paper.broker(masterCode).placeOrder({
-    ...FUTURE, token: futureToken, side: 'BUY', quantity: lot, orderType: 'MARKET', productType: 'CARRYFORWARD',
-    variety: 'NORMAL', price: null, triggerPrice: null, ...input,
+    ...FUTURE,
+    token: futureToken,
+    side: 'BUY',
+    quantity: lot,
+    orderType: 'MARKET',
+    productType: 'CARRYFORWARD',
+    variety: 'NORMAL',
+    price: null,
+    triggerPrice: null,
+    ...input,
   });
 }
 
 /** The master row Tandem recorded for an order placed at the broker, once detected. */
 async function detectedMaster(g: Group, brokerOrderId: string): Promise<Order> {
-  return waitFor(async () => (await server.tandem.services.orm.em.fork().findOne(Order, { accountId: g.masterId, brokerOrderId })) ?? undefined, 5000, `master ${brokerOrderId} detected`);
+  return waitFor(
+    async () => (await server.tandem.services.orm.em.fork().findOne(Order, { accountId: g.masterId, brokerOrderId })) ?? undefined,
+    5000,
+    `master ${brokerOrderId} detected`,
+  );
 }
 
 beforeAll(async () => {
@@ -164,11 +197,18 @@ describe('a master modification', () => {
     const price = restingBuyPrice(0.93);
     const master = await place(g, { orderType: 'LIMIT', quantity: 2 * lot, price });
     expect(master.status).toBe('OPEN');
-    const open = await childrenWhen(g, master.id, (c) => Object.values(c).every((x) => x.status === 'OPEN' && x.brokerOrderId), 'open children');
+    const open = await childrenWhen(
+      g,
+      master.id,
+      (c) => Object.values(c).every((x) => x.status === 'OPEN' && x.brokerOrderId),
+      'open children',
+    );
     expect(open.x25).toMatchObject({ quantity: 5 * lot, price });
 
     const newPrice = restingBuyPrice(0.92);
-    const modified = ok(await server.gql<{ modifyOrder: OrderView }>(MODIFY, { id: master.id, i: { quantity: 3 * lot, price: newPrice } }, token)).modifyOrder;
+    const modified = ok(
+      await server.gql<{ modifyOrder: OrderView }>(MODIFY, { id: master.id, i: { quantity: 3 * lot, price: newPrice } }, token),
+    ).modifyOrder;
     expect(modified).toMatchObject({ quantity: 3 * lot, price: newPrice, status: 'OPEN' });
 
     const after = await childrenWhen(g, master.id, (c) => c.x1!.quantity === 3 * lot && c.x25!.price === newPrice, 'children modified');
@@ -179,8 +219,15 @@ describe('a master modification', () => {
     expect(after.frozen).toMatchObject({ quantity: 2 * lot, price, status: 'OPEN' });
     expect(after.frozen!.reason).toMatch(/does not copy modifications/);
     // The broker's book agrees with the rows.
-    expect(await paperOrder(g.followers.x25!.clientCode, after.x25!.orderTag!)).toMatchObject({ quantity: 7 * lot, price: Math.round(newPrice * 100), brokerStatus: 'open' });
-    expect(await paperOrder(g.followers.frozen!.clientCode, after.frozen!.orderTag!)).toMatchObject({ quantity: 2 * lot, price: Math.round(price * 100) });
+    expect(await paperOrder(g.followers.x25!.clientCode, after.x25!.orderTag!)).toMatchObject({
+      quantity: 7 * lot,
+      price: Math.round(newPrice * 100),
+      brokerStatus: 'open',
+    });
+    expect(await paperOrder(g.followers.frozen!.clientCode, after.frozen!.orderTag!)).toMatchObject({
+      quantity: 2 * lot,
+      price: Math.round(price * 100),
+    });
   });
 
   it('made at the broker on a detected master is followed too', async () => {
@@ -192,7 +239,11 @@ describe('a master modification', () => {
 
     const newPrice = restingBuyPrice(0.92);
     await server.tandem.paper.broker(g.masterCode).modifyOrder(ack.brokerOrderId, { quantity: lot, price: Math.round(newPrice * 100) });
-    await waitFor(async () => (await order(master.id)).quantity === lot || undefined, 5000, 'the master row to show the broker-side modification');
+    await waitFor(
+      async () => (await order(master.id)).quantity === lot || undefined,
+      5000,
+      'the master row to show the broker-side modification',
+    );
     const after = await childrenWhen(g, master.id, (c) => c.x1!.quantity === lot && c.x25!.quantity === 2 * lot, 'children re-sized');
     expect(after.x1).toMatchObject({ quantity: lot, price: newPrice, status: 'OPEN' });
     expect(after.x25).toMatchObject({ quantity: 2 * lot, price: newPrice, status: 'OPEN' });
@@ -204,18 +255,31 @@ describe('a master cancellation', () => {
     // The reverse copy is a SELL LIMIT far below the market: it fills at once, the BUYs rest.
     const g = await group({ x1: { factor: 1 }, x25: { factor: 2.5 }, rev: { factor: -1 }, keep: { factor: 1, copyCancellations: false } });
     const master = await place(g, { orderType: 'LIMIT', quantity: lot, price: restingBuyPrice(0.93) });
-    const before = await childrenWhen(g, master.id, (c) => c.rev!.status === 'FILLED' && ['x1', 'x25', 'keep'].every((n) => c[n]!.status === 'OPEN' && c[n]!.brokerOrderId), 'three open children and one filled');
+    const before = await childrenWhen(
+      g,
+      master.id,
+      (c) => c.rev!.status === 'FILLED' && ['x1', 'x25', 'keep'].every((n) => c[n]!.status === 'OPEN' && c[n]!.brokerOrderId),
+      'three open children and one filled',
+    );
     expect(before.rev).toMatchObject({ side: 'SELL', filledQuantity: lot });
 
     const cancelled = ok(await server.gql<{ cancelOrder: OrderView }>(CANCEL, { id: master.id }, token)).cancelOrder;
     expect(cancelled.id).toBe(master.id);
     await waitFor(async () => (await order(master.id)).status === 'CANCELLED' || undefined, 5000, 'master cancelled');
-    const after = await childrenWhen(g, master.id, (c) => c.x1!.status === 'CANCELLED' && c.x25!.status === 'CANCELLED', 'children cancelled');
+    const after = await childrenWhen(
+      g,
+      master.id,
+      (c) => c.x1!.status === 'CANCELLED' && c.x25!.status === 'CANCELLED',
+      'children cancelled',
+    );
     expect(after.rev).toMatchObject({ status: 'FILLED', filledQuantity: lot });
     expect(after.keep).toMatchObject({ status: 'OPEN', quantity: lot });
     expect(await paperOrder(g.followers.keep!.clientCode, after.keep!.orderTag!)).toMatchObject({ brokerStatus: 'open' });
     expect(await paperOrder(g.followers.x25!.clientCode, after.x25!.orderTag!)).toMatchObject({ brokerStatus: 'cancelled' });
-    expect(await paperOrder(g.followers.rev!.clientCode, after.rev!.orderTag!)).toMatchObject({ brokerStatus: 'complete', filledQuantity: lot });
+    expect(await paperOrder(g.followers.rev!.clientCode, after.rev!.orderTag!)).toMatchObject({
+      brokerStatus: 'complete',
+      filledQuantity: lot,
+    });
     // Nobody tried to cancel the filled child.
     expect((await eventsOf(after.rev!.id)).map((e) => e.kind)).not.toContain('CANCEL_FAILED');
   });
@@ -224,8 +288,20 @@ describe('a master cancellation', () => {
 describe('switches that skip a copy', () => {
   it('skips a paused multiplier, a follower that turned copying off and a follower with its kill switch on, each with its reason', async () => {
     const g = await group({ on: { factor: 1 }, paused: { factor: 1, paused: true }, off: { factor: 1 }, killed: { factor: 1 } });
-    ok(await server.gql('mutation($id: ID!) { updateAccount(id: $id, input: { copyEnabled: false }) { id } }', { id: g.followers.off!.id }, token));
-    ok(await server.gql('mutation($id: ID!) { setKillSwitch(accountId: $id, engaged: true) { engaged } }', { id: g.followers.killed!.id }, token));
+    ok(
+      await server.gql(
+        'mutation($id: ID!) { updateAccount(id: $id, input: { copyEnabled: false }) { id } }',
+        { id: g.followers.off!.id },
+        token,
+      ),
+    );
+    ok(
+      await server.gql(
+        'mutation($id: ID!) { setKillSwitch(accountId: $id, engaged: true) { engaged } }',
+        { id: g.followers.killed!.id },
+        token,
+      ),
+    );
 
     const master = await place(g, { quantity: lot });
     const children = await childrenWhen(g, master.id, settled, 'children settled');
@@ -244,13 +320,18 @@ describe('switches that skip a copy', () => {
     const g = await group({ a: { factor: 1 }, b: { factor: 2.5 } });
     ok(await server.gql('mutation { setKillSwitch(accountId: null, engaged: true) { engaged } }', {}, token));
     try {
-      const refused = await server.gql(PLACE, { i: { accountId: g.masterId, ...FUTURE, productType: 'CARRYFORWARD', orderType: 'MARKET', side: 'BUY', quantity: lot } }, token);
+      const refused = await server.gql(
+        PLACE,
+        { i: { accountId: g.masterId, ...FUTURE, productType: 'CARRYFORWARD', orderType: 'MARKET', side: 'BUY', quantity: lot } },
+        token,
+      );
       expect(refused.errors?.[0]?.message).toMatch(/global kill switch/);
       // The trader places it at the broker anyway: Tandem records it and copies nothing.
       const ack = await atBroker(g.masterCode, { orderTag: 'MANUAL1' });
       const master = await detectedMaster(g, ack.brokerOrderId);
       const children = await childrenWhen(g, master.id, settled, 'children skipped');
-      for (const child of Object.values(children)) expect(child).toMatchObject({ status: 'SKIPPED', reason: 'kill switch engaged (global)' });
+      for (const child of Object.values(children))
+        expect(child).toMatchObject({ status: 'SKIPPED', reason: 'kill switch engaged (global)' });
     } finally {
       ok(await server.gql('mutation { setKillSwitch(accountId: null, engaged: false) { engaged } }', {}, token));
     }
@@ -266,7 +347,9 @@ describe('masters placed at the broker', () => {
     const children = await childrenWhen(g, master.id, settled, 'copies of the detected master');
     expect(children.x1).toMatchObject({ side: 'BUY', quantity: lot, status: 'FILLED' });
     expect(children.rev).toMatchObject({ side: 'SELL', quantity: lot, status: 'FILLED' });
-    expect((await eventsOf(master.id)).find((e) => e.kind === 'DETECTED')?.message).toMatch(/seen at the broker \d+ ms after it was placed, tagged USER1/);
+    expect((await eventsOf(master.id)).find((e) => e.kind === 'DETECTED')?.message).toMatch(
+      /seen at the broker \d+ ms after it was placed, tagged USER1/,
+    );
     await waitFor(async () => (await order(master.id)).status === 'FILLED' || undefined, 5000, 'master filled');
 
     // The same tag again (desks tag every order of a strategy alike): a second master, copied once more.
@@ -294,16 +377,25 @@ describe('masters placed at the broker', () => {
     }
   });
 
-  it('never folds another broker order that carries a master\'s Tandem tag into that master', async () => {
+  it("never folds another broker order that carries a master's Tandem tag into that master", async () => {
     const g = await group({ x1: { factor: 1 } });
     const master = await place(g, { orderType: 'LIMIT', quantity: lot, price: restingBuyPrice(0.93) });
     await childrenWhen(g, master.id, (c) => c.x1!.status === 'OPEN' && Boolean(c.x1!.brokerOrderId), 'an open child');
-    const acknowledged = await waitFor(async () => ((await order(master.id)).brokerOrderId ? order(master.id) : undefined), 5000, 'master acknowledged');
+    const acknowledged = await waitFor(
+      async () => ((await order(master.id)).brokerOrderId ? order(master.id) : undefined),
+      5000,
+      'master acknowledged',
+    );
     // Someone places a 3-lot MARKET order at the broker with the master's own tag.
     const stray = await atBroker(g.masterCode, { orderTag: master.orderTag!, quantity: 3 * lot });
     const marker = await atBroker(g.masterCode, { orderTag: 'AFTER' });
     await childrenWhen(g, (await detectedMaster(g, marker.brokerOrderId)).id, settled, 'copies of the marker order');
-    expect(await order(master.id)).toMatchObject({ status: 'OPEN', quantity: lot, filledQuantity: 0, brokerOrderId: acknowledged.brokerOrderId });
+    expect(await order(master.id)).toMatchObject({
+      status: 'OPEN',
+      quantity: lot,
+      filledQuantity: 0,
+      brokerOrderId: acknowledged.brokerOrderId,
+    });
     const children = await childrenWhen(g, master.id, () => true, 'the child');
     expect(children.x1).toMatchObject({ status: 'OPEN', quantity: lot });
     expect(await server.tandem.services.orm.em.fork().count(Order, { accountId: g.masterId, brokerOrderId: stray.brokerOrderId })).toBe(0);
@@ -311,18 +403,37 @@ describe('masters placed at the broker', () => {
 });
 
 describe('replicationStats', () => {
-  it('counts each follower\'s copies and skips and gives latency percentiles', async () => {
+  it("counts each follower's copies and skips and gives latency percentiles", async () => {
     const g = await group({ x1: { factor: 1 }, x25: { factor: 2.5 }, tiny: { factor: 0.3 } });
     for (let i = 0; i < 3; i += 1) {
       const master = await place(g, { quantity: lot });
       await childrenWhen(g, master.id, settled, 'children settled');
     }
-    const stats = ok(await server.gql<{ replicationStats: { follower: { clientCode: string }; copied: number; failed: number; skipped: number; inFlight: number; samples: number; latencyP50Ms: number | null; latencyP95Ms: number | null; latencyP99Ms: number | null }[] }>(
-      'query($m: ID) { replicationStats(masterId: $m) { follower { clientCode } copied failed skipped inFlight samples latencyP50Ms latencyP95Ms latencyP99Ms } }',
-      { m: g.masterId }, token,
-    )).replicationStats;
+    const stats = ok(
+      await server.gql<{
+        replicationStats: {
+          follower: { clientCode: string };
+          copied: number;
+          failed: number;
+          skipped: number;
+          inFlight: number;
+          samples: number;
+          latencyP50Ms: number | null;
+          latencyP95Ms: number | null;
+          latencyP99Ms: number | null;
+        }[];
+      }>(
+        'query($m: ID) { replicationStats(masterId: $m) { follower { clientCode } copied failed skipped inFlight samples latencyP50Ms latencyP95Ms latencyP99Ms } }',
+        { m: g.masterId },
+        token,
+      ),
+    ).replicationStats;
     const byCode = Object.fromEntries(stats.map((s) => [s.follower.clientCode, s]));
-    expect(Object.keys(byCode).sort()).toEqual(Object.values(g.followers).map((f) => f.clientCode).sort());
+    expect(Object.keys(byCode).sort()).toEqual(
+      Object.values(g.followers)
+        .map((f) => f.clientCode)
+        .sort(),
+    );
     for (const name of ['x1', 'x25']) {
       const s = byCode[g.followers[name]!.clientCode]!;
       expect(s).toMatchObject({ copied: 3, failed: 0, skipped: 0, inFlight: 0, samples: 3 });

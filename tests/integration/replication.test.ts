@@ -6,7 +6,16 @@ import { settledChildren } from '../support/orders.ts';
 const PLACE = `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`;
 const CHILD_FIELDS = 'account { clientCode } side quantity filledQuantity reason orderTag latencyMs';
 
-interface Child { account: { clientCode: string }; side: string; quantity: number; status: string; filledQuantity: number; reason: string | null; orderTag: string | null; latencyMs: number | null }
+interface Child {
+  account: { clientCode: string };
+  side: string;
+  quantity: number;
+  status: string;
+  filledQuantity: number;
+  reason: string | null;
+  orderTag: string | null;
+  latencyMs: number | null;
+}
 
 describe('replication from a paper master to its followers', () => {
   let server: TestServer;
@@ -20,7 +29,11 @@ describe('replication from a paper master to its followers', () => {
   afterAll(async () => server?.close());
 
   async function placeOnMaster(input: Record<string, unknown>): Promise<string> {
-    const placed = await server.gql<{ placeOrder: { id: string; status: string } }>(PLACE, { i: { accountId: masterId, exchange: 'NSE', productType: 'INTRADAY', orderType: 'MARKET', ...input } }, token);
+    const placed = await server.gql<{ placeOrder: { id: string; status: string } }>(
+      PLACE,
+      { i: { accountId: masterId, exchange: 'NSE', productType: 'INTRADAY', orderType: 'MARKET', ...input } },
+      token,
+    );
     expect(placed.errors).toBeUndefined();
     return placed.data!.placeOrder.id;
   }
@@ -43,14 +56,31 @@ describe('replication from a paper master to its followers', () => {
     const em = server.tandem.services.orm.em.fork();
     const now = new Date();
     const master = em.create(Order, {
-      accountId: masterId, exchange: 'NSE', symbol: 'NOPE-EQ', token: '999999', side: 'BUY', quantity: 3, orderType: 'MARKET',
-      productType: 'INTRADAY', status: 'OPEN', origin: 'broker', brokerOrderId: 'LOST-1', detectedAt: now, exchangeAt: now, createdAt: now, updatedAt: now,
+      accountId: masterId,
+      exchange: 'NSE',
+      symbol: 'NOPE-EQ',
+      token: '999999',
+      side: 'BUY',
+      quantity: 3,
+      orderType: 'MARKET',
+      productType: 'INTRADAY',
+      status: 'OPEN',
+      origin: 'broker',
+      brokerOrderId: 'LOST-1',
+      detectedAt: now,
+      exchangeAt: now,
+      createdAt: now,
+      updatedAt: now,
     });
     await em.flush();
-    const children = await waitFor(async () => {
-      const rows = await server.tandem.services.orm.em.fork().find(Order, { masterOrderId: master.id });
-      return rows.length === 3 ? rows : undefined;
-    }, 15_000, 'the sweep to plan the unheard master');
+    const children = await waitFor(
+      async () => {
+        const rows = await server.tandem.services.orm.em.fork().find(Order, { masterOrderId: master.id });
+        return rows.length === 3 ? rows : undefined;
+      },
+      15_000,
+      'the sweep to plan the unheard master',
+    );
     for (const child of children) {
       expect(child).toMatchObject({ status: 'SKIPPED', quantity: 0 });
       expect(child.reason).toBe("NSE NOPE-EQ (token 999999) is not in Tandem's instrument list; import the scrip master to copy it");

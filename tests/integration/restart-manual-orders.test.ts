@@ -22,8 +22,19 @@ describe('orders placed through the API and never sent, after a restart', () => 
     const pending = (minutesAgo: number, tag: string) => {
       const at = new Date(Date.now() - minutesAgo * 60_000);
       return first.tandem.services.orm.em.fork().create(Order, {
-        accountId: followerId, exchange: 'NSE', symbol: 'SBIN-EQ', token: '3045', side: 'BUY', quantity: 2, orderType: 'MARKET',
-        productType: 'INTRADAY', status: 'PENDING', origin: 'api', orderTag: tag, createdAt: at, updatedAt: at,
+        accountId: followerId,
+        exchange: 'NSE',
+        symbol: 'SBIN-EQ',
+        token: '3045',
+        side: 'BUY',
+        quantity: 2,
+        orderType: 'MARKET',
+        productType: 'INTRADAY',
+        status: 'PENDING',
+        origin: 'api',
+        orderTag: tag,
+        createdAt: at,
+        updatedAt: at,
       });
     };
     const em = first.tandem.services.orm.em.fork();
@@ -35,16 +46,22 @@ describe('orders placed through the API and never sent, after a restart', () => 
 
     const second: TestServer = await startTestServer({ database });
     cleanups.push(() => second.close());
-    const sent = await waitFor(async () => {
-      const row = await second.tandem.services.orm.em.fork().findOneOrFail(Order, { id: recent.id });
-      return row.status === 'FILLED' ? row : undefined;
-    }, 15_000, 'the recent order to be sent and filled');
+    const sent = await waitFor(
+      async () => {
+        const row = await second.tandem.services.orm.em.fork().findOneOrFail(Order, { id: recent.id });
+        return row.status === 'FILLED' ? row : undefined;
+      },
+      15_000,
+      'the recent order to be sent and filled',
+    );
     expect(sent.filledQuantity).toBe(2);
     expect(await second.tandem.services.orm.em.fork().count(PaperOrder, { orderTag: 'TRESTART1' })).toBe(1);
 
     const failed = await second.tandem.services.orm.em.fork().findOneOrFail(Order, { id: old.id });
     expect(failed.status).toBe('FAILED');
-    expect(failed.reason).toBe('Tandem restarted before this order was sent, more than 30 s after it was placed; not sent, as it would go out stale');
+    expect(failed.reason).toBe(
+      'Tandem restarted before this order was sent, more than 30 s after it was placed; not sent, as it would go out stale',
+    );
     expect(await second.tandem.services.orm.em.fork().count(PaperOrder, { orderTag: 'TRESTART2' })).toBe(0);
   });
 });

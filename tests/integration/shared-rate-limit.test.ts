@@ -11,7 +11,10 @@ import { connectRedis } from '../../server/src/redis-client.ts';
 import { redisUrl } from '../support/database.ts';
 import { ManualWaitableClock } from '../support/manual-waitable-clock.ts';
 
-const WINDOWS: readonly RateWindow[] = [{ limit: 4, windowMs: 250 }, { limit: 10, windowMs: 5_000 }];
+const WINDOWS: readonly RateWindow[] = [
+  { limit: 4, windowMs: 250 },
+  { limit: 10, windowMs: 5_000 },
+];
 const account = { broker: 'SMARTAPI' as const, clientCode: 'A123' };
 const silent = pino({ level: 'silent' });
 const START = new Date('2025-03-03T10:00:00Z');
@@ -36,9 +39,21 @@ describe.skipIf(!redisUrl)('order-call limits shared by instances through Redis 
   it('lets two instances together make no more calls in any window than one may', async () => {
     const prefix = `tandem-test-${randomBytes(4).toString('hex')}:ratelimit:`;
     const clock = new ManualWaitableClock(START);
-    const instances = [0, 1].map(() => new AccountLimiter(new RateLimiter(new RedisRateStore(redis, prefix, silent), clock), () => WINDOWS));
+    const instances = [0, 1].map(
+      () => new AccountLimiter(new RateLimiter(new RedisRateStore(redis, prefix, silent), clock), () => WINDOWS),
+    );
     const waits: number[] = [];
-    await clock.driveUntilDone(Promise.all(Array.from({ length: 10 }, (_, index) => instances[index % 2]!.call(account, async () => undefined, (ms) => waits.push(ms)))));
+    await clock.driveUntilDone(
+      Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          instances[index % 2]!.call(
+            account,
+            async () => undefined,
+            (ms) => waits.push(ms),
+          ),
+        ),
+      ),
+    );
 
     // Redis's own record of every call let through, under the account's key, exactly as the
     // windows counted them: each was answered the moment it went.
@@ -55,7 +70,9 @@ describe.skipIf(!redisUrl)('order-call limits shared by instances through Redis 
     const clock = new ManualWaitableClock(START);
     const instances = [0, 1].map(() => new AccountLimiter(new RateLimiter(new InProcessRateStore(), clock), () => perMinute));
     const granted: number[] = [];
-    await Promise.all(Array.from({ length: 8 }, (_, index) => instances[index % 2]!.call(account, async () => void granted.push(clock.now().getTime()))));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, index) => instances[index % 2]!.call(account, async () => void granted.push(clock.now().getTime()))),
+    );
     expect(busiestSpan(granted, 60_000)).toBe(8);
   });
 });

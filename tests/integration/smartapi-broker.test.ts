@@ -11,8 +11,18 @@ import { settledChildRows } from '../support/orders.ts';
 import { AngelApp } from '../support/smartapi-app.ts';
 
 const MASTER: SimAccountInput = { clientcode: 'M100', pin: '1111', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', apiKey: 'key-master' };
-const FOLLOWER: SimAccountInput = { clientcode: 'F200', pin: '2222', totpSecret: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU', apiKey: 'key-follower' };
-const WRONG_TOTP: SimAccountInput = { clientcode: 'W300', pin: '3333', totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', apiKey: 'key-wrong' };
+const FOLLOWER: SimAccountInput = {
+  clientcode: 'F200',
+  pin: '2222',
+  totpSecret: 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU',
+  apiKey: 'key-follower',
+};
+const WRONG_TOTP: SimAccountInput = {
+  clientcode: 'W300',
+  pin: '3333',
+  totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+  apiKey: 'key-wrong',
+};
 const SBIN = '3045';
 // Paper prices stay where they start, so resting limits rest on both exchanges.
 const FROZEN_WALK = { PAPER_TICK_MS: String(60 * 60_000) };
@@ -23,27 +33,42 @@ const CONNECT = `mutation($id: ID!) { connectAccount(id: $id) { id status status
 const UPDATE_ACCOUNT = `mutation($id: ID!, $i: UpdateAccountInput!) { updateAccount(id: $id, input: $i) { id } }`;
 const PLACE = `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id status } }`;
 
-const credentials = (account: SimAccountInput, totpSecret = account.totpSecret) => ({ apiKey: account.apiKey!, pin: account.pin, totpSecret });
+const credentials = (account: SimAccountInput, totpSecret = account.totpSecret) => ({
+  apiKey: account.apiKey!,
+  pin: account.pin,
+  totpSecret,
+});
 
 /** One Tandem beside one simulator, with a SmartAPI master copied x2 to a SmartAPI follower and x1 to a paper one. */
 async function tradingDesk(server: TestServer, token: string) {
   const create = async (account: SimAccountInput, role: 'MASTER' | 'FOLLOWER') => {
-    const created = await server.gql<{ createAccount: { id: string } }>(CREATE_ACCOUNT, { i: { label: account.clientcode, broker: 'SMARTAPI', role, clientCode: account.clientcode, credentials: credentials(account) } }, token);
+    const created = await server.gql<{ createAccount: { id: string } }>(
+      CREATE_ACCOUNT,
+      { i: { label: account.clientcode, broker: 'SMARTAPI', role, clientCode: account.clientcode, credentials: credentials(account) } },
+      token,
+    );
     expect(created.errors).toBeUndefined();
     return created.data!.createAccount.id;
   };
   const masterId = await create(MASTER, 'MASTER');
   const followerId = await create(FOLLOWER, 'FOLLOWER');
   const paperId = (await server.account('DEMO-F1')).id;
-  for (const [follower, factor] of [[followerId, 2], [paperId, 1]] as const) {
+  for (const [follower, factor] of [
+    [followerId, 2],
+    [paperId, 1],
+  ] as const) {
     const linked = await server.gql(CREATE_MULTIPLIER, { i: { masterId, followerId: follower, factor } }, token);
     expect(linked.errors).toBeUndefined();
   }
   for (const id of [masterId, followerId]) {
-    await waitFor(async () => {
-      const account = await server.tandem.services.orm.em.fork().findOneOrFail(Account, { id });
-      return account.status === 'CONNECTED' && account.statusReason?.includes('order updates live');
-    }, 20_000, 'SmartAPI accounts to connect');
+    await waitFor(
+      async () => {
+        const account = await server.tandem.services.orm.em.fork().findOneOrFail(Account, { id });
+        return account.status === 'CONNECTED' && account.statusReason?.includes('order updates live');
+      },
+      20_000,
+      'SmartAPI accounts to connect',
+    );
   }
   return { masterId, followerId, paperId };
 }
@@ -51,11 +76,19 @@ async function tradingDesk(server: TestServer, token: string) {
 const em = (server: TestServer) => server.tandem.services.orm.em.fork();
 
 async function masterOf(server: TestServer, masterId: string, brokerOrderId: string): Promise<Order> {
-  return waitFor(() => em(server).findOne(Order, { accountId: masterId, brokerOrderId }).then((o) => o ?? undefined), 20_000, `master ${brokerOrderId} to be detected`);
+  return waitFor(
+    () =>
+      em(server)
+        .findOne(Order, { accountId: masterId, brokerOrderId })
+        .then((o) => o ?? undefined),
+    20_000,
+    `master ${brokerOrderId} to be detected`,
+  );
 }
 
 /** A master order's copies (one per follower of the desk, unless told) once settled. */
-const settledCopies = (server: TestServer, masterOrderId: string, count = 2) => settledChildRows(server, masterOrderId, { count, timeoutMs: 30_000 });
+const settledCopies = (server: TestServer, masterOrderId: string, count = 2) =>
+  settledChildRows(server, masterOrderId, { count, timeoutMs: 30_000 });
 
 const childOf = (children: Order[], accountId: string) => children.find((c) => c.accountId === accountId)!;
 
@@ -69,7 +102,10 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
 
   beforeAll(async () => {
     sim = await createSmartApiSim({ accounts: [MASTER, FOLLOWER, WRONG_TOTP], instruments: { [SBIN]: { pricePaise: 1010_00 } } });
-    server = await startTestServer({ env: { ...FROZEN_WALK, SMARTAPI_ROOT_URL: sim.url, SMARTAPI_ORDER_WS_URL: sim.wsUrl }, reconcileRecheckMs: 1000 });
+    server = await startTestServer({
+      env: { ...FROZEN_WALK, SMARTAPI_ROOT_URL: sim.url, SMARTAPI_ORDER_WS_URL: sim.wsUrl },
+      reconcileRecheckMs: 1000,
+    });
     await server.tandem.services.pubsub.subscribe('accountStatus', (message) => void statuses.push(message));
     token = await server.login();
     desk = await tradingDesk(server, token);
@@ -102,7 +138,10 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     const dropped = await app.place({ quantity: '4', ordertag: 'app-dropped' });
     const droppedMaster = await masterOf(server, desk.masterId, dropped.orderid);
 
-    for (const [master, quantity] of [[frozenMaster, 3], [droppedMaster, 4]] as const) {
+    for (const [master, quantity] of [
+      [frozenMaster, 3],
+      [droppedMaster, 4],
+    ] as const) {
       const children = await settledCopies(server, master.id);
       const smartApiChild = childOf(children, desk.followerId);
       expect(smartApiChild).toMatchObject({ quantity: quantity * 2, status: 'FILLED' });
@@ -110,23 +149,43 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
       expect(sim.orders.list('F200').filter((o) => o.ordertag === smartApiChild.orderTag)).toHaveLength(1);
       expect(await em(server).count(Order, { accountId: desk.masterId, brokerOrderId: master.brokerOrderId })).toBe(1);
     }
-    await waitFor(async () => (await em(server).findOneOrFail(Account, { id: desk.masterId })).statusReason?.includes('order updates live'), 20_000, 'the master socket to reconnect');
+    await waitFor(
+      async () => (await em(server).findOneOrFail(Account, { id: desk.masterId })).statusReason?.includes('order updates live'),
+      20_000,
+      'the master socket to reconnect',
+    );
   });
 
   it('carries a master modification and cancellation to both followers', async () => {
     const placed = await app.place({ ordertype: 'LIMIT', price: '950.00', quantity: '3', ordertag: 'app-limit' });
     const master = await masterOf(server, desk.masterId, placed.orderid);
-    const open = await waitFor(async () => {
-      const children = await em(server).find(Order, { masterOrderId: master.id });
-      return children.length === 2 && children.every((c) => c.status === 'OPEN') ? children : undefined;
-    }, 20_000, 'children to rest');
+    const open = await waitFor(
+      async () => {
+        const children = await em(server).find(Order, { masterOrderId: master.id });
+        return children.length === 2 && children.every((c) => c.status === 'OPEN') ? children : undefined;
+      },
+      20_000,
+      'children to rest',
+    );
     expect(childOf(open, desk.followerId)).toMatchObject({ orderType: 'LIMIT', price: 950_00, quantity: 6 });
 
-    await app.modify(placed.orderid, { ordertype: 'LIMIT', producttype: 'INTRADAY', price: '955.50', quantity: '3', tradingsymbol: 'SBIN-EQ', symboltoken: SBIN, exchange: 'NSE' });
-    await waitFor(async () => {
-      const children = await em(server).find(Order, { masterOrderId: master.id });
-      return children.every((c) => c.price === 955_50) || undefined;
-    }, 20_000, 'children to follow the modification');
+    await app.modify(placed.orderid, {
+      ordertype: 'LIMIT',
+      producttype: 'INTRADAY',
+      price: '955.50',
+      quantity: '3',
+      tradingsymbol: 'SBIN-EQ',
+      symboltoken: SBIN,
+      exchange: 'NSE',
+    });
+    await waitFor(
+      async () => {
+        const children = await em(server).find(Order, { masterOrderId: master.id });
+        return children.every((c) => c.price === 955_50) || undefined;
+      },
+      20_000,
+      'children to follow the modification',
+    );
     const followerChild = childOf(open, desk.followerId);
     expect(sim.orders.get(followerChild.brokerOrderId!)).toMatchObject({ pricePaise: 955_50, quantity: 6, status: 'modified' });
 
@@ -150,18 +209,29 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     expect(sim.orders.list('F200').filter((o) => o.ordertag === smartApiChild.orderTag)).toHaveLength(1);
     // The trader's app, the master and the follower each log in again.
     await waitFor(() => sim.counters().requests.loginByPassword - loginsBefore >= 3, 10_000, 'three logins');
-    await waitFor(() => statuses.some((s) => s.accountId === desk.followerId && s.status === 'SESSION_EXPIRED'), 10_000, 'SESSION_EXPIRED to be published');
+    await waitFor(
+      () => statuses.some((s) => s.accountId === desk.followerId && s.status === 'SESSION_EXPIRED'),
+      10_000,
+      'SESSION_EXPIRED to be published',
+    );
     for (const id of [desk.masterId, desk.followerId]) {
-      await waitFor(async () => {
-        const account = await em(server).findOneOrFail(Account, { id });
-        return account.status === 'CONNECTED' && account.statusReason?.includes('order updates live');
-      }, 20_000, 'accounts to be connected again, order socket included');
+      await waitFor(
+        async () => {
+          const account = await em(server).findOneOrFail(Account, { id });
+          return account.status === 'CONNECTED' && account.statusReason?.includes('order updates live');
+        },
+        20_000,
+        'accounts to be connected again, order socket included',
+      );
     }
     expect(statuses.some((s) => s.accountId === desk.followerId && s.status === 'RECONNECTING')).toBe(true);
   });
 
   it('never duplicates a copy whose placeOrder answer is lost after the order was accepted', async () => {
-    for (const [mode, tag] of [['reset', 'app-reset'], ['hang', 'app-hang']] as const) {
+    for (const [mode, tag] of [
+      ['reset', 'app-reset'],
+      ['hang', 'app-hang'],
+    ] as const) {
       const unansweredBefore = sim.counters().unanswered.placeOrder;
       // The trader's own placement takes the first fault, the copy to F200 the second.
       sim.faults.timeoutAfterAccept(2, { mode, hangMs: 1500 });
@@ -181,7 +251,11 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const before = sim.counters();
     const place = async (accountId: string) => {
-      const result = await server.gql<{ placeOrder: { id: string } }>(PLACE, { i: { accountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' } }, token);
+      const result = await server.gql<{ placeOrder: { id: string } }>(
+        PLACE,
+        { i: { accountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY' } },
+        token,
+      );
       expect(result.errors).toBeUndefined();
       return result.data!.placeOrder.id;
     };
@@ -194,7 +268,11 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     const followerChildren = children.filter((c) => c.accountId === desk.followerId);
     expect(followerChildren.filter((c) => c.status === 'FILLED')).toHaveLength(30);
     expect(children.filter((c) => c.accountId === desk.paperId && c.status === 'FILLED')).toHaveLength(30);
-    await waitFor(async () => (await em(server).count(Order, { id: { $in: ownIds }, status: 'FILLED' })) === 20, 30_000, 'the follower\'s own orders to fill');
+    await waitFor(
+      async () => (await em(server).count(Order, { id: { $in: ownIds }, status: 'FILLED' })) === 20,
+      30_000,
+      "the follower's own orders to fill",
+    );
 
     const after = sim.counters();
     expect(after.rateLimited.placeOrder - before.rateLimited.placeOrder).toBe(0);
@@ -202,11 +280,17 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     const tags = new Set(followerChildren.map((c) => c.orderTag));
     expect(sim.orders.list('F200').filter((o) => tags.has(o.ordertag))).toHaveLength(30);
     for (const clientcode of ['M100', 'F200']) {
-      const times = sim.orders.list(clientcode).map((o) => o.placedAt.getTime()).sort((a, b) => a - b);
+      const times = sim.orders
+        .list(clientcode)
+        .map((o) => o.placedAt.getTime())
+        .sort((a, b) => a - b);
       expect(Math.max(...times.map((t, i) => times.slice(i).filter((u) => u - t < 1000).length))).toBeLessThanOrEqual(9);
     }
     // More wanted out than nine a second: those that waited said so while they did.
-    for (const [ids, label] of [[masterIds, 'M100'], [followerChildren.map((c) => c.id), 'F200']] as const) {
+    for (const [ids, label] of [
+      [masterIds, 'M100'],
+      [followerChildren.map((c) => c.id), 'F200'],
+    ] as const) {
       const queued = await em(server).find(OrderEvent, { kind: 'QUEUED', orderId: { $in: [...ids] } });
       expect(queued.length).toBeGreaterThan(0);
       for (const event of queued) {
@@ -217,12 +301,26 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
   });
 
   it('reports a wrong TOTP secret as AUTH_FAILED in words a person can act on, and does not keep retrying', async () => {
-    const created = await server.gql<{ createAccount: { id: string } }>(CREATE_ACCOUNT, {
-      i: { label: 'Wrong TOTP', broker: 'SMARTAPI', role: 'FOLLOWER', clientCode: 'W300', credentials: credentials(WRONG_TOTP, 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U') },
-    }, token);
+    const created = await server.gql<{ createAccount: { id: string } }>(
+      CREATE_ACCOUNT,
+      {
+        i: {
+          label: 'Wrong TOTP',
+          broker: 'SMARTAPI',
+          role: 'FOLLOWER',
+          clientCode: 'W300',
+          credentials: credentials(WRONG_TOTP, 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U'),
+        },
+      },
+      token,
+    );
     expect(created.errors).toBeUndefined();
     const id = created.data!.createAccount.id;
-    const connected = await server.gql<{ connectAccount: { id: string; status: string; statusReason: string | null } }>(CONNECT, { id }, token);
+    const connected = await server.gql<{ connectAccount: { id: string; status: string; statusReason: string | null } }>(
+      CONNECT,
+      { id },
+      token,
+    );
     expect(connected.errors).toBeUndefined();
     expect(connected.data!.connectAccount).toMatchObject({ status: 'AUTH_FAILED' });
     expect(connected.data!.connectAccount.statusReason).toMatch(/TOTP secret.*\(AB1050 Invalid totp\)/);
@@ -248,7 +346,11 @@ describe('SmartAPI broker against the simulator over real sockets', () => {
     // The right secret, entered again, is tried at once.
     const fixed = await server.gql(UPDATE_ACCOUNT, { id, i: { credentials: credentials(WRONG_TOTP) } }, token);
     expect(fixed.errors).toBeUndefined();
-    await waitFor(async () => (await em(server).findOneOrFail(Account, { id })).status === 'CONNECTED', 10_000, 'the account to connect with its new secret');
+    await waitFor(
+      async () => (await em(server).findOneOrFail(Account, { id })).status === 'CONNECTED',
+      10_000,
+      'the account to connect with its new secret',
+    );
   });
 });
 
@@ -261,8 +363,18 @@ describe('SmartAPI AMO after the close, on NSE hours with one clock for Tandem a
 
   beforeAll(async () => {
     // acceptAmoVariety false: an order sent with the retired variety "AMO" would be refused (AB1008).
-    sim = await createSmartApiSim({ clock, marketHours: 'nse', acceptAmoVariety: false, tickIntervalMs: 0, accounts: [MASTER, FOLLOWER], instruments: { [SBIN]: { pricePaise: 1010_00 } } });
-    server = await startTestServer({ clock, env: { ...FROZEN_WALK, JWT_TTL: '7d', SMARTAPI_ROOT_URL: sim.url, SMARTAPI_ORDER_WS_URL: sim.wsUrl } });
+    sim = await createSmartApiSim({
+      clock,
+      marketHours: 'nse',
+      acceptAmoVariety: false,
+      tickIntervalMs: 0,
+      accounts: [MASTER, FOLLOWER],
+      instruments: { [SBIN]: { pricePaise: 1010_00 } },
+    });
+    server = await startTestServer({
+      clock,
+      env: { ...FROZEN_WALK, JWT_TTL: '7d', SMARTAPI_ROOT_URL: sim.url, SMARTAPI_ORDER_WS_URL: sim.wsUrl },
+    });
     desk = await tradingDesk(server, await server.login());
   });
   afterAll(async () => {
@@ -274,10 +386,14 @@ describe('SmartAPI AMO after the close, on NSE hours with one clock for Tandem a
     const placed = await new AngelApp(sim, MASTER).place({ quantity: '2', ordertag: 'app-amo' });
     const master = await masterOf(server, desk.masterId, placed.orderid);
     expect(master).toMatchObject({ variety: 'AMO', status: 'AMO_QUEUED' });
-    const queued = await waitFor(async () => {
-      const children = await em(server).find(Order, { masterOrderId: master.id });
-      return children.length === 2 && children.every((c) => c.status === 'AMO_QUEUED') ? children : undefined;
-    }, 20_000, 'AMO copies to be queued');
+    const queued = await waitFor(
+      async () => {
+        const children = await em(server).find(Order, { masterOrderId: master.id });
+        return children.length === 2 && children.every((c) => c.status === 'AMO_QUEUED') ? children : undefined;
+      },
+      20_000,
+      'AMO copies to be queued',
+    );
     for (const child of queued) expect(child.variety).toBe('AMO');
     const atBroker = sim.orders.get(childOf(queued, desk.followerId).brokerOrderId!);
     expect(atBroker).toMatchObject({ variety: 'NORMAL', amo: true, status: 'after market order req received', quantity: 4 });
@@ -285,7 +401,15 @@ describe('SmartAPI AMO after the close, on NSE hours with one clock for Tandem a
     // Tuesday 09:16 IST: the session died at midnight; the AMOs go to the exchange and fill.
     clock.set(new Date('2025-01-07T03:46:00Z'));
     sim.market.tick();
-    await waitFor(async () => (await em(server).findOneOrFail(Order, { id: childOf(queued, desk.followerId).id })).status === 'FILLED', 20_000, 'the SmartAPI AMO copy to fill');
-    await waitFor(async () => (await em(server).findOneOrFail(Order, { id: master.id })).status === 'FILLED', 20_000, 'the master AMO to fill');
+    await waitFor(
+      async () => (await em(server).findOneOrFail(Order, { id: childOf(queued, desk.followerId).id })).status === 'FILLED',
+      20_000,
+      'the SmartAPI AMO copy to fill',
+    );
+    await waitFor(
+      async () => (await em(server).findOneOrFail(Order, { id: master.id })).status === 'FILLED',
+      20_000,
+      'the master AMO to fill',
+    );
   });
 });

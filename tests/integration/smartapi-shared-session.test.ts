@@ -23,13 +23,27 @@ const silent = pino({ level: 'silent' });
 
 function order(tag: string): BrokerOrderRequest {
   return {
-    exchange: 'NSE', symbol: 'SBIN-EQ', token: '3045', orderTag: tag,
-    side: 'BUY', quantity: 1, orderType: 'MARKET', productType: 'INTRADAY', variety: 'NORMAL', price: null, triggerPrice: null,
+    exchange: 'NSE',
+    symbol: 'SBIN-EQ',
+    token: '3045',
+    orderTag: tag,
+    side: 'BUY',
+    quantity: 1,
+    orderType: 'MARKET',
+    productType: 'INTRADAY',
+    variety: 'NORMAL',
+    price: null,
+    triggerPrice: null,
   };
 }
 
 function grantOf(jwt: string, loggedInAt = new Date()): SessionGrant {
-  return { tokens: { jwtToken: jwt, refreshToken: 'r', feedToken: 'f' }, apiKey: 'k', loggedInAt, expiresAt: new Date(Date.now() + 60_000) };
+  return {
+    tokens: { jwtToken: jwt, refreshToken: 'r', feedToken: 'f' },
+    apiKey: 'k',
+    loggedInAt,
+    expiresAt: new Date(Date.now() + 60_000),
+  };
 }
 
 describe.skipIf(!redisUrl)('the Redis session store (needs REDIS_URL)', () => {
@@ -55,19 +69,27 @@ describe.skipIf(!redisUrl)('the Redis session store (needs REDIS_URL)', () => {
     expect(ttl).toBeGreaterThan(55_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
     expect(await store.load('R1')).toEqual(grant);
-    expect(await new RedisSessionStore({ redis, prefix, key: deriveKeys('another-secret-key-with-32-characters-or-more').sessions, log: silent }).load('R1')).toBeNull();
+    expect(
+      await new RedisSessionStore({
+        redis,
+        prefix,
+        key: deriveKeys('another-secret-key-with-32-characters-or-more').sessions,
+        log: silent,
+      }).load('R1'),
+    ).toBeNull();
   });
 
   it('lets one holder of a client code lock run at a time across stores, and frees it after', async () => {
     const stores = [0, 1].map(() => new RedisSessionStore({ redis, prefix, key: keys.sessions, log: silent, pollMs: 20 }));
     let inside = 0;
     let most = 0;
-    const hold = (store: RedisSessionStore) => store.withLoginLock('R2', async () => {
-      inside += 1;
-      most = Math.max(most, inside);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      inside -= 1;
-    });
+    const hold = (store: RedisSessionStore) =>
+      store.withLoginLock('R2', async () => {
+        inside += 1;
+        most = Math.max(most, inside);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        inside -= 1;
+      });
     await Promise.all([hold(stores[0]!), hold(stores[1]!), hold(stores[0]!), hold(stores[1]!)]);
     expect(most).toBe(1);
     expect(await redis.exists(`${prefix}smartapi-session-lock:R2`)).toBe(0);
@@ -106,14 +128,28 @@ describe.skipIf(!usingPostgres || !redisUrl)('one SmartAPI login shared by two i
     const second = await startTestServer({ database, redisPrefix, env });
     servers.push(second);
     const token = await first.login();
-    const created = await first.gql<{ createAccount: { id: string } }>(`mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`, {
-      i: { label: 'Shared', broker: 'SMARTAPI', role: 'FOLLOWER', clientCode: FOLLOWER.clientcode, credentials: { apiKey: FOLLOWER.apiKey, pin: FOLLOWER.pin, totpSecret: FOLLOWER.totpSecret } },
-    }, token);
+    const created = await first.gql<{ createAccount: { id: string } }>(
+      `mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`,
+      {
+        i: {
+          label: 'Shared',
+          broker: 'SMARTAPI',
+          role: 'FOLLOWER',
+          clientCode: FOLLOWER.clientcode,
+          credentials: { apiKey: FOLLOWER.apiKey, pin: FOLLOWER.pin, totpSecret: FOLLOWER.totpSecret },
+        },
+      },
+      token,
+    );
     expect(created.errors).toBeUndefined();
     const account = await first.tandem.services.orm.em.fork().findOneOrFail(Account, { id: created.data!.createAccount.id });
     // Whichever instance holds the account's lease follows it (order socket, order-book poll).
-    await waitFor(async () => (await first.tandem.services.orm.em.fork().findOneOrFail(Account, { id: account.id })).statusReason?.includes('order updates live'),
-      20_000, 'the account to be followed');
+    await waitFor(
+      async () =>
+        (await first.tandem.services.orm.em.fork().findOneOrFail(Account, { id: account.id })).statusReason?.includes('order updates live'),
+      20_000,
+      'the account to be followed',
+    );
 
     // Orders sent to the account from each instance, at the same moment: one session serves both.
     const brokers = [first, second].map((server) => server.tandem.services.brokers.brokerFor(account));
@@ -127,7 +163,12 @@ describe.skipIf(!usingPostgres || !redisUrl)('one SmartAPI login shared by two i
     expect(raw).toBeTruthy();
     const shared = openGrant(keys.sessions, 'SS1', raw!)!;
     expect(shared.tokens.jwtToken.split('.')).toHaveLength(3);
-    for (const part of [shared.tokens.jwtToken, ...shared.tokens.jwtToken.split('.'), shared.tokens.refreshToken, shared.tokens.feedToken]) {
+    for (const part of [
+      shared.tokens.jwtToken,
+      ...shared.tokens.jwtToken.split('.'),
+      shared.tokens.refreshToken,
+      shared.tokens.feedToken,
+    ]) {
       expect(raw).not.toContain(part);
     }
     expect(await redis.pttl(`${redisPrefix}smartapi-session:SS1`)).toBeGreaterThan(0);

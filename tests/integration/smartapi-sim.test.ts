@@ -35,12 +35,21 @@ interface Answer<D> {
   json: Envelope<D>;
 }
 
-async function call<D = unknown>(sim: SmartApiSim, path: string, opts: { jwt?: string; body?: unknown; apiKey?: string; signal?: AbortSignal } = {}): Promise<Answer<D>> {
+async function call<D = unknown>(
+  sim: SmartApiSim,
+  path: string,
+  opts: { jwt?: string; body?: unknown; apiKey?: string; signal?: AbortSignal } = {},
+): Promise<Answer<D>> {
   const res = await fetch(`${sim.url}${path}`, {
     method: opts.body === undefined ? 'GET' : 'POST',
     headers: {
-      'Content-Type': 'application/json', Accept: 'application/json', 'X-UserType': 'USER', 'X-SourceID': 'WEB',
-      'X-ClientLocalIP': '127.0.0.1', 'X-ClientPublicIP': '106.193.147.98', 'X-MACAddress': '00:00:00:00:00:00',
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'X-UserType': 'USER',
+      'X-SourceID': 'WEB',
+      'X-ClientLocalIP': '127.0.0.1',
+      'X-ClientPublicIP': '106.193.147.98',
+      'X-MACAddress': '00:00:00:00:00:00',
       'X-PrivateKey': opts.apiKey ?? 'key-m',
       ...(opts.jwt ? { Authorization: `Bearer ${opts.jwt}` } : {}),
     },
@@ -59,14 +68,28 @@ async function call<D = unknown>(sim: SmartApiSim, path: string, opts: { jwt?: s
 
 async function login(sim: SmartApiSim, account: SimAccountInput): Promise<string> {
   const totp = await generate({ secret: account.totpSecret });
-  const answer = await call<Session>(sim, LOGIN, { apiKey: account.apiKey, body: { clientcode: account.clientcode, password: account.pin, totp } });
+  const answer = await call<Session>(sim, LOGIN, {
+    apiKey: account.apiKey,
+    body: { clientcode: account.clientcode, password: account.pin, totp },
+  });
   expect(answer.json.status).toBe(true);
   return answer.json.data.jwtToken;
 }
 
 const order = (over: Record<string, string> = {}) => ({
-  variety: 'NORMAL', tradingsymbol: 'SBIN-EQ', symboltoken: SBIN, transactiontype: 'BUY', exchange: 'NSE',
-  ordertype: 'MARKET', producttype: 'INTRADAY', duration: 'DAY', price: '0', squareoff: '0', stoploss: '0', quantity: '2', ...over,
+  variety: 'NORMAL',
+  tradingsymbol: 'SBIN-EQ',
+  symboltoken: SBIN,
+  transactiontype: 'BUY',
+  exchange: 'NSE',
+  ordertype: 'MARKET',
+  producttype: 'INTRADAY',
+  duration: 'DAY',
+  price: '0',
+  squareoff: '0',
+  stoploss: '0',
+  quantity: '2',
+  ...over,
 });
 
 const bookRow = async (sim: SmartApiSim, jwt: string, orderid: string, apiKey = 'key-m') => {
@@ -85,7 +108,9 @@ class OrderFeed {
     });
   }
   static open(sim: SmartApiSim, jwt: string): Promise<OrderFeed> {
-    const ws = new WebSocket(sim.wsUrl, { headers: { Authorization: `Bearer ${jwt}`, 'x-api-key': 'key', 'x-client-code': 'c', 'x-feed-token': 'f' } });
+    const ws = new WebSocket(sim.wsUrl, {
+      headers: { Authorization: `Bearer ${jwt}`, 'x-api-key': 'key', 'x-client-code': 'c', 'x-feed-token': 'f' },
+    });
     const feed = new OrderFeed(ws);
     return new Promise((ok, fail) => {
       ws.once('open', () => ok(feed));
@@ -104,7 +129,10 @@ class OrderFeed {
       if (left <= 0) throw new Error(`no matching frame; got ${this.frames.join(' | ')}`);
       await new Promise<void>((ok) => {
         const t = setTimeout(ok, left);
-        this.waiters.push(() => { clearTimeout(t); ok(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          ok();
+        });
       });
     }
   }
@@ -117,7 +145,10 @@ const upgradeStatus = (sim: SmartApiSim, authorization: string): Promise<number>
   new Promise((ok) => {
     const ws = new WebSocket(sim.wsUrl, { headers: { Authorization: authorization } });
     ws.once('unexpected-response', (_req, res) => ok(res.statusCode ?? 0));
-    ws.once('open', () => { ws.close(); ok(101); });
+    ws.once('open', () => {
+      ws.close();
+      ok(101);
+    });
   });
 
 describe('SmartAPI simulator over real sockets', () => {
@@ -126,7 +157,11 @@ describe('SmartAPI simulator over real sockets', () => {
   let feed: OrderFeed;
 
   beforeAll(async () => {
-    sim = await createSmartApiSim({ accounts: [MASTER, FOLLOWER, BURSTER], rateLimits: false, instruments: { [SBIN]: { pricePaise: 500_00 } } });
+    sim = await createSmartApiSim({
+      accounts: [MASTER, FOLLOWER, BURSTER],
+      rateLimits: false,
+      instruments: { [SBIN]: { pricePaise: 500_00 } },
+    });
     jwt = await login(sim, MASTER);
     feed = await OrderFeed.open(sim, jwt);
   });
@@ -143,7 +178,9 @@ describe('SmartAPI simulator over real sockets', () => {
     const wrongTotp = await call(sim, LOGIN, { body: { clientcode: 'M100', password: '1111', totp: '000000' } });
     expect(wrongTotp.status).toBe(200);
     expect(wrongTotp.json).toEqual({ status: false, message: 'Invalid totp', errorcode: 'AB1050', data: null });
-    const wrongPin = await call(sim, LOGIN, { body: { clientcode: 'M100', password: '9', totp: await generate({ secret: MASTER.totpSecret }) } });
+    const wrongPin = await call(sim, LOGIN, {
+      body: { clientcode: 'M100', password: '9', totp: await generate({ secret: MASTER.totpSecret }) },
+    });
     expect(wrongPin.json.status).toBe(false);
   });
 
@@ -168,11 +205,22 @@ describe('SmartAPI simulator over real sockets', () => {
     expect(uniqueorderid).toMatch(/^[0-9a-f-]{36}$/);
 
     const complete = JSON.parse(await feed.update(orderid, 'AB05'));
-    expect(complete).toMatchObject({ 'user-id': 'M100', 'status-code': '200', 'error-message': '', orderData: { status: 'complete', ordertag: 'copy1' } });
+    expect(complete).toMatchObject({
+      'user-id': 'M100',
+      'status-code': '200',
+      'error-message': '',
+      orderData: { status: 'complete', ordertag: 'copy1' },
+    });
     expect(feed.updates()[0]?.['order-status']).toBe('AB00');
 
     expect(await bookRow(sim, jwt, orderid)).toMatchObject({
-      status: 'complete', orderstatus: 'complete', filledshares: '2', unfilledshares: '0', averageprice: 500, quantity: '2', uniqueorderid,
+      status: 'complete',
+      orderstatus: 'complete',
+      filledshares: '2',
+      unfilledshares: '0',
+      averageprice: 500,
+      quantity: '2',
+      uniqueorderid,
     });
     const details = await call(sim, `${ORDER}/details/${uniqueorderid}`, { jwt });
     expect(details.json.data).toMatchObject({ orderid, status: 'complete' });
@@ -185,12 +233,29 @@ describe('SmartAPI simulator over real sockets', () => {
   });
 
   it('rests a LIMIT order, modifies it, fills it when the price moves, and cancels another', async () => {
-    const rest = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '490.00', quantity: '1' }) });
+    const rest = await call<OrderIds>(sim, `${ORDER}/placeOrder`, {
+      jwt,
+      body: order({ ordertype: 'LIMIT', price: '490.00', quantity: '1' }),
+    });
     const { orderid, uniqueorderid } = rest.json.data;
     await feed.update(orderid, 'AB01');
     expect(await bookRow(sim, jwt, orderid)).toMatchObject({ status: 'open', price: 490 });
 
-    const modified = await call(sim, `${ORDER}/modifyOrder`, { jwt, body: { variety: 'NORMAL', orderid, ordertype: 'LIMIT', producttype: 'INTRADAY', duration: 'DAY', price: '495.00', quantity: '1', tradingsymbol: 'SBIN-EQ', symboltoken: SBIN, exchange: 'NSE' } });
+    const modified = await call(sim, `${ORDER}/modifyOrder`, {
+      jwt,
+      body: {
+        variety: 'NORMAL',
+        orderid,
+        ordertype: 'LIMIT',
+        producttype: 'INTRADAY',
+        duration: 'DAY',
+        price: '495.00',
+        quantity: '1',
+        tradingsymbol: 'SBIN-EQ',
+        symboltoken: SBIN,
+        exchange: 'NSE',
+      },
+    });
     expect(modified.json).toEqual({ status: true, message: 'SUCCESS', errorcode: '', data: { orderid, uniqueorderid } });
     expect(await bookRow(sim, jwt, orderid)).toMatchObject({ status: 'modified', orderstatus: 'open', price: 495 });
 
@@ -200,7 +265,10 @@ describe('SmartAPI simulator over real sockets', () => {
     const again = await call(sim, `${ORDER}/cancelOrder`, { jwt, body: { variety: 'NORMAL', orderid } });
     expect(again.json.status).toBe(false);
 
-    const other = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '400.00', quantity: '3' }) });
+    const other = await call<OrderIds>(sim, `${ORDER}/placeOrder`, {
+      jwt,
+      body: order({ ordertype: 'LIMIT', price: '400.00', quantity: '3' }),
+    });
     const cancel = await call(sim, `${ORDER}/cancelOrder`, { jwt, body: { variety: 'NORMAL', orderid: other.json.data.orderid } });
     expect(cancel.json.status).toBe(true);
     await feed.update(other.json.data.orderid, 'AB02');
@@ -209,28 +277,57 @@ describe('SmartAPI simulator over real sockets', () => {
   });
 
   it('waits for a stop-loss trigger, and keeps a partly filled order open', async () => {
-    const stop = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ variety: 'STOPLOSS', ordertype: 'STOPLOSS_LIMIT', transactiontype: 'SELL', price: '479.00', triggerprice: '480.00', quantity: '1' }) });
+    const stop = await call<OrderIds>(sim, `${ORDER}/placeOrder`, {
+      jwt,
+      body: order({
+        variety: 'STOPLOSS',
+        ordertype: 'STOPLOSS_LIMIT',
+        transactiontype: 'SELL',
+        price: '479.00',
+        triggerprice: '480.00',
+        quantity: '1',
+      }),
+    });
     const stopId = stop.json.data.orderid;
     await feed.update(stopId, 'AB10');
     sim.market.setPrice(SBIN, 479_50);
     await feed.update(stopId, 'AB05');
     expect(await bookRow(sim, jwt, stopId)).toMatchObject({ status: 'complete', averageprice: 479.5, triggerprice: 480 });
 
-    const big = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '450.00', quantity: '10' }) });
+    const big = await call<OrderIds>(sim, `${ORDER}/placeOrder`, {
+      jwt,
+      body: order({ ordertype: 'LIMIT', price: '450.00', quantity: '10' }),
+    });
     await feed.update(big.json.data.orderid, 'AB01');
     sim.orders.fill(big.json.data.uniqueorderid, 4, 450_00);
-    expect(await bookRow(sim, jwt, big.json.data.orderid)).toMatchObject({ status: 'open', filledshares: '4', unfilledshares: '6', averageprice: 450 });
+    expect(await bookRow(sim, jwt, big.json.data.orderid)).toMatchObject({
+      status: 'open',
+      filledshares: '4',
+      unfilledshares: '6',
+      averageprice: 450,
+    });
     await call(sim, `${ORDER}/cancelOrder`, { jwt, body: { variety: 'NORMAL', orderid: big.json.data.orderid } });
     expect(await bookRow(sim, jwt, big.json.data.orderid)).toMatchObject({ status: 'cancelled', filledshares: '4', cancelsize: '6' });
     sim.market.setPrice(SBIN, 500_00);
   });
 
   it('renews tokens with the refresh token and ends the session on logout', async () => {
-    const first = await call<Session>(sim, LOGIN, { apiKey: 'key-b', body: { clientcode: 'B300', password: '3333', totp: await generate({ secret: BURSTER.totpSecret }) } });
+    const first = await call<Session>(sim, LOGIN, {
+      apiKey: 'key-b',
+      body: { clientcode: 'B300', password: '3333', totp: await generate({ secret: BURSTER.totpSecret }) },
+    });
     const { jwtToken, refreshToken } = first.json.data;
-    const renewed = await call<Session>(sim, '/rest/auth/angelbroking/jwt/v1/generateTokens', { jwt: jwtToken, apiKey: 'key-b', body: { refreshToken } });
+    const renewed = await call<Session>(sim, '/rest/auth/angelbroking/jwt/v1/generateTokens', {
+      jwt: jwtToken,
+      apiKey: 'key-b',
+      body: { refreshToken },
+    });
     expect(Object.keys(renewed.json.data).sort()).toEqual(['feedToken', 'jwtToken', 'refreshToken']);
-    const bad = await call(sim, '/rest/auth/angelbroking/jwt/v1/generateTokens', { jwt: jwtToken, apiKey: 'key-b', body: { refreshToken: 'nope' } });
+    const bad = await call(sim, '/rest/auth/angelbroking/jwt/v1/generateTokens', {
+      jwt: jwtToken,
+      apiKey: 'key-b',
+      body: { refreshToken: 'nope' },
+    });
     expect(bad.json).toEqual({ status: false, message: 'Invalid Refresh Token', errorcode: 'AB8050', data: null });
 
     const out = await call(sim, `${USER}/logout`, { jwt: renewed.json.data.jwtToken, apiKey: 'key-b', body: { clientcode: 'B300' } });
@@ -242,19 +339,33 @@ describe('SmartAPI simulator over real sockets', () => {
   it('accepts then rejects orders with SmartAPI texts, and refuses a long ordertag outright', async () => {
     const tooBig = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ quantity: '100000' }) });
     const rejected = JSON.parse(await feed.update(tooBig.json.data.orderid, 'AB03'));
-    expect(rejected.orderData.text).toMatch(/^Your order has been rejected due to Insufficient Funds\. Available funds - Rs\. [\d.]+ \. You require Rs\. 50000000\.00 funds/);
+    expect(rejected.orderData.text).toMatch(
+      /^Your order has been rejected due to Insufficient Funds\. Available funds - Rs\. [\d.]+ \. You require Rs\. 50000000\.00 funds/,
+    );
     const longTag = await call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertag: 'x'.repeat(21) }) });
-    expect(longTag.json).toEqual({ status: false, message: 'Ordertag length should not exceed 20 characters', errorcode: 'AB4008', data: null });
+    expect(longTag.json).toEqual({
+      status: false,
+      message: 'Ordertag length should not exceed 20 characters',
+      errorcode: 'AB4008',
+      data: null,
+    });
   });
 
   it('keeps two client accounts apart', async () => {
     const followerJwt = await login(sim, FOLLOWER);
     const followerFeed = await OrderFeed.open(sim, followerJwt);
-    const mine = await call<OrderIds>(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertype: 'LIMIT', price: '100.00', quantity: '1' }) });
+    const mine = await call<OrderIds>(sim, `${ORDER}/placeOrder`, {
+      jwt,
+      body: order({ ordertype: 'LIMIT', price: '100.00', quantity: '1' }),
+    });
     await feed.update(mine.json.data.orderid, 'AB01');
     const theirs = await call(sim, `${ORDER}/getOrderBook`, { jwt: followerJwt, apiKey: 'key-f' });
     expect(theirs.json).toMatchObject({ status: true, data: null });
-    const steal = await call(sim, `${ORDER}/cancelOrder`, { jwt: followerJwt, apiKey: 'key-f', body: { variety: 'NORMAL', orderid: mine.json.data.orderid } });
+    const steal = await call(sim, `${ORDER}/cancelOrder`, {
+      jwt: followerJwt,
+      apiKey: 'key-f',
+      body: { variety: 'NORMAL', orderid: mine.json.data.orderid },
+    });
     expect(steal.json).toMatchObject({ status: false, errorcode: 'AB1013' });
     const wrongKey = await call(sim, `${ORDER}/getOrderBook`, { jwt: followerJwt, apiKey: 'key-m' });
     expect(wrongKey.json).toMatchObject({ success: false, errorCode: 'AG8004' });
@@ -291,7 +402,11 @@ describe('SmartAPI simulator over real sockets', () => {
     sim.setRateLimits({});
     try {
       const burstJwt = await login(sim, BURSTER);
-      const answers = await Promise.all(Array.from({ length: 12 }, () => call(sim, `${ORDER}/placeOrder`, { jwt: burstJwt, apiKey: 'key-b', body: order({ quantity: '1' }) })));
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          call(sim, `${ORDER}/placeOrder`, { jwt: burstJwt, apiKey: 'key-b', body: order({ quantity: '1' }) }),
+        ),
+      );
       const limited = answers.filter((a) => a.status === 403);
       expect(answers.filter((a) => a.json?.status === true)).toHaveLength(9);
       expect(limited).toHaveLength(3);
@@ -304,7 +419,9 @@ describe('SmartAPI simulator over real sockets', () => {
 
   it('carries out an order whose answer never comes (timeout after accept)', async () => {
     sim.faults.timeoutAfterAccept(1, { mode: 'hang' });
-    await expect(call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertag: 'lost1' }), signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    await expect(
+      call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertag: 'lost1' }), signal: AbortSignal.timeout(300) }),
+    ).rejects.toThrow();
     sim.faults.timeoutAfterAccept(1, { mode: 'reset' });
     await expect(call(sim, `${ORDER}/placeOrder`, { jwt, body: order({ ordertag: 'lost2' }) })).rejects.toThrow();
 
@@ -344,7 +461,14 @@ describe('SmartAPI simulator on NSE hours with a manual clock', () => {
   let sim: SmartApiSim;
 
   beforeAll(async () => {
-    sim = await createSmartApiSim({ clock, marketHours: 'nse', accounts: [MASTER], rateLimits: false, tickIntervalMs: 0, instruments: { [SBIN]: { pricePaise: 600_00 } } });
+    sim = await createSmartApiSim({
+      clock,
+      marketHours: 'nse',
+      accounts: [MASTER],
+      rateLimits: false,
+      tickIntervalMs: 0,
+      instruments: { [SBIN]: { pricePaise: 600_00 } },
+    });
   });
   afterAll(() => sim.close());
 

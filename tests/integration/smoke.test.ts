@@ -12,14 +12,27 @@ describe('paper order end to end', () => {
 
   it('places a MARKET order on a paper account that reaches FILLED', async () => {
     const master = await server.account('DEMO-MASTER');
-    const placed = await server.gql<{ placeOrder: { id: string; status: string; orderTag: string } }>(`mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id status orderTag } }`, {
-      i: { accountId: master.id, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 40, orderType: 'MARKET', productType: 'INTRADAY' },
-    }, token);
+    const placed = await server.gql<{ placeOrder: { id: string; status: string; orderTag: string } }>(
+      `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id status orderTag } }`,
+      {
+        i: {
+          accountId: master.id,
+          exchange: 'NSE',
+          symbol: 'SBIN-EQ',
+          side: 'BUY',
+          quantity: 40,
+          orderType: 'MARKET',
+          productType: 'INTRADAY',
+        },
+      },
+      token,
+    );
     expect(placed.errors).toBeUndefined();
     const id = placed.data!.placeOrder.id;
     const filled = await waitFor(async () => {
-      const r = await server.gql<{ order: { status: string; filledQuantity: number; averagePrice: number | null; brokerOrderId: string | null } }>(
-        `query($id: ID!) { order(id: $id) { status filledQuantity averagePrice brokerOrderId } }`, { id }, token);
+      const r = await server.gql<{
+        order: { status: string; filledQuantity: number; averagePrice: number | null; brokerOrderId: string | null };
+      }>(`query($id: ID!) { order(id: $id) { status filledQuantity averagePrice brokerOrderId } }`, { id }, token);
       return r.data?.order.status === 'FILLED' ? r.data.order : undefined;
     });
     expect(filled.filledQuantity).toBe(40);

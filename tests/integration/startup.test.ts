@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 describe('npm start with bad configuration', () => {
   it('stops with exit code 1 and lists every problem', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-      env: { PATH: process.env.PATH, PORT: '70000', DATABASE_URL: 'mysql://db/x', REDIS_URL: 'localhost:6379', ROLE: 'everything', LOG_LEVEL: 'loud' },
+      env: {
+        PATH: process.env.PATH,
+        PORT: '70000',
+        DATABASE_URL: 'mysql://db/x',
+        REDIS_URL: 'localhost:6379',
+        ROLE: 'everything',
+        LOG_LEVEL: 'loud',
+      },
       encoding: 'utf8',
       timeout: 20_000,
     });

@@ -71,11 +71,13 @@ function sseFeed(base: string, token: string | null, args: { after?: string; acc
       if (event === 'complete') return;
       if (feed.events.length >= disconnectAfter) return feed.close();
     }
-  })().catch((error: unknown) => {
-    if (!closed) feed.errors.push({ message: `stream failed: ${String(error)}` });
-  }).finally(() => {
-    feed.ended = true;
-  });
+  })()
+    .catch((error: unknown) => {
+      if (!closed) feed.errors.push({ message: `stream failed: ${String(error)}` });
+    })
+    .finally(() => {
+      feed.ended = true;
+    });
   return feed;
 }
 
@@ -98,18 +100,21 @@ function wsFeed(base: string, token: string | null, args: { after?: string; acco
       void client.dispose();
     },
   };
-  const unsubscribe = client.subscribe<{ orderEvents: OrderEventData }>({ query: subscriptionQuery(args) }, {
-    next: (payload) => {
-      if (!closed) collect(feed, payload as never);
+  const unsubscribe = client.subscribe<{ orderEvents: OrderEventData }>(
+    { query: subscriptionQuery(args) },
+    {
+      next: (payload) => {
+        if (!closed) collect(feed, payload as never);
+      },
+      error: (error) => {
+        feed.errors.push(...(Array.isArray(error) ? error : [{ message: String((error as { reason?: string }).reason ?? error) }]));
+        feed.ended = true;
+      },
+      complete: () => {
+        feed.ended = true;
+      },
     },
-    error: (error) => {
-      feed.errors.push(...(Array.isArray(error) ? error : [{ message: String((error as { reason?: string }).reason ?? error) }]));
-      feed.ended = true;
-    },
-    complete: () => {
-      feed.ended = true;
-    },
-  });
+  );
   return feed;
 }
 
@@ -131,7 +136,10 @@ function statusPath(events: OrderEventData[], orderId: string): string[] {
  */
 function expectMarketLifecycle(events: OrderEventData[], orderId: string): void {
   const path = statusPath(events, orderId);
-  expect([['PENDING', 'SENT', 'OPEN', 'FILLED'], ['PENDING', 'SENT', 'FILLED']]).toContainEqual(path);
+  expect([
+    ['PENDING', 'SENT', 'OPEN', 'FILLED'],
+    ['PENDING', 'SENT', 'FILLED'],
+  ]).toContainEqual(path);
 }
 
 describe('orderEvents subscriptions over a real port', () => {
@@ -168,19 +176,31 @@ describe('orderEvents subscriptions over a real port', () => {
 
   /** A MARKET BUY; on a follower account it is not copied anywhere, so its events are all there is. */
   async function placeMarket(accountId: string, quantity = 5): Promise<string> {
-    const result = await server.gql<{ placeOrder: { id: string } }>(`mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }`, {
-      i: { accountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity, orderType: 'MARKET', productType: 'INTRADAY' },
-    }, admin);
+    const result = await server.gql<{ placeOrder: { id: string } }>(
+      `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }`,
+      {
+        i: { accountId, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity, orderType: 'MARKET', productType: 'INTRADAY' },
+      },
+      admin,
+    );
     expect(result.errors).toBeUndefined();
     return result.data!.placeOrder.id;
   }
 
   /** Once FILLED and its placeOrder answered, a follower's MARKET order writes no more events. */
   async function settled(orderId: string): Promise<void> {
-    await waitFor(async () => {
-      const result = await server.gql<{ order: { status: string } }>(`query($id: ID!) { order(id: $id) { status } }`, { id: orderId }, admin);
-      return result.data?.order.status === 'FILLED';
-    }, 5000, `order ${orderId} FILLED`);
+    await waitFor(
+      async () => {
+        const result = await server.gql<{ order: { status: string } }>(
+          `query($id: ID!) { order(id: $id) { status } }`,
+          { id: orderId },
+          admin,
+        );
+        return result.data?.order.status === 'FILLED';
+      },
+      5000,
+      `order ${orderId} FILLED`,
+    );
   }
 
   const filledIn = (feed: Feed, orderId: string) => () => feed.events.some((e) => e.order.id === orderId && e.status === 'FILLED');
@@ -193,7 +213,10 @@ describe('orderEvents subscriptions over a real port', () => {
 
     expect(feed.errors).toEqual([]);
     const mine = feed.events.filter((e) => e.order.id === orderId);
-    expect(mine.slice(0, 2).map((e) => [e.kind, e.status])).toEqual([['CREATED', 'PENDING'], ['SENT', 'SENT']]);
+    expect(mine.slice(0, 2).map((e) => [e.kind, e.status])).toEqual([
+      ['CREATED', 'PENDING'],
+      ['SENT', 'SENT'],
+    ]);
     expectMarketLifecycle(feed.events, orderId);
     expect(mine.find((e) => e.status === 'FILLED')!.order).toMatchObject({ status: 'FILLED', filledQuantity: 40 });
     // after: "0" on a fresh database is everything from the first cursor, and one writer leaves no gap.
@@ -265,13 +288,21 @@ describe('orderEvents subscriptions over a real port', () => {
     await settled(elsewhere);
 
     const masterOrder = await placeMarket(ids.master);
-    const children = await waitFor(async () => {
-      const result = await server.gql<{ order: { status: string; children: { id: string; status: string; account: { id: string } }[] } }>(
-        `query($id: ID!) { order(id: $id) { status children { id status account { id } } } }`, { id: masterOrder }, admin,
-      );
-      const order = result.data?.order;
-      return order?.status === 'FILLED' && order.children.length === 3 && order.children.every((c) => c.status === 'FILLED') ? order.children : undefined;
-    }, 8000, 'the master order and its three copies FILLED');
+    const children = await waitFor(
+      async () => {
+        const result = await server.gql<{ order: { status: string; children: { id: string; status: string; account: { id: string } }[] } }>(
+          `query($id: ID!) { order(id: $id) { status children { id status account { id } } } }`,
+          { id: masterOrder },
+          admin,
+        );
+        const order = result.data?.order;
+        return order?.status === 'FILLED' && order.children.length === 3 && order.children.every((c) => c.status === 'FILLED')
+          ? order.children
+          : undefined;
+      },
+      8000,
+      'the master order and its three copies FILLED',
+    );
     const childOnF1 = children.find((c) => c.account.id === ids.f1)!.id;
 
     const direct = await placeMarket(ids.f1);
@@ -286,11 +317,19 @@ describe('orderEvents subscriptions over a real port', () => {
   });
 
   it('shows a CLIENT only the events of their own account', async () => {
-    const created = await server.gql<{ createUser: { id: string } }>(`mutation { createUser(email: "client@test.local", password: "client-password-1", role: CLIENT) { id } }`, {}, admin);
+    const created = await server.gql<{ createUser: { id: string } }>(
+      `mutation { createUser(email: "client@test.local", password: "client-password-1", role: CLIENT) { id } }`,
+      {},
+      admin,
+    );
     expect(created.errors).toBeUndefined();
-    const account = await server.gql<{ createAccount: { id: string } }>(`mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`, {
-      i: { label: 'Client own', broker: 'PAPER', role: 'FOLLOWER', clientCode: 'CLIENT-OWN', ownerId: created.data!.createUser.id },
-    }, admin);
+    const account = await server.gql<{ createAccount: { id: string } }>(
+      `mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }`,
+      {
+        i: { label: 'Client own', broker: 'PAPER', role: 'FOLLOWER', clientCode: 'CLIENT-OWN', ownerId: created.data!.createUser.id },
+      },
+      admin,
+    );
     expect(account.errors).toBeUndefined();
     const clientAccount = account.data!.createAccount.id;
     const client = await server.login('client@test.local', 'client-password-1');
@@ -311,7 +350,9 @@ describe('orderEvents subscriptions over a real port', () => {
 
   it('ends an open subscription with UNAUTHENTICATED when its API token is revoked', async () => {
     const created = await server.gql<{ createApiToken: { token: string; apiToken: { id: string } } }>(
-      `mutation { createApiToken(name: "dashboard", scopes: [ORDERS_READ]) { token apiToken { id } } }`, {}, admin,
+      `mutation { createApiToken(name: "dashboard", scopes: [ORDERS_READ]) { token apiToken { id } } }`,
+      {},
+      admin,
     );
     expect(created.errors).toBeUndefined();
     const { token, apiToken } = created.data!.createApiToken;

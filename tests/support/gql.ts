@@ -24,7 +24,12 @@ export async function readAnswer<T = Record<string, unknown>>(response: Response
 }
 
 /** One POST to the Tandem listening at `base` (http://host:port), as any HTTP client sends it. */
-export async function gqlAt<T = Record<string, unknown>>(base: string, query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>> {
+export async function gqlAt<T = Record<string, unknown>>(
+  base: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string | null,
+): Promise<GraphQLResponse<T>> {
   const response = await fetch(`${base}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -35,7 +40,11 @@ export async function gqlAt<T = Record<string, unknown>>(base: string, query: st
 
 /** Signs in to the Tandem listening at `base` and returns the session token. */
 export async function loginAt(base: string, email: string, password: string): Promise<string> {
-  const result = await gqlAt<{ login: { token: string } }>(base, 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: email, p: password });
+  const result = await gqlAt<{ login: { token: string } }>(
+    base,
+    'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+    { e: email, p: password },
+  );
   if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
   return result.data.login.token;
 }

@@ -29,16 +29,18 @@ export interface TestServer {
  * A whole Tandem in process on its own database (PostgreSQL when DATABASE_URL is set, else
  * PGlite) and PubSub (Redis with a private prefix when REDIS_URL is set), seeded with the demo.
  */
-export async function startTestServer(options: {
-  env?: Record<string, string>;
-  clock?: Clock;
-  redisPrefix?: string;
-  database?: Awaited<ReturnType<typeof scratchDatabase>>;
-  /** How long the reconciler waits between its two look-ups of an unknown order (default 3000). */
-  reconcileRecheckMs?: number;
-  /** Where the server logs (default: nowhere); a test reading its log passes a pino logger with a destination. */
-  log?: pino.Logger;
-} = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    redisPrefix?: string;
+    database?: Awaited<ReturnType<typeof scratchDatabase>>;
+    /** How long the reconciler waits between its two look-ups of an unknown order (default 3000). */
+    reconcileRecheckMs?: number;
+    /** Where the server logs (default: nowhere); a test reading its log passes a pino logger with a destination. */
+    log?: pino.Logger;
+  } = {},
+): Promise<TestServer> {
   const database = options.database ?? (await scratchDatabase());
   const config = loadConfig({
     SECRET_KEY: 'test-secret-key-with-at-least-32-characters',
@@ -78,7 +80,10 @@ export async function startTestServer(options: {
     yoga,
     gql,
     async login(email = ADMIN.email, password = ADMIN.password) {
-      const result = await gql<{ login: { token: string } }>('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: email, p: password });
+      const result = await gql<{ login: { token: string } }>(
+        'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+        { e: email, p: password },
+      );
       if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
       return result.data.login.token;
     },
@@ -93,7 +98,11 @@ export async function startTestServer(options: {
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time is up. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

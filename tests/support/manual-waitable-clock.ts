@@ -40,7 +40,10 @@ export class ManualWaitableClock extends ManualClock implements WaitableClock {
   /** Moves the clock on from one sleeper's time to the next until `work` is done. */
   async driveUntilDone<T>(work: Promise<T>): Promise<T> {
     let done = false;
-    void work.then(() => (done = true), () => (done = true));
+    void work.then(
+      () => (done = true),
+      () => (done = true),
+    );
     while (!done) {
       await Promise.race([this.asleep(), work]);
       if (!done) this.wakeNext();

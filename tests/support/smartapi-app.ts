@@ -15,13 +15,25 @@ export interface AppOrder {
 export class AngelApp {
   private jwt: string | null = null;
 
-  constructor(private readonly sim: SmartApiSim, private readonly account: SimAccountInput) {}
+  constructor(
+    private readonly sim: SmartApiSim,
+    private readonly account: SimAccountInput,
+  ) {}
 
   /** Places an order; with `lostAnswer`, the simulator is expected to drop the answer and the order is found by its tag. */
   async place(fields: Record<string, string>, options: { lostAnswer?: boolean } = {}): Promise<AppOrder> {
     const body = {
-      variety: 'NORMAL', tradingsymbol: 'SBIN-EQ', symboltoken: '3045', transactiontype: 'BUY', exchange: 'NSE',
-      ordertype: 'MARKET', producttype: 'INTRADAY', duration: 'DAY', price: '0', quantity: '1', ...fields,
+      variety: 'NORMAL',
+      tradingsymbol: 'SBIN-EQ',
+      symboltoken: '3045',
+      transactiontype: 'BUY',
+      exchange: 'NSE',
+      ordertype: 'MARKET',
+      producttype: 'INTRADAY',
+      duration: 'DAY',
+      price: '0',
+      quantity: '1',
+      ...fields,
     };
     if (options.lostAnswer) {
       await this.call(`${ORDER}/placeOrder`, body, 500).catch(() => undefined);
@@ -75,9 +87,15 @@ export class AngelApp {
     const response = await fetch(`${this.sim.url}${path}`, {
       method: 'POST',
       headers: {
-        'Content-Type': 'application/json', Accept: 'application/json', 'X-UserType': 'USER', 'X-SourceID': 'WEB',
-        'X-ClientLocalIP': '127.0.0.1', 'X-ClientPublicIP': '127.0.0.1', 'X-MACAddress': '00:00:00:00:00:00',
-        'X-PrivateKey': this.account.apiKey ?? 'key', ...(jwt ? { Authorization: `Bearer ${jwt}` } : {}),
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'X-UserType': 'USER',
+        'X-SourceID': 'WEB',
+        'X-ClientLocalIP': '127.0.0.1',
+        'X-ClientPublicIP': '127.0.0.1',
+        'X-MACAddress': '00:00:00:00:00:00',
+        'X-PrivateKey': this.account.apiKey ?? 'key',
+        ...(jwt ? { Authorization: `Bearer ${jwt}` } : {}),
       },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),

@@ -35,10 +35,12 @@ export function startServerProcess(env: Record<string, string>, startTimeoutMs =
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    running.delete(server);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(server);
+      resolve(code);
+    }),
+  );
   const url = Promise.race([
     waitFor(() => /GraphQL:\s+(http:\/\/\S+)\/graphql/.exec(stdout)?.[1], startTimeoutMs, 'main.ts to print its URL'),
     exited.then((code) => {
@@ -57,7 +59,10 @@ export async function stopServerProcess(server: ServerProcess): Promise<{ code: 
   if (!running.has(server)) return { code: await server.exited, ms: 0 };
   const started = Date.now();
   server.child.kill('SIGTERM');
-  const code = await Promise.race([server.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no exit 10 s after SIGTERM')), 10_000))]);
+  const code = await Promise.race([
+    server.exited,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no exit 10 s after SIGTERM')), 10_000)),
+  ]);
   return { code, ms: Date.now() - started };
 }
 

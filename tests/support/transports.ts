@@ -55,7 +55,10 @@ export async function openTransports(server: TestServer, wsToken: string): Promi
         quiet = true;
         abort.abort();
       }, quietMs);
-      const response = await fetch(search(query, variables), { headers: { accept: 'text/event-stream', ...bearer(token) }, signal: abort.signal });
+      const response = await fetch(search(query, variables), {
+        headers: { accept: 'text/event-stream', ...bearer(token) },
+        signal: abort.signal,
+      });
       if (!response.body || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) return readAnswer(response);
       try {
         for await (const { event, data } of streamEvents(response.body)) {
@@ -82,14 +85,25 @@ export async function openTransports(server: TestServer, wsToken: string): Promi
           resolve(value);
         };
         const timer = setTimeout(() => settle('quiet'), quietMs);
-        const unsubscribe = client.subscribe<Record<string, unknown>>({ query, variables }, {
-          next: (payload) => settle({ status: 200, ...(payload as object) } as GraphQLResponse),
-          error: (error) => settle({
-            status: 200,
-            errors: Array.isArray(error) ? error : [{ message: `the socket failed: ${String((error as { reason?: string }).reason ?? error)}`, extensions: { closeCode: (error as { code?: number }).code } }],
-          }),
-          complete: () => settle({ status: 200 }),
-        });
+        const unsubscribe = client.subscribe<Record<string, unknown>>(
+          { query, variables },
+          {
+            next: (payload) => settle({ status: 200, ...(payload as object) } as GraphQLResponse),
+            error: (error) =>
+              settle({
+                status: 200,
+                errors: Array.isArray(error)
+                  ? error
+                  : [
+                      {
+                        message: `the socket failed: ${String((error as { reason?: string }).reason ?? error)}`,
+                        extensions: { closeCode: (error as { code?: number }).code },
+                      },
+                    ],
+              }),
+            complete: () => settle({ status: 200 }),
+          },
+        );
       });
     },
     async close() {

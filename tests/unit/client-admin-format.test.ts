@@ -37,7 +37,7 @@ describe('how the admin pages write things', () => {
 
   it('gives a curl command that sends the token and a valid GraphQL body', () => {
     const command = curlExample('http://localhost:4000', 'tdm_secret');
-    expect(command).toContain("curl -s http://localhost:4000/graphql");
+    expect(command).toContain('curl -s http://localhost:4000/graphql');
     expect(command).toContain("-H 'authorization: Bearer tdm_secret'");
     const body = /-d '(.*)'$/m.exec(command)?.[1];
     expect(JSON.parse(body!)).toEqual({ query: expect.stringContaining('orders(first: 5)') });

@@ -7,7 +7,11 @@ const gqlError = (message: string, extensions: Record<string, unknown>) => new G
 
 describe('server errors as the forms show them', () => {
   it('keeps the code and the field the server blamed', () => {
-    const errors = toApiErrors(new CombinedError({ graphQLErrors: [gqlError('factor must be a non-zero number', { code: 'BAD_USER_INPUT', field: 'input.factor' })] }));
+    const errors = toApiErrors(
+      new CombinedError({
+        graphQLErrors: [gqlError('factor must be a non-zero number', { code: 'BAD_USER_INPUT', field: 'input.factor' })],
+      }),
+    );
     expect(errors).toEqual([{ message: 'factor must be a non-zero number', code: 'BAD_USER_INPUT', field: 'input.factor' }]);
     expect(errorForField(errors, 'factor')).toBe('factor must be a non-zero number');
     expect(errorForField(errors, 'fixedLots')).toBeUndefined();
@@ -18,7 +22,17 @@ describe('server errors as the forms show them', () => {
       { field: 'input.credentials.pin', message: 'pin must be 4 to 6 digits' },
       { field: 'input.maxOrdersPerDay', message: 'maxOrdersPerDay must be a positive whole number' },
     ];
-    const errors = toApiErrors(new CombinedError({ graphQLErrors: [gqlError('input.credentials.pin: ...; input.maxOrdersPerDay: ...', { code: 'BAD_USER_INPUT', field: 'input.credentials.pin', problems })] }));
+    const errors = toApiErrors(
+      new CombinedError({
+        graphQLErrors: [
+          gqlError('input.credentials.pin: ...; input.maxOrdersPerDay: ...', {
+            code: 'BAD_USER_INPUT',
+            field: 'input.credentials.pin',
+            problems,
+          }),
+        ],
+      }),
+    );
     expect(errorForField(errors, 'credentials.pin')).toBe('pin must be 4 to 6 digits');
     expect(errorForField(errors, 'maxOrdersPerDay')).toBe('maxOrdersPerDay must be a positive whole number');
     expect(errorForField(errors, 'apiKey')).toBeUndefined();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Blotter, childSummary, compareCursors, visibleChildren, type BlotterEvent, type BlotterOrder, type OrderStatus } from '../../client/src/features/orders/blotter/blotter.ts';
+import {
+  Blotter,
+  childSummary,
+  compareCursors,
+  visibleChildren,
+  type BlotterEvent,
+  type BlotterOrder,
+  type OrderStatus,
+} from '../../client/src/features/orders/blotter/blotter.ts';
 import { formatLatency, formatRupees, formatTimestamp, humanize } from '../../client/src/ui/format.ts';
 import { startResumableStream, type StreamSink, type StreamState } from '../../client/src/features/orders/blotter/resumable-stream.ts';
 
@@ -9,9 +17,20 @@ const F2 = { id: 'acc-2', label: 'Follower x2', clientCode: 'DEMO-F2' };
 
 function order(overrides: Partial<BlotterOrder> & { id: string }): BlotterOrder {
   return {
-    master: null, account: MASTER, exchange: 'NSE', symbol: 'SBIN-EQ', side: 'BUY', quantity: 10, filledQuantity: 0,
-    averagePrice: null, status: 'OPEN', reason: null, latencyMs: null, leg: 0,
-    createdAt: '2026-11-25T09:30:00.000Z', updatedAt: '2026-11-25T09:30:00.000Z',
+    master: null,
+    account: MASTER,
+    exchange: 'NSE',
+    symbol: 'SBIN-EQ',
+    side: 'BUY',
+    quantity: 10,
+    filledQuantity: 0,
+    averagePrice: null,
+    status: 'OPEN',
+    reason: null,
+    latencyMs: null,
+    leg: 0,
+    createdAt: '2026-11-25T09:30:00.000Z',
+    updatedAt: '2026-11-25T09:30:00.000Z',
     ...overrides,
   };
 }
@@ -26,7 +45,9 @@ describe('the blotter merging order events', () => {
   it('groups children under their master and shows the newest master first', () => {
     const blotter = new Blotter();
     blotter.applyEvent(event(1, order({ id: 'm1', createdAt: at(1), updatedAt: at(1) })));
-    blotter.applyEvent(event(2, order({ id: 'c1', master: { id: 'm1' }, account: F1, createdAt: at(2), updatedAt: at(2), status: 'PENDING' })));
+    blotter.applyEvent(
+      event(2, order({ id: 'c1', master: { id: 'm1' }, account: F1, createdAt: at(2), updatedAt: at(2), status: 'PENDING' })),
+    );
     blotter.applyEvent(event(3, order({ id: 'm2', symbol: 'RELIANCE-EQ', createdAt: at(5), updatedAt: at(5) })));
     const rows = blotter.rows();
     expect(rows.map((r) => r.master.id)).toEqual(['m2', 'm1']);
@@ -61,21 +82,25 @@ describe('the blotter merging order events', () => {
   it('never rolls a status back when a page read earlier arrives after a newer event', () => {
     const blotter = new Blotter();
     blotter.applyEvent(event(5, order({ id: 'm1', updatedAt: at(9) }), 'FILLED'));
-    blotter.addPage([{ ...order({ id: 'm1', status: 'OPEN', updatedAt: at(3) }), children: [order({ id: 'c1', master: { id: 'm1' }, account: F1 })] }]);
+    blotter.addPage([
+      { ...order({ id: 'm1', status: 'OPEN', updatedAt: at(3) }), children: [order({ id: 'c1', master: { id: 'm1' }, account: F1 })] },
+    ]);
     expect(blotter.get('m1')!.status).toBe('FILLED');
     expect(blotter.rows()[0]!.children.map((c) => c.id)).toEqual(['c1']);
   });
 
   it('orders children as they were placed: time, then leg, then follower', () => {
     const blotter = new Blotter();
-    blotter.addPage([{
-      ...order({ id: 'm1' }),
-      children: [
-        order({ id: 'c-f2-leg1', master: { id: 'm1' }, account: F2, leg: 1, createdAt: at(2) }),
-        order({ id: 'c-f2-leg0', master: { id: 'm1' }, account: F2, leg: 0, createdAt: at(2) }),
-        order({ id: 'c-f1', master: { id: 'm1' }, account: F1, createdAt: at(1) }),
-      ],
-    }]);
+    blotter.addPage([
+      {
+        ...order({ id: 'm1' }),
+        children: [
+          order({ id: 'c-f2-leg1', master: { id: 'm1' }, account: F2, leg: 1, createdAt: at(2) }),
+          order({ id: 'c-f2-leg0', master: { id: 'm1' }, account: F2, leg: 0, createdAt: at(2) }),
+          order({ id: 'c-f1', master: { id: 'm1' }, account: F1, createdAt: at(1) }),
+        ],
+      },
+    ]);
     expect(blotter.rows()[0]!.children.map((c) => c.id)).toEqual(['c-f1', 'c-f2-leg0', 'c-f2-leg1']);
   });
 
@@ -92,13 +117,17 @@ describe('the blotter merging order events', () => {
   it('filters by account (master or follower), by status on master or child, and by symbol', () => {
     const blotter = new Blotter();
     blotter.addPage([
-      { ...order({ id: 'm1', symbol: 'SBIN-EQ', status: 'FILLED', createdAt: at(1) }), children: [
-        order({ id: 'c1', master: { id: 'm1' }, account: F1, status: 'FILLED' }),
-        order({ id: 'c2', master: { id: 'm1' }, account: F2, status: 'SKIPPED', reason: 'kill switch engaged' }),
-      ] },
-      { ...order({ id: 'm2', symbol: 'RELIANCE-EQ', status: 'FILLED', createdAt: at(2) }), children: [
-        order({ id: 'c3', master: { id: 'm2' }, account: F1, status: 'FILLED' }),
-      ] },
+      {
+        ...order({ id: 'm1', symbol: 'SBIN-EQ', status: 'FILLED', createdAt: at(1) }),
+        children: [
+          order({ id: 'c1', master: { id: 'm1' }, account: F1, status: 'FILLED' }),
+          order({ id: 'c2', master: { id: 'm1' }, account: F2, status: 'SKIPPED', reason: 'kill switch engaged' }),
+        ],
+      },
+      {
+        ...order({ id: 'm2', symbol: 'RELIANCE-EQ', status: 'FILLED', createdAt: at(2) }),
+        children: [order({ id: 'c3', master: { id: 'm2' }, account: F1, status: 'FILLED' })],
+      },
     ]);
     const ids = (rows: ReturnType<Blotter['rows']>) => rows.map((r) => r.master.id);
     expect(ids(blotter.rows({ accountId: F2.id }))).toEqual(['m1']);
@@ -122,7 +151,10 @@ describe('the blotter for a viewer who cannot read the masters', () => {
       order({ id: 'c2', master: { id: 'm-hidden-2' }, account: F1, status: 'SKIPPED', reason: 'copying is paused', createdAt: at(2) }),
     ]);
     expect(blotter.rows()).toEqual([]);
-    expect(blotter.rows({}, true).map((r) => [r.master.id, r.children.length])).toEqual([['c2', 0], ['c1', 0]]);
+    expect(blotter.rows({}, true).map((r) => [r.master.id, r.children.length])).toEqual([
+      ['c2', 0],
+      ['c1', 0],
+    ]);
     expect(blotter.rows({ status: 'SKIPPED' }, true).map((r) => r.master.id)).toEqual(['c2']);
   });
 });
@@ -143,7 +175,11 @@ describe('formatting for the blotter', () => {
 });
 
 describe('the resumable order stream', () => {
-  interface Opened { after: string | null; sink: StreamSink<BlotterEvent>; closed: boolean }
+  interface Opened {
+    after: string | null;
+    sink: StreamSink<BlotterEvent>;
+    closed: boolean;
+  }
 
   function harness() {
     const blotter = new Blotter();
@@ -155,11 +191,15 @@ describe('the resumable order stream', () => {
       open(after, sink) {
         const o: Opened = { after, sink, closed: false };
         opened.push(o);
-        return () => { o.closed = true; };
+        return () => {
+          o.closed = true;
+        };
       },
       lastCursor: () => blotter.lastCursor,
       onEvent: (e) => blotter.applyEvent(e),
-      onGap: () => { gaps++; },
+      onGap: () => {
+        gaps++;
+      },
       onState: (s) => states.push(s),
       setTimer(run, ms) {
         timers.push({ run, ms });
@@ -225,7 +265,9 @@ describe('the resumable order stream', () => {
     const stop = startResumableStream<BlotterEvent>({
       open(_after, sink) {
         if (timers.length === 0) sink.error([{ message: 'refused', code: 'NETWORK_ERROR' }]);
-        return () => { closed++; };
+        return () => {
+          closed++;
+        };
       },
       lastCursor: () => null,
       onEvent: () => undefined,

@@ -3,7 +3,13 @@ import { applyAccountStatus } from '../../client/src/features/accounts/account-s
 import { sumCounts } from '../../client/src/features/overview/copy-counts.ts';
 import { groupByMaster } from '../../client/src/features/overview/grouping.ts';
 
-const account = (id: string, label: string, role: 'MASTER' | 'FOLLOWER') => ({ id, label, role, connectionStatus: 'CONNECTED', statusReason: null as string | null });
+const account = (id: string, label: string, role: 'MASTER' | 'FOLLOWER') => ({
+  id,
+  label,
+  role,
+  connectionStatus: 'CONNECTED',
+  statusReason: null as string | null,
+});
 const link = (id: string, masterId: string, followerId: string) => ({ id, masterId, followerId });
 
 describe('the overview groups accounts by master', () => {
@@ -14,7 +20,10 @@ describe('the overview groups accounts by master', () => {
   const f3 = account('f-3', 'Client three', 'FOLLOWER');
 
   it('puts each follower under the master it copies, masters and followers sorted by name', () => {
-    const { groups, unlinked } = groupByMaster([f2, masterB, f1, masterA], [link('l1', 'm-a', 'f-2'), link('l2', 'm-a', 'f-1'), link('l3', 'm-b', 'f-1')]);
+    const { groups, unlinked } = groupByMaster(
+      [f2, masterB, f1, masterA],
+      [link('l1', 'm-a', 'f-2'), link('l2', 'm-a', 'f-1'), link('l3', 'm-b', 'f-1')],
+    );
     expect(groups.map((g) => g.master.label)).toEqual(['Alpha master', 'beta master']);
     expect(groups[0]!.followers.map((f) => f.account.label)).toEqual(['Follower one', 'follower two']);
     expect(groups[0]!.followers.map((f) => f.link.id)).toEqual(['l2', 'l1']);
@@ -49,7 +58,12 @@ describe('the overview groups accounts by master', () => {
 describe('live account status', () => {
   it('gives the named account its new status and the broker reason, and no other', () => {
     const accounts = [account('a', 'A', 'MASTER'), account('b', 'B', 'FOLLOWER')];
-    const next = applyAccountStatus(accounts, { accountId: 'b', status: 'SESSION_EXPIRED', statusReason: 'AG8001 Invalid Token', at: '2026-11-25T03:30:00Z' });
+    const next = applyAccountStatus(accounts, {
+      accountId: 'b',
+      status: 'SESSION_EXPIRED',
+      statusReason: 'AG8001 Invalid Token',
+      at: '2026-11-25T03:30:00Z',
+    });
     expect(next[1]).toMatchObject({ connectionStatus: 'SESSION_EXPIRED', statusReason: 'AG8001 Invalid Token' });
     expect(next[0]).toBe(accounts[0]);
     expect(accounts[1]!.connectionStatus).toBe('CONNECTED');
@@ -57,7 +71,10 @@ describe('live account status', () => {
 
   it('clears an old reason when the account reconnects', () => {
     const failed = [{ ...account('a', 'A', 'FOLLOWER'), connectionStatus: 'ERROR', statusReason: 'AG7002 static IP not registered' }];
-    expect(applyAccountStatus(failed, { accountId: 'a', status: 'CONNECTED', at: '2026-11-25T03:31:00Z' })[0]).toMatchObject({ connectionStatus: 'CONNECTED', statusReason: null });
+    expect(applyAccountStatus(failed, { accountId: 'a', status: 'CONNECTED', at: '2026-11-25T03:31:00Z' })[0]).toMatchObject({
+      connectionStatus: 'CONNECTED',
+      statusReason: null,
+    });
   });
 
   it('ignores an event for an account not on the page', () => {
@@ -66,7 +83,11 @@ describe('live account status', () => {
   });
 
   it("adds a master's followers' counts for its own line, skipping followers with none today", () => {
-    const counts = sumCounts([{ copied: 3, failed: 1, skipped: 0, inFlight: 1 }, undefined, { copied: 2, failed: 0, skipped: 4, inFlight: 0 }]);
+    const counts = sumCounts([
+      { copied: 3, failed: 1, skipped: 0, inFlight: 1 },
+      undefined,
+      { copied: 2, failed: 0, skipped: 4, inFlight: 0 },
+    ]);
     expect(counts).toEqual({ copied: 5, failed: 1, skipped: 4, inFlight: 1 });
   });
 });

@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { buildLatencyChart, copyLatencies, followerOrderLatencies, niceCeiling, percentile, ticksFor, type FollowerStatsInput } from '../../client/src/features/latency/latency.ts';
+import {
+  buildLatencyChart,
+  copyLatencies,
+  followerOrderLatencies,
+  niceCeiling,
+  percentile,
+  ticksFor,
+  type FollowerStatsInput,
+} from '../../client/src/features/latency/latency.ts';
 
 const stats = (id: string, label: string, p50: number | null, p99: number | null, samples = 10): FollowerStatsInput => ({
-  follower: { id, label }, copied: samples, failed: 1, skipped: 2, inFlight: 0, samples, latencyP50Ms: p50, latencyP99Ms: p99,
+  follower: { id, label },
+  copied: samples,
+  failed: 1,
+  skipped: 2,
+  inFlight: 0,
+  samples,
+  latencyP50Ms: p50,
+  latencyP99Ms: p99,
 });
 
 describe('the latency chart data', () => {
@@ -24,8 +39,18 @@ describe('the latency chart data', () => {
 
   it('gives one series per follower, by label, with the window p50/p99 and the last copies as dots', () => {
     const masters = [
-      { children: [{ account: { id: 'f2', label: 'Follower x2.5' }, latencyMs: 120 }, { account: { id: 'f1', label: 'Follower x1' }, latencyMs: 40 }] },
-      { children: [{ account: { id: 'f1', label: 'Follower x1' }, latencyMs: 60 }, { account: { id: 'f3', label: 'Follower reverse' }, latencyMs: null }] },
+      {
+        children: [
+          { account: { id: 'f2', label: 'Follower x2.5' }, latencyMs: 120 },
+          { account: { id: 'f1', label: 'Follower x1' }, latencyMs: 40 },
+        ],
+      },
+      {
+        children: [
+          { account: { id: 'f1', label: 'Follower x1' }, latencyMs: 60 },
+          { account: { id: 'f3', label: 'Follower reverse' }, latencyMs: null },
+        ],
+      },
     ];
     const chart = buildLatencyChart([stats('f1', 'Follower x1', 45, 90), stats('f2', 'Follower x2.5', 110, 230)], copyLatencies(masters));
     expect(chart.series.map((s) => s.label)).toEqual(['Follower reverse', 'Follower x1', 'Follower x2.5']);
@@ -44,7 +69,7 @@ describe('the latency chart data', () => {
     expect(chart.maxMs).toBe(2000);
   });
 
-  it('takes a client\'s dots from the orders on their follower accounts only', () => {
+  it("takes a client's dots from the orders on their follower accounts only", () => {
     const recent = followerOrderLatencies([
       { account: { id: 'f1', label: 'Mine', role: 'FOLLOWER' }, latencyMs: 70 },
       { account: { id: 'm1', label: 'My own master', role: 'MASTER' }, latencyMs: 5 },

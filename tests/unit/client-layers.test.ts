@@ -27,12 +27,19 @@ const FRAMEWORK_FREE = [
 const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'));
 const IMPORT = /^(?:import|export)\b[^;]*?\bfrom\s+['"]([^'"]+)['"]|^import\s+['"]([^'"]+)['"]/gm;
 const importsOf = (file: string) => [...readFileSync(join(SRC, file), 'utf8').matchAll(IMPORT)].map((m) => (m[1] ?? m[2])!);
-const localImports = (file: string) => importsOf(file).filter((s) => s.startsWith('.')).map((s) => normalize(join(dirname(file), s)));
+const localImports = (file: string) =>
+  importsOf(file)
+    .filter((s) => s.startsWith('.'))
+    .map((s) => normalize(join(dirname(file), s)));
 const rank = (file: string) => RANK[file.split('/')[0]!] ?? 3;
 
 describe("the dashboard's folders", () => {
   it('import only from their own layer or one below it', () => {
-    const upward = files.flatMap((file) => localImports(file).filter((target) => rank(target) > rank(file)).map((target) => `${file} -> ${target}`));
+    const upward = files.flatMap((file) =>
+      localImports(file)
+        .filter((target) => rank(target) > rank(file))
+        .map((target) => `${file} -> ${target}`),
+    );
     expect(upward).toEqual([]);
   });
 
@@ -58,7 +65,10 @@ describe("the dashboard's folders", () => {
     for (const file of FRAMEWORK_FREE) expect(files).toContain(file);
     // They may lean on each other, nothing else.
     const coupled = FRAMEWORK_FREE.flatMap((file) =>
-      importsOf(file).filter((s) => !s.startsWith('.') || !FRAMEWORK_FREE.includes(normalize(join(dirname(file), s)))).map((s) => `${file} -> ${s}`));
+      importsOf(file)
+        .filter((s) => !s.startsWith('.') || !FRAMEWORK_FREE.includes(normalize(join(dirname(file), s))))
+        .map((s) => `${file} -> ${s}`),
+    );
     expect(coupled).toEqual([]);
   });
 });

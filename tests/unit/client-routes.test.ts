@@ -3,7 +3,15 @@ import { hashFor, paramsFromHash, routeFromHash, ROUTES } from '../../client/src
 
 describe('the hash router', () => {
   it('opens every page by its hash', () => {
-    expect(ROUTES.map((r) => routeFromHash(hashFor(r.name)))).toEqual(['overview', 'accounts', 'multipliers', 'orders', 'ticket', 'latency', 'tokens']);
+    expect(ROUTES.map((r) => routeFromHash(hashFor(r.name)))).toEqual([
+      'overview',
+      'accounts',
+      'multipliers',
+      'orders',
+      'ticket',
+      'latency',
+      'tokens',
+    ]);
   });
 
   it('falls back to the overview for an empty or unknown hash', () => {

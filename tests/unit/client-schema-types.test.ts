@@ -21,7 +21,10 @@ describe("the dashboard's GraphQL types", () => {
   it('are generated from the committed schema.graphql (else run `npm run client:schema-types`)', async () => {
     const fresh = join(scratch, 'graphql-env.d.ts');
     await run(process.execPath, [cli, 'generate-output', '-c', TSCONFIG, '-o', fresh]);
-    expect(readFileSync(COMMITTED, 'utf8') === readFileSync(fresh, 'utf8'), `${COMMITTED} is stale: run \`npm run client:schema-types\` and commit it`).toBe(true);
+    expect(
+      readFileSync(COMMITTED, 'utf8') === readFileSync(fresh, 'utf8'),
+      `${COMMITTED} is stale: run \`npm run client:schema-types\` and commit it`,
+    ).toBe(true);
   }, 120_000);
 
   it('accept every document in client/src: each field, argument and variable exists in the schema', async () => {

@@ -20,8 +20,22 @@ describe('configuration', () => {
   });
 
   it('lists every problem at once, naming each variable', () => {
-    const found = problems({ PORT: 'abc', DATABASE_URL: 'mysql://x', REDIS_URL: 'http://x', ROLE: 'both', JWT_TTL: 'soon', PAPER_MARKET_HOURS: 'lse' });
-    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'JWT_TTL', 'PAPER_MARKET_HOURS', 'PORT', 'REDIS_URL', 'ROLE']);
+    const found = problems({
+      PORT: 'abc',
+      DATABASE_URL: 'mysql://x',
+      REDIS_URL: 'http://x',
+      ROLE: 'both',
+      JWT_TTL: 'soon',
+      PAPER_MARKET_HOURS: 'lse',
+    });
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'JWT_TTL',
+      'PAPER_MARKET_HOURS',
+      'PORT',
+      'REDIS_URL',
+      'ROLE',
+    ]);
   });
 
   it('requires SECRET_KEY with DATABASE_URL, and ADMIN_EMAIL with ADMIN_PASSWORD', () => {
@@ -37,20 +51,41 @@ describe('configuration', () => {
 
   it('bounds every order at 100,000 shares and ₹5 crore unless told otherwise, and refuses bounds no order could hold', () => {
     expect(loadConfig({})).toMatchObject({ MAX_ORDER_QUANTITY: 100_000, MAX_ORDER_VALUE: 50_000_000 });
-    expect(loadConfig({ MAX_ORDER_QUANTITY: '2000000000', MAX_ORDER_VALUE: '1000000000000' })).toMatchObject({ MAX_ORDER_QUANTITY: 2_000_000_000, MAX_ORDER_VALUE: 1_000_000_000_000 });
-    expect(problems({ MAX_ORDER_QUANTITY: '2147483648', MAX_ORDER_VALUE: '0' }).map((p) => p.split(':')[0]).sort()).toEqual(['MAX_ORDER_QUANTITY', 'MAX_ORDER_VALUE']);
+    expect(loadConfig({ MAX_ORDER_QUANTITY: '2000000000', MAX_ORDER_VALUE: '1000000000000' })).toMatchObject({
+      MAX_ORDER_QUANTITY: 2_000_000_000,
+      MAX_ORDER_VALUE: 1_000_000_000_000,
+    });
+    expect(
+      problems({ MAX_ORDER_QUANTITY: '2147483648', MAX_ORDER_VALUE: '0' })
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual(['MAX_ORDER_QUANTITY', 'MAX_ORDER_VALUE']);
   });
 
   it('reads CORS_ORIGINS as a list of exact origins, empty by default, naming each bad entry', () => {
     expect(loadConfig({}).CORS_ORIGINS).toEqual([]);
-    expect(loadConfig({ CORS_ORIGINS: 'https://desk.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual(['https://desk.example.com', 'http://localhost:5173']);
-    const found = problems({ CORS_ORIGINS: 'https://desk.example.com/, *, https://ok.example.com, desk.example.com, https://Desk.example.com' });
-    expect(found.map((p) => p.split(' must')[0])).toEqual(['CORS_ORIGINS: entry 1', 'CORS_ORIGINS: entry 2', 'CORS_ORIGINS: entry 4', 'CORS_ORIGINS: entry 5']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://desk.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual([
+      'https://desk.example.com',
+      'http://localhost:5173',
+    ]);
+    const found = problems({
+      CORS_ORIGINS: 'https://desk.example.com/, *, https://ok.example.com, desk.example.com, https://Desk.example.com',
+    });
+    expect(found.map((p) => p.split(' must')[0])).toEqual([
+      'CORS_ORIGINS: entry 1',
+      'CORS_ORIGINS: entry 2',
+      'CORS_ORIGINS: entry 4',
+      'CORS_ORIGINS: entry 5',
+    ]);
   });
 
   it('trusts no proxy by default, reads TRUSTED_PROXIES as addresses and ranges, naming each bad entry', () => {
     expect(loadConfig({}).TRUSTED_PROXIES).toEqual([]);
-    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.5,fd00::/8' }).TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '192.168.1.5', 'fd00::/8']);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.5,fd00::/8' }).TRUSTED_PROXIES).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.5',
+      'fd00::/8',
+    ]);
     const found = problems({ TRUSTED_PROXIES: '10.0.0.0/8, lb.internal, 10.0.0.0/40' });
     expect(found.map((p) => p.split(' must')[0])).toEqual(['TRUSTED_PROXIES: entry 2', 'TRUSTED_PROXIES: entry 3']);
   });

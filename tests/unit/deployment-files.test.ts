@@ -8,7 +8,17 @@ const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta
 // There is no Docker engine here: the files users run are checked for what would break them.
 describe('docker-compose.yml', () => {
   const compose = parse(read('docker-compose.yml')) as {
-    services: Record<string, { image?: string; build?: string; environment?: Record<string, string>; deploy?: { replicas?: number }; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown }>;
+    services: Record<
+      string,
+      {
+        image?: string;
+        build?: string;
+        environment?: Record<string, string>;
+        deploy?: { replicas?: number };
+        depends_on?: Record<string, { condition: string }>;
+        healthcheck?: unknown;
+      }
+    >;
   };
 
   it('runs postgres, redis and several Tandem replicas that wait for both to be healthy', () => {

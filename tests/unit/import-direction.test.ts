@@ -59,11 +59,20 @@ function importsOf(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
   const targets: string[] = [];
   const visit = (node: ts.Node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       const spec = node.moduleSpecifier.text;
       if (spec.startsWith('.')) targets.push(path.resolve(path.dirname(file), spec));
     }
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       const spec = node.arguments[0].text;
       if (spec.startsWith('.')) targets.push(path.resolve(path.dirname(file), spec));
     }
@@ -160,7 +169,9 @@ describe('SQL lives in persistence/', () => {
   };
 
   it('no module outside persistence/ runs raw SQL', () => {
-    const raw = outside.filter((file) => namesFromDb(file).includes('execute') || /\.getConnection\(|\.getKnex\(|\bem\.execute\(/.test(readFileSync(file, 'utf8')));
+    const raw = outside.filter(
+      (file) => namesFromDb(file).includes('execute') || /\.getConnection\(|\.getKnex\(|\bem\.execute\(/.test(readFileSync(file, 'utf8')),
+    );
     expect(raw.map((file) => path.relative(ROOT, file))).toEqual([]);
   });
 

@@ -108,14 +108,17 @@ describe('sign-in limiting in one process', () => {
   });
 });
 
-describe.skipIf(!redisUrl)('sign-in limiting shared through Redis (skipped: REDIS_URL is not set, so there is no Redis to share through)', () => {
-  const scratch = scratchRedis(redisUrl!, 'login');
+describe.skipIf(!redisUrl)(
+  'sign-in limiting shared through Redis (skipped: REDIS_URL is not set, so there is no Redis to share through)',
+  () => {
+    const scratch = scratchRedis(redisUrl!, 'login');
 
-  limiterRules(() => {
-    const prefix = scratch.prefix();
-    return () => new RedisLoginAttemptStore(scratch.redis, prefix, silent);
-  });
-});
+    limiterRules(() => {
+      const prefix = scratch.prefix();
+      return () => new RedisLoginAttemptStore(scratch.redis, prefix, silent);
+    });
+  },
+);
 
 describe('sign-in limiting while Redis cannot be reached', () => {
   it('still lets people sign in, counts failures in this instance, and says so once', async () => {
@@ -123,7 +126,10 @@ describe('sign-in limiting while Redis cannot be reached', () => {
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const unreachable = await connectRedis('redis://127.0.0.1:1', 100);
     try {
-      const limiter = new LoginLimiter(new RedisLoginAttemptStore(unreachable, 'tandem-test:login:', log), new ManualClock(new Date('2025-03-03T10:00:00Z')));
+      const limiter = new LoginLimiter(
+        new RedisLoginAttemptStore(unreachable, 'tandem-test:login:', log),
+        new ManualClock(new Date('2025-03-03T10:00:00Z')),
+      );
       for (let attempt = 1; attempt <= 5; attempt++) expect(await limiter.admit('e@test.local', '198.51.100.6')).toBe(0);
       expect(await limiter.admit('e@test.local', '198.51.100.6')).toBe(1);
       await limiter.succeeded('e@test.local', '198.51.100.6');

@@ -27,7 +27,13 @@ describe('what a client sees of an error', () => {
       extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
     });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ errorId, operation: 'mutation AddUser', actor: { userId: 'u1' }, path: 'createUser', err: { message: sql.message } });
+    expect(lines[0]).toMatchObject({
+      errorId,
+      operation: 'mutation AddUser',
+      actor: { userId: 'u1' },
+      path: 'createUser',
+      err: { message: sql.message },
+    });
   });
 
   it('masks once: the masked error handed back again (Yoga, graphql-ws) keeps its id and logs nothing more', () => {
@@ -41,22 +47,34 @@ describe('what a client sees of an error', () => {
   it('a DomainError keeps its code, field and details, wrapped or not', () => {
     const { log, lines } = capturedLog();
     const forbidden = new DomainError('FORBIDDEN', 'needs role TRADER', undefined, { requiredRole: 'TRADER' });
-    expect(maskError(located(forbidden), log).toJSON()).toEqual({ message: 'needs role TRADER', path: ['createUser'], extensions: { code: 'FORBIDDEN', requiredRole: 'TRADER' } });
-    expect(maskError(badInput('input.label', 'label must be 1 to 100 characters'), log).extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.label' });
+    expect(maskError(located(forbidden), log).toJSON()).toEqual({
+      message: 'needs role TRADER',
+      path: ['createUser'],
+      extensions: { code: 'FORBIDDEN', requiredRole: 'TRADER' },
+    });
+    expect(maskError(badInput('input.label', 'label must be 1 to 100 characters'), log).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.label',
+    });
     expect(lines).toHaveLength(0);
   });
 
   it('a variable that does not coerce is BAD_USER_INPUT naming the input path, without echoing the value', () => {
     const { log } = capturedLog();
-    const coercion = new GraphQLError('Variable "$input" got invalid value { pin: "1234", quantity: "ten" } at "input.quantity"; Int cannot represent non-integer value: "ten"');
+    const coercion = new GraphQLError(
+      'Variable "$input" got invalid value { pin: "1234", quantity: "ten" } at "input.quantity"; Int cannot represent non-integer value: "ten"',
+    );
     expect(maskError(coercion, log).toJSON()).toEqual({
       message: 'input.quantity: Int cannot represent non-integer value: "ten"',
       extensions: { code: 'BAD_USER_INPUT', field: 'input.quantity' },
     });
-    expect(maskError(new GraphQLError('Variable "$id" of required type "ID!" was not provided.'), log).extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'id' });
+    expect(maskError(new GraphQLError('Variable "$id" of required type "ID!" was not provided.'), log).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'id',
+    });
   });
 
-  it('GraphQL\'s own request errors pass with their code; a stream\'s database error does not', () => {
+  it("GraphQL's own request errors pass with their code; a stream's database error does not", () => {
     const { log, lines } = capturedLog();
     let syntax: GraphQLError | undefined;
     try {
@@ -64,10 +82,16 @@ describe('what a client sees of an error', () => {
     } catch (error) {
       syntax = error as GraphQLError;
     }
-    const parseFailed = new GraphQLError(syntax!.message, { source: syntax!.source, positions: syntax!.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    const parseFailed = new GraphQLError(syntax!.message, {
+      source: syntax!.source,
+      positions: syntax!.positions,
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
     expect(maskError(parseFailed, log).extensions.code).toBe('GRAPHQL_PARSE_FAILED');
     // graphql-tools wraps a subscription stream's failure without a path.
-    const stream = new GraphQLError('select min(cursor) from order_events - column "cursor" does not exist', { originalError: new Error('select min(cursor) ...') });
+    const stream = new GraphQLError('select min(cursor) from order_events - column "cursor" does not exist', {
+      originalError: new Error('select min(cursor) ...'),
+    });
     expect(maskError(stream, log).extensions.code).toBe('INTERNAL_SERVER_ERROR');
     expect(lines).toHaveLength(1);
   });

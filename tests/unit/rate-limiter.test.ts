@@ -93,10 +93,15 @@ function limiterRules(openStore: () => () => RateStore): void {
   });
 
   it('lets two instances together make no more calls in any window than one may', async () => {
-    const windows: RateWindow[] = [{ limit: 4, windowMs: 250 }, { limit: 10, windowMs: 5_000 }];
+    const windows: RateWindow[] = [
+      { limit: 4, windowMs: 250 },
+      { limit: 10, windowMs: 5_000 },
+    ];
     const instances = [limiter, new RateLimiter(instance(), clock)];
     const granted: number[] = [];
-    await clock.driveUntilDone(Promise.all(Array.from({ length: 14 }, (_, index) => instances[index % 2]!.run('k', windows, async () => void granted.push(at())))));
+    await clock.driveUntilDone(
+      Promise.all(Array.from({ length: 14 }, (_, index) => instances[index % 2]!.run('k', windows, async () => void granted.push(at())))),
+    );
     expect(busiestSpan(granted, 250)).toBe(4);
     expect(busiestSpan(granted, 5_000)).toBe(10);
     // The eleventh went once the first had left the five-second window, not before.
@@ -119,47 +124,53 @@ describe('the rate limiter in one process', () => {
   });
 });
 
-describe.skipIf(!redisUrl)('the rate limiter shared through Redis (skipped: REDIS_URL is not set, so there is no Redis to share through)', () => {
-  const scratch = scratchRedis(redisUrl!, 'ratelimit');
+describe.skipIf(!redisUrl)(
+  'the rate limiter shared through Redis (skipped: REDIS_URL is not set, so there is no Redis to share through)',
+  () => {
+    const scratch = scratchRedis(redisUrl!, 'ratelimit');
 
-  const freshPrefix = () => scratch.prefix();
+    const freshPrefix = () => scratch.prefix();
 
-  limiterRules(() => {
-    const prefix = freshPrefix();
-    return () => new RedisRateStore(scratch.redis, prefix, silent);
-  });
+    limiterRules(() => {
+      const prefix = freshPrefix();
+      return () => new RedisRateStore(scratch.redis, prefix, silent);
+    });
 
-  it('answers every take exactly as the in-process store does (seeded calls, some in flight, answered out of order)', async () => {
-    const windows: RateWindow[] = [{ limit: 3, windowMs: 1000 }, { limit: 10, windowMs: 5_000 }];
-    const stores = [new RedisRateStore(scratch.redis, freshPrefix(), silent), new InProcessRateStore()] as const;
-    let seed = 7;
-    const next = (below: number) => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return seed % below;
-    };
-    let now = START.getTime();
-    const inFlight: [StoreTake & { ok: true }, StoreTake & { ok: true }][] = [];
-    let refusals = 0;
-    for (let step = 0; step < 400; step += 1) {
-      now += next(400);
-      if (inFlight.length > 0 && next(3) === 0) {
-        const [viaRedis, inProcess] = inFlight.splice(next(inFlight.length), 1)[0]!;
-        await Promise.all([viaRedis.answered(now), inProcess.answered(now)]);
-        continue;
+    it('answers every take exactly as the in-process store does (seeded calls, some in flight, answered out of order)', async () => {
+      const windows: RateWindow[] = [
+        { limit: 3, windowMs: 1000 },
+        { limit: 10, windowMs: 5_000 },
+      ];
+      const stores = [new RedisRateStore(scratch.redis, freshPrefix(), silent), new InProcessRateStore()] as const;
+      let seed = 7;
+      const next = (below: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return seed % below;
+      };
+      let now = START.getTime();
+      const inFlight: [StoreTake & { ok: true }, StoreTake & { ok: true }][] = [];
+      let refusals = 0;
+      for (let step = 0; step < 400; step += 1) {
+        now += next(400);
+        if (inFlight.length > 0 && next(3) === 0) {
+          const [viaRedis, inProcess] = inFlight.splice(next(inFlight.length), 1)[0]!;
+          await Promise.all([viaRedis.answered(now), inProcess.answered(now)]);
+          continue;
+        }
+        const holdMs = next(2) === 0 ? 0 : 60_000;
+        const [viaRedis, inProcess] = await Promise.all(stores.map((store) => store.take('k', windows, now, holdMs)));
+        expect(viaRedis!.ok).toBe(inProcess!.ok);
+        if (!viaRedis!.ok && !inProcess!.ok) {
+          expect(viaRedis!.retryInMs, `step ${step}`).toBe(inProcess!.retryInMs);
+          refusals += 1;
+        } else if (viaRedis!.ok && inProcess!.ok) {
+          inFlight.push([viaRedis!, inProcess!]);
+        }
       }
-      const holdMs = next(2) === 0 ? 0 : 60_000;
-      const [viaRedis, inProcess] = await Promise.all(stores.map((store) => store.take('k', windows, now, holdMs)));
-      expect(viaRedis!.ok).toBe(inProcess!.ok);
-      if (!viaRedis!.ok && !inProcess!.ok) {
-        expect(viaRedis!.retryInMs, `step ${step}`).toBe(inProcess!.retryInMs);
-        refusals += 1;
-      } else if (viaRedis!.ok && inProcess!.ok) {
-        inFlight.push([viaRedis!, inProcess!]);
-      }
-    }
-    expect(refusals).toBeGreaterThan(50);
-  });
-});
+      expect(refusals).toBeGreaterThan(50);
+    });
+  },
+);
 
 describe('the rate limiter while Redis cannot be reached', () => {
   it('keeps calls flowing, counted in this instance, and says so once', async () => {
@@ -171,7 +182,16 @@ describe('the rate limiter while Redis cannot be reached', () => {
       const limiter = new RateLimiter(new RedisRateStore(unreachable, 'tandem-test:ratelimit:', log), clock);
       const windows: RateWindow[] = [{ limit: 4, windowMs: 250 }];
       const waits: number[] = [];
-      const all = Promise.all(Array.from({ length: 6 }, () => limiter.run('k', windows, async () => undefined, (ms) => waits.push(ms))));
+      const all = Promise.all(
+        Array.from({ length: 6 }, () =>
+          limiter.run(
+            'k',
+            windows,
+            async () => undefined,
+            (ms) => waits.push(ms),
+          ),
+        ),
+      );
       await clock.asleep();
       clock.advance(250);
       await all;

@@ -50,7 +50,16 @@ describe('sliding rate windows', () => {
   });
 
   it.each<[string, RateWindow[], number, number, number]>([
-    ['the minute window binds a steady 8.9/s caller at 500', [{ limit: 9, windowMs: 1000 }, { limit: 500, windowMs: 60_000 }], 112, 500, 60_000],
+    [
+      'the minute window binds a steady 8.9/s caller at 500',
+      [
+        { limit: 9, windowMs: 1000 },
+        { limit: 500, windowMs: 60_000 },
+      ],
+      112,
+      500,
+      60_000,
+    ],
     ['the hour window binds a steady 1/s caller at 1000', ORDER_CALL_WINDOWS as RateWindow[], 1000, 1000, 3_600_000],
   ])('%s', (_name, windows, step, limit, reopensAt) => {
     const limiter = answeredAtOnce(windows);

@@ -16,7 +16,12 @@ describe('realisedPnl (FIFO, paise)', () => {
     ['FIFO, not LIFO and not average', [buy(1, 10000), buy(1, 20000), sell(1, 15000)], 5000, 1],
     ['a sell that flips long to short', [buy(10, 10000), sell(15, 11000), buy(5, 10000)], 10 * 1000 + 5 * 1000, 0],
     ['a buy that flips short to long', [sell(5, 10000), buy(8, 9000), sell(3, 9500)], 5 * 1000 + 3 * 500, 0],
-    ['partial closes across several lots', [buy(3, 100), buy(3, 200), buy(3, 300), sell(4, 400), sell(4, 100)], (3 * 300 + 1 * 200) + (2 * -100 + 2 * -200), 1],
+    [
+      'partial closes across several lots',
+      [buy(3, 100), buy(3, 200), buy(3, 300), sell(4, 400), sell(4, 100)],
+      3 * 300 + 1 * 200 + (2 * -100 + 2 * -200),
+      1,
+    ],
     ['a round trip in the day: SBIN-EQ 954.90 to 961.35', [buy(40, 95490), sell(40, 96135)], 40 * 645, 0],
     ['zero-quantity fills change nothing', [buy(0, 10000), buy(10, 10000), sell(0, 1), sell(10, 10100)], 1000, 0],
   ])('%s', (_name, fills, pnl, net) => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { OrderBounds } from '../../server/src/core/order-bounds.ts';
 import { planChild } from '../../server/src/core/replication/plan.ts';
 import type {
-  ChildPlan, FollowerFacts, InstrumentSizing, MasterOrderFacts, MultiplierRules, PlanInput,
+  ChildPlan,
+  FollowerFacts,
+  InstrumentSizing,
+  MasterOrderFacts,
+  MultiplierRules,
+  PlanInput,
 } from '../../server/src/core/replication/plan-types.ts';
 
 const PLACED = new Date('2026-03-02T04:00:00.000Z');
@@ -15,16 +20,43 @@ const NIFTY_FUT: InstrumentSizing = { lotSize: 25, freezeQuantity: 1800, tickSiz
 const NIFTY_OPT: InstrumentSizing = { lotSize: 65, freezeQuantity: 1800, tickSize: 5 };
 
 const baseMaster: MasterOrderFacts = {
-  side: 'BUY', quantity: 40, orderType: 'MARKET', productType: 'INTRADAY', variety: 'NORMAL', price: null, triggerPrice: null,
-  exchange: 'NSE', symbol: 'SBIN-EQ', placedAt: PLACED, detectedAt: afterPlaced(400), masterPositionBefore: 0, unsupportedKind: null,
+  side: 'BUY',
+  quantity: 40,
+  orderType: 'MARKET',
+  productType: 'INTRADAY',
+  variety: 'NORMAL',
+  price: null,
+  triggerPrice: null,
+  exchange: 'NSE',
+  symbol: 'SBIN-EQ',
+  placedAt: PLACED,
+  detectedAt: afterPlaced(400),
+  masterPositionBefore: 0,
+  unsupportedKind: null,
 };
 const baseRules: MultiplierRules = {
-  mode: 'MULTIPLY', factor: '1', fixedLots: null, maxQuantity: null, maxOrderValue: null, symbolsAllow: [], symbolsDeny: [],
-  exchanges: [], productType: null, copyAmo: true, zeroQuantityPolicy: 'SKIP', paused: false,
+  mode: 'MULTIPLY',
+  factor: '1',
+  fixedLots: null,
+  maxQuantity: null,
+  maxOrderValue: null,
+  symbolsAllow: [],
+  symbolsDeny: [],
+  exchanges: [],
+  productType: null,
+  copyAmo: true,
+  zeroQuantityPolicy: 'SKIP',
+  paused: false,
 };
 const baseFollower: FollowerFacts = {
-  killSwitch: false, copyEnabled: true, label: 'Ravi', position: 0, ordersToday: 0, maxOrdersPerDay: null,
-  realisedPnlToday: 0, maxLossPerDay: null,
+  killSwitch: false,
+  copyEnabled: true,
+  label: 'Ravi',
+  position: 0,
+  ordersToday: 0,
+  maxOrdersPerDay: null,
+  realisedPnlToday: 0,
+  maxLossPerDay: null,
 };
 
 interface Case {
@@ -68,18 +100,41 @@ function skipped(c: Case): string {
 describe('planChild: the issue cases', () => {
   it('a paper master with 3 followers (1, 2.5, -1): master BUY 40 of a lot-1 stock yields BUY 40, BUY 100, SELL 40', () => {
     const children = ['1', '2.5', '-1'].map((factor) => copied({ rules: { factor } }));
-    expect(children.map((c) => [c.side, c.legs])).toEqual([['BUY', [40]], ['BUY', [100]], ['SELL', [40]]]);
+    expect(children.map((c) => [c.side, c.legs])).toEqual([
+      ['BUY', [40]],
+      ['BUY', [100]],
+      ['SELL', [40]],
+    ]);
   });
 
   it.each([
-    { master: 75, factors: ['1', '2.5', '-1'], expected: [['BUY', [75]], ['BUY', [175]], ['SELL', [75]]] },
-    { master: 50, factors: ['1', '2.5', '-1'], expected: [['BUY', [50]], ['BUY', [125]], ['SELL', [50]]] },
+    {
+      master: 75,
+      factors: ['1', '2.5', '-1'],
+      expected: [
+        ['BUY', [75]],
+        ['BUY', [175]],
+        ['SELL', [75]],
+      ],
+    },
+    {
+      master: 50,
+      factors: ['1', '2.5', '-1'],
+      expected: [
+        ['BUY', [50]],
+        ['BUY', [125]],
+        ['SELL', [50]],
+      ],
+    },
     { master: 25, factors: ['0.5', '1.5', '-2.2'], expected: [null, ['BUY', [25]], ['SELL', [50]]] },
   ])('for a 25-lot index future, master BUY $master rounds each follower down to lots', ({ master, factors, expected }) => {
-    const results = factors.map((factor) => plan({
-      master: { quantity: master, exchange: 'NFO', symbol: 'NIFTY26MARFUT', productType: 'CARRYFORWARD' },
-      rules: { factor }, instrument: NIFTY_FUT,
-    }));
+    const results = factors.map((factor) =>
+      plan({
+        master: { quantity: master, exchange: 'NFO', symbol: 'NIFTY26MARFUT', productType: 'CARRYFORWARD' },
+        rules: { factor },
+        instrument: NIFTY_FUT,
+      }),
+    );
     expect(results.map((r) => (r.kind === 'copy' ? [r.side, r.legs] : null))).toEqual(expected);
   });
 
@@ -89,20 +144,39 @@ describe('planChild: the issue cases', () => {
 
   it('reverse + lots + freeze split + caps together', () => {
     const child = copied({
-      master: { side: 'BUY', quantity: 1300, orderType: 'LIMIT', price: 12000, exchange: 'NFO', symbol: 'NIFTY26MAR24000CE', productType: 'CARRYFORWARD' },
+      master: {
+        side: 'BUY',
+        quantity: 1300,
+        orderType: 'LIMIT',
+        price: 12000,
+        exchange: 'NFO',
+        symbol: 'NIFTY26MAR24000CE',
+        productType: 'CARRYFORWARD',
+      },
       rules: { factor: '-2.5', maxQuantity: 3000 },
       instrument: NIFTY_OPT,
     });
     // 1300 x 2.5 = 3250 (50 lots); maxQuantity 3000 leaves 46 lots = 2990; freeze 1800 gives legs of 27 lots.
     expect(child).toEqual({
-      kind: 'copy', side: 'SELL', productType: 'CARRYFORWARD', legs: [1755, 1235],
+      kind: 'copy',
+      side: 'SELL',
+      productType: 'CARRYFORWARD',
+      legs: [1755, 1235],
       notes: ['capped at maxQuantity 3000: 2990 in whole lots of 65', 'split into 2 orders of at most 1755 (freeze quantity 1800)'],
     });
   });
 
   it('reverse + lots + freeze split + value cap together, with the value cap binding harder', () => {
     const child = copied({
-      master: { side: 'SELL', quantity: 1950, orderType: 'LIMIT', price: 10000, exchange: 'NFO', symbol: 'NIFTY26MAR24000PE', productType: 'CARRYFORWARD' },
+      master: {
+        side: 'SELL',
+        quantity: 1950,
+        orderType: 'LIMIT',
+        price: 10000,
+        exchange: 'NFO',
+        symbol: 'NIFTY26MAR24000PE',
+        productType: 'CARRYFORWARD',
+      },
       rules: { factor: '-3', maxQuantity: 6000, maxOrderValue: 40_000_000 },
       instrument: NIFTY_OPT,
     });
@@ -117,7 +191,11 @@ describe('planChild: checks, each with the reason a person reads', () => {
   it.each<[string, Case, string]>([
     ['detected late', { master: { detectedAt: afterPlaced(95_000) } }, 'detected 95 s late (limit 30 s)'],
     ['detected a fraction late', { master: { detectedAt: afterPlaced(30_040) } }, 'detected 30.1 s late (limit 30 s)'],
-    ['seen in time, planned late (a restart)', { master: { plannedAt: afterPlaced(3_600_000) } }, 'copy would go out 3600 s after the master was placed (limit 30 s)'],
+    [
+      'seen in time, planned late (a restart)',
+      { master: { plannedAt: afterPlaced(3_600_000) } },
+      'copy would go out 3600 s after the master was placed (limit 30 s)',
+    ],
     ['an unsupported kind', { master: { unsupportedKind: 'BO' } }, 'BO orders are not copied'],
     ['the global kill switch', { globalKillSwitch: true }, 'kill switch engaged (global)'],
     ['the follower kill switch', { follower: { killSwitch: true } }, 'kill switch engaged for follower Ravi'],
@@ -128,8 +206,16 @@ describe('planChild: checks, each with the reason a person reads', () => {
     ['on the deny list', { rules: { symbolsDeny: ['sbin-eq'] } }, "SBIN-EQ is on this multiplier's deny list"],
     ['an AMO not copied', { master: { variety: 'AMO' }, rules: { copyAmo: false } }, 'AMO orders are not copied by this multiplier'],
     ['the daily order limit', { follower: { ordersToday: 20, maxOrdersPerDay: 20 } }, 'daily order limit 20 reached'],
-    ['the daily loss limit', { follower: { realisedPnlToday: -500_000, maxLossPerDay: 500_000 } }, 'daily loss limit 5000.00 reached; copying halted for today'],
-    ['a loss beyond the limit', { follower: { realisedPnlToday: -612_345, maxLossPerDay: 500_000 } }, 'daily loss limit 5000.00 reached; copying halted for today'],
+    [
+      'the daily loss limit',
+      { follower: { realisedPnlToday: -500_000, maxLossPerDay: 500_000 } },
+      'daily loss limit 5000.00 reached; copying halted for today',
+    ],
+    [
+      'a loss beyond the limit',
+      { follower: { realisedPnlToday: -612_345, maxLossPerDay: 500_000 } },
+      'daily loss limit 5000.00 reached; copying halted for today',
+    ],
   ])('%s skips', (_name, c, reason) => {
     expect(skipped(c)).toBe(reason);
   });
@@ -168,13 +254,26 @@ describe('planChild: checks, each with the reason a person reads', () => {
     let c: Required<Pick<Case, 'master' | 'rules' | 'follower'>> & Case = {
       master: { detectedAt: afterPlaced(95_000), unsupportedKind: 'ROBO', variety: 'AMO' },
       rules: { paused: true, exchanges: ['BSE'], symbolsAllow: ['TCS-EQ'], symbolsDeny: ['SBIN-EQ'], copyAmo: false, factor: '0.01' },
-      follower: { killSwitch: true, copyEnabled: false, ordersToday: 5, maxOrdersPerDay: 5, realisedPnlToday: -10_000, maxLossPerDay: 10_000 },
+      follower: {
+        killSwitch: true,
+        copyEnabled: false,
+        ordersToday: 5,
+        maxOrdersPerDay: 5,
+        realisedPnlToday: -10_000,
+        maxLossPerDay: 10_000,
+      },
       globalKillSwitch: true,
     };
     const reasons: string[] = [];
     for (const [, fix] of fixes) {
       reasons.push(skipped(c));
-      c = { ...c, ...fix, master: { ...c.master, ...fix.master }, rules: { ...c.rules, ...fix.rules }, follower: { ...c.follower, ...fix.follower } };
+      c = {
+        ...c,
+        ...fix,
+        master: { ...c.master, ...fix.master },
+        rules: { ...c.rules, ...fix.rules },
+        follower: { ...c.follower, ...fix.follower },
+      };
     }
     expect(reasons).toEqual(fixes.map(([reason]) => reason));
     expect(copied(c).legs).toEqual([40]);
@@ -183,7 +282,12 @@ describe('planChild: checks, each with the reason a person reads', () => {
 
 describe('planChild: sizing', () => {
   it.each<[string, Case, string, number[]]>([
-    ['FIXED_LOTS ignores the master quantity', { rules: { mode: 'FIXED_LOTS', fixedLots: 2 }, instrument: NIFTY_FUT, master: { quantity: 500 } }, 'BUY', [50]],
+    [
+      'FIXED_LOTS ignores the master quantity',
+      { rules: { mode: 'FIXED_LOTS', fixedLots: 2 }, instrument: NIFTY_FUT, master: { quantity: 500 } },
+      'BUY',
+      [50],
+    ],
     ['FIXED_LOTS keeps the side', { rules: { mode: 'FIXED_LOTS', fixedLots: 3, factor: '-1' }, master: { side: 'SELL' } }, 'SELL', [3]],
     ['MULTIPLY floors the magnitude', { rules: { factor: '0.333333' }, master: { quantity: 10 } }, 'BUY', [3]],
     ['a negative factor reverses SELL to BUY', { rules: { factor: '-1.5' }, master: { side: 'SELL', quantity: 10 } }, 'BUY', [15]],
@@ -205,8 +309,9 @@ describe('planChild: sizing', () => {
   });
 
   it('notes a quantity rounded down to lots', () => {
-    expect(copied({ master: { quantity: 75 }, rules: { factor: '2.5' }, instrument: NIFTY_FUT }).notes)
-      .toEqual(['factor 2.5 on 75 is 187; rounded down to 175 in whole lots of 25']);
+    expect(copied({ master: { quantity: 75 }, rules: { factor: '2.5' }, instrument: NIFTY_FUT }).notes).toEqual([
+      'factor 2.5 on 75 is 187; rounded down to 175 in whole lots of 25',
+    ]);
   });
 
   describe('zero-quantity policy', () => {
@@ -220,8 +325,9 @@ describe('planChild: sizing', () => {
       expect(child.notes).toEqual(['factor 0.5 on 25 is 12; rounded to 0 lots; copied one lot (25) under policy MIN_ONE_LOT']);
     });
     it('MIN_ONE_LOT still obeys a cap below one lot, naming the cap', () => {
-      expect(skipped({ ...tiny, rules: { ...tiny.rules, zeroQuantityPolicy: 'MIN_ONE_LOT', maxQuantity: 10 } }))
-        .toBe('maxQuantity 10 is less than one lot (25)');
+      expect(skipped({ ...tiny, rules: { ...tiny.rules, zeroQuantityPolicy: 'MIN_ONE_LOT', maxQuantity: 10 } })).toBe(
+        'maxQuantity 10 is less than one lot (25)',
+      );
     });
     it('MIN_ONE_LOT on a lot-1 stock copies 1', () => {
       expect(copied({ master: { quantity: 1 }, rules: { factor: '0.5', zeroQuantityPolicy: 'MIN_ONE_LOT' } }).legs).toEqual([1]);
@@ -238,24 +344,86 @@ describe('planChild: caps', () => {
   it.each<[string, Case, number[], string[]]>([
     ['maxQuantity on a lot-1 stock', { master: { quantity: 100 }, rules: { maxQuantity: 50 } }, [50], ['capped at maxQuantity 50']],
     ['maxQuantity not reached', { master: { quantity: 50 }, rules: { maxQuantity: 50 } }, [50], []],
-    ['maxQuantity rounds down to lots', { master: { quantity: 200 }, rules: { maxQuantity: 60 }, instrument: NIFTY_FUT }, [50], ['capped at maxQuantity 60: 50 in whole lots of 25']],
-    ['maxOrderValue at the LIMIT price', { master: { quantity: 100, orderType: 'LIMIT', price: 95490 }, rules: { maxOrderValue: 5_000_000 } }, [52], ['capped at maxOrderValue 50000.00 at 954.90: 52']],
-    ['maxOrderValue exactly met', { master: { quantity: 100, orderType: 'LIMIT', price: 50000 }, rules: { maxOrderValue: 5_000_000 } }, [100], []],
-    ['maxOrderValue of a MARKET order at the reference price', { master: { quantity: 100 }, rules: { maxOrderValue: 1_000_000 }, referencePrice: 20000 }, [50], ['capped at maxOrderValue 10000.00 at 200.00: 50']],
-    ['maxOrderValue of a STOPLOSS_MARKET order at its trigger', { master: { quantity: 100, orderType: 'STOPLOSS_MARKET', variety: 'STOPLOSS', triggerPrice: 25000 }, rules: { maxOrderValue: 1_000_000 } }, [40], ['capped at maxOrderValue 10000.00 at 250.00: 40']],
-    ['maxOrderValue of a STOPLOSS_LIMIT order at its price', { master: { quantity: 100, orderType: 'STOPLOSS_LIMIT', variety: 'STOPLOSS', price: 20000, triggerPrice: 19900 }, rules: { maxOrderValue: 1_000_000 } }, [50], ['capped at maxOrderValue 10000.00 at 200.00: 50']],
-    ['maxOrderValue in lots', { master: { quantity: 500 }, rules: { maxOrderValue: 1_000_000 }, referencePrice: 10000, instrument: NIFTY_FUT }, [100], ['capped at maxOrderValue 10000.00 at 100.00: 100']],
-    ['both caps: the tighter wins', { master: { quantity: 500 }, rules: { maxQuantity: 80, maxOrderValue: 1_000_000 }, referencePrice: 20000 }, [50], ['capped at maxQuantity 80', 'capped at maxOrderValue 10000.00 at 200.00: 50']],
+    [
+      'maxQuantity rounds down to lots',
+      { master: { quantity: 200 }, rules: { maxQuantity: 60 }, instrument: NIFTY_FUT },
+      [50],
+      ['capped at maxQuantity 60: 50 in whole lots of 25'],
+    ],
+    [
+      'maxOrderValue at the LIMIT price',
+      { master: { quantity: 100, orderType: 'LIMIT', price: 95490 }, rules: { maxOrderValue: 5_000_000 } },
+      [52],
+      ['capped at maxOrderValue 50000.00 at 954.90: 52'],
+    ],
+    [
+      'maxOrderValue exactly met',
+      { master: { quantity: 100, orderType: 'LIMIT', price: 50000 }, rules: { maxOrderValue: 5_000_000 } },
+      [100],
+      [],
+    ],
+    [
+      'maxOrderValue of a MARKET order at the reference price',
+      { master: { quantity: 100 }, rules: { maxOrderValue: 1_000_000 }, referencePrice: 20000 },
+      [50],
+      ['capped at maxOrderValue 10000.00 at 200.00: 50'],
+    ],
+    [
+      'maxOrderValue of a STOPLOSS_MARKET order at its trigger',
+      {
+        master: { quantity: 100, orderType: 'STOPLOSS_MARKET', variety: 'STOPLOSS', triggerPrice: 25000 },
+        rules: { maxOrderValue: 1_000_000 },
+      },
+      [40],
+      ['capped at maxOrderValue 10000.00 at 250.00: 40'],
+    ],
+    [
+      'maxOrderValue of a STOPLOSS_LIMIT order at its price',
+      {
+        master: { quantity: 100, orderType: 'STOPLOSS_LIMIT', variety: 'STOPLOSS', price: 20000, triggerPrice: 19900 },
+        rules: { maxOrderValue: 1_000_000 },
+      },
+      [50],
+      ['capped at maxOrderValue 10000.00 at 200.00: 50'],
+    ],
+    [
+      'maxOrderValue in lots',
+      { master: { quantity: 500 }, rules: { maxOrderValue: 1_000_000 }, referencePrice: 10000, instrument: NIFTY_FUT },
+      [100],
+      ['capped at maxOrderValue 10000.00 at 100.00: 100'],
+    ],
+    [
+      'both caps: the tighter wins',
+      { master: { quantity: 500 }, rules: { maxQuantity: 80, maxOrderValue: 1_000_000 }, referencePrice: 20000 },
+      [50],
+      ['capped at maxQuantity 80', 'capped at maxOrderValue 10000.00 at 200.00: 50'],
+    ],
   ])('%s', (_name, c, legs, notes) => {
     const child = copied(c);
     expect([child.legs, child.notes]).toEqual([legs, notes]);
   });
 
   it.each<[string, Case, string]>([
-    ['a MARKET order with no reference price', { rules: { maxOrderValue: 5_000_000 }, referencePrice: null }, 'no price known to value this MARKET order against maxOrderValue 50000.00'],
-    ['a reference price of 0', { rules: { maxOrderValue: 5_000_000 }, referencePrice: 0 }, 'no price known to value this MARKET order against maxOrderValue 50000.00'],
-    ['maxOrderValue below one lot', { rules: { maxOrderValue: 100_000 }, referencePrice: 2_000_000, instrument: NIFTY_FUT, master: { quantity: 50 } }, 'maxOrderValue 1000.00 is less than one lot (25) at 20000.00'],
-    ['maxQuantity below one lot', { rules: { maxQuantity: 20 }, instrument: NIFTY_FUT, master: { quantity: 50 } }, 'maxQuantity 20 is less than one lot (25)'],
+    [
+      'a MARKET order with no reference price',
+      { rules: { maxOrderValue: 5_000_000 }, referencePrice: null },
+      'no price known to value this MARKET order against maxOrderValue 50000.00',
+    ],
+    [
+      'a reference price of 0',
+      { rules: { maxOrderValue: 5_000_000 }, referencePrice: 0 },
+      'no price known to value this MARKET order against maxOrderValue 50000.00',
+    ],
+    [
+      'maxOrderValue below one lot',
+      { rules: { maxOrderValue: 100_000 }, referencePrice: 2_000_000, instrument: NIFTY_FUT, master: { quantity: 50 } },
+      'maxOrderValue 1000.00 is less than one lot (25) at 20000.00',
+    ],
+    [
+      'maxQuantity below one lot',
+      { rules: { maxQuantity: 20 }, instrument: NIFTY_FUT, master: { quantity: 50 } },
+      'maxQuantity 20 is less than one lot (25)',
+    ],
   ])('%s skips', (_name, c, reason) => {
     expect(skipped(c)).toBe(reason);
   });
@@ -271,31 +439,105 @@ describe('planChild: exits never sell more than the follower holds', () => {
   it.each<[string, Case, string, number[]]>([
     ['a partial exit the follower can cover', { master: exitOf('SELL', 40, 100), follower: { position: 100 } }, 'SELL', [40]],
     ['an exit larger than the holding', { master: exitOf('SELL', 40, 100), follower: { position: 30 } }, 'SELL', [30]],
-    ['a scaled exit capped at the holding', { master: exitOf('SELL', 40, 40), rules: { factor: '2.5' }, follower: { position: 90 } }, 'SELL', [90]],
+    [
+      'a scaled exit capped at the holding',
+      { master: exitOf('SELL', 40, 40), rules: { factor: '2.5' }, follower: { position: 90 } },
+      'SELL',
+      [90],
+    ],
     ['a short buy-back capped at the short', { master: exitOf('BUY', 40, -100), follower: { position: -20 } }, 'BUY', [20]],
-    ['a reverse exit buys back the follower short', { master: exitOf('SELL', 40, 40), rules: { factor: '-1' }, follower: { position: -40 } }, 'BUY', [40]],
-    ['a reverse exit capped at the follower short', { master: exitOf('SELL', 40, 40), rules: { factor: '-1' }, follower: { position: -15 } }, 'BUY', [15]],
-    ['an exit in lots capped at the lots held', { master: { ...exitOf('SELL', 100, 100), symbol: 'NIFTY26MARFUT' }, instrument: NIFTY_FUT, rules: { factor: '2' }, follower: { position: 150 } }, 'SELL', [150]],
-    ['an exit with MIN_ONE_LOT sells the one lot held', { master: { ...exitOf('SELL', 25, 100), symbol: 'NIFTY26MARFUT' }, instrument: NIFTY_FUT, rules: { factor: '0.1', zeroQuantityPolicy: 'MIN_ONE_LOT' }, follower: { position: 25 } }, 'SELL', [25]],
-    ['a cap shrinks an exit and never turns it', { master: exitOf('SELL', 100, 100), rules: { maxQuantity: 30 }, follower: { position: 100 } }, 'SELL', [30]],
+    [
+      'a reverse exit buys back the follower short',
+      { master: exitOf('SELL', 40, 40), rules: { factor: '-1' }, follower: { position: -40 } },
+      'BUY',
+      [40],
+    ],
+    [
+      'a reverse exit capped at the follower short',
+      { master: exitOf('SELL', 40, 40), rules: { factor: '-1' }, follower: { position: -15 } },
+      'BUY',
+      [15],
+    ],
+    [
+      'an exit in lots capped at the lots held',
+      {
+        master: { ...exitOf('SELL', 100, 100), symbol: 'NIFTY26MARFUT' },
+        instrument: NIFTY_FUT,
+        rules: { factor: '2' },
+        follower: { position: 150 },
+      },
+      'SELL',
+      [150],
+    ],
+    [
+      'an exit with MIN_ONE_LOT sells the one lot held',
+      {
+        master: { ...exitOf('SELL', 25, 100), symbol: 'NIFTY26MARFUT' },
+        instrument: NIFTY_FUT,
+        rules: { factor: '0.1', zeroQuantityPolicy: 'MIN_ONE_LOT' },
+        follower: { position: 25 },
+      },
+      'SELL',
+      [25],
+    ],
+    [
+      'a cap shrinks an exit and never turns it',
+      { master: exitOf('SELL', 100, 100), rules: { maxQuantity: 30 }, follower: { position: 100 } },
+      'SELL',
+      [30],
+    ],
   ])('%s', (_name, c, side, legs) => {
     const child = copied(c);
     expect([child.side, child.legs]).toEqual([side, legs]);
   });
 
   it('says so when the exit was capped at the holding', () => {
-    expect(copied({ master: exitOf('SELL', 40, 100), follower: { position: 30 } }).notes)
-      .toEqual(['exit capped at what the follower can close: 30 (follower holds 30 SBIN-EQ in INTRADAY)']);
+    expect(copied({ master: exitOf('SELL', 40, 100), follower: { position: 30 } }).notes).toEqual([
+      'exit capped at what the follower can close: 30 (follower holds 30 SBIN-EQ in INTRADAY)',
+    ]);
   });
 
   it.each<[string, Case, string]>([
     ['nothing to sell', { master: exitOf('SELL', 40, 100), follower: { position: 0 } }, 'follower holds no SBIN-EQ to sell in INTRADAY'],
-    ['short while the master sells its long', { master: exitOf('SELL', 40, 100), follower: { position: -50 } }, 'follower holds no SBIN-EQ to sell in INTRADAY'],
-    ['nothing to buy back', { master: exitOf('BUY', 40, -100), follower: { position: 0 } }, 'follower has no short SBIN-EQ position to buy back in INTRADAY'],
-    ['a reverse exit with the follower long', { master: exitOf('SELL', 40, 40), rules: { factor: '-1' }, follower: { position: 40 } }, 'follower has no short SBIN-EQ position to buy back in INTRADAY'],
-    ['the holding is in another product', { master: exitOf('SELL', 40, 40), rules: { productType: 'MARGIN' }, follower: { position: 0 } }, 'follower holds no SBIN-EQ to sell in MARGIN'],
-    ['less than a lot held', { master: { ...exitOf('SELL', 50, 50), symbol: 'NIFTY26MARFUT', productType: 'CARRYFORWARD' }, instrument: NIFTY_FUT, follower: { position: 10 } }, 'follower holds 10 NIFTY26MARFUT in CARRYFORWARD, less than one lot (25)'],
-    ['an exit that rounds to 0 lots', { master: { ...exitOf('SELL', 25, 100), symbol: 'NIFTY26MARFUT' }, instrument: NIFTY_FUT, rules: { factor: '0.1' }, follower: { position: 25 } }, 'rounded to 0 lots; policy SKIP'],
+    [
+      'short while the master sells its long',
+      { master: exitOf('SELL', 40, 100), follower: { position: -50 } },
+      'follower holds no SBIN-EQ to sell in INTRADAY',
+    ],
+    [
+      'nothing to buy back',
+      { master: exitOf('BUY', 40, -100), follower: { position: 0 } },
+      'follower has no short SBIN-EQ position to buy back in INTRADAY',
+    ],
+    [
+      'a reverse exit with the follower long',
+      { master: exitOf('SELL', 40, 40), rules: { factor: '-1' }, follower: { position: 40 } },
+      'follower has no short SBIN-EQ position to buy back in INTRADAY',
+    ],
+    [
+      'the holding is in another product',
+      { master: exitOf('SELL', 40, 40), rules: { productType: 'MARGIN' }, follower: { position: 0 } },
+      'follower holds no SBIN-EQ to sell in MARGIN',
+    ],
+    [
+      'less than a lot held',
+      {
+        master: { ...exitOf('SELL', 50, 50), symbol: 'NIFTY26MARFUT', productType: 'CARRYFORWARD' },
+        instrument: NIFTY_FUT,
+        follower: { position: 10 },
+      },
+      'follower holds 10 NIFTY26MARFUT in CARRYFORWARD, less than one lot (25)',
+    ],
+    [
+      'an exit that rounds to 0 lots',
+      {
+        master: { ...exitOf('SELL', 25, 100), symbol: 'NIFTY26MARFUT' },
+        instrument: NIFTY_FUT,
+        rules: { factor: '0.1' },
+        follower: { position: 25 },
+      },
+      'rounded to 0 lots; policy SKIP',
+    ],
   ])('%s skips', (_name, c, reason) => {
     expect(skipped(c)).toBe(reason);
   });
@@ -308,8 +550,21 @@ describe('planChild: exits never sell more than the follower holds', () => {
       ['follower holds nothing: it only opens', { master: flip, follower: { position: 0 } }, [20]],
       ['follower holds more than its share: only its share closes', { master: flip, follower: { position: 100 } }, [60]],
       ['scaled 2.5: 100 closes and 50 opens', { master: flip, rules: { factor: '2.5' }, follower: { position: 100 } }, [150]],
-      ['reverse: the follower buys back its short and goes long', { master: flip, rules: { factor: '-1' }, follower: { position: -40 } }, [60]],
-      ['FIXED_LOTS: one lot closes and one lot opens', { master: { ...flip, quantity: 100, masterPositionBefore: 50 }, instrument: NIFTY_FUT, rules: { mode: 'FIXED_LOTS', fixedLots: 1 }, follower: { position: 25 } }, [50]],
+      [
+        'reverse: the follower buys back its short and goes long',
+        { master: flip, rules: { factor: '-1' }, follower: { position: -40 } },
+        [60],
+      ],
+      [
+        'FIXED_LOTS: one lot closes and one lot opens',
+        {
+          master: { ...flip, quantity: 100, masterPositionBefore: 50 },
+          instrument: NIFTY_FUT,
+          rules: { mode: 'FIXED_LOTS', fixedLots: 1 },
+          follower: { position: 25 },
+        },
+        [50],
+      ],
     ])('%s', (_name, c, legs) => {
       expect(copied(c).legs).toEqual(legs);
     });
@@ -322,7 +577,9 @@ describe('planChild: exits never sell more than the follower holds', () => {
     });
 
     it('a flip that rounds to nothing on both sides is skipped', () => {
-      expect(skipped({ master: { ...flip, symbol: 'NIFTY26MARFUT' }, instrument: NIFTY_FUT, follower: { position: 0 } })).toBe('rounded to 0 lots; policy SKIP');
+      expect(skipped({ master: { ...flip, symbol: 'NIFTY26MARFUT' }, instrument: NIFTY_FUT, follower: { position: 0 } })).toBe(
+        'rounded to 0 lots; policy SKIP',
+      );
     });
   });
 
@@ -333,10 +590,15 @@ describe('planChild: exits never sell more than the follower holds', () => {
         for (const zeroQuantityPolicy of ['SKIP', 'MIN_ONE_LOT'] as const) {
           for (const maxQuantity of [null, 30, 100]) {
             for (let position = -200; position <= 200; position += 5) {
-              for (const [side, masterBefore] of [['SELL', 100], ['BUY', -100]] as const) {
+              for (const [side, masterBefore] of [
+                ['SELL', 100],
+                ['BUY', -100],
+              ] as const) {
                 const result = plan({
                   master: { side, quantity: 50, masterPositionBefore: masterBefore },
-                  rules: { factor, zeroQuantityPolicy, maxQuantity }, follower: { position }, instrument,
+                  rules: { factor, zeroQuantityPolicy, maxQuantity },
+                  follower: { position },
+                  instrument,
                 });
                 if (result.kind !== 'copy') continue;
                 const total = result.legs.reduce((a, b) => a + b, 0);
@@ -344,7 +606,8 @@ describe('planChild: exits never sell more than the follower holds', () => {
                 if (Math.sign(after) === -Math.sign(position) || (position === 0 && after !== 0)) {
                   problems.push(`${factor} ${zeroQuantityPolicy} cap ${maxQuantity} lot ${instrument.lotSize}: ${position} -> ${after}`);
                 }
-                if (result.legs.some((leg) => leg <= 0 || leg % instrument.lotSize !== 0)) problems.push(`bad legs ${result.legs.join(',')}`);
+                if (result.legs.some((leg) => leg <= 0 || leg % instrument.lotSize !== 0))
+                  problems.push(`bad legs ${result.legs.join(',')}`);
               }
             }
           }
@@ -358,23 +621,59 @@ describe('planChild: exits never sell more than the follower holds', () => {
 describe('planChild: DELIVERY stock the follower does not hold is never sold', () => {
   const delivery = { productType: 'DELIVERY' as const };
   it.each<[string, Case, string]>([
-    ['a reverse copy of a DELIVERY buy', { master: delivery, rules: { factor: '-1' } }, 'reverse copy would sell DELIVERY stock the follower does not hold'],
-    ['a reverse copy while the follower is short', { master: delivery, rules: { factor: '-1' }, follower: { position: -10 } }, 'reverse copy would sell DELIVERY stock the follower does not hold'],
-    ['a DELIVERY short sale by the master', { master: { ...delivery, side: 'SELL' } }, 'copy would sell DELIVERY stock the follower does not hold'],
-    ['a DELIVERY flip the follower cannot close', { master: { ...delivery, side: 'SELL', quantity: 60, masterPositionBefore: 40 } }, 'copy would sell DELIVERY stock the follower does not hold'],
-    ['an override into DELIVERY', { rules: { factor: '-1', productType: 'DELIVERY' } }, 'reverse copy would sell DELIVERY stock the follower does not hold'],
+    [
+      'a reverse copy of a DELIVERY buy',
+      { master: delivery, rules: { factor: '-1' } },
+      'reverse copy would sell DELIVERY stock the follower does not hold',
+    ],
+    [
+      'a reverse copy while the follower is short',
+      { master: delivery, rules: { factor: '-1' }, follower: { position: -10 } },
+      'reverse copy would sell DELIVERY stock the follower does not hold',
+    ],
+    [
+      'a DELIVERY short sale by the master',
+      { master: { ...delivery, side: 'SELL' } },
+      'copy would sell DELIVERY stock the follower does not hold',
+    ],
+    [
+      'a DELIVERY flip the follower cannot close',
+      { master: { ...delivery, side: 'SELL', quantity: 60, masterPositionBefore: 40 } },
+      'copy would sell DELIVERY stock the follower does not hold',
+    ],
+    [
+      'an override into DELIVERY',
+      { rules: { factor: '-1', productType: 'DELIVERY' } },
+      'reverse copy would sell DELIVERY stock the follower does not hold',
+    ],
   ])('%s skips', (_name, c, reason) => {
     expect(skipped(c)).toBe(reason);
   });
 
   it('a reverse copy overridden to INTRADAY copies', () => {
-    expect(copied({ master: delivery, rules: { factor: '-1', productType: 'INTRADAY' } })).toMatchObject({ side: 'SELL', productType: 'INTRADAY', legs: [40] });
+    expect(copied({ master: delivery, rules: { factor: '-1', productType: 'INTRADAY' } })).toMatchObject({
+      side: 'SELL',
+      productType: 'INTRADAY',
+      legs: [40],
+    });
   });
 
   it.each<[string, Case, number[], string[]]>([
-    ['a reverse copy sells at most the DELIVERY holding', { master: delivery, rules: { factor: '-1' }, follower: { position: 10 } }, [10], ['capped at the 10 SBIN-EQ in DELIVERY the follower holds']],
-    ['a DELIVERY flip sells at most the holding', { master: { ...delivery, side: 'SELL', quantity: 60, masterPositionBefore: 40 }, follower: { position: 40 } }, [40]
-      , ['master position turns from 40 to -20: closing 40 and opening 20 sized separately', 'capped at the 40 SBIN-EQ in DELIVERY the follower holds']],
+    [
+      'a reverse copy sells at most the DELIVERY holding',
+      { master: delivery, rules: { factor: '-1' }, follower: { position: 10 } },
+      [10],
+      ['capped at the 10 SBIN-EQ in DELIVERY the follower holds'],
+    ],
+    [
+      'a DELIVERY flip sells at most the holding',
+      { master: { ...delivery, side: 'SELL', quantity: 60, masterPositionBefore: 40 }, follower: { position: 40 } },
+      [40],
+      [
+        'master position turns from 40 to -20: closing 40 and opening 20 sized separately',
+        'capped at the 40 SBIN-EQ in DELIVERY the follower holds',
+      ],
+    ],
   ])('%s', (_name, c, legs, notes) => {
     const child = copied(c);
     expect([child.side, child.legs, child.notes]).toEqual(['SELL', legs, notes]);
@@ -397,11 +696,15 @@ describe('planChild: legs above the freeze quantity', () => {
   });
 
   it('notes the split', () => {
-    expect(copied({ master: { quantity: 3900 }, instrument: NIFTY_OPT }).notes).toEqual(['split into 3 orders of at most 1755 (freeze quantity 1800)']);
+    expect(copied({ master: { quantity: 3900 }, instrument: NIFTY_OPT }).notes).toEqual([
+      'split into 3 orders of at most 1755 (freeze quantity 1800)',
+    ]);
   });
 
   it('a freeze quantity below one lot cannot be split and is skipped', () => {
-    expect(skipped({ master: { quantity: 50 }, instrument: { lotSize: 25, freezeQuantity: 20, tickSize: 5 } })).toBe('freeze quantity 20 is less than one lot (25)');
+    expect(skipped({ master: { quantity: 50 }, instrument: { lotSize: 25, freezeQuantity: 20, tickSize: 5 } })).toBe(
+      'freeze quantity 20 is less than one lot (25)',
+    );
   });
 
   it.each<[number, number, 'copy' | 'skip']>([

@@ -11,9 +11,15 @@ const yoga = createYoga({
     typeDefs: 'type Query { quote: Int, history: Int, search: Int, ok: Int }',
     resolvers: {
       Query: {
-        quote: () => { throw rateLimited('quotes are limited; try again in 7 s', 7); },
-        history: () => { throw rateLimited('history is limited; try again in 3 s', 3); },
-        search: () => { throw badInput('text', 'text is empty'); },
+        quote: () => {
+          throw rateLimited('quotes are limited; try again in 7 s', 7);
+        },
+        history: () => {
+          throw rateLimited('history is limited; try again in 3 s', 3);
+        },
+        search: () => {
+          throw badInput('text', 'text is empty');
+        },
         ok: () => 1,
       },
     },
@@ -24,7 +30,11 @@ const yoga = createYoga({
 });
 
 async function ask(query: string): Promise<{ retryAfter: string | null; codes: unknown[]; waits: unknown[] }> {
-  const response = await yoga.fetch('http://test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const response = await yoga.fetch('http://test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
   const body = (await response.json()) as { errors?: { extensions: Record<string, unknown> }[] };
   return {
     retryAfter: response.headers.get('retry-after'),

@@ -17,7 +17,8 @@ function guardedFields(): { name: string; declared: boolean }[] {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (ROOTS.has(type.name) || isObjectType(getNamedType(field.type))) fields.push({ name: `${type.name}.${field.name}`, declared: declaresAuth(field) });
+      if (ROOTS.has(type.name) || isObjectType(getNamedType(field.type)))
+        fields.push({ name: `${type.name}.${field.name}`, declared: declaresAuth(field) });
     }
   }
   return fields;
@@ -26,10 +27,16 @@ function guardedFields(): { name: string; declared: boolean }[] {
 describe('every way into or across the schema declares who may use it', () => {
   it('finds the fields it is meant to check', () => {
     const names = guardedFields().map((f) => f.name);
-    expect(names).toEqual(expect.arrayContaining(['Query.accounts', 'Mutation.login', 'Subscription.orderEvents', 'Order.account', 'Multiplier.master']));
+    expect(names).toEqual(
+      expect.arrayContaining(['Query.accounts', 'Mutation.login', 'Subscription.orderEvents', 'Order.account', 'Multiplier.master']),
+    );
   });
 
   it('has authScopes on every root field and every field that reaches another object type', () => {
-    expect(guardedFields().filter((f) => !f.declared).map((f) => f.name)).toEqual([]);
+    expect(
+      guardedFields()
+        .filter((f) => !f.declared)
+        .map((f) => f.name),
+    ).toEqual([]);
   });
 });

@@ -13,8 +13,23 @@ describe('schema.graphql', () => {
     const mutation = schema.getMutationType()!.getFields();
     const subscription = schema.getSubscriptionType()!.getFields();
     for (const name of ['me', 'accounts', 'account', 'multipliers', 'orders', 'order']) expect(query).toHaveProperty(name);
-    for (const name of ['login', 'createUser', 'createAccount', 'updateAccount', 'deleteAccount', 'connectAccount', 'createMultiplier',
-      'updateMultiplier', 'deleteMultiplier', 'placeOrder', 'modifyOrder', 'cancelOrder', 'setKillSwitch', 'createApiToken', 'revokeApiToken']) {
+    for (const name of [
+      'login',
+      'createUser',
+      'createAccount',
+      'updateAccount',
+      'deleteAccount',
+      'connectAccount',
+      'createMultiplier',
+      'updateMultiplier',
+      'deleteMultiplier',
+      'placeOrder',
+      'modifyOrder',
+      'cancelOrder',
+      'setKillSwitch',
+      'createApiToken',
+      'revokeApiToken',
+    ]) {
       expect(mutation).toHaveProperty(name);
     }
     expect(subscription).toHaveProperty('orderEvents');

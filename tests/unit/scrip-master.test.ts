@@ -31,17 +31,78 @@ const row = (fields: Record<string, string>) => ({
 const SAMPLE: unknown[] = [
   row({ token: '2885', symbol: 'RELIANCE-EQ', name: 'RELIANCE' }),
   row({ token: '3045', symbol: 'SBIN-EQ', name: 'SBIN', tick_size: '10.000000' }),
-  row({ token: '61093', symbol: 'NIFTY28JUL26FUT', name: 'NIFTY', expiry: '28JUL2026', lotsize: '65', instrumenttype: 'FUTIDX', exch_seg: 'NFO', tick_size: '10.000000' }),
-  row({ token: '63915', symbol: 'NIFTY28JUL2623500CE', name: 'NIFTY', expiry: '28JUL2026', strike: '2350000.000000', lotsize: '65', instrumenttype: 'OPTIDX', exch_seg: 'NFO' }),
-  row({ token: '35040', symbol: 'FINNIFTY19DEC2321750CE', name: 'FINNIFTY', expiry: '19Dec2023', strike: '2175000.000000', lotsize: '40', instrumenttype: 'OPTIDX', exch_seg: 'NFO' }),
-  row({ token: '61120', symbol: 'SBIN28JUL26FUT', name: 'SBIN', expiry: '28JUL2026', lotsize: '750', instrumenttype: 'FUTSTK', exch_seg: 'NFO', tick_size: '10.000000' }),
+  row({
+    token: '61093',
+    symbol: 'NIFTY28JUL26FUT',
+    name: 'NIFTY',
+    expiry: '28JUL2026',
+    lotsize: '65',
+    instrumenttype: 'FUTIDX',
+    exch_seg: 'NFO',
+    tick_size: '10.000000',
+  }),
+  row({
+    token: '63915',
+    symbol: 'NIFTY28JUL2623500CE',
+    name: 'NIFTY',
+    expiry: '28JUL2026',
+    strike: '2350000.000000',
+    lotsize: '65',
+    instrumenttype: 'OPTIDX',
+    exch_seg: 'NFO',
+  }),
+  row({
+    token: '35040',
+    symbol: 'FINNIFTY19DEC2321750CE',
+    name: 'FINNIFTY',
+    expiry: '19Dec2023',
+    strike: '2175000.000000',
+    lotsize: '40',
+    instrumenttype: 'OPTIDX',
+    exch_seg: 'NFO',
+  }),
+  row({
+    token: '61120',
+    symbol: 'SBIN28JUL26FUT',
+    name: 'SBIN',
+    expiry: '28JUL2026',
+    lotsize: '750',
+    instrumenttype: 'FUTSTK',
+    exch_seg: 'NFO',
+    tick_size: '10.000000',
+  }),
   row({ token: '99926009', symbol: 'Nifty Bank', name: 'BANKNIFTY', strike: '0.000000', instrumenttype: 'AMXIDX', tick_size: '0.000000' }),
   null,
   row({ token: '', symbol: 'NOTOKEN-EQ', name: 'NOTOKEN' }),
   row({ token: '1594', symbol: 'INFY-EQ', name: 'INFY', lotsize: '0' }),
-  row({ token: '1156', symbol: 'USDINR28JUL26FUT', name: 'USDINR', expiry: '28JUL2026', instrumenttype: 'FUTCUR', exch_seg: 'CDS', tick_size: '0.250000' }),
-  row({ token: '70001', symbol: 'NIFTY31FEB2623000CE', name: 'NIFTY', expiry: '31FEB2026', strike: '2300000.000000', lotsize: '65', instrumenttype: 'OPTIDX', exch_seg: 'NFO' }),
-  row({ token: '70002', symbol: 'NIFTY28JUL26XCE', name: 'NIFTY', expiry: '28JUL2026', lotsize: '65', instrumenttype: 'OPTIDX', exch_seg: 'NFO' }),
+  row({
+    token: '1156',
+    symbol: 'USDINR28JUL26FUT',
+    name: 'USDINR',
+    expiry: '28JUL2026',
+    instrumenttype: 'FUTCUR',
+    exch_seg: 'CDS',
+    tick_size: '0.250000',
+  }),
+  row({
+    token: '70001',
+    symbol: 'NIFTY31FEB2623000CE',
+    name: 'NIFTY',
+    expiry: '31FEB2026',
+    strike: '2300000.000000',
+    lotsize: '65',
+    instrumenttype: 'OPTIDX',
+    exch_seg: 'NFO',
+  }),
+  row({
+    token: '70002',
+    symbol: 'NIFTY28JUL26XCE',
+    name: 'NIFTY',
+    expiry: '28JUL2026',
+    lotsize: '65',
+    instrumenttype: 'OPTIDX',
+    exch_seg: 'NFO',
+  }),
   row({ token: '70003', symbol: 'NIFTYFUT', name: 'NIFTY', lotsize: '65', instrumenttype: 'FUTIDX', exch_seg: 'NFO' }),
   row({ token: '2885', symbol: 'RELIANCE-BE', name: 'RELIANCE' }),
 ];
@@ -52,7 +113,12 @@ describe('parseScripMaster', () => {
 
   it('keeps the good rows and skips every bad one with its row number and a reason', () => {
     expect(instruments.map((i) => i.symbol)).toEqual([
-      'RELIANCE-EQ', 'SBIN-EQ', 'NIFTY28JUL26FUT', 'NIFTY28JUL2623500CE', 'FINNIFTY19DEC2321750CE', 'SBIN28JUL26FUT',
+      'RELIANCE-EQ',
+      'SBIN-EQ',
+      'NIFTY28JUL26FUT',
+      'NIFTY28JUL2623500CE',
+      'FINNIFTY19DEC2321750CE',
+      'SBIN28JUL26FUT',
     ]);
     expect(skipped.map((s) => s.index)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14]);
     const reasons = skipped.map((s) => s.reason);
@@ -69,8 +135,16 @@ describe('parseScripMaster', () => {
 
   it('reads a cash row as an EQ instrument with its tick in paise and no freeze limit', () => {
     expect(bySymbol.get('RELIANCE-EQ')).toEqual({
-      token: '2885', symbol: 'RELIANCE-EQ', name: 'RELIANCE', exchange: 'NSE', instrumentType: 'EQ',
-      lotSize: 1, tickSize: 5, freezeQuantity: null, expiry: null, strike: null,
+      token: '2885',
+      symbol: 'RELIANCE-EQ',
+      name: 'RELIANCE',
+      exchange: 'NSE',
+      instrumentType: 'EQ',
+      lotSize: 1,
+      tickSize: 5,
+      freezeQuantity: null,
+      expiry: null,
+      strike: null,
     });
     expect(bySymbol.get('SBIN-EQ')?.tickSize).toBe(10);
   });
@@ -106,24 +180,76 @@ describe('parseScripMaster', () => {
 
 // The NIFTY 50 after the 2025-09-30 reconstitution, unchanged at the 2026-03-30 review.
 const NIFTY_50 = [
-  'ADANIENT', 'ADANIPORTS', 'APOLLOHOSP', 'ASIANPAINT', 'AXISBANK', 'BAJAJ-AUTO', 'BAJAJFINSV', 'BAJFINANCE',
-  'BEL', 'BHARTIARTL', 'CIPLA', 'COALINDIA', 'DRREDDY', 'EICHERMOT', 'ETERNAL', 'GRASIM', 'HCLTECH',
-  'HDFCBANK', 'HDFCLIFE', 'HINDALCO', 'HINDUNILVR', 'ICICIBANK', 'INDIGO', 'INFY', 'ITC', 'JIOFIN',
-  'JSWSTEEL', 'KOTAKBANK', 'LT', 'M&M', 'MARUTI', 'MAXHEALTH', 'NESTLEIND', 'NTPC', 'ONGC', 'POWERGRID',
-  'RELIANCE', 'SBILIFE', 'SBIN', 'SHRIRAMFIN', 'SUNPHARMA', 'TATACONSUM', 'TATASTEEL', 'TCS', 'TECHM',
-  'TITAN', 'TMPV', 'TRENT', 'ULTRACEMCO', 'WIPRO',
+  'ADANIENT',
+  'ADANIPORTS',
+  'APOLLOHOSP',
+  'ASIANPAINT',
+  'AXISBANK',
+  'BAJAJ-AUTO',
+  'BAJAJFINSV',
+  'BAJFINANCE',
+  'BEL',
+  'BHARTIARTL',
+  'CIPLA',
+  'COALINDIA',
+  'DRREDDY',
+  'EICHERMOT',
+  'ETERNAL',
+  'GRASIM',
+  'HCLTECH',
+  'HDFCBANK',
+  'HDFCLIFE',
+  'HINDALCO',
+  'HINDUNILVR',
+  'ICICIBANK',
+  'INDIGO',
+  'INFY',
+  'ITC',
+  'JIOFIN',
+  'JSWSTEEL',
+  'KOTAKBANK',
+  'LT',
+  'M&M',
+  'MARUTI',
+  'MAXHEALTH',
+  'NESTLEIND',
+  'NTPC',
+  'ONGC',
+  'POWERGRID',
+  'RELIANCE',
+  'SBILIFE',
+  'SBIN',
+  'SHRIRAMFIN',
+  'SUNPHARMA',
+  'TATACONSUM',
+  'TATASTEEL',
+  'TCS',
+  'TECHM',
+  'TITAN',
+  'TMPV',
+  'TRENT',
+  'ULTRACEMCO',
+  'WIPRO',
 ];
 
 /** The shipped spec written back as the scrip-master row it stands for. */
 function asScripRow(i: ShippedInstrument): Record<string, string> {
-  const expiry = i.expiry === null ? '' : i.expiry.slice(8, 10)
-    + ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'][Number(i.expiry.slice(5, 7)) - 1]
-    + i.expiry.slice(0, 4);
+  const expiry =
+    i.expiry === null
+      ? ''
+      : i.expiry.slice(8, 10) +
+        ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'][Number(i.expiry.slice(5, 7)) - 1] +
+        i.expiry.slice(0, 4);
   return {
-    token: i.token, symbol: i.symbol, name: i.name, expiry,
+    token: i.token,
+    symbol: i.symbol,
+    name: i.name,
+    expiry,
     strike: i.strike === null ? '-1.000000' : `${i.strike}.000000`,
-    lotsize: String(i.lotSize), instrumenttype: i.instrumentType === 'EQ' ? '' : i.instrumentType,
-    exch_seg: i.exchange, tick_size: `${i.tickSize}.000000`,
+    lotsize: String(i.lotSize),
+    instrumenttype: i.instrumentType === 'EQ' ? '' : i.instrumentType,
+    exch_seg: i.exchange,
+    tick_size: `${i.tickSize}.000000`,
   };
 }
 
@@ -136,11 +262,18 @@ describe('shipped instruments', () => {
   it('hold every NIFTY 50 stock exactly once, as SmartAPI spells it', () => {
     expect(cash.map((i) => i.symbol).sort()).toEqual(NIFTY_50.map((s) => `${s}-EQ`).sort());
     for (const i of cash) {
-      expect(i).toMatchObject({ name: i.symbol.replace(/-EQ$/, ''), instrumentType: 'EQ', lotSize: 1, freezeQuantity: null, expiry: null, strike: null });
+      expect(i).toMatchObject({
+        name: i.symbol.replace(/-EQ$/, ''),
+        instrumentType: 'EQ',
+        lotSize: 1,
+        freezeQuantity: null,
+        expiry: null,
+        strike: null,
+      });
     }
   });
 
-  it('carry the tokens of Angel One\'s scrip master', () => {
+  it("carry the tokens of Angel One's scrip master", () => {
     const token = (symbol: string) => shipped.find((i) => i.symbol === symbol)?.token;
     expect(token('SBIN-EQ')).toBe('3045');
     expect(token('RELIANCE-EQ')).toBe('2885');

@@ -8,7 +8,10 @@ import type { BrokerOrder } from '../../server/src/brokers/port.ts';
 
 describe('reading what smartapi-javascript resolves to', () => {
   it('takes SUCCESS from either envelope', () => {
-    expect(readAnswer({ status: true, message: 'SUCCESS', errorcode: '', data: { orderid: '1' } }, 'placeOrder')).toEqual({ ok: true, data: { orderid: '1' } });
+    expect(readAnswer({ status: true, message: 'SUCCESS', errorcode: '', data: { orderid: '1' } }, 'placeOrder')).toEqual({
+      ok: true,
+      data: { orderid: '1' },
+    });
     expect(readAnswer({ status: true, message: 'SUCCESS', errorcode: '', data: null }, 'getOrderBook')).toEqual({ ok: true, data: null });
   });
 
@@ -27,8 +30,16 @@ describe('reading what smartapi-javascript resolves to', () => {
     if (!answer.ok) expect(answer.error).toMatchObject({ outcome, brokerCode: code });
   });
 
-  it('words a static-IP refusal so a person knows what to do, keeping the broker\'s words', () => {
-    const answer = readAnswer({ success: false, message: 'Access denied: Unregistered IP address. Register your IP before retrying.', errorCode: 'AG7002', data: '' }, 'placeOrder');
+  it("words a static-IP refusal so a person knows what to do, keeping the broker's words", () => {
+    const answer = readAnswer(
+      {
+        success: false,
+        message: 'Access denied: Unregistered IP address. Register your IP before retrying.',
+        errorCode: 'AG7002',
+        data: '',
+      },
+      'placeOrder',
+    );
     expect(!answer.ok && answer.error.message).toMatch(/register this server's static IP.*\(AG7002 Access denied: Unregistered IP address/);
   });
 });
@@ -72,9 +83,26 @@ describe('the daily login', () => {
 
 describe('the socket and the poll report each change once', () => {
   const order = (over: Partial<BrokerOrder> = {}): BrokerOrder => ({
-    brokerOrderId: '1', orderTag: null, exchange: 'NSE', symbol: 'SBIN-EQ', token: '3045', side: 'BUY', quantity: 10, filledQuantity: 0,
-    averagePrice: null, orderType: 'LIMIT', productType: 'INTRADAY', variety: 'NORMAL', price: 95000, triggerPrice: null, status: 'OPEN',
-    brokerStatus: 'open', statusMessage: null, placedAt: new Date(0), updatedAt: new Date(0), ...over,
+    brokerOrderId: '1',
+    orderTag: null,
+    exchange: 'NSE',
+    symbol: 'SBIN-EQ',
+    token: '3045',
+    side: 'BUY',
+    quantity: 10,
+    filledQuantity: 0,
+    averagePrice: null,
+    orderType: 'LIMIT',
+    productType: 'INTRADAY',
+    variety: 'NORMAL',
+    price: 95000,
+    triggerPrice: null,
+    status: 'OPEN',
+    brokerStatus: 'open',
+    statusMessage: null,
+    placedAt: new Date(0),
+    updatedAt: new Date(0),
+    ...over,
   });
 
   it('passes an order the socket missed, and not again when the socket then reports it', () => {
@@ -85,7 +113,7 @@ describe('the socket and the poll report each change once', () => {
     expect(filter.fromSocket(order({ status: 'FILLED', brokerStatus: 'complete', filledQuantity: 10 }), 260)).toBe(true);
   });
 
-  it('never lets a book requested before the socket\'s latest word undo it', () => {
+  it("never lets a book requested before the socket's latest word undo it", () => {
     const filter = new UpdateFilter();
     expect(filter.fromSocket(order({ price: 95500 }), 300)).toBe(true);
     expect(filter.fromBook([order({ price: 95000 })], 290)).toHaveLength(0);

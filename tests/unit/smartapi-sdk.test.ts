@@ -30,7 +30,9 @@ describe('smartapi-javascript loaded through the adapter, offline', () => {
     const udp = vi.spyOn(dgram, 'createSocket');
     const httpRequests = vi.spyOn(http, 'request');
     const httpsRequests = vi.spyOn(https, 'request');
-    const publicIp = createRequire(createRequire(import.meta.url).resolve('smartapi-javascript/lib/smartapi-connect.js'))('public-ip') as { v4: () => Promise<unknown> };
+    const publicIp = createRequire(createRequire(import.meta.url).resolve('smartapi-javascript/lib/smartapi-connect.js'))('public-ip') as {
+      v4: () => Promise<unknown>;
+    };
 
     createSdk({ apiKey: 'offline-key', root: 'http://127.0.0.1:9', timeoutMs: 500 });
     expect(await publicIp.v4()).toBeNull();

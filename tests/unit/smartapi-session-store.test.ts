@@ -10,7 +10,12 @@ import type { LoginInput, SessionTokens, SmartApiAuthClient } from '../../server
 import type { SessionGrant } from '../../server/src/brokers/smartapi/session-store.ts';
 import { SmartApiSession } from '../../server/src/brokers/smartapi/session.ts';
 import {
-  InProcessSessionStore, RedisSessionStore, openGrant, sealGrant, usableShared, type SessionStore,
+  InProcessSessionStore,
+  RedisSessionStore,
+  openGrant,
+  sealGrant,
+  usableShared,
+  type SessionStore,
 } from '../../server/src/brokers/smartapi/session-store.ts';
 import { systemClock } from '../../server/src/core/clock.ts';
 import { connectRedis } from '../../server/src/redis-client.ts';
@@ -20,7 +25,12 @@ const keys = deriveKeys('a-secret-key-with-at-least-32-characters!!');
 const HOUR = 3_600_000;
 
 function grantOf(jwt: string, loggedInAt = new Date(), expiresAt = new Date(Date.now() + HOUR)): SessionGrant {
-  return { tokens: { jwtToken: jwt, refreshToken: `refresh-of-${jwt}`, feedToken: `feed-of-${jwt}` }, apiKey: 'key', loggedInAt, expiresAt };
+  return {
+    tokens: { jwtToken: jwt, refreshToken: `refresh-of-${jwt}`, feedToken: `feed-of-${jwt}` },
+    apiKey: 'key',
+    loggedInAt,
+    expiresAt,
+  };
 }
 
 let issued = 0;
@@ -45,7 +55,11 @@ function fakeAuth(delayMs = 0) {
 /** One instance's session of client code A1, on `store`. */
 function instance(auth: SmartApiAuthClient, store: SessionStore, log = pino({ level: 'silent' })) {
   return new SmartApiSession({
-    clientCode: 'A1', auth, clock: systemClock, log, store,
+    clientCode: 'A1',
+    auth,
+    clock: systemClock,
+    log,
+    store,
     credentials: async () => ({ apiKey: 'k', pin: '1234', totpSecret: SECRET }),
     onEvent: () => undefined,
   });
@@ -57,7 +71,8 @@ describe('a sealed shared session', () => {
   it('opens to the same grant with the same key and client code, and shows no token', () => {
     const grant = grantOf('eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJBMSJ9.c2lnbmF0dXJl');
     const sealed = sealGrant(keys.sessions, 'A1', grant);
-    for (const secret of [grant.tokens.jwtToken, 'eyJzdWIiOiJBMSJ9', grant.tokens.refreshToken, grant.tokens.feedToken]) expect(sealed).not.toContain(secret);
+    for (const secret of [grant.tokens.jwtToken, 'eyJzdWIiOiJBMSJ9', grant.tokens.refreshToken, grant.tokens.feedToken])
+      expect(sealed).not.toContain(secret);
     expect(openGrant(keys.sessions, 'A1', sealed)).toEqual(grant);
   });
 
@@ -106,16 +121,22 @@ describe('the in-process store', () => {
   it('runs one holder of a client code lock at a time, in order, and others alongside', async () => {
     const store = new InProcessSessionStore();
     const seen: string[] = [];
-    const hold = (code: string, name: string, ms: number) => store.withLoginLock(code, async () => {
-      seen.push(`${name}+`);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      seen.push(`${name}-`);
-      return name;
-    });
+    const hold = (code: string, name: string, ms: number) =>
+      store.withLoginLock(code, async () => {
+        seen.push(`${name}+`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        seen.push(`${name}-`);
+        return name;
+      });
     const failing = store.withLoginLock('A1', async () => {
       throw new Error('login failed');
     });
-    const results = await Promise.all([failing.catch((error: Error) => error.message), hold('A1', 'a', 30), hold('A1', 'b', 1), hold('B2', 'c', 1)]);
+    const results = await Promise.all([
+      failing.catch((error: Error) => error.message),
+      hold('A1', 'a', 30),
+      hold('A1', 'b', 1),
+      hold('B2', 'c', 1),
+    ]);
     expect(results).toEqual(['login failed', 'a', 'b', 'c']);
     expect(seen.indexOf('b+')).toBeGreaterThan(seen.indexOf('a-'));
     expect(seen.indexOf('c-')).toBeLessThan(seen.indexOf('a-'));
@@ -180,7 +201,11 @@ describe('SmartAPI sessions sharing one store (two instances)', () => {
       async refresh() {
         refreshes += 1;
         await new Promise((resolve) => setTimeout(resolve, 50));
-        return { ok: true as const, data: null, tokens: { jwtToken: 'refreshed-until-midnight', refreshToken: 'refresh-2', feedToken: 'feed-2' } };
+        return {
+          ok: true as const,
+          data: null,
+          tokens: { jwtToken: 'refreshed-until-midnight', refreshToken: 'refresh-2', feedToken: 'feed-2' },
+        };
       },
     } as unknown as SmartApiAuthClient;
     const store = new InProcessSessionStore();

@@ -30,7 +30,10 @@ const refusedTotp = () => readAnswer({ status: false, message: 'Invalid totp', e
 function session(auth: SmartApiAuthClient, totpSecret = SECRET) {
   const events: SessionEvent['kind'][] = [];
   const s = new SmartApiSession({
-    clientCode: 'A1', auth, clock: systemClock, log: pino({ level: 'silent' }),
+    clientCode: 'A1',
+    auth,
+    clock: systemClock,
+    log: pino({ level: 'silent' }),
     credentials: async () => ({ apiKey: 'k', pin: '1234', totpSecret }),
     onEvent: (event) => void events.push(event.kind),
   });

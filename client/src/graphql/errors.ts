@@ -15,7 +15,12 @@ interface Problem {
 }
 
 function isProblemList(value: unknown): value is Problem[] {
-  return Array.isArray(value) && value.every((p) => typeof p === 'object' && p !== null && typeof (p as Problem).field === 'string' && typeof (p as Problem).message === 'string');
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (p) => typeof p === 'object' && p !== null && typeof (p as Problem).field === 'string' && typeof (p as Problem).message === 'string',
+    )
+  );
 }
 
 /**

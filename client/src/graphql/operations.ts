@@ -100,9 +100,10 @@ interface QueryViewOptions<Variables> {
   pause?: Accessor<boolean>;
 }
 
-type QueryViewArgs<Variables> = Record<string, never> extends Variables
-  ? [options?: QueryViewOptions<Variables>]
-  : [options: QueryViewOptions<Variables> & { variables: Accessor<Variables> }];
+type QueryViewArgs<Variables> =
+  Record<string, never> extends Variables
+    ? [options?: QueryViewOptions<Variables>]
+    : [options: QueryViewOptions<Variables> & { variables: Accessor<Variables> }];
 
 /** A query shown by the component that creates it (inside urql's `<Provider>`), from the network every time. */
 export function createQueryView<Data, Variables extends AnyVariables>(

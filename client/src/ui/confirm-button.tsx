@@ -39,10 +39,18 @@ export default function ConfirmButton(props: {
     >
       <fieldset class="confirm" aria-label={props.question}>
         <span class="confirm-question">{props.question}</span>
-        <button type="button" class={props.danger ? 'danger' : 'primary'} disabled={busy()} onClick={() => void confirm()} aria-label={`Confirm ${name()}`}>
+        <button
+          type="button"
+          class={props.danger ? 'danger' : 'primary'}
+          disabled={busy()}
+          onClick={() => void confirm()}
+          aria-label={`Confirm ${name()}`}
+        >
           Confirm
         </button>
-        <button type="button" disabled={busy()} onClick={() => setAsking(false)}>Cancel</button>
+        <button type="button" disabled={busy()} onClick={() => setAsking(false)}>
+          Cancel
+        </button>
       </fieldset>
     </Show>
   );

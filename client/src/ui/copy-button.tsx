@@ -16,8 +16,12 @@ export default function CopyButton(props: { text: string; label?: string }) {
   };
   return (
     <span class="copy">
-      <button type="button" onClick={() => void copy()}>{props.label ?? 'Copy'}</button>
-      <span class="muted" role="status">{state() === 'copied' ? 'Copied' : state() === 'refused' ? 'The browser blocked the clipboard: select the text and copy it' : ''}</span>
+      <button type="button" onClick={() => void copy()}>
+        {props.label ?? 'Copy'}
+      </button>
+      <span class="muted" role="status">
+        {state() === 'copied' ? 'Copied' : state() === 'refused' ? 'The browser blocked the clipboard: select the text and copy it' : ''}
+      </span>
     </span>
   );
 }

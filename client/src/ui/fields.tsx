@@ -5,7 +5,9 @@ import { useFieldError } from './form.tsx';
 export function FieldError(props: { id: string; message: string | undefined }) {
   return (
     <Show when={props.message}>
-      <span class="field-error" id={props.id} role="alert">{props.message}</span>
+      <span class="field-error" id={props.id} role="alert">
+        {props.message}
+      </span>
     </Show>
   );
 }
@@ -34,7 +36,9 @@ function Frame(props: Common & { error: string | undefined; children: JSX.Elemen
       <label for={props.id}>{props.label}</label>
       {props.children}
       <Show when={props.hint}>
-        <span class="hint muted" id={`${props.id}-hint`}>{props.hint}</span>
+        <span class="hint muted" id={`${props.id}-hint`}>
+          {props.hint}
+        </span>
       </Show>
       <FieldError id={`${props.id}-error`} message={props.error} />
     </div>
@@ -42,18 +46,20 @@ function Frame(props: Common & { error: string | undefined; children: JSX.Elemen
 }
 
 /** A labelled text (or number, password, email) input with its hint and error. */
-export function TextField(props: Common & {
-  value: string;
-  onInput: (value: string) => void;
-  type?: 'text' | 'number' | 'password' | 'email';
-  required?: boolean;
-  placeholder?: string;
-  autocomplete?: string;
-  step?: string;
-  inputMode?: 'numeric' | 'decimal' | 'text';
-  /** The id of a <datalist> of suggestions. */
-  list?: string;
-}) {
+export function TextField(
+  props: Common & {
+    value: string;
+    onInput: (value: string) => void;
+    type?: 'text' | 'number' | 'password' | 'email';
+    required?: boolean;
+    placeholder?: string;
+    autocomplete?: string;
+    step?: string;
+    inputMode?: 'numeric' | 'decimal' | 'text';
+    /** The id of a <datalist> of suggestions. */
+    list?: string;
+  },
+) {
   const error = useFieldError(props);
   return (
     <Frame {...props} error={error()}>
@@ -77,11 +83,13 @@ export function TextField(props: Common & {
 }
 
 /** A labelled <select> with its hint and error. */
-export function SelectField<V extends string>(props: Common & {
-  value: V;
-  options: readonly { value: V; label: string }[];
-  onChange: (value: V) => void;
-}) {
+export function SelectField<V extends string>(
+  props: Common & {
+    value: V;
+    options: readonly { value: V; label: string }[];
+    onChange: (value: V) => void;
+  },
+) {
   const error = useFieldError(props);
   return (
     <Frame {...props} error={error()}>
@@ -92,19 +100,39 @@ export function SelectField<V extends string>(props: Common & {
         aria-describedby={describedBy(props, error())}
         onChange={(e) => props.onChange(e.currentTarget.value as V)}
       >
-        <For each={props.options}>{(o) => <option value={o.value} selected={o.value === props.value}>{o.label}</option>}</For>
+        <For each={props.options}>
+          {(o) => (
+            <option value={o.value} selected={o.value === props.value}>
+              {o.label}
+            </option>
+          )}
+        </For>
       </select>
     </Frame>
   );
 }
 
 /** A labelled checkbox (label after the box, clickable). */
-export function CheckField(props: { id: string; label: string; checked: boolean; onChange: (checked: boolean) => void; disabled?: boolean; name?: string | readonly string[]; error?: string | undefined }) {
+export function CheckField(props: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled?: boolean;
+  name?: string | readonly string[];
+  error?: string | undefined;
+}) {
   const error = useFieldError(props);
   return (
     <div class="field">
       <label class="check" for={props.id}>
-        <input id={props.id} type="checkbox" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.currentTarget.checked)} />
+        <input
+          id={props.id}
+          type="checkbox"
+          checked={props.checked}
+          disabled={props.disabled}
+          onChange={(e) => props.onChange(e.currentTarget.checked)}
+        />
         {props.label}
       </label>
       <FieldError id={`${props.id}-error`} message={error()} />

@@ -15,7 +15,10 @@ const FormContext = createContext<FormContextValue>();
  * The error an input shows: the one given, else the form's error for the input path(s) it
  * names ("label", or "credentials.totpSecret" then "credentials").
  */
-export function useFieldError(props: { name?: string | readonly string[] | undefined; error?: string | undefined }): () => string | undefined {
+export function useFieldError(props: {
+  name?: string | readonly string[] | undefined;
+  error?: string | undefined;
+}): () => string | undefined {
   const form = useContext(FormContext);
   // An input's name never changes while it is on the page.
   const names = props.name === undefined ? [] : typeof props.name === 'string' ? [props.name] : props.name;
@@ -75,7 +78,9 @@ export default function Form(props: {
           {props.busy && props.busyLabel ? props.busyLabel : props.submitLabel}
         </button>
         <Show when={props.onCancel}>
-          <button type="button" onClick={() => props.onCancel?.()}>{props.cancelLabel ?? 'Cancel'}</button>
+          <button type="button" onClick={() => props.onCancel?.()}>
+            {props.cancelLabel ?? 'Cancel'}
+          </button>
         </Show>
       </div>
       {props.status}

@@ -32,7 +32,13 @@ export default function Table<Row>(props: {
       <table class={classes()} aria-label={props.label}>
         <thead>
           <tr>
-            <For each={props.columns}>{(column) => <th scope="col" class={column.class}>{column.heading ?? column.header}</th>}</For>
+            <For each={props.columns}>
+              {(column) => (
+                <th scope="col" class={column.class}>
+                  {column.heading ?? column.header}
+                </th>
+              )}
+            </For>
           </tr>
         </thead>
         <tbody>
@@ -40,14 +46,24 @@ export default function Table<Row>(props: {
             each={props.rows}
             fallback={
               <Show when={props.empty}>
-                <tr><td colSpan={props.columns.length} class="muted">{props.empty}</td></tr>
+                <tr>
+                  <td colSpan={props.columns.length} class="muted">
+                    {props.empty}
+                  </td>
+                </tr>
               </Show>
             }
           >
             {(row) => (
               <>
                 <tr {...props.rowAttributes?.(row)}>
-                  <For each={props.columns}>{(column) => <td data-label={column.header} class={column.class}>{column.cell(row)}</td>}</For>
+                  <For each={props.columns}>
+                    {(column) => (
+                      <td data-label={column.header} class={column.class}>
+                        {column.cell(row)}
+                      </td>
+                    )}
+                  </For>
                 </tr>
                 {props.details?.(row)}
               </>

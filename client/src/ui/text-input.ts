@@ -21,5 +21,12 @@ export function numberText(value: number | null | undefined): string {
 
 /** The list a text input holds: split on commas or spaces, blanks dropped, upper-cased as brokers spell them. */
 export function parseList(text: string): string[] {
-  return [...new Set(text.split(/[,\s]+/).map((v) => v.trim().toUpperCase()).filter((v) => v.length > 0))];
+  return [
+    ...new Set(
+      text
+        .split(/[,\s]+/)
+        .map((v) => v.trim().toUpperCase())
+        .filter((v) => v.length > 0),
+    ),
+  ];
 }

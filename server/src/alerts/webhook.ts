@@ -7,7 +7,10 @@ export function alertFor(event: OrderEventMessage): { severity: 'warning' | 'cri
   const reason = event.message ?? event.snapshot.reason ?? '';
   const isChild = event.snapshot.masterOrderId !== null;
   if (event.kind === 'FAILED' || (event.status === 'REJECTED' && event.kind === 'BROKER_UPDATE')) {
-    return { severity: 'critical', text: `${isChild ? 'Copy' : 'Order'} of ${symbol} ${event.status === 'REJECTED' ? 'rejected' : 'failed'}: ${reason}` };
+    return {
+      severity: 'critical',
+      text: `${isChild ? 'Copy' : 'Order'} of ${symbol} ${event.status === 'REJECTED' ? 'rejected' : 'failed'}: ${reason}`,
+    };
   }
   if (event.kind === 'SKIPPED' && /kill switch|daily (order|loss) limit/i.test(reason)) {
     return { severity: 'warning', text: `Copy of ${symbol} skipped: ${reason}` };
@@ -33,7 +36,12 @@ export interface Alert {
  * is logged, not retried; the returned promise never rejects.
  */
 export function postAlert(url: string, alert: Alert, log: Logger, timeoutMs = 5000): Promise<void> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert), signal: AbortSignal.timeout(timeoutMs) })
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(alert),
+    signal: AbortSignal.timeout(timeoutMs),
+  })
     .then((response) => {
       if (!response.ok) log.warn({ status: response.status }, 'the alert webhook refused an alert');
     })
@@ -46,7 +54,12 @@ export function createWebhookAlerter(url: string, log: Logger, timeoutMs = 5000)
     for (const event of events) {
       const alert = alertFor(event);
       if (!alert) continue;
-      void postAlert(url, { ...alert, orderId: event.orderId, accountId: event.accountId, status: event.status, at: event.at }, log, timeoutMs);
+      void postAlert(
+        url,
+        { ...alert, orderId: event.orderId, accountId: event.accountId, status: event.status, at: event.at },
+        log,
+        timeoutMs,
+      );
     }
   };
 }

@@ -38,7 +38,9 @@ count(KEYS[2], pair, cjson.decode(ARGV[4]))
 return 0
 `;
 
-type RedisWithAdmit = Redis & { tandemAdmitLogin(emailKey: string, pairKey: string, nowMs: number, forgetAfterMs: number, email: string, pair: string): Promise<number> };
+type RedisWithAdmit = Redis & {
+  tandemAdmitLogin(emailKey: string, pairKey: string, nowMs: number, forgetAfterMs: number, email: string, pair: string): Promise<number>;
+};
 
 /**
  * Sign-in counters shared by every instance through Redis, under `prefix`. While Redis cannot
@@ -50,15 +52,27 @@ export class RedisLoginAttemptStore implements LoginAttemptStore {
   private readonly local = new MemoryLoginAttemptStore();
   private degraded = false;
 
-  constructor(redis: Redis, private readonly prefix: string, private readonly log: Logger) {
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {
     this.redis = redis as RedisWithAdmit;
     if (typeof this.redis.tandemAdmitLogin !== 'function') this.redis.defineCommand('tandemAdmitLogin', { numberOfKeys: 2, lua: ADMIT });
   }
 
   async admit(email: string, ip: string, nowMs: number, delays: LoginDelays): Promise<number> {
     try {
-      const wait = Number(await this.redis.tandemAdmitLogin(
-        this.prefix + emailKey(email), this.prefix + pairKey(email, ip), nowMs, delays.forgetAfterMs, JSON.stringify(delays.email), JSON.stringify(delays.pair)));
+      const wait = Number(
+        await this.redis.tandemAdmitLogin(
+          this.prefix + emailKey(email),
+          this.prefix + pairKey(email, ip),
+          nowMs,
+          delays.forgetAfterMs,
+          JSON.stringify(delays.email),
+          JSON.stringify(delays.pair),
+        ),
+      );
       this.reachable();
       return wait;
     } catch (error) {
@@ -83,7 +97,8 @@ export class RedisLoginAttemptStore implements LoginAttemptStore {
   }
 
   private unreachable(error: unknown): void {
-    if (!this.degraded) this.log.warn({ err: error }, 'shared sign-in counters unreachable; counting sign-in failures in this instance only');
+    if (!this.degraded)
+      this.log.warn({ err: error }, 'shared sign-in counters unreachable; counting sign-in failures in this instance only');
     this.degraded = true;
   }
 }

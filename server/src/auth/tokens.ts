@@ -10,7 +10,13 @@ export interface AccessClaims {
   expiresAt: Date;
 }
 
-export async function signAccessToken(key: Uint8Array, userId: string, role: UserRole, ttlSeconds: number, now = new Date()): Promise<string> {
+export async function signAccessToken(
+  key: Uint8Array,
+  userId: string,
+  role: UserRole,
+  ttlSeconds: number,
+  now = new Date(),
+): Promise<string> {
   const issuedAt = Math.floor(now.getTime() / 1000);
   return new SignJWT({ role })
     .setProtectedHeader({ alg: 'HS256' })
@@ -27,7 +33,8 @@ export async function verifyAccessToken(key: Uint8Array, token: string, now = ne
   try {
     const { payload } = await jwtVerify(token, key, { issuer: 'tandem', algorithms: ['HS256'], currentDate: now });
     const role = payload.role;
-    if (typeof payload.sub !== 'string' || typeof role !== 'string' || typeof payload.exp !== 'number') return { ok: false, reason: 'invalid' };
+    if (typeof payload.sub !== 'string' || typeof role !== 'string' || typeof payload.exp !== 'number')
+      return { ok: false, reason: 'invalid' };
     return { ok: true, claims: { userId: payload.sub, role: role as UserRole, expiresAt: new Date(payload.exp * 1000) } };
   } catch (error) {
     return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };

@@ -15,5 +15,7 @@ export interface Viewer {
 
 /** Who acted, for logs and the audit trail: the user, and the API token when one was used. */
 export function actorOf(viewer: Viewer): { userId: string; apiTokenId?: string; apiTokenName?: string } {
-  return viewer.apiTokenId ? { userId: viewer.userId, apiTokenId: viewer.apiTokenId, apiTokenName: viewer.apiTokenName ?? undefined } : { userId: viewer.userId };
+  return viewer.apiTokenId
+    ? { userId: viewer.userId, apiTokenId: viewer.apiTokenId, apiTokenName: viewer.apiTokenName ?? undefined }
+    : { userId: viewer.userId };
 }

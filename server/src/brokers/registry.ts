@@ -113,7 +113,8 @@ export class BrokerRegistry {
   private smartApiFor(account: AccountRef): SmartApiBroker {
     const existing = this.smartApiBrokers.get(account.id);
     if (existing) return existing;
-    if (!this.smartApi) throw new BrokerCallError('session', 'SmartAPI accounts cannot trade on this server: no SmartAPI connection is configured');
+    if (!this.smartApi)
+      throw new BrokerCallError('session', 'SmartAPI accounts cannot trade on this server: no SmartAPI connection is configured');
     const broker = this.smartApi(account);
     this.listen('SMARTAPI', broker);
     this.smartApiBrokers.set(account.id, broker);

@@ -1,7 +1,13 @@
 /** Typed errors thrown inside; the GraphQL edge maps each `code` to `extensions.code` once. */
 export type ErrorCode =
-  | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'UNAUTHENTICATED'
-  | 'BROKER_ERROR' | 'RATE_LIMITED' | 'KILL_SWITCH';
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'BROKER_ERROR'
+  | 'RATE_LIMITED'
+  | 'KILL_SWITCH';
 
 export class DomainError extends Error {
   constructor(

@@ -63,7 +63,8 @@ export function textProblem(value: string): string | null {
 
 /** Why a date argument is refused, or null when it is fine. */
 export function dateProblem(value: Date): string | null {
-  if (Number.isNaN(value.getTime()) || value < EARLIEST_DATE || value > LATEST_DATE) return 'must be a date between the years 1970 and 9999';
+  if (Number.isNaN(value.getTime()) || value < EARLIEST_DATE || value > LATEST_DATE)
+    return 'must be a date between the years 1970 and 9999';
   return null;
 }
 

@@ -33,7 +33,8 @@ export interface ValuedOrder {
  * is known.
  */
 export function valuationPrice(
-  order: Pick<ValuedOrder, 'orderType' | 'price' | 'triggerPrice'>, referencePrice: number | null,
+  order: Pick<ValuedOrder, 'orderType' | 'price' | 'triggerPrice'>,
+  referencePrice: number | null,
 ): number | null {
   const limitPrice = order.orderType === 'LIMIT' || order.orderType === 'STOPLOSS_LIMIT' ? positive(order.price) : null;
   const trigger = order.orderType === 'STOPLOSS_LIMIT' || order.orderType === 'STOPLOSS_MARKET' ? positive(order.triggerPrice) : null;
@@ -50,7 +51,11 @@ export function valuationPrice(
  * MAX_ORDER_VALUE bounds every order whose price is known.
  */
 export function orderBoundProblem(
-  subject: string, order: ValuedOrder, instrument: { freezeQuantity: number | null }, referencePrice: number | null, bounds: OrderBounds,
+  subject: string,
+  order: ValuedOrder,
+  instrument: { freezeQuantity: number | null },
+  referencePrice: number | null,
+  bounds: OrderBounds,
 ): string | null {
   const price = valuationPrice(order, referencePrice);
   const quantityBound = `MAX_ORDER_QUANTITY ${formatCount(bounds.maxQuantity)}`;
@@ -72,11 +77,19 @@ export function orderBoundProblem(
  * well inside the columns; this is the last check before the one insert that carries every
  * follower's copy, so a row the database would refuse is never handed to it.
  */
-export function orderRowProblem(subject: string, legs: readonly number[], prices: Pick<ValuedOrder, 'price' | 'triggerPrice'>): string | null {
+export function orderRowProblem(
+  subject: string,
+  legs: readonly number[],
+  prices: Pick<ValuedOrder, 'price' | 'triggerPrice'>,
+): string | null {
   const tooLarge = legs.find((quantity) => !Number.isSafeInteger(quantity) || quantity > ORDER_ROW_MAX_QUANTITY);
   if (tooLarge !== undefined) return `${subject} is more than one order can carry (${formatCount(ORDER_ROW_MAX_QUANTITY)} shares)`;
-  for (const [field, paise] of [['price', prices.price], ['triggerPrice', prices.triggerPrice]] as const) {
-    if (paise !== null && !Number.isSafeInteger(paise)) return `${subject} has a ${field} that is not a whole number of paise Tandem can store`;
+  for (const [field, paise] of [
+    ['price', prices.price],
+    ['triggerPrice', prices.triggerPrice],
+  ] as const) {
+    if (paise !== null && !Number.isSafeInteger(paise))
+      return `${subject} has a ${field} that is not a whole number of paise Tandem can store`;
   }
   return null;
 }

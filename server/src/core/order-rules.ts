@@ -39,12 +39,7 @@ export function validateOrderRequest(req: OrderRequest, instrument: InstrumentLi
     const tooLarge = orderBoundProblem(`quantity ${formatCount(req.quantity)}`, req, instrument, limits.referencePrice, limits.bounds);
     if (tooLarge) quantity.push({ field: 'quantity', message: tooLarge });
   }
-  return [
-    ...quantity,
-    ...priceProblems(req, instrument),
-    ...triggerProblems(req, instrument),
-    ...varietyProblems(req),
-  ];
+  return [...quantity, ...priceProblems(req, instrument), ...triggerProblems(req, instrument), ...varietyProblems(req)];
 }
 
 function quantityProblems(quantity: number, instrument: InstrumentLimits): FieldProblem[] {
@@ -86,10 +81,20 @@ function triggerProblems(req: OrderRequest, instrument: InstrumentLimits): Field
   if (problems.length > 0 || req.orderType !== 'STOPLOSS_LIMIT' || req.price === null) return problems;
   // A stop-loss BUY fires on the way up and then buys at up to the limit; SELL mirrors it.
   if (req.side === 'BUY' && req.triggerPrice > req.price) {
-    return [{ field: 'triggerPrice', message: `triggerPrice ${formatRupees(req.triggerPrice)} of a stop-loss BUY must not be above its price ${formatRupees(req.price)}` }];
+    return [
+      {
+        field: 'triggerPrice',
+        message: `triggerPrice ${formatRupees(req.triggerPrice)} of a stop-loss BUY must not be above its price ${formatRupees(req.price)}`,
+      },
+    ];
   }
   if (req.side === 'SELL' && req.triggerPrice < req.price) {
-    return [{ field: 'triggerPrice', message: `triggerPrice ${formatRupees(req.triggerPrice)} of a stop-loss SELL must not be below its price ${formatRupees(req.price)}` }];
+    return [
+      {
+        field: 'triggerPrice',
+        message: `triggerPrice ${formatRupees(req.triggerPrice)} of a stop-loss SELL must not be below its price ${formatRupees(req.price)}`,
+      },
+    ];
   }
   return [];
 }

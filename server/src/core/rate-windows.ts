@@ -15,9 +15,7 @@ export interface RateWindow {
   windowMs: number;
 }
 
-export type TakeResult =
-  | { ok: true; answered(nowMs: number): void }
-  | { ok: false; retryInMs: number };
+export type TakeResult = { ok: true; answered(nowMs: number): void } | { ok: false; retryInMs: number };
 
 /** Throws a RangeError for windows no call could be counted against. */
 export function checkWindows(windows: readonly RateWindow[]): void {

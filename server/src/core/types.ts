@@ -28,17 +28,30 @@ export const ZERO_QUANTITY_POLICIES = ['SKIP', 'MIN_ONE_LOT'] as const;
 export type ZeroQuantityPolicy = (typeof ZERO_QUANTITY_POLICIES)[number];
 
 export const ORDER_STATUSES = [
-  'PENDING', 'SENT', 'OPEN', 'TRIGGER_PENDING', 'AMO_QUEUED', 'PARTIALLY_FILLED',
-  'FILLED', 'CANCELLED', 'REJECTED', 'FAILED', 'SKIPPED',
+  'PENDING',
+  'SENT',
+  'OPEN',
+  'TRIGGER_PENDING',
+  'AMO_QUEUED',
+  'PARTIALLY_FILLED',
+  'FILLED',
+  'CANCELLED',
+  'REJECTED',
+  'FAILED',
+  'SKIPPED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set([
-  'FILLED', 'CANCELLED', 'REJECTED', 'FAILED', 'SKIPPED',
-]);
+export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['FILLED', 'CANCELLED', 'REJECTED', 'FAILED', 'SKIPPED']);
 
 export const CONNECTION_STATUSES = [
-  'DISCONNECTED', 'CONNECTING', 'CONNECTED', 'RECONNECTING', 'AUTH_FAILED', 'SESSION_EXPIRED', 'ERROR',
+  'DISCONNECTED',
+  'CONNECTING',
+  'CONNECTED',
+  'RECONNECTING',
+  'AUTH_FAILED',
+  'SESSION_EXPIRED',
+  'ERROR',
 ] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 

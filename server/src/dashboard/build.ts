@@ -64,7 +64,9 @@ async function swapIn(scratch: string, distDir: string): Promise<void> {
  * failed build leaves the previous one (or none) in place and a running server never serves
  * half a build. Never throws: a failure is logged with Vite's words and reported.
  */
-export async function ensureDashboardBuilt(options: { log?: BuildLog; clientDir?: string; force?: boolean } = {}): Promise<DashboardBuildResult> {
+export async function ensureDashboardBuilt(
+  options: { log?: BuildLog; clientDir?: string; force?: boolean } = {},
+): Promise<DashboardBuildResult> {
   const clientDir = options.clientDir ?? CLIENT_DIR;
   const distDir = join(clientDir, 'dist');
   const reason = options.force ? 'a rebuild was asked for' : staleReason(clientDir);

@@ -54,8 +54,14 @@ export class OrderJournal {
       const unresolved: OrderEventDraft[] = [];
       const emit: Emit = (order, kind, options = {}) => {
         const draft: OrderEventDraft = {
-          orderId: order.id, accountId: order.accountId, masterOrderId: order.masterOrderId, status: order.status, kind,
-          message: options.message ?? null, masterAccountId: order.masterOrderId ? null : order.accountId, snapshot: snapshotOf(order),
+          orderId: order.id,
+          accountId: order.accountId,
+          masterOrderId: order.masterOrderId,
+          status: order.status,
+          kind,
+          message: options.message ?? null,
+          masterAccountId: order.masterOrderId ? null : order.accountId,
+          snapshot: snapshotOf(order),
         };
         if (options.masterAccountId !== undefined) draft.masterAccountId = options.masterAccountId;
         else if (order.masterOrderId) unresolved.push(draft);
@@ -76,9 +82,13 @@ export class OrderJournal {
     // Started in cursor order without waiting on each (Redis keeps one connection's commands in
     // order); subscribers re-read the database when cursors jump, so a lost publish delays but
     // never loses an event.
-    await Promise.all(messages.map((message) => this.pubsub.publish('orderEvent', message).catch((error: unknown) => {
-      this.log.error({ err: error, cursor: message.cursor }, 'publishing an order event failed');
-    })));
+    await Promise.all(
+      messages.map((message) =>
+        this.pubsub.publish('orderEvent', message).catch((error: unknown) => {
+          this.log.error({ err: error, cursor: message.cursor }, 'publishing an order event failed');
+        }),
+      ),
+    );
     return result;
   }
 

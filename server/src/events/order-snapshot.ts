@@ -17,17 +17,25 @@ const date = (value: string | null) => (value === null ? null : new Date(value))
 export function snapshotOf(order: Order): OrderSnapshot {
   return {
     ...order,
-    detectedAt: iso(order.detectedAt), exchangeAt: iso(order.exchangeAt), sentAt: iso(order.sentAt),
-    acknowledgedAt: iso(order.acknowledgedAt), copyPlannedAt: iso(order.copyPlannedAt),
-    createdAt: order.createdAt.toISOString(), updatedAt: order.updatedAt.toISOString(),
+    detectedAt: iso(order.detectedAt),
+    exchangeAt: iso(order.exchangeAt),
+    sentAt: iso(order.sentAt),
+    acknowledgedAt: iso(order.acknowledgedAt),
+    copyPlannedAt: iso(order.copyPlannedAt),
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
   };
 }
 
 /** The order a snapshot describes, dates and all, for the fields that read an Order. */
 export function orderFromSnapshot(snapshot: OrderSnapshot): Order {
   return Object.assign(new Order(), snapshot, {
-    detectedAt: date(snapshot.detectedAt), exchangeAt: date(snapshot.exchangeAt), sentAt: date(snapshot.sentAt),
-    acknowledgedAt: date(snapshot.acknowledgedAt), copyPlannedAt: date(snapshot.copyPlannedAt),
-    createdAt: new Date(snapshot.createdAt), updatedAt: new Date(snapshot.updatedAt),
+    detectedAt: date(snapshot.detectedAt),
+    exchangeAt: date(snapshot.exchangeAt),
+    sentAt: date(snapshot.sentAt),
+    acknowledgedAt: date(snapshot.acknowledgedAt),
+    copyPlannedAt: date(snapshot.copyPlannedAt),
+    createdAt: new Date(snapshot.createdAt),
+    updatedAt: new Date(snapshot.updatedAt),
   });
 }

@@ -46,7 +46,13 @@ export interface TypedPubSub {
   readonly transport: 'memory' | 'redis';
 }
 
-function wrap(engine: PubSubEngine, prefix: string, transport: 'memory' | 'redis', ping: () => Promise<void>, onClose: () => Promise<void>): TypedPubSub {
+function wrap(
+  engine: PubSubEngine,
+  prefix: string,
+  transport: 'memory' | 'redis',
+  ping: () => Promise<void>,
+  onClose: () => Promise<void>,
+): TypedPubSub {
   let closed = false;
   return {
     transport,
@@ -72,7 +78,13 @@ export function createMemoryPubSub(): TypedPubSub {
   // Every open subscription listens on a topic (visibilityChanged has one per stream): no cap.
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
-  return wrap(new MemoryEngine({ eventEmitter: emitter }), '', 'memory', async () => undefined, async () => undefined);
+  return wrap(
+    new MemoryEngine({ eventEmitter: emitter }),
+    '',
+    'memory',
+    async () => undefined,
+    async () => undefined,
+  );
 }
 
 /**

@@ -23,7 +23,9 @@ export interface AuthScopeMap {
 export const EVERY_ROLE: readonly UserRole[] = ['ADMIN', 'TRADER', 'CLIENT'];
 export const STAFF: readonly UserRole[] = ['ADMIN', 'TRADER'];
 
-export function scopesFor(viewer: Viewer | null): { [K in keyof AuthScopeMap]: AuthScopeMap[K] extends boolean ? boolean : (param: AuthScopeMap[K]) => boolean } {
+export function scopesFor(viewer: Viewer | null): {
+  [K in keyof AuthScopeMap]: AuthScopeMap[K] extends boolean ? boolean : (param: AuthScopeMap[K]) => boolean;
+} {
   return {
     public: true,
     session: (roles) => viewer !== null && viewer.apiTokenId === null && roles.includes(viewer.role),
@@ -74,16 +76,28 @@ export function refusal(viewer: Viewer | null, authProblem: string | null, failu
     const owner = failed.find((f) => f.scope === 'tokenOwner');
     if (owner) {
       const role = leastRole(owner.parameter as UserRole[]);
-      return new DomainError('FORBIDDEN', `${field} needs a user with role ${role} or above; this token's owner is ${viewer.role}`, undefined, { requiredRole: role });
+      return new DomainError(
+        'FORBIDDEN',
+        `${field} needs a user with role ${role} or above; this token's owner is ${viewer.role}`,
+        undefined,
+        { requiredRole: role },
+      );
     }
     const scope = failed.find((f) => f.scope === 'token');
     if (scope) {
       const name = scopeEnumValue(scope.parameter as ApiTokenScope);
       return new DomainError('FORBIDDEN', `${field} needs an API token with the ${name} scope`, undefined, { requiredScope: name });
     }
-    return new DomainError('FORBIDDEN', `${field} needs a signed-in session; API tokens cannot use it`, undefined, { requiredCredential: 'SESSION' });
+    return new DomainError('FORBIDDEN', `${field} needs a signed-in session; API tokens cannot use it`, undefined, {
+      requiredCredential: 'SESSION',
+    });
   }
   const session = failed.find((f) => f.scope === 'session');
   const role = leastRole((session?.parameter as UserRole[] | undefined) ?? ['ADMIN']);
-  return new DomainError('FORBIDDEN', `${field} needs role ${role}${role === 'ADMIN' ? '' : ' or above'}; you are ${viewer.role}`, undefined, { requiredRole: role });
+  return new DomainError(
+    'FORBIDDEN',
+    `${field} needs role ${role}${role === 'ADMIN' ? '' : ' or above'}; you are ${viewer.role}`,
+    undefined,
+    { requiredRole: role },
+  );
 }

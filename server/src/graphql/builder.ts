@@ -15,14 +15,18 @@ export const builder = new SchemaBuilder<GraphQLTypes>({
   plugins: [ScopeAuthPlugin, RelayPlugin],
   defaultFieldNullability: false,
   relay: {
-    nodeQueryOptions: false, nodesQueryOptions: false, clientMutationId: 'omit', cursorType: 'String',
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    clientMutationId: 'omit',
+    cursorType: 'String',
     // Page info holds only cursors of what its connection field already authorised.
     pageInfoFieldOptions: { authScopes: anyone() },
   },
   scopeAuth: {
     authorizeOnSubscribe: true,
     authScopes: (ctx) => scopesFor(ctx.viewer),
-    unauthorizedError: (_parent, ctx, info, result) => refusal(ctx.viewer, ctx.authProblem, result.failure, `${info.parentType.name}.${info.fieldName}`),
+    unauthorizedError: (_parent, ctx, info, result) =>
+      refusal(ctx.viewer, ctx.authProblem, result.failure, `${info.parentType.name}.${info.fieldName}`),
   },
 });
 

@@ -73,31 +73,42 @@ export function maskError(error: unknown, log: Logger, scene: ErrorScene = {}): 
 
   const domain = domainErrorIn(error);
   if (domain) {
-    return remember(new GraphQLError(domain.message, {
-      ...where,
-      extensions: { code: domain.code, ...(domain.field ? { field: domain.field } : {}), ...(domain.details ?? {}) },
-    }));
+    return remember(
+      new GraphQLError(domain.message, {
+        ...where,
+        extensions: { code: domain.code, ...(domain.field ? { field: domain.field } : {}), ...(domain.details ?? {}) },
+      }),
+    );
   }
   // A variable's problem comes before any resolver runs (no path); its cause may be a scalar's own
   // parse error. An argument's problem found while executing is graphql-js's own, all the way down.
   if (located && COERCION_PROBLEM.test(located.message) && (located.path === undefined || isOwnGraphQLError(located))) {
     const problem = variableProblem(located.message);
-    return remember(new GraphQLError(problem ? `${problem.field}: ${problem.reason}` : located.message, {
-      ...where,
-      extensions: { ...located.extensions, code: 'BAD_USER_INPUT', ...(problem ? { field: problem.field } : {}) },
-    }));
+    return remember(
+      new GraphQLError(problem ? `${problem.field}: ${problem.reason}` : located.message, {
+        ...where,
+        extensions: { ...located.extensions, code: 'BAD_USER_INPUT', ...(problem ? { field: problem.field } : {}) },
+      }),
+    );
   }
   // Errors with a path come from running a field: only DomainErrors and coercion problems are
   // the caller's business there. Without a path it is the request itself: parse, validation,
   // the operation to run, the body's shape.
   if (located && located.path === undefined && isOwnGraphQLError(located)) {
-    return remember(new GraphQLError(located.message, { ...where, extensions: { ...located.extensions, code: located.extensions.code ?? 'BAD_REQUEST' } }));
+    return remember(
+      new GraphQLError(located.message, {
+        ...where,
+        extensions: { ...located.extensions, code: located.extensions.code ?? 'BAD_REQUEST' },
+      }),
+    );
   }
 
   const errorId = randomUUID();
   log.error({ errorId, ...scene, path: located?.path?.join('.'), err: rootCause(error) }, 'unexpected error in a GraphQL request');
-  return remember(new GraphQLError(`Unexpected error; it has been logged (id ${errorId})`, {
-    ...where,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
-  }));
+  return remember(
+    new GraphQLError(`Unexpected error; it has been logged (id ${errorId})`, {
+      ...where,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+    }),
+  );
 }

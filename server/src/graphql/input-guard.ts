@@ -1,6 +1,18 @@
 import {
-  getOperationAST, getVariableValues, isInputObjectType, isListType, isNonNullType, Kind,
-  TypeInfo, valueFromAST, visit, visitWithTypeInfo, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLInputType,
+  getOperationAST,
+  getVariableValues,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  Kind,
+  TypeInfo,
+  valueFromAST,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLInputType,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -48,14 +60,17 @@ export function inputProblems(args: Pick<ExecutionArgs, 'schema' | 'document' | 
   const typeInfo = new TypeInfo(args.schema);
   const fragments = args.document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
   for (const definition of [operation, ...fragments] as DocumentNode['definitions']) {
-    visit(definition, visitWithTypeInfo(typeInfo, {
-      Argument(node) {
-        const argument = typeInfo.getArgument();
-        if (!argument) return false;
-        inspect(valueFromAST(node.value, argument.type, variables.coerced), argument.type, argument.name, problems);
-        return false;
-      },
-    }));
+    visit(
+      definition,
+      visitWithTypeInfo(typeInfo, {
+        Argument(node) {
+          const argument = typeInfo.getArgument();
+          if (!argument) return false;
+          inspect(valueFromAST(node.value, argument.type, variables.coerced), argument.type, argument.name, problems);
+          return false;
+        },
+      }),
+    );
   }
   // A field asked for twice (aliases, fragments) reports its argument once.
   const unique = [...new Map(problems.map((p) => [p.field, p])).values()];

@@ -15,7 +15,9 @@ export function useMutationLog(log: Logger): Plugin {
       const operation = getOperationAST(args.document, args.operationName);
       const viewer = (args.contextValue as Partial<GraphQLContext> | undefined)?.viewer;
       if (operation?.operation !== 'mutation' || !viewer) return;
-      const fields = operation.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : []));
+      const fields = operation.selectionSet.selections.flatMap((selection) =>
+        selection.kind === Kind.FIELD ? [selection.name.value] : [],
+      );
       log.info({ mutation: fields, operationName: operation.name?.value, actor: actorOf(viewer) }, 'mutation');
     },
   };

@@ -21,9 +21,11 @@ function sceneOf(args: ExecutionArgs): ErrorScene {
  * operation runs; an error masked here passes it unchanged.
  */
 export function useOperationErrors(log: Logger): Plugin {
-  const masking = (args: ExecutionArgs) => ({ result, setResult }: { result: ExecutionResult; setResult: (next: ExecutionResult) => void }) => {
-    if (result.errors?.length) setResult({ ...result, errors: result.errors.map((error) => maskError(error, log, sceneOf(args))) });
-  };
+  const masking =
+    (args: ExecutionArgs) =>
+    ({ result, setResult }: { result: ExecutionResult; setResult: (next: ExecutionResult) => void }) => {
+      if (result.errors?.length) setResult({ ...result, errors: result.errors.map((error) => maskError(error, log, sceneOf(args))) });
+    };
   return {
     onExecute: ({ args }) => ({
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, masking(args)),

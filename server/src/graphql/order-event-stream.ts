@@ -15,7 +15,11 @@ const PAGE = 500;
  * database whenever a live cursor jumps past it (a publish overtaken or lost, another instance).
  * Visibility is checked for every event and recomputed whenever accounts or links change.
  */
-export function streamOrderEvents(ctx: GraphQLContext, after: number | null, accountId: string | null): AsyncIterableIterator<OrderEventMessage> {
+export function streamOrderEvents(
+  ctx: GraphQLContext,
+  after: number | null,
+  accountId: string | null,
+): AsyncIterableIterator<OrderEventMessage> {
   const { services } = ctx;
   const viewer = ctx.viewer!;
   const queue = new AsyncQueue<OrderEventMessage>();
@@ -63,20 +67,26 @@ export function streamOrderEvents(ctx: GraphQLContext, after: number | null, acc
           await readThrough(message.cursor);
         }
       }
-    })().catch((error: unknown) => queue.end(error)).finally(() => {
-      pumping = false;
-      if (live.length > 0 && !queue.ended) pump();
-    });
+    })()
+      .catch((error: unknown) => queue.end(error))
+      .finally(() => {
+        pumping = false;
+        if (live.length > 0 && !queue.ended) pump();
+      });
   };
 
   void (async () => {
-    queue.onEnd(await services.pubsub.subscribe('orderEvent', (message) => {
-      live.push(message);
-      pump();
-    }));
-    queue.onEnd(await services.pubsub.subscribe('visibilityChanged', () => {
-      void refreshVisibility().catch((error: unknown) => services.log.error({ err: error }, 'refreshing visibility failed'));
-    }));
+    queue.onEnd(
+      await services.pubsub.subscribe('orderEvent', (message) => {
+        live.push(message);
+        pump();
+      }),
+    );
+    queue.onEnd(
+      await services.pubsub.subscribe('visibilityChanged', () => {
+        void refreshVisibility().catch((error: unknown) => services.log.error({ err: error }, 'refreshing visibility failed'));
+      }),
+    );
     await refreshVisibility();
     const em = services.orm.em.fork();
     const head = await latestCursor(em);
@@ -85,12 +95,18 @@ export function streamOrderEvents(ctx: GraphQLContext, after: number | null, acc
     } else {
       const oldest = await oldestRetainedCursor(em);
       if (after > 0 && oldest !== null && after < oldest - 1) {
-        throw badInput('after', `cursor ${after} is older than the events kept (the oldest is ${oldest}); resubscribe with after: "0" for everything kept`);
+        throw badInput(
+          'after',
+          `cursor ${after} is older than the events kept (the oldest is ${oldest}); resubscribe with after: "0" for everything kept`,
+        );
       }
       // Every cursor a client saw was committed before it was published, so one past the head
       // comes from another database; accepting it would silently skip every event up to it.
       if (after > head) {
-        throw badInput('after', `cursor ${after} is ahead of the newest event (${head}); it is not from this server, resubscribe with after: "0"`);
+        throw badInput(
+          'after',
+          `cursor ${after} is ahead of the newest event (${head}); it is not from this server, resubscribe with after: "0"`,
+        );
       }
       covered = after;
       await readThrough(head);

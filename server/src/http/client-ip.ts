@@ -21,7 +21,8 @@ function parseRule(entry: string): Rule | null {
 /** One message per entry of TRUSTED_PROXIES that is neither an address nor a CIDR range. */
 export function trustedProxyProblems(entries: readonly string[]): string[] {
   return entries.flatMap((entry, index) =>
-    parseRule(entry) ? [] : [`entry ${index + 1} must be an IP address or a CIDR range such as 10.0.0.0/8`]);
+    parseRule(entry) ? [] : [`entry ${index + 1} must be an IP address or a CIDR range such as 10.0.0.0/8`],
+  );
 }
 
 export function trustProxies(entries: readonly string[]): ProxyTrust {
@@ -55,7 +56,10 @@ export function resolveClientIp(peer: string | undefined, forwardedFor: string |
   if (!peer) return 'local';
   let client = normalise(peer);
   if (!trusted(client)) return client;
-  const hops = (forwardedFor ?? '').split(',').map(normalise).filter((hop) => hop !== '');
+  const hops = (forwardedFor ?? '')
+    .split(',')
+    .map(normalise)
+    .filter((hop) => hop !== '');
   for (const hop of hops.reverse()) {
     if (isIP(hop) === 0) return client;
     client = hop;

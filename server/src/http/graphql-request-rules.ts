@@ -27,7 +27,13 @@ export function useGraphQLRequestRules(): Plugin {
   return {
     onRequest({ request, url, endResponse }) {
       if (request.method === 'POST' && !isJson(request.headers.get('content-type'))) {
-        return endResponse(refusal(415, 'send GraphQL requests as JSON: Content-Type: application/json and a body like {"query": "...", "variables": {...}}', { code: 'UNSUPPORTED_MEDIA_TYPE' }));
+        return endResponse(
+          refusal(
+            415,
+            'send GraphQL requests as JSON: Content-Type: application/json and a body like {"query": "...", "variables": {...}}',
+            { code: 'UNSUPPORTED_MEDIA_TYPE' },
+          ),
+        );
       }
       if (request.method !== 'GET') return;
       for (const name of JSON_PARAMETERS) {
@@ -36,7 +42,12 @@ export function useGraphQLRequestRules(): Plugin {
         try {
           JSON.parse(text);
         } catch {
-          return endResponse(refusal(400, `the ${name} parameter is not valid JSON; send a URL-encoded JSON object`, { code: 'BAD_USER_INPUT', field: name }));
+          return endResponse(
+            refusal(400, `the ${name} parameter is not valid JSON; send a URL-encoded JSON object`, {
+              code: 'BAD_USER_INPUT',
+              field: name,
+            }),
+          );
         }
       }
     },

@@ -44,8 +44,16 @@ export async function upsertInstruments(
   const batchSize = 1000;
   for (let start = 0; start < records.length; start += batchSize) {
     const batch = records.slice(start, start + batchSize).map((r) => ({
-      token: r.token, symbol: r.symbol, name: r.name, exchange: r.exchange, instrumentType: r.instrumentType,
-      lotSize: r.lotSize, tickSize: r.tickSize, freezeQuantity: r.freezeQuantity, expiry: r.expiry, strike: r.strike,
+      token: r.token,
+      symbol: r.symbol,
+      name: r.name,
+      exchange: r.exchange,
+      instrumentType: r.instrumentType,
+      lotSize: r.lotSize,
+      tickSize: r.tickSize,
+      freezeQuantity: r.freezeQuantity,
+      expiry: r.expiry,
+      strike: r.strike,
       referencePrice: r.referencePrice,
     }));
     await em.upsertMany(Instrument, batch, {

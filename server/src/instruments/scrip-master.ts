@@ -63,10 +63,7 @@ export function parseScripMaster(rows: unknown, freeze: FreezeTable): ScripMaste
 }
 
 /** NSE sets one freeze limit per underlying for its index futures and options; nothing else has one here. */
-export function freezeQuantityFor(
-  spec: Pick<InstrumentSpec, 'name' | 'exchange' | 'instrumentType'>,
-  freeze: FreezeTable,
-): number | null {
+export function freezeQuantityFor(spec: Pick<InstrumentSpec, 'name' | 'exchange' | 'instrumentType'>, freeze: FreezeTable): number | null {
   if (spec.exchange !== 'NFO' || !INDEX_DERIVATIVES.has(spec.instrumentType)) return null;
   return freeze.limits[spec.name] ?? null;
 }

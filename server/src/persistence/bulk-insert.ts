@@ -40,5 +40,7 @@ export async function bulkInsert<T extends object>(em: EntityManager, entity: En
   const names = columns.map((c) => quote(c.name)).join(', ');
   const definitions = columns.map((c) => `${quote(c.name)} ${c.type}`).join(', ');
   const table = quote(em.getMetadata().get(entity.name).tableName);
-  await execute(em, `insert into ${table} (${names}) select ${names} from jsonb_to_recordset(?::jsonb) as r(${definitions})`, [JSON.stringify(records)]);
+  await execute(em, `insert into ${table} (${names}) select ${names} from jsonb_to_recordset(?::jsonb) as r(${definitions})`, [
+    JSON.stringify(records),
+  ]);
 }

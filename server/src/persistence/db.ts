@@ -56,7 +56,12 @@ export async function initOrm(target: DatabaseTarget, options: { migrate?: boole
     }
     const embedded = new PGlite(dir);
     pglite = embedded;
-    orm = await MikroORM.init({ ...baseOptions(), driver: PGliteDriver, dbName: 'postgres', driverOptions: { connection: { pglite: () => embedded } } });
+    orm = await MikroORM.init({
+      ...baseOptions(),
+      driver: PGliteDriver,
+      dbName: 'postgres',
+      driverOptions: { connection: { pglite: () => embedded } },
+    });
   }
   if (options.migrate !== false) await migrate(orm, target.kind === 'postgres');
   return {

@@ -1,8 +1,6 @@
 import type { RateWindow } from '../core/rate-windows.ts';
 
-export type StoreTake =
-  | { ok: true; answered(nowMs: number): Promise<void> }
-  | { ok: false; retryInMs: number };
+export type StoreTake = { ok: true; answered(nowMs: number): Promise<void> } | { ok: false; retryInMs: number };
 
 /**
  * Where the calls under each key are counted: in this process, or in Redis for every instance.

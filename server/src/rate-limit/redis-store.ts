@@ -64,10 +64,15 @@ export class RedisRateStore implements RateStore {
   private sequence = 0;
   private degraded = false;
 
-  constructor(redis: Redis, private readonly prefix: string, private readonly log: Logger) {
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {
     this.redis = redis as RedisWithRate;
     if (typeof this.redis.tandemRateTake !== 'function') this.redis.defineCommand('tandemRateTake', { numberOfKeys: 2, lua: TAKE });
-    if (typeof this.redis.tandemRateAnswered !== 'function') this.redis.defineCommand('tandemRateAnswered', { numberOfKeys: 2, lua: ANSWERED });
+    if (typeof this.redis.tandemRateAnswered !== 'function')
+      this.redis.defineCommand('tandemRateAnswered', { numberOfKeys: 2, lua: ANSWERED });
   }
 
   async take(key: string, windows: readonly RateWindow[], nowMs: number, holdMs: number): Promise<StoreTake> {

@@ -36,7 +36,12 @@ export function copyFailedReason(errorId: string): string {
  * follower's row: FAILED with the reason where a copy was planned, SKIPPED with its own reason
  * where none was. If those rows cannot be written either, the master alone records it.
  */
-export async function recordCopyFailure(services: ReplicatorDeps, fence: LeaseFence | null, masterId: string, failure: CopyFailure): Promise<FailureRecord> {
+export async function recordCopyFailure(
+  services: ReplicatorDeps,
+  fence: LeaseFence | null,
+  masterId: string,
+  failure: CopyFailure,
+): Promise<FailureRecord> {
   const reason = copyFailedReason(failure.errorId);
   const attempts: { outcome: FailureRecord; rows: boolean; message: string }[] = [
     { outcome: 'recorded', rows: true, message: `${reason}; no copy was sent` },
@@ -53,24 +58,43 @@ export async function recordCopyFailure(services: ReplicatorDeps, fence: LeaseFe
         if (taken === 0) return 'planned elsewhere';
         master.copyPlannedAt = now;
         if (attempt.rows) {
-          const rows = failure.plans.map(({ multiplier, follower, plan }) => Object.assign(new Order(), {
-            masterOrderId: master.id, accountId: follower.id, multiplierId: multiplier.id, leg: 0,
-            exchange: master.exchange, symbol: master.symbol, token: master.token, orderType: master.orderType, variety: master.variety,
-            price: master.price, triggerPrice: master.triggerPrice, origin: 'replicator', detectedAt: master.detectedAt ?? master.createdAt,
-            side: plan.kind === 'copy' ? plan.side : master.side, quantity: 0,
-            productType: plan.kind === 'copy' ? plan.productType : multiplier.productType ?? master.productType,
-            status: plan.kind === 'copy' ? 'FAILED' : 'SKIPPED', reason: plan.kind === 'copy' ? reason : plan.reason,
-            createdAt: now, updatedAt: now,
-          } satisfies Partial<Order>));
+          const rows = failure.plans.map(({ multiplier, follower, plan }) =>
+            Object.assign(new Order(), {
+              masterOrderId: master.id,
+              accountId: follower.id,
+              multiplierId: multiplier.id,
+              leg: 0,
+              exchange: master.exchange,
+              symbol: master.symbol,
+              token: master.token,
+              orderType: master.orderType,
+              variety: master.variety,
+              price: master.price,
+              triggerPrice: master.triggerPrice,
+              origin: 'replicator',
+              detectedAt: master.detectedAt ?? master.createdAt,
+              side: plan.kind === 'copy' ? plan.side : master.side,
+              quantity: 0,
+              productType: plan.kind === 'copy' ? plan.productType : (multiplier.productType ?? master.productType),
+              status: plan.kind === 'copy' ? 'FAILED' : 'SKIPPED',
+              reason: plan.kind === 'copy' ? reason : plan.reason,
+              createdAt: now,
+              updatedAt: now,
+            } satisfies Partial<Order>),
+          );
           await bulkInsert(tx, Order, rows);
           // COPY_FAILED rather than FAILED: the one alert is posted for the master, not per follower.
-          for (const row of rows) emit(row, row.status === 'SKIPPED' ? 'SKIPPED' : COPY_FAILED, { masterAccountId: master.accountId, message: row.reason });
+          for (const row of rows)
+            emit(row, row.status === 'SKIPPED' ? 'SKIPPED' : COPY_FAILED, { masterAccountId: master.accountId, message: row.reason });
         }
         emit(master, COPY_FAILED, { message: attempt.message });
         return attempt.outcome;
       });
     } catch (error) {
-      services.log.error({ err: error, errorId: failure.errorId, masterId, followerRows: attempt.rows }, 'recording the failed copies failed too');
+      services.log.error(
+        { err: error, errorId: failure.errorId, masterId, followerRows: attempt.rows },
+        'recording the failed copies failed too',
+      );
     }
   }
   return 'unrecorded';
@@ -82,8 +106,16 @@ export function alertCopyFailure(services: ReplicatorDeps, master: Order, failur
   failure.alerted = true;
   const url = services.config.ALERT_WEBHOOK_URL;
   if (!url) return;
-  void postAlert(url, {
-    severity: 'critical', orderId: master.id, accountId: master.accountId, status: master.status, at: services.clock.now().toISOString(),
-    text: `Copying of ${master.symbol} failed: could not record the copies (error id ${failure.errorId}); no copy was sent; see the server log`,
-  }, services.log);
+  void postAlert(
+    url,
+    {
+      severity: 'critical',
+      orderId: master.id,
+      accountId: master.accountId,
+      status: master.status,
+      at: services.clock.now().toISOString(),
+      text: `Copying of ${master.symbol} failed: could not record the copies (error id ${failure.errorId}); no copy was sent; see the server log`,
+    },
+    services.log,
+  );
 }

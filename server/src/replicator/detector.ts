@@ -25,27 +25,48 @@ export class MasterDetector {
   async detect(account: Account, update: BrokerOrder): Promise<Order | null> {
     if (account.role !== 'MASTER') return null;
     if (isTandemTag(update.orderTag, this.installId)) {
-      this.log.warn({ accountId: account.id, orderTag: update.orderTag }, 'an order with a Tandem tag has no row; not treated as a new master');
+      this.log.warn(
+        { accountId: account.id, orderTag: update.orderTag },
+        'an order with a Tandem tag has no row; not treated as a new master',
+      );
       return null;
     }
     const detectedAt = this.clock.now();
     try {
       return await this.journal.record(async (tx, emit) => {
         const order = tx.create(Order, {
-          accountId: account.id, exchange: update.exchange, symbol: update.symbol, token: update.token, side: update.side,
-          quantity: update.quantity, filledQuantity: update.filledQuantity, averagePrice: update.averagePrice,
-          orderType: update.orderType, productType: update.productType, variety: update.variety, price: update.price,
-          triggerPrice: update.triggerPrice, brokerStatus: update.brokerStatus, brokerOrderId: update.brokerOrderId,
+          accountId: account.id,
+          exchange: update.exchange,
+          symbol: update.symbol,
+          token: update.token,
+          side: update.side,
+          quantity: update.quantity,
+          filledQuantity: update.filledQuantity,
+          averagePrice: update.averagePrice,
+          orderType: update.orderType,
+          productType: update.productType,
+          variety: update.variety,
+          price: update.price,
+          triggerPrice: update.triggerPrice,
+          brokerStatus: update.brokerStatus,
+          brokerOrderId: update.brokerOrderId,
           // A trader's own tag is not unique (desks tag a whole strategy alike) and orders.order_tag
           // is: keeping it there would make the next order with that tag a silently missed master.
           // It is matched by broker order id from here on; the tag stays in the DETECTED message.
-          orderTag: null, origin: 'broker', detectedAt, exchangeAt: update.placedAt, acknowledgedAt: detectedAt,
+          orderTag: null,
+          origin: 'broker',
+          detectedAt,
+          exchangeAt: update.placedAt,
+          acknowledgedAt: detectedAt,
           status: statusAfterReport(update.status),
           reason: update.status === 'REJECTED' ? update.statusMessage : null,
-          createdAt: detectedAt, updatedAt: detectedAt,
+          createdAt: detectedAt,
+          updatedAt: detectedAt,
         });
         const tagged = update.orderTag ? `, tagged ${update.orderTag}` : '';
-        emit(order, 'DETECTED', { message: `seen at the broker ${Math.max(0, detectedAt.getTime() - update.placedAt.getTime())} ms after it was placed${tagged}` });
+        emit(order, 'DETECTED', {
+          message: `seen at the broker ${Math.max(0, detectedAt.getTime() - update.placedAt.getTime())} ms after it was placed${tagged}`,
+        });
         return order;
       });
     } catch (error) {

@@ -20,7 +20,11 @@ export interface DailyActivity {
  * limit, and today's realised P&L for those with a loss limit. Followers without limits cost
  * nothing, so a busy day does not slow every fan-out down.
  */
-export async function dailyActivity(em: EntityManager, limited: { orders: string[]; loss: string[] }, now: Date): Promise<Map<string, DailyActivity>> {
+export async function dailyActivity(
+  em: EntityManager,
+  limited: { orders: string[]; loss: string[] },
+  now: Date,
+): Promise<Map<string, DailyActivity>> {
   const activity = new Map<string, DailyActivity>();
   const entry = (id: string) => {
     const found = activity.get(id);

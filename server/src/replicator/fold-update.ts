@@ -12,8 +12,13 @@ export function foldBrokerUpdate(row: Order, update: BrokerOrder, now: Date): 'B
   const status = statusAfterReport(update.status, row.status);
   // The broker's book changed the terms: a modification made at the broker (or by us). It
   // usually leaves the status as it was, so it counts as a change on its own.
-  const modified = update.quantity !== row.quantity || update.price !== row.price || update.triggerPrice !== row.triggerPrice || update.orderType !== row.orderType;
-  if (!modified && status === row.status && update.filledQuantity === row.filledQuantity && update.brokerStatus === row.brokerStatus) return null;
+  const modified =
+    update.quantity !== row.quantity ||
+    update.price !== row.price ||
+    update.triggerPrice !== row.triggerPrice ||
+    update.orderType !== row.orderType;
+  if (!modified && status === row.status && update.filledQuantity === row.filledQuantity && update.brokerStatus === row.brokerStatus)
+    return null;
   row.brokerOrderId ??= update.brokerOrderId;
   row.acknowledgedAt ??= now;
   row.status = status;

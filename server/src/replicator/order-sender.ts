@@ -44,10 +44,14 @@ export class OrderSender {
    * PENDING meanwhile; the turn ends with the broker's answer, before the reply is recorded.
    */
   async send(order: Order, account: SendAccount): Promise<SendOutcome> {
-    const reply = await this.limiter.call(account, async () => {
-      if (!(await this.claims.submit(order.id))) return 'not-claimed' as const;
-      return this.place(order, account);
-    }, (waitMs) => void this.recordQueued(order.id, account, waitMs));
+    const reply = await this.limiter.call(
+      account,
+      async () => {
+        if (!(await this.claims.submit(order.id))) return 'not-claimed' as const;
+        return this.place(order, account);
+      },
+      (waitMs) => void this.recordQueued(order.id, account, waitMs),
+    );
     return typeof reply === 'string' ? reply : this.replies.submit(reply);
   }
 
@@ -68,7 +72,11 @@ export class OrderSender {
    */
   forChild<T>(child: Order, account: SendAccount, call: () => Promise<T>): Promise<T> {
     return this.limiter.call(account, async () => {
-      if (!(await this.fenceAllows(child))) throw new BrokerCallError('rejected', "not sent: this instance's lease on the master ran out; the new holder follows the master from here");
+      if (!(await this.fenceAllows(child)))
+        throw new BrokerCallError(
+          'rejected',
+          "not sent: this instance's lease on the master ran out; the new holder follows the master from here",
+        );
       return call();
     });
   }
@@ -107,8 +115,10 @@ export class OrderSender {
   private async place(order: Order, account: SendAccount): Promise<Reply | 'fenced'> {
     if (this.beforeBrokerCall) await this.beforeBrokerCall(order.id);
     if (!(await this.fenceAllows(order))) {
-      this.services.log.warn({ orderId: order.id, orderTag: order.orderTag, masterOrderId: order.masterOrderId },
-        "not sent: this instance's lease on the master ran out before the broker call; the new holder looks it up by tag");
+      this.services.log.warn(
+        { orderId: order.id, orderTag: order.orderTag, masterOrderId: order.masterOrderId },
+        "not sent: this instance's lease on the master ran out before the broker call; the new holder looks it up by tag",
+      );
       return 'fenced';
     }
     const broker = this.services.brokers.brokerFor(account);
@@ -117,9 +127,17 @@ export class OrderSender {
     let reply: Reply;
     try {
       const ack = await broker.placeOrder({
-        exchange: order.exchange, symbol: order.symbol, token: order.token, side: order.side, quantity: order.quantity,
-        orderType: order.orderType, productType: order.productType, variety: order.variety, price: order.price,
-        triggerPrice: order.triggerPrice, orderTag: order.orderTag ?? '',
+        exchange: order.exchange,
+        symbol: order.symbol,
+        token: order.token,
+        side: order.side,
+        quantity: order.quantity,
+        orderType: order.orderType,
+        productType: order.productType,
+        variety: order.variety,
+        price: order.price,
+        triggerPrice: order.triggerPrice,
+        orderTag: order.orderTag ?? '',
       });
       reply = { orderId: order.id, sentAt, at: this.services.clock.now(), ack };
     } catch (error) {
@@ -131,17 +149,22 @@ export class OrderSender {
   }
 
   private async recordQueued(orderId: string, account: SendAccount, waitMs: number): Promise<void> {
-    await this.services.journal.record(async (tx, emit) => {
-      const row = await tx.findOne(Order, { id: orderId, status: 'PENDING' });
-      if (!row) return;
-      row.reason = `queued ${Math.ceil(waitMs)} ms for ${account.label}'s broker rate limit`;
-      emit(row, 'QUEUED', { message: row.reason });
-    }).catch((error: unknown) => this.services.log.error({ err: error, orderId }, 'recording a queued order failed'));
+    await this.services.journal
+      .record(async (tx, emit) => {
+        const row = await tx.findOne(Order, { id: orderId, status: 'PENDING' });
+        if (!row) return;
+        row.reason = `queued ${Math.ceil(waitMs)} ms for ${account.label}'s broker rate limit`;
+        emit(row, 'QUEUED', { message: row.reason });
+      })
+      .catch((error: unknown) => this.services.log.error({ err: error, orderId }, 'recording a queued order failed'));
   }
 
   private async claimBatch(ids: string[]): Promise<boolean[]> {
     const claimed = await this.services.journal.record(async (tx, emit) => {
-      const rows = await this.ours(tx, await tx.find(Order, { id: { $in: ids }, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
+      const rows = await this.ours(
+        tx,
+        await tx.find(Order, { id: { $in: ids }, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE }),
+      );
       const sentAt = this.services.clock.now();
       for (const row of rows) {
         Object.assign(row, { status: 'SENT', sentAt, reason: null, updatedAt: sentAt });
@@ -159,7 +182,11 @@ export class OrderSender {
   async ours(tx: EntityManager, rows: Order[]): Promise<Order[]> {
     const children = rows.filter((row) => row.masterOrderId !== null);
     if (!this.fence || children.length === 0) return rows;
-    const masters = await tx.find(Order, { id: { $in: [...new Set(children.map((c) => c.masterOrderId!))] } }, { fields: ['id', 'accountId'] });
+    const masters = await tx.find(
+      Order,
+      { id: { $in: [...new Set(children.map((c) => c.masterOrderId!))] } },
+      { fields: ['id', 'accountId'] },
+    );
     const accountOf = new Map(masters.map((m) => [m.id, m.accountId]));
     for (const [masterId, accountId] of accountOf) this.rememberMaster(masterId, accountId);
     const held = await this.fence.heldIn(tx, [...accountOf.values()]);
@@ -176,7 +203,8 @@ export class OrderSender {
         if (!row) return 'failed';
         // The broker's own update overtook a reply that then timed out: the order is in its
         // book already, so nothing is unknown and its row keeps the broker's state and words.
-        if ('error' in reply && reply.error instanceof BrokerCallError && reply.error.outcome === 'unknown' && row.brokerOrderId) return 'acknowledged';
+        if ('error' in reply && reply.error instanceof BrokerCallError && reply.error.outcome === 'unknown' && row.brokerOrderId)
+          return 'acknowledged';
         row.updatedAt = now;
         row.sentAt = reply.sentAt;
         if ('ack' in reply) {

@@ -20,11 +20,20 @@ export interface FollowerPlan {
 
 export function rulesOf(multiplier: Multiplier): ReplicationRules {
   return {
-    mode: multiplier.mode, factor: multiplier.factor, fixedLots: multiplier.fixedLots, maxQuantity: multiplier.maxQuantity,
-    maxOrderValue: multiplier.maxOrderValue, symbolsAllow: multiplier.symbolsAllow, symbolsDeny: multiplier.symbolsDeny,
-    exchanges: multiplier.exchanges, productType: multiplier.productType, copyAmo: multiplier.copyAmo,
-    zeroQuantityPolicy: multiplier.zeroQuantityPolicy, paused: multiplier.paused,
-    copyModifications: multiplier.copyModifications, copyCancellations: multiplier.copyCancellations,
+    mode: multiplier.mode,
+    factor: multiplier.factor,
+    fixedLots: multiplier.fixedLots,
+    maxQuantity: multiplier.maxQuantity,
+    maxOrderValue: multiplier.maxOrderValue,
+    symbolsAllow: multiplier.symbolsAllow,
+    symbolsDeny: multiplier.symbolsDeny,
+    exchanges: multiplier.exchanges,
+    productType: multiplier.productType,
+    copyAmo: multiplier.copyAmo,
+    zeroQuantityPolicy: multiplier.zeroQuantityPolicy,
+    paused: multiplier.paused,
+    copyModifications: multiplier.copyModifications,
+    copyCancellations: multiplier.copyCancellations,
   };
 }
 
@@ -39,7 +48,14 @@ export interface ReplicationFacts {
 }
 
 /** `excludeOrderIds`: orders whose fills must not count in positions (a child being re-sized). */
-export async function loadFacts(services: ReplicatorDeps, em: EntityManager, master: Order, instrument: Instrument, multipliers: Multiplier[], excludeOrderIds: string[] = []): Promise<ReplicationFacts> {
+export async function loadFacts(
+  services: ReplicatorDeps,
+  em: EntityManager,
+  master: Order,
+  instrument: Instrument,
+  multipliers: Multiplier[],
+  excludeOrderIds: string[] = [],
+): Promise<ReplicationFacts> {
   const followerIds = multipliers.map((m) => m.followerId);
   const accounts = await em.find(Account, { id: { $in: [...followerIds, master.accountId] } });
   const masterAccount = accounts.find((a) => a.id === master.accountId);
@@ -52,18 +68,33 @@ export async function loadFacts(services: ReplicatorDeps, em: EntityManager, mas
     holdingsByAccount(em, followerIds, master.token, { exclude: excludeOrderIds, inFlightCopies: true }),
     // The master's position as of this order: its orders placed later do not count, so masters
     // planned together (after a takeover, or an outage) are each sized as they were placed.
-    holdingsByAccount(em, [master.accountId], master.token, { exclude: [master.id], before: { createdAt: master.createdAt, id: master.id } }),
-    dailyActivity(em, {
-      orders: followerRows.filter((a) => a.maxOrdersPerDay !== null).map((a) => a.id),
-      loss: followerRows.filter((a) => a.maxLossPerDay !== null).map((a) => a.id),
-    }, services.clock.now()),
+    holdingsByAccount(em, [master.accountId], master.token, {
+      exclude: [master.id],
+      before: { createdAt: master.createdAt, id: master.id },
+    }),
+    dailyActivity(
+      em,
+      {
+        orders: followerRows.filter((a) => a.maxOrdersPerDay !== null).map((a) => a.id),
+        loss: followerRows.filter((a) => a.maxLossPerDay !== null).map((a) => a.id),
+      },
+      services.clock.now(),
+    ),
     isGlobalKillSwitchEngaged(em),
   ]);
   return {
     master: {
-      side: master.side, quantity: master.quantity, orderType: master.orderType, productType: master.productType,
-      variety: master.variety, price: master.price, triggerPrice: master.triggerPrice, exchange: master.exchange,
-      symbol: master.symbol, placedAt: master.exchangeAt ?? master.createdAt, detectedAt: master.detectedAt ?? master.createdAt,
+      side: master.side,
+      quantity: master.quantity,
+      orderType: master.orderType,
+      productType: master.productType,
+      variety: master.variety,
+      price: master.price,
+      triggerPrice: master.triggerPrice,
+      exchange: master.exchange,
+      symbol: master.symbol,
+      placedAt: master.exchangeAt ?? master.createdAt,
+      detectedAt: master.detectedAt ?? master.createdAt,
       plannedAt: services.clock.now(),
       masterPositionBefore: masterPositions.get(master.accountId)?.get(master.productType)?.filled ?? 0,
     },
@@ -71,10 +102,14 @@ export async function loadFacts(services: ReplicatorDeps, em: EntityManager, mas
     followerFacts(multiplier, follower) {
       const day = activity.get(follower.id);
       return {
-        killSwitch: follower.killSwitch, copyEnabled: follower.copyEnabled, label: follower.label,
+        killSwitch: follower.killSwitch,
+        copyEnabled: follower.copyEnabled,
+        label: follower.label,
         ...holdingFacts(positions.get(follower.id)?.get(multiplier.productType ?? master.productType)),
-        ordersToday: day?.ordersToday ?? 0, maxOrdersPerDay: follower.maxOrdersPerDay,
-        realisedPnlToday: day?.realisedPnl ?? 0, maxLossPerDay: follower.maxLossPerDay,
+        ordersToday: day?.ordersToday ?? 0,
+        maxOrdersPerDay: follower.maxOrdersPerDay,
+        realisedPnlToday: day?.realisedPnl ?? 0,
+        maxLossPerDay: follower.maxLossPerDay,
       };
     },
     globalKillSwitch,
@@ -92,12 +127,19 @@ function holdingFacts(holding: Holding | undefined): Pick<FollowerFacts, 'positi
  * instrument Tandem does not know (no lot size, tick or freeze limit to size by) gives every
  * follower a skip that says so.
  */
-export async function planFollowers(services: ReplicatorDeps, em: EntityManager, master: Order, instrument: Instrument | null): Promise<FollowerPlan[]> {
+export async function planFollowers(
+  services: ReplicatorDeps,
+  em: EntityManager,
+  master: Order,
+  instrument: Instrument | null,
+): Promise<FollowerPlan[]> {
   const multipliers = await em.find(Multiplier, { masterId: master.accountId }, { orderBy: { createdAt: 'asc' } });
   if (multipliers.length === 0) return [];
   if (!instrument) {
     const followers = new Map((await em.find(Account, { id: { $in: multipliers.map((m) => m.followerId) } })).map((a) => [a.id, a]));
-    const reason = skip(`${master.exchange} ${master.symbol} (token ${master.token}) is not in Tandem's instrument list; import the scrip master to copy it`);
+    const reason = skip(
+      `${master.exchange} ${master.symbol} (token ${master.token}) is not in Tandem's instrument list; import the scrip master to copy it`,
+    );
     return multipliers.flatMap((multiplier) => {
       const follower = followers.get(multiplier.followerId);
       return follower ? [{ multiplier, follower, plan: reason }] : [];
@@ -112,12 +154,20 @@ export async function planFollowers(services: ReplicatorDeps, em: EntityManager,
     let plan: ChildPlan;
     try {
       plan = planChild({
-        master: facts.master, rules: rulesOf(multiplier), follower: facts.followerFacts(multiplier, follower), instrument,
-        globalKillSwitch: facts.globalKillSwitch, referencePrice: facts.referencePrice, maxCopyDelaySeconds: services.config.MAX_COPY_DELAY_S,
+        master: facts.master,
+        rules: rulesOf(multiplier),
+        follower: facts.followerFacts(multiplier, follower),
+        instrument,
+        globalKillSwitch: facts.globalKillSwitch,
+        referencePrice: facts.referencePrice,
+        maxCopyDelaySeconds: services.config.MAX_COPY_DELAY_S,
         bounds,
       });
     } catch (error) {
-      services.log.error({ err: error, masterId: master.id, followerId: follower.id, multiplierId: multiplier.id }, 'planning one copy failed; that follower is skipped');
+      services.log.error(
+        { err: error, masterId: master.id, followerId: follower.id, multiplierId: multiplier.id },
+        'planning one copy failed; that follower is skipped',
+      );
       plan = skip(`could not plan this copy: ${error instanceof Error ? error.message : String(error)}`);
     }
     return [{ multiplier, follower, plan }];

@@ -39,37 +39,49 @@ export class Reconciler {
     for (let attempt = 0; attempt < 2 && missing.length > 0; attempt += 1) {
       if (attempt > 0) await sleep(this.recheckMs);
       // One account's failing look-up leaves only its own order unknown (still SENT), never the others.
-      const looked = await Promise.all(missing.map(async (order) => {
-        try {
-          return { order, found: await this.services.brokers.brokerFor(accounts.get(order.accountId)!).findOrderByTag(order.orderTag!) };
-        } catch (error) {
-          this.services.log.error({ err: error, orderId: order.id }, 'looking up an order of unknown fate failed; it stays unknown');
-          return { order, found: undefined };
-        }
-      }));
+      const looked = await Promise.all(
+        missing.map(async (order) => {
+          try {
+            return { order, found: await this.services.brokers.brokerFor(accounts.get(order.accountId)!).findOrderByTag(order.orderTag!) };
+          } catch (error) {
+            this.services.log.error({ err: error, orderId: order.id }, 'looking up an order of unknown fate failed; it stays unknown');
+            return { order, found: undefined };
+          }
+        }),
+      );
       const found = looked.flatMap(({ order, found }) => (found ? [{ orderId: order.id, found }] : []));
       if (found.length > 0) await this.adopt(found);
       for (const { orderId } of found) outcomes.set(orderId, 'found');
       missing = looked.filter(({ found }) => found === null).map(({ order }) => order);
     }
-    const reset = missing.length === 0 ? new Set<string>() : await this.services.journal.record(async (tx, emit) => {
-      // Only the instance replicating a child's master may send it again.
-      const rows = await this.sender.ours(tx, await tx.find(Order, { id: { $in: missing.map((o) => o.id) }, status: 'SENT', brokerOrderId: null }));
-      for (const row of rows) {
-        row.status = 'PENDING';
-        row.reason = `not in ${accounts.get(row.accountId)!.label}'s order book after two look-ups ${this.recheckMs} ms apart; sending again`;
-        emit(row, 'NOT_AT_BROKER', { message: row.reason });
-      }
-      return new Set(rows.map((row) => row.id));
-    });
-    await Promise.all(missing.filter((order) => reset.has(order.id)).map(async (order) => {
-      try {
-        await this.sender.send(order, accounts.get(order.accountId)!);
-        outcomes.set(order.id, 'resent');
-      } catch (error) {
-        this.services.log.error({ err: error, orderId: order.id }, 'resending an order that was not at the broker failed');
-      }
-    }));
+    const reset =
+      missing.length === 0
+        ? new Set<string>()
+        : await this.services.journal.record(async (tx, emit) => {
+            // Only the instance replicating a child's master may send it again.
+            const rows = await this.sender.ours(
+              tx,
+              await tx.find(Order, { id: { $in: missing.map((o) => o.id) }, status: 'SENT', brokerOrderId: null }),
+            );
+            for (const row of rows) {
+              row.status = 'PENDING';
+              row.reason = `not in ${accounts.get(row.accountId)!.label}'s order book after two look-ups ${this.recheckMs} ms apart; sending again`;
+              emit(row, 'NOT_AT_BROKER', { message: row.reason });
+            }
+            return new Set(rows.map((row) => row.id));
+          });
+    await Promise.all(
+      missing
+        .filter((order) => reset.has(order.id))
+        .map(async (order) => {
+          try {
+            await this.sender.send(order, accounts.get(order.accountId)!);
+            outcomes.set(order.id, 'resent');
+          } catch (error) {
+            this.services.log.error({ err: error, orderId: order.id }, 'resending an order that was not at the broker failed');
+          }
+        }),
+    );
     return orderIds.map((id) => outcomes.get(id) ?? 'settled');
   }
 

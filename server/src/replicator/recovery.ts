@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { BrokerOrder } from '../brokers/port.ts';
 import type { Reconciler } from './reconciler.ts';
-import { TERMINAL_STATUSES, } from '../core/types.ts';
+import { TERMINAL_STATUSES } from '../core/types.ts';
 import { accountsWithUnsettledChildren, childIdsOfMasters } from '../persistence/repositories/order-facts.repository.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
@@ -41,18 +41,23 @@ export interface RecoveryDeps {
  */
 async function syncBooks(services: ReplicatorDeps, deps: RecoveryDeps, accounts: Account[]): Promise<number> {
   let synced = 0;
-  await Promise.all(accounts.map(async (account) => {
-    try {
-      const broker = services.brokers.brokerFor(account);
-      for (const update of await broker.orderBook()) {
-        const applied = await deps.orders.applyBrokerUpdate(account.id, update);
-        if (!applied) await deps.detector.detect(account, update);
+  await Promise.all(
+    accounts.map(async (account) => {
+      try {
+        const broker = services.brokers.brokerFor(account);
+        for (const update of await broker.orderBook()) {
+          const applied = await deps.orders.applyBrokerUpdate(account.id, update);
+          if (!applied) await deps.detector.detect(account, update);
+        }
+        synced += 1;
+      } catch (error) {
+        deps.log.error(
+          { err: error, accountId: account.id },
+          "reading an account's order book failed; its orders are read again at the next recovery",
+        );
       }
-      synced += 1;
-    } catch (error) {
-      deps.log.error({ err: error, accountId: account.id }, "reading an account's order book failed; its orders are read again at the next recovery");
-    }
-  }));
+    }),
+  );
   return synced;
 }
 
@@ -65,7 +70,10 @@ async function syncBooks(services: ReplicatorDeps, deps: RecoveryDeps, accounts:
  * paused between its last check and its broker call has sent, or never will, before the look-up.
  */
 export async function recoverMasters(
-  services: ReplicatorDeps, deps: RecoveryDeps, masterAccountIds: string[], options: { unknownAfterMs?: number; booksRead?: boolean } = {},
+  services: ReplicatorDeps,
+  deps: RecoveryDeps,
+  masterAccountIds: string[],
+  options: { unknownAfterMs?: number; booksRead?: boolean } = {},
 ): Promise<Pick<RecoveryReport, 'mastersPlanned' | 'childrenSent' | 'unknownLookedUp' | 'booksSynced'>> {
   if (masterAccountIds.length === 0) return { mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0, booksSynced: 0 };
   const em = services.orm.em.fork();
@@ -76,11 +84,17 @@ export async function recoverMasters(
   }
   const mastersPlanned = await deps.replicator.replicateUnplanned(masterAccountIds);
   const pending = await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'PENDING') } });
-  const unknownIds = async () => (await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'SENT') }, brokerOrderId: null }, { fields: ['id'] })).map((o) => o.id);
+  const unknownIds = async () =>
+    (
+      await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'SENT') }, brokerOrderId: null }, { fields: ['id'] })
+    ).map((o) => o.id);
   const lookUpUnknown = async () => {
     let unknown = await unknownIds();
     if (unknown.length > 0 && (options.unknownAfterMs ?? 0) > 0) {
-      deps.log.info({ count: unknown.length, waitMs: options.unknownAfterMs }, 'children of unknown fate: waiting one lease TTL before looking them up, so a paused old holder cannot send after');
+      deps.log.info(
+        { count: unknown.length, waitMs: options.unknownAfterMs },
+        'children of unknown fate: waiting one lease TTL before looking them up, so a paused old holder cannot send after',
+      );
       await sleep(options.unknownAfterMs!);
       unknown = await unknownIds();
     }
@@ -101,7 +115,14 @@ export async function recoverAfterRestart(
   deps: RecoveryDeps & { masterIds?: string[]; unknownAfterMs?: number },
 ): Promise<RecoveryReport> {
   const em = services.orm.em.fork();
-  const report: RecoveryReport = { booksSynced: 0, mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0, manualOrdersAbandoned: 0, manualOrdersSent: 0 };
+  const report: RecoveryReport = {
+    booksSynced: 0,
+    mastersPlanned: 0,
+    childrenSent: 0,
+    unknownLookedUp: 0,
+    manualOrdersAbandoned: 0,
+    manualOrdersSent: 0,
+  };
 
   const live = await em.find(Order, { status: { $nin: [...TERMINAL_STATUSES, 'PENDING'] } }, { fields: ['accountId'] });
   const masters = await em.find(Account, { role: 'MASTER' });

@@ -80,10 +80,17 @@ export class Replicator {
     const masterAccounts = [];
     for (const id of accountIds) if ((await this.roleOf(id)) === 'MASTER') masterAccounts.push(id);
     if (masterAccounts.length === 0) return 0;
-    const masters = await this.services.orm.em.fork().find(Order, {
-      masterOrderId: null, copyPlannedAt: null, accountId: { $in: masterAccounts }, status: { $in: [...ACCEPTED] },
-      ...(since ? { createdAt: { $gte: since } } : {}),
-    }, { fields: ['id', 'accountId'], orderBy: { createdAt: 'asc' } });
+    const masters = await this.services.orm.em.fork().find(
+      Order,
+      {
+        masterOrderId: null,
+        copyPlannedAt: null,
+        accountId: { $in: masterAccounts },
+        status: { $in: [...ACCEPTED] },
+        ...(since ? { createdAt: { $gte: since } } : {}),
+      },
+      { fields: ['id', 'accountId'], orderBy: { createdAt: 'asc' } },
+    );
     await Promise.all(masters.map((master) => this.schedule(master.id, master.accountId)));
     return masters.length;
   }
@@ -141,7 +148,12 @@ export class Replicator {
     const planned = event.snapshot.copyPlannedAt !== null;
     if (planned && event.kind === 'MODIFIED') {
       await this.follower.propagateModification(event.orderId);
-    } else if (planned && (event.status === 'CANCELLED' || event.status === 'REJECTED') && event.kind !== 'COPY_PLANNED' && event.kind !== COPY_FAILED) {
+    } else if (
+      planned &&
+      (event.status === 'CANCELLED' || event.status === 'REJECTED') &&
+      event.kind !== 'COPY_PLANNED' &&
+      event.kind !== COPY_FAILED
+    ) {
       await this.follower.propagateCancellation(event.orderId, event.status);
     }
   }
@@ -163,8 +175,15 @@ export class Replicator {
       await this.recordFailure(master, failed);
       return null;
     }
-    const instrument = this.services.instruments.findByToken(master.exchange, master.token) ?? this.services.instruments.find(master.exchange, master.symbol) ?? null;
-    if (!instrument) this.services.log.warn({ masterId, symbol: master.symbol, token: master.token }, 'master order on an instrument Tandem does not know; every copy skipped');
+    const instrument =
+      this.services.instruments.findByToken(master.exchange, master.token) ??
+      this.services.instruments.find(master.exchange, master.symbol) ??
+      null;
+    if (!instrument)
+      this.services.log.warn(
+        { masterId, symbol: master.symbol, token: master.token },
+        'master order on an instrument Tandem does not know; every copy skipped',
+      );
     const plans = await planFollowers(this.services, em, master, instrument);
     let children: Order[] | null;
     try {
@@ -172,20 +191,38 @@ export class Replicator {
         // Fenced: only the holder of the master's lease, in its current epoch, writes ahead.
         if (this.fence && !(await this.fence.heldIn(tx, [master.accountId])).has(master.accountId)) return null;
         const row = await tx.findOneOrFail(Order, { id: masterId });
-        return writeChildrenAhead(tx, emit, row, plans, this.installId, this.services.clock.now(), (follower) => this.sender.claimsAtBirth(follower));
+        return writeChildrenAhead(tx, emit, row, plans, this.installId, this.services.clock.now(), (follower) =>
+          this.sender.claimsAtBirth(follower),
+        );
       });
     } catch (error) {
       const failure = newCopyFailure(plans);
-      this.services.log.error({
-        err: error, errorId: failure.errorId, masterId, accountId: master.accountId, symbol: master.symbol, side: master.side, quantity: master.quantity,
-        copies: plans.map(({ follower, multiplier, plan }) => ({ followerId: follower.id, multiplierId: multiplier.id, ...(plan.kind === 'copy' ? { side: plan.side, legs: plan.legs } : { skipped: plan.reason }) })),
-      }, 'writing the copies ahead failed; no copy was sent');
+      this.services.log.error(
+        {
+          err: error,
+          errorId: failure.errorId,
+          masterId,
+          accountId: master.accountId,
+          symbol: master.symbol,
+          side: master.side,
+          quantity: master.quantity,
+          copies: plans.map(({ follower, multiplier, plan }) => ({
+            followerId: follower.id,
+            multiplierId: multiplier.id,
+            ...(plan.kind === 'copy' ? { side: plan.side, legs: plan.legs } : { skipped: plan.reason }),
+          })),
+        },
+        'writing the copies ahead failed; no copy was sent',
+      );
       await this.recordFailure(master, failure);
       return null;
     }
     if (!children) return null;
     this.sender.rememberMaster(master.id, master.accountId);
-    return { children: children.filter((child) => child.status !== 'SKIPPED'), followers: new Map(plans.map((p) => [p.follower.id, p.follower])) };
+    return {
+      children: children.filter((child) => child.status !== 'SKIPPED'),
+      followers: new Map(plans.map((p) => [p.follower.id, p.follower])),
+    };
   }
 
   /**
@@ -195,7 +232,10 @@ export class Replicator {
   private async recordFailure(master: Order, failure: CopyFailure): Promise<void> {
     const outcome = await recordCopyFailure(this.services, this.fence, master.id, failure);
     if (outcome === 'planned elsewhere' || outcome === 'not ours') {
-      this.services.log.warn({ errorId: failure.errorId, masterId: master.id, outcome }, 'a failed write-ahead was not recorded: the master is planned elsewhere or no longer held here');
+      this.services.log.warn(
+        { errorId: failure.errorId, masterId: master.id, outcome },
+        'a failed write-ahead was not recorded: the master is planned elsewhere or no longer held here',
+      );
       this.unrecorded.delete(master.id);
       return;
     }
@@ -210,7 +250,14 @@ export class Replicator {
    * `sequential` exists only as the benchmark's baseline (one child after another).
    */
   async fanOut(children: Order[], known?: Map<string, Account>): Promise<void> {
-    const accounts = known ?? new Map((await this.services.orm.em.fork().find(Account, { id: { $in: [...new Set(children.map((c) => c.accountId))] } })).map((a) => [a.id, a]));
+    const accounts =
+      known ??
+      new Map(
+        (await this.services.orm.em.fork().find(Account, { id: { $in: [...new Set(children.map((c) => c.accountId))] } })).map((a) => [
+          a.id,
+          a,
+        ]),
+      );
     const sendOne = async (child: Order) => {
       const account = accounts.get(child.accountId);
       if (!account) return;

@@ -16,7 +16,12 @@ const newOrder = (fields: Partial<Order>): Order => Object.assign(new Order(), f
  * constraint backs that up. Returns null when the master was planned already.
  */
 export async function writeChildrenAhead(
-  tx: EntityManager, emit: Emit, master: Order, plans: FollowerPlan[], installId: string, now: Date,
+  tx: EntityManager,
+  emit: Emit,
+  master: Order,
+  plans: FollowerPlan[],
+  installId: string,
+  now: Date,
   claimAtBirth: (follower: FollowerPlan['follower']) => boolean,
 ): Promise<Order[] | null> {
   const taken = await tx.nativeUpdate(Order, { id: master.id, copyPlannedAt: null }, { copyPlannedAt: now });
@@ -26,31 +31,60 @@ export async function writeChildrenAhead(
   const tags = await nextOrderTags(tx, installId, legCount);
   const children: Order[] = [];
   const base = {
-    masterOrderId: master.id, exchange: master.exchange, symbol: master.symbol, token: master.token,
-    orderType: master.orderType, variety: master.variety, price: master.price, triggerPrice: master.triggerPrice,
-    origin: 'replicator', detectedAt: master.detectedAt ?? master.createdAt, createdAt: now, updatedAt: now,
+    masterOrderId: master.id,
+    exchange: master.exchange,
+    symbol: master.symbol,
+    token: master.token,
+    orderType: master.orderType,
+    variety: master.variety,
+    price: master.price,
+    triggerPrice: master.triggerPrice,
+    origin: 'replicator',
+    detectedAt: master.detectedAt ?? master.createdAt,
+    createdAt: now,
+    updatedAt: now,
   };
   for (const { multiplier, follower, plan } of plans) {
     if (plan.kind === 'skip') {
-      children.push(newOrder({
-        ...base, accountId: follower.id, multiplierId: multiplier.id, leg: 0, side: master.side, quantity: 0,
-        productType: multiplier.productType ?? master.productType, status: 'SKIPPED', reason: plan.reason,
-      }));
+      children.push(
+        newOrder({
+          ...base,
+          accountId: follower.id,
+          multiplierId: multiplier.id,
+          leg: 0,
+          side: master.side,
+          quantity: 0,
+          productType: multiplier.productType ?? master.productType,
+          status: 'SKIPPED',
+          reason: plan.reason,
+        }),
+      );
       continue;
     }
     // With no rate limit to wait for, the child is claimed by this very transaction: no other
     // worker can see it before it is ours, and a crash leaves it SENT, to be looked up by tag.
     const claimed = claimAtBirth(follower);
     plan.legs.forEach((quantity, leg) => {
-      children.push(newOrder({
-        ...base, accountId: follower.id, multiplierId: multiplier.id, leg, side: plan.side, quantity,
-        productType: plan.productType, status: claimed ? 'SENT' : 'PENDING', sentAt: claimed ? now : null, orderTag: tags.shift()!,
-        reason: plan.notes.length > 0 ? plan.notes.join('; ') : null,
-      }));
+      children.push(
+        newOrder({
+          ...base,
+          accountId: follower.id,
+          multiplierId: multiplier.id,
+          leg,
+          side: plan.side,
+          quantity,
+          productType: plan.productType,
+          status: claimed ? 'SENT' : 'PENDING',
+          sentAt: claimed ? now : null,
+          orderTag: tags.shift()!,
+          reason: plan.notes.length > 0 ? plan.notes.join('; ') : null,
+        }),
+      );
     });
   }
   await bulkInsert(tx, Order, children);
-  for (const child of children) emit(child, child.status === 'SKIPPED' ? 'SKIPPED' : 'CREATED', { masterAccountId: master.accountId, message: child.reason });
+  for (const child of children)
+    emit(child, child.status === 'SKIPPED' ? 'SKIPPED' : 'CREATED', { masterAccountId: master.accountId, message: child.reason });
   const copies = children.filter((c) => c.status !== 'SKIPPED').length;
   emit(master, 'COPY_PLANNED', { message: `${copies} ${copies === 1 ? 'copy' : 'copies'} to send, ${children.length - copies} skipped` });
   return children;

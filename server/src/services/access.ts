@@ -10,9 +10,11 @@ import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
  */
 export async function visibleAccountIds(em: EntityManager, viewer: Viewer): Promise<string[] | null> {
   if (viewer.role === 'ADMIN') return null;
-  const owned = await em.find(Account, viewer.role === 'TRADER'
-    ? { $or: [{ ownerId: viewer.userId }, { createdById: viewer.userId }] }
-    : { ownerId: viewer.userId }, { fields: ['id', 'role'] });
+  const owned = await em.find(
+    Account,
+    viewer.role === 'TRADER' ? { $or: [{ ownerId: viewer.userId }, { createdById: viewer.userId }] } : { ownerId: viewer.userId },
+    { fields: ['id', 'role'] },
+  );
   const ids = new Set(owned.map((a) => a.id));
   if (viewer.role === 'TRADER') {
     const masterIds = owned.filter((a) => a.role === 'MASTER').map((a) => a.id);

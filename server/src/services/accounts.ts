@@ -4,7 +4,13 @@ import { actorOf, type Viewer } from '../auth/viewer.ts';
 import { PAPER_STATUS_REASON } from '../brokers/registry.ts';
 import { badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
 import {
-  isCountWithin, limitPaise, MAX_AMOUNT_TEXT, MAX_API_KEY_LENGTH, MAX_LABEL_LENGTH, MAX_ORDERS_PER_DAY, MAX_TOTP_SECRET_LENGTH,
+  isCountWithin,
+  limitPaise,
+  MAX_AMOUNT_TEXT,
+  MAX_API_KEY_LENGTH,
+  MAX_LABEL_LENGTH,
+  MAX_ORDERS_PER_DAY,
+  MAX_TOTP_SECRET_LENGTH,
 } from '../core/input-rules.ts';
 import { ACCOUNT_ROLES, BROKERS, type AccountRole, type BrokerKind } from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
@@ -45,12 +51,17 @@ const BASE32 = /^[A-Z2-7]+=*$/;
 
 function credentialProblems(credentials: CredentialsInput, prefix: string): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
-  if (!credentials.apiKey.trim() || credentials.apiKey.length > MAX_API_KEY_LENGTH) problems.push({ field: `${prefix}.apiKey`, message: `apiKey must be 1 to ${MAX_API_KEY_LENGTH} characters` });
+  if (!credentials.apiKey.trim() || credentials.apiKey.length > MAX_API_KEY_LENGTH)
+    problems.push({ field: `${prefix}.apiKey`, message: `apiKey must be 1 to ${MAX_API_KEY_LENGTH} characters` });
   if (!/^\d{4,6}$/.test(credentials.pin)) problems.push({ field: `${prefix}.pin`, message: 'pin must be 4 to 6 digits' });
   const secret = credentials.totpSecret.replace(/\s+/g, '').toUpperCase();
   // TOTP codes need a key of at least 16 bytes: 26 base32 characters (Angel One shows 32).
   const bytes = Math.floor((secret.replace(/=+$/, '').length * 5) / 8);
-  if (!BASE32.test(secret) || bytes < 16 || secret.length > MAX_TOTP_SECRET_LENGTH) problems.push({ field: `${prefix}.totpSecret`, message: 'totpSecret must be the base32 secret shown when TOTP was enabled (at least 26 characters)' });
+  if (!BASE32.test(secret) || bytes < 16 || secret.length > MAX_TOTP_SECRET_LENGTH)
+    problems.push({
+      field: `${prefix}.totpSecret`,
+      message: 'totpSecret must be the base32 secret shown when TOTP was enabled (at least 26 characters)',
+    });
   return problems;
 }
 
@@ -60,7 +71,10 @@ function limitProblems(input: { maxOrdersPerDay?: number | null; maxLossPerDay?:
     problems.push({ field: 'maxOrdersPerDay', message: `maxOrdersPerDay must be a whole number from 1 to ${MAX_ORDERS_PER_DAY}` });
   }
   if (input.maxLossPerDay != null && limitPaise(input.maxLossPerDay) === null) {
-    problems.push({ field: 'maxLossPerDay', message: `maxLossPerDay must be rupees above 0 and at most ${MAX_AMOUNT_TEXT}, with at most 2 decimals` });
+    problems.push({
+      field: 'maxLossPerDay',
+      message: `maxLossPerDay must be rupees above 0 and at most ${MAX_AMOUNT_TEXT}, with at most 2 decimals`,
+    });
   }
   return problems;
 }
@@ -73,9 +87,16 @@ function sealCredentials(services: AppServices, credentials: CredentialsInput): 
 /** What the audit trail keeps of an account: never the credentials, only whether they exist. */
 function auditView(account: Account): Record<string, unknown> {
   return {
-    label: account.label, broker: account.broker, role: account.role, clientCode: account.clientCode, ownerId: account.ownerId,
-    copyEnabled: account.copyEnabled, killSwitch: account.killSwitch, maxOrdersPerDay: account.maxOrdersPerDay,
-    maxLossPerDay: account.maxLossPerDay, hasCredentials: account.credentialsSealed !== null,
+    label: account.label,
+    broker: account.broker,
+    role: account.role,
+    clientCode: account.clientCode,
+    ownerId: account.ownerId,
+    copyEnabled: account.copyEnabled,
+    killSwitch: account.killSwitch,
+    maxOrdersPerDay: account.maxOrdersPerDay,
+    maxLossPerDay: account.maxLossPerDay,
+    hasCredentials: account.credentialsSealed !== null,
   };
 }
 
@@ -94,11 +115,14 @@ export async function createAccount(services: AppServices, viewer: Viewer, input
   if (viewer.role === 'CLIENT') throw forbidden('clients cannot create accounts');
   const problems: { field: string; message: string }[] = [];
   const label = input.label.trim();
-  if (!label || label.length > MAX_LABEL_LENGTH) problems.push({ field: 'input.label', message: `label must be 1 to ${MAX_LABEL_LENGTH} characters` });
+  if (!label || label.length > MAX_LABEL_LENGTH)
+    problems.push({ field: 'input.label', message: `label must be 1 to ${MAX_LABEL_LENGTH} characters` });
   if (!BROKERS.includes(input.broker)) problems.push({ field: 'input.broker', message: 'unknown broker' });
   if (!ACCOUNT_ROLES.includes(input.role)) problems.push({ field: 'input.role', message: 'unknown role' });
-  if (!CLIENT_CODE.test(input.clientCode)) problems.push({ field: 'input.clientCode', message: 'clientCode must be 1 to 32 letters, digits, _ or -' });
-  if (input.broker === 'SMARTAPI' && !input.credentials) problems.push({ field: 'input.credentials', message: 'credentials are required for a SMARTAPI account' });
+  if (!CLIENT_CODE.test(input.clientCode))
+    problems.push({ field: 'input.clientCode', message: 'clientCode must be 1 to 32 letters, digits, _ or -' });
+  if (input.broker === 'SMARTAPI' && !input.credentials)
+    problems.push({ field: 'input.credentials', message: 'credentials are required for a SMARTAPI account' });
   if (input.credentials) problems.push(...credentialProblems(input.credentials, 'input.credentials'));
   problems.push(...limitProblems(input).map((p) => ({ ...p, field: `input.${p.field}` })));
   if (problems.length > 0) throw badInputs(problems);
@@ -110,14 +134,20 @@ export async function createAccount(services: AppServices, viewer: Viewer, input
     throw conflict(`a ${input.broker} account with client code ${clientCode} exists already`, 'input.clientCode');
   }
   const account = em.create(Account, {
-    label, broker: input.broker, role: input.role, clientCode, ownerId, createdById: viewer.userId,
+    label,
+    broker: input.broker,
+    role: input.role,
+    clientCode,
+    ownerId,
+    createdById: viewer.userId,
     credentialsSealed: input.credentials ? sealCredentials(services, input.credentials) : null,
     // The paper exchange needs no login: a paper account can trade from the start. A SmartAPI
     // account stays DISCONNECTED until its first login says otherwise.
     ...(input.broker === 'PAPER' ? { status: 'CONNECTED' as const, statusReason: PAPER_STATUS_REASON } : {}),
     maxOrdersPerDay: input.maxOrdersPerDay ?? null,
     maxLossPerDay: input.maxLossPerDay != null ? limitPaise(input.maxLossPerDay) : null,
-    createdAt: new Date(), updatedAt: new Date(),
+    createdAt: new Date(),
+    updatedAt: new Date(),
   });
   audit(em, viewer, 'account.create', 'Account', account.id, null, auditView(account));
   await em.flush();
@@ -130,12 +160,15 @@ export async function updateAccount(services: AppServices, viewer: Viewer, id: s
   const em = services.orm.em.fork();
   const account = await accountFor(em, viewer, id, 'id', 'manage');
   if (viewer.role === 'CLIENT') {
-    const asked = Object.entries(input).filter(([, value]) => value !== undefined).map(([key]) => key);
+    const asked = Object.entries(input)
+      .filter(([, value]) => value !== undefined)
+      .map(([key]) => key);
     const refused = asked.filter((key) => !CLIENT_EDITABLE_FIELDS.has(key));
     if (refused.length > 0) throw forbidden(`clients may change only copyEnabled and credentials, not ${refused.join(', ')}`);
   }
   const problems = limitProblems(input).map((p) => ({ ...p, field: `input.${p.field}` }));
-  if (input.label != null && (!input.label.trim() || input.label.trim().length > MAX_LABEL_LENGTH)) problems.push({ field: 'input.label', message: `label must be 1 to ${MAX_LABEL_LENGTH} characters` });
+  if (input.label != null && (!input.label.trim() || input.label.trim().length > MAX_LABEL_LENGTH))
+    problems.push({ field: 'input.label', message: `label must be 1 to ${MAX_LABEL_LENGTH} characters` });
   if (input.credentials) problems.push(...credentialProblems(input.credentials, 'input.credentials'));
   if (problems.length > 0) throw badInputs(problems);
 
@@ -149,7 +182,11 @@ export async function updateAccount(services: AppServices, viewer: Viewer, id: s
   await em.flush();
   // New SmartAPI credentials are tried at once; the account's status says how that went.
   if (input.credentials && account.broker === 'SMARTAPI') {
-    void services.brokers.connect(account).catch((error: unknown) => services.log.error({ err: error, accountId: account.id }, 'logging in with new SmartAPI credentials failed'));
+    void services.brokers
+      .connect(account)
+      .catch((error: unknown) =>
+        services.log.error({ err: error, accountId: account.id }, 'logging in with new SmartAPI credentials failed'),
+      );
   }
   return account;
 }
@@ -163,7 +200,10 @@ export async function deleteAccount(services: AppServices, viewer: Viewer, id: s
   }
   const orders = await em.count(Order, { accountId: account.id });
   if (orders > 0) {
-    throw conflict(`${account.label} has ${orders} order${orders === 1 ? '' : 's'} on record and cannot be deleted; turn copying off (copyEnabled: false) or engage its kill switch instead`, 'id');
+    throw conflict(
+      `${account.label} has ${orders} order${orders === 1 ? '' : 's'} on record and cannot be deleted; turn copying off (copyEnabled: false) or engage its kill switch instead`,
+      'id',
+    );
   }
   audit(em, viewer, 'account.delete', 'Account', account.id, auditView(account), null);
   em.remove(account);
@@ -187,7 +227,12 @@ export async function getAccount(services: AppServices, viewer: Viewer, id: stri
 }
 
 /** accountId null is the global switch (ADMIN only). While engaged, no new order is placed. */
-export async function setKillSwitch(services: AppServices, viewer: Viewer, accountId: string | null | undefined, engaged: boolean): Promise<{ engaged: boolean; account: Account | null }> {
+export async function setKillSwitch(
+  services: AppServices,
+  viewer: Viewer,
+  accountId: string | null | undefined,
+  engaged: boolean,
+): Promise<{ engaged: boolean; account: Account | null }> {
   const em = services.orm.em.fork();
   if (accountId == null) {
     if (viewer.role !== 'ADMIN') throw forbidden('only an admin can use the global kill switch');
@@ -198,7 +243,7 @@ export async function setKillSwitch(services: AppServices, viewer: Viewer, accou
     return { engaged, account: null };
   }
   const account = await accountFor(em, viewer, accountId, 'accountId', 'manage');
-  if (viewer.role === 'CLIENT') throw forbidden('clients pause copying with copyEnabled; the kill switch is the trader\'s');
+  if (viewer.role === 'CLIENT') throw forbidden("clients pause copying with copyEnabled; the kill switch is the trader's");
   const before = auditView(account);
   account.killSwitch = engaged;
   audit(em, viewer, engaged ? 'killSwitch.engage' : 'killSwitch.release', 'Account', account.id, before, auditView(account));
@@ -207,9 +252,13 @@ export async function setKillSwitch(services: AppServices, viewer: Viewer, accou
   return { engaged, account };
 }
 
-
 /** Records a connection status change and tells `accountStatus` subscribers. */
-export async function setAccountStatus(services: AppServices, accountId: string, status: Account['status'], statusReason: string | null): Promise<void> {
+export async function setAccountStatus(
+  services: AppServices,
+  accountId: string,
+  status: Account['status'],
+  statusReason: string | null,
+): Promise<void> {
   const em = services.orm.em.fork();
   await em.nativeUpdate(Account, { id: accountId }, { status, statusReason, updatedAt: new Date() });
   await services.pubsub.publish('accountStatus', { accountId, status, statusReason, at: services.clock.now().toISOString() });

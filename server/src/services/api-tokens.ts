@@ -8,15 +8,26 @@ import { User } from '../persistence/entities/user.entity.ts';
 import { audit } from './audit.ts';
 import type { AppServices } from './container.ts';
 
-export async function createApiToken(services: AppServices, viewer: Viewer, name: string, scopes: ApiTokenScope[]): Promise<{ token: string; apiToken: ApiToken }> {
+export async function createApiToken(
+  services: AppServices,
+  viewer: Viewer,
+  name: string,
+  scopes: ApiTokenScope[],
+): Promise<{ token: string; apiToken: ApiToken }> {
   if (viewer.apiTokenId) throw forbidden('an API token cannot create API tokens; sign in');
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > MAX_LABEL_LENGTH) throw badInput('name', `name must be 1 to ${MAX_LABEL_LENGTH} characters`);
-  if (scopes.length === 0 || scopes.some((s) => !API_TOKEN_SCOPES.includes(s))) throw badInput('scopes', `scopes must be some of ${API_TOKEN_SCOPES.join(', ')}`);
+  if (scopes.length === 0 || scopes.some((s) => !API_TOKEN_SCOPES.includes(s)))
+    throw badInput('scopes', `scopes must be some of ${API_TOKEN_SCOPES.join(', ')}`);
   const em = services.orm.em.fork();
   const secret = newApiTokenSecret();
   const apiToken = em.create(ApiToken, {
-    userId: viewer.userId, name: trimmed, scopes: [...new Set(scopes)], tokenHash: secret.hash, prefix: secret.prefix, createdAt: new Date(),
+    userId: viewer.userId,
+    name: trimmed,
+    scopes: [...new Set(scopes)],
+    tokenHash: secret.hash,
+    prefix: secret.prefix,
+    createdAt: new Date(),
   });
   audit(em, viewer, 'apiToken.create', 'ApiToken', apiToken.id, null, { name: trimmed, scopes });
   await em.flush();
@@ -48,5 +59,12 @@ export async function viewerForApiToken(services: AppServices, secret: string): 
   const user = await em.findOne(User, { id: token.userId });
   if (!user) return null;
   await em.nativeUpdate(ApiToken, { id: token.id }, { lastUsedAt: services.clock.now() });
-  return { userId: user.id, role: user.role, scopes: new Set(token.scopes), apiTokenId: token.id, apiTokenName: token.name, expiresAt: null };
+  return {
+    userId: user.id,
+    role: user.role,
+    scopes: new Set(token.scopes),
+    apiTokenId: token.id,
+    apiTokenName: token.name,
+    expiresAt: null,
+  };
 }

@@ -13,8 +13,17 @@ export function audit(
   after: Record<string, unknown> | null,
 ): void {
   const actor = viewer ? actorOf(viewer) : null;
-  em.persist(em.create(AuditEntry, {
-    userId: actor?.userId ?? null, apiTokenId: actor?.apiTokenId ?? null, apiTokenName: actor?.apiTokenName ?? null,
-    action, entity, entityId, before, after, createdAt: new Date(),
-  }));
+  em.persist(
+    em.create(AuditEntry, {
+      userId: actor?.userId ?? null,
+      apiTokenId: actor?.apiTokenId ?? null,
+      apiTokenName: actor?.apiTokenName ?? null,
+      action,
+      entity,
+      entityId,
+      before,
+      after,
+      createdAt: new Date(),
+    }),
+  );
 }

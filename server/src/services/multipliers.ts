@@ -2,9 +2,25 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Viewer } from '../auth/viewer.ts';
 import { badInput, badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
 import {
-  EXCHANGES, isCountWithin, limitPaise, MAX_AMOUNT_TEXT, MAX_COPY_QUANTITY, MAX_FACTOR, MAX_FIXED_LOTS, MAX_LIST_ENTRIES, MIN_FACTOR, SYMBOL,
+  EXCHANGES,
+  isCountWithin,
+  limitPaise,
+  MAX_AMOUNT_TEXT,
+  MAX_COPY_QUANTITY,
+  MAX_FACTOR,
+  MAX_FIXED_LOTS,
+  MAX_LIST_ENTRIES,
+  MIN_FACTOR,
+  SYMBOL,
 } from '../core/input-rules.ts';
-import { MULTIPLIER_MODES, PRODUCT_TYPES, ZERO_QUANTITY_POLICIES, type MultiplierMode, type ProductType, type ZeroQuantityPolicy } from '../core/types.ts';
+import {
+  MULTIPLIER_MODES,
+  PRODUCT_TYPES,
+  ZERO_QUANTITY_POLICIES,
+  type MultiplierMode,
+  type ProductType,
+  type ZeroQuantityPolicy,
+} from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
 import { accountFor, visibleAccountIds } from './access.ts';
@@ -46,11 +62,16 @@ export function factorText(factor: number): string | null {
 }
 
 /** The first few bad entries, shortened: the message must stay readable whatever was sent. */
-const quoted = (values: string[]) => values.slice(0, 5).map((value) => JSON.stringify(value.length > 24 ? `${value.slice(0, 24)}…` : value)).join(', ');
+const quoted = (values: string[]) =>
+  values
+    .slice(0, 5)
+    .map((value) => JSON.stringify(value.length > 24 ? `${value.slice(0, 24)}…` : value))
+    .join(', ');
 
 function listProblems(field: string, values: string[] | null | undefined, valid: (upper: string) => boolean, expected: string): Problem[] {
   if (!values) return [];
-  if (values.length > MAX_LIST_ENTRIES) return [{ field: `input.${field}`, message: `${field} has ${values.length} entries; at most ${MAX_LIST_ENTRIES}` }];
+  if (values.length > MAX_LIST_ENTRIES)
+    return [{ field: `input.${field}`, message: `${field} has ${values.length} entries; at most ${MAX_LIST_ENTRIES}` }];
   const bad = values.filter((value) => !valid(value.toUpperCase()));
   return bad.length ? [{ field: `input.${field}`, message: `${field} has invalid entries (${quoted(bad)}); ${expected}` }] : [];
 }
@@ -67,20 +88,30 @@ function applyFields(multiplier: Multiplier, input: MultiplierFields): Problem[]
   }
   if (input.factor !== undefined && input.factor !== null) {
     const text = factorText(input.factor);
-    if (text === null) problems.push({ field: 'input.factor', message: `factor must be between ${MIN_FACTOR} and ${MAX_FACTOR} in magnitude (negative copies in reverse), with at most 6 decimals` });
+    if (text === null)
+      problems.push({
+        field: 'input.factor',
+        message: `factor must be between ${MIN_FACTOR} and ${MAX_FACTOR} in magnitude (negative copies in reverse), with at most 6 decimals`,
+      });
     else multiplier.factor = text;
   }
   if (input.fixedLots !== undefined && input.fixedLots !== null) {
-    if (!isCountWithin(input.fixedLots, MAX_FIXED_LOTS)) problems.push({ field: 'input.fixedLots', message: `fixedLots must be a whole number from 1 to ${MAX_FIXED_LOTS}` });
+    if (!isCountWithin(input.fixedLots, MAX_FIXED_LOTS))
+      problems.push({ field: 'input.fixedLots', message: `fixedLots must be a whole number from 1 to ${MAX_FIXED_LOTS}` });
     else multiplier.fixedLots = input.fixedLots;
   }
   if (input.maxQuantity !== undefined) {
-    if (input.maxQuantity !== null && !isCountWithin(input.maxQuantity, MAX_COPY_QUANTITY)) problems.push({ field: 'input.maxQuantity', message: `maxQuantity must be a whole number from 1 to ${MAX_COPY_QUANTITY}` });
+    if (input.maxQuantity !== null && !isCountWithin(input.maxQuantity, MAX_COPY_QUANTITY))
+      problems.push({ field: 'input.maxQuantity', message: `maxQuantity must be a whole number from 1 to ${MAX_COPY_QUANTITY}` });
     else multiplier.maxQuantity = input.maxQuantity;
   }
   if (input.maxOrderValue !== undefined) {
     const paise = input.maxOrderValue === null ? null : limitPaise(input.maxOrderValue);
-    if (input.maxOrderValue !== null && paise === null) problems.push({ field: 'input.maxOrderValue', message: `maxOrderValue must be rupees above 0 and at most ${MAX_AMOUNT_TEXT}, with at most 2 decimals` });
+    if (input.maxOrderValue !== null && paise === null)
+      problems.push({
+        field: 'input.maxOrderValue',
+        message: `maxOrderValue must be rupees above 0 and at most ${MAX_AMOUNT_TEXT}, with at most 2 decimals`,
+      });
     else multiplier.maxOrderValue = paise;
   }
   problems.push(
@@ -92,11 +123,13 @@ function applyFields(multiplier: Multiplier, input: MultiplierFields): Problem[]
   if (input.symbolsDeny) multiplier.symbolsDeny = input.symbolsDeny.map((s) => s.toUpperCase());
   if (input.exchanges) multiplier.exchanges = input.exchanges.map((s) => s.toUpperCase());
   if (input.productType !== undefined) {
-    if (input.productType !== null && !PRODUCT_TYPES.includes(input.productType)) problems.push({ field: 'input.productType', message: 'unknown product type' });
+    if (input.productType !== null && !PRODUCT_TYPES.includes(input.productType))
+      problems.push({ field: 'input.productType', message: 'unknown product type' });
     else multiplier.productType = input.productType;
   }
   if (input.zeroQuantityPolicy != null) {
-    if (!ZERO_QUANTITY_POLICIES.includes(input.zeroQuantityPolicy)) problems.push({ field: 'input.zeroQuantityPolicy', message: 'unknown policy' });
+    if (!ZERO_QUANTITY_POLICIES.includes(input.zeroQuantityPolicy))
+      problems.push({ field: 'input.zeroQuantityPolicy', message: 'unknown policy' });
     else multiplier.zeroQuantityPolicy = input.zeroQuantityPolicy;
   }
   if (input.copyAmo != null) multiplier.copyAmo = input.copyAmo;
@@ -186,7 +219,12 @@ export async function deleteMultiplier(services: AppServices, viewer: Viewer, id
   return multiplier.id;
 }
 
-export async function listMultipliers(services: AppServices, viewer: Viewer, masterId?: string | null, followerId?: string | null): Promise<Multiplier[]> {
+export async function listMultipliers(
+  services: AppServices,
+  viewer: Viewer,
+  masterId?: string | null,
+  followerId?: string | null,
+): Promise<Multiplier[]> {
   const em = services.orm.em.fork();
   const where: Record<string, unknown> = {};
   if (masterId) where.masterId = parseId(masterId, 'masterId');

@@ -29,10 +29,17 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 /** Orders the viewer may read, newest first, as a Relay page (keyset on createdAt, id). */
-export async function listOrders(services: AppServices, viewer: Viewer, filter: OrderFilter, first: number | null | undefined, after: string | null | undefined): Promise<OrderPage> {
+export async function listOrders(
+  services: AppServices,
+  viewer: Viewer,
+  filter: OrderFilter,
+  first: number | null | undefined,
+  after: string | null | undefined,
+): Promise<OrderPage> {
   const size = pageSize(first);
   const symbol = filter.symbol ? filter.symbol.toUpperCase() : null;
-  if (symbol !== null && !SYMBOL.test(symbol)) throw badInput('symbol', 'symbol must be 1 to 64 letters, digits, &, _, . or - as the broker spells it, e.g. SBIN-EQ');
+  if (symbol !== null && !SYMBOL.test(symbol))
+    throw badInput('symbol', 'symbol must be 1 to 64 letters, digits, &, _, . or - as the broker spells it, e.g. SBIN-EQ');
   const accountId = filter.accountId ? parseId(filter.accountId, 'accountId') : null;
   const masterOrderId = filter.masterOrderId ? parseId(filter.masterOrderId, 'masterOrderId') : null;
   const cursor = after ? decodeCursor(after) : null;
@@ -52,7 +59,12 @@ export async function listOrders(services: AppServices, viewer: Viewer, filter: 
   const edges = page.map((node) => ({ cursor: encodeCursor(node), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > size, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      hasPreviousPage: Boolean(after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
   };
 }
 

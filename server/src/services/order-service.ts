@@ -53,23 +53,45 @@ export class OrderService {
     const em = this.services.orm.em.fork();
     const account = await accountFor(em, viewer, input.accountId, 'input.accountId', 'trade');
     const instrument = this.services.instruments.find(input.exchange, input.symbol);
-    if (!instrument) throw badInput('input.symbol', `unknown symbol ${input.symbol} on ${input.exchange}; use the broker's spelling, e.g. SBIN-EQ`);
+    if (!instrument)
+      throw badInput('input.symbol', `unknown symbol ${input.symbol} on ${input.exchange}; use the broker's spelling, e.g. SBIN-EQ`);
     const problems: { field: string; message: string }[] = [];
     const price = paiseOrProblem(input.price, 'price', problems);
     const triggerPrice = paiseOrProblem(input.triggerPrice, 'triggerPrice', problems);
     const variety = input.variety ?? (input.orderType.startsWith('STOPLOSS') ? 'STOPLOSS' : 'NORMAL');
-    const request = { side: input.side, quantity: input.quantity, orderType: input.orderType, productType: input.productType, variety, price, triggerPrice };
+    const request = {
+      side: input.side,
+      quantity: input.quantity,
+      orderType: input.orderType,
+      productType: input.productType,
+      variety,
+      price,
+      triggerPrice,
+    };
     problems.push(...validateOrderRequest(request, instrument, this.limits(account, instrument)));
     if (problems.length > 0) throw badInputs(problems.map((p) => ({ field: `input.${p.field}`, message: p.message })));
     await this.refuseWhenHalted(em, account);
 
     const order = await this.services.journal.record(async (tx, emit) => {
       const row = tx.create(Order, {
-        accountId: account.id, exchange: instrument.exchange, symbol: instrument.symbol, token: instrument.token,
-        side: input.side, quantity: input.quantity, orderType: input.orderType, productType: input.productType, variety,
-        price, triggerPrice, status: 'PENDING', origin: 'api', placedByUserId: viewer.userId,
-        orderTag: await nextOrderTag(tx, this.installId), detectedAt: this.services.clock.now(),
-        createdAt: this.services.clock.now(), updatedAt: this.services.clock.now(),
+        accountId: account.id,
+        exchange: instrument.exchange,
+        symbol: instrument.symbol,
+        token: instrument.token,
+        side: input.side,
+        quantity: input.quantity,
+        orderType: input.orderType,
+        productType: input.productType,
+        variety,
+        price,
+        triggerPrice,
+        status: 'PENDING',
+        origin: 'api',
+        placedByUserId: viewer.userId,
+        orderTag: await nextOrderTag(tx, this.installId),
+        detectedAt: this.services.clock.now(),
+        createdAt: this.services.clock.now(),
+        updatedAt: this.services.clock.now(),
       });
       emit(row, 'CREATED');
       return row;
@@ -86,9 +108,13 @@ export class OrderService {
     const instrument = this.services.instruments.find(order.exchange, order.symbol);
     if (!instrument) throw notFound('instrument');
     const next = {
-      side: order.side, variety: order.variety, productType: order.productType,
-      quantity: input.quantity ?? order.quantity, orderType: input.orderType ?? order.orderType,
-      price: price === undefined ? order.price : price, triggerPrice: triggerPrice === undefined ? order.triggerPrice : triggerPrice,
+      side: order.side,
+      variety: order.variety,
+      productType: order.productType,
+      quantity: input.quantity ?? order.quantity,
+      orderType: input.orderType ?? order.orderType,
+      price: price === undefined ? order.price : price,
+      triggerPrice: triggerPrice === undefined ? order.triggerPrice : triggerPrice,
     };
     if (next.orderType === 'MARKET') next.price = null;
     problems.push(...validateOrderRequest(next, instrument, this.limits(account, instrument)));
@@ -96,15 +122,26 @@ export class OrderService {
     if (TERMINAL_STATUSES.has(order.status)) throw badInput('id', `order is ${order.status} and can no longer be modified`);
     if (!order.brokerOrderId) throw badInput('id', 'the broker has not acknowledged this order yet; try again in a moment');
     try {
-      await this.sender.inTurn(account, () => this.services.brokers.brokerFor(account).modifyOrder(order.brokerOrderId!, {
-        quantity: next.quantity, price: next.price, triggerPrice: next.triggerPrice, orderType: next.orderType,
-      }));
+      await this.sender.inTurn(account, () =>
+        this.services.brokers.brokerFor(account).modifyOrder(order.brokerOrderId!, {
+          quantity: next.quantity,
+          price: next.price,
+          triggerPrice: next.triggerPrice,
+          orderType: next.orderType,
+        }),
+      );
     } catch (error) {
       throw brokerError(error);
     }
     return this.update(order.id, 'MODIFIED', (row) => {
       // The broker's own update may have recorded the new terms already: record them once.
-      if (row.quantity === next.quantity && row.price === next.price && row.triggerPrice === next.triggerPrice && row.orderType === next.orderType) return false;
+      if (
+        row.quantity === next.quantity &&
+        row.price === next.price &&
+        row.triggerPrice === next.triggerPrice &&
+        row.orderType === next.orderType
+      )
+        return false;
       Object.assign(row, { quantity: next.quantity, price: next.price, triggerPrice: next.triggerPrice, orderType: next.orderType });
     });
   }
@@ -135,18 +172,26 @@ export class OrderService {
   async applyBrokerUpdates(items: { accountId: string; update: BrokerOrder }[]): Promise<(Order | null)[]> {
     if (items.length === 0) return [];
     return this.services.journal.record(async (tx, emit) => {
-      const rows = await tx.find(Order, {
-        $or: items.map(({ accountId, update }) => (update.orderTag
-          ? { accountId, $or: [{ brokerOrderId: update.brokerOrderId }, { orderTag: update.orderTag, brokerOrderId: null }] }
-          : { accountId, brokerOrderId: update.brokerOrderId })),
-      }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const rows = await tx.find(
+        Order,
+        {
+          $or: items.map(({ accountId, update }) =>
+            update.orderTag
+              ? { accountId, $or: [{ brokerOrderId: update.brokerOrderId }, { orderTag: update.orderTag, brokerOrderId: null }] }
+              : { accountId, brokerOrderId: update.brokerOrderId },
+          ),
+        },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
       const byBrokerId = new Map(rows.filter((r) => r.brokerOrderId).map((r) => [`${r.accountId}|${r.brokerOrderId}`, r]));
       // By tag only a row the broker has not acknowledged yet: a tag a trader reuses at the
       // broker must never fold a new order into an old one (the new master would be missed).
       const byTag = new Map(rows.filter((r) => r.orderTag && !r.brokerOrderId).map((r) => [`${r.accountId}|${r.orderTag}`, r]));
       const now = this.services.clock.now();
       return items.map(({ accountId, update }) => {
-        const row = byBrokerId.get(`${accountId}|${update.brokerOrderId}`) ?? (update.orderTag ? byTag.get(`${accountId}|${update.orderTag}`) : undefined);
+        const row =
+          byBrokerId.get(`${accountId}|${update.brokerOrderId}`) ??
+          (update.orderTag ? byTag.get(`${accountId}|${update.orderTag}`) : undefined);
         if (!row) return null;
         const kind = foldBrokerUpdate(row, update, now);
         if (kind) emit(row, kind);
@@ -197,4 +242,3 @@ function brokerError(error: unknown): DomainError {
   }
   return new DomainError('BROKER_ERROR', error instanceof Error ? error.message : String(error));
 }
-

@@ -55,7 +55,12 @@ export async function createUser(services: AppServices, viewer: Viewer, email: s
 /** Creates the first admin when there are no users; returns null when users exist already. */
 export async function ensureFirstAdmin(em: EntityManager, email: string, password: string): Promise<User | null> {
   if ((await em.count(User, {})) > 0) return null;
-  const user = em.create(User, { email: email.trim().toLowerCase(), passwordHash: await hashPassword(password), role: 'ADMIN', createdAt: new Date() });
+  const user = em.create(User, {
+    email: email.trim().toLowerCase(),
+    passwordHash: await hashPassword(password),
+    role: 'ADMIN',
+    createdAt: new Date(),
+  });
   try {
     await em.flush();
   } catch (error) {

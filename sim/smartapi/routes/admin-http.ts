@@ -10,15 +10,21 @@ import { ROUTE_NAMES } from './names.ts';
 
 const price = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const paise = parsePaise(v);
-  if (paise === null || paise <= 0) ctx.addIssue({ code: 'custom', message: 'price must be a positive rupee amount with at most 2 decimals' });
+  if (paise === null || paise <= 0)
+    ctx.addIssue({ code: 'custom', message: 'price must be a positive rupee amount with at most 2 decimals' });
   return paise ?? 0;
 });
 const routes = z.array(z.enum(ROUTE_NAMES)).optional();
 
 const schemas = {
   account: z.object({
-    clientcode: z.string().min(1), pin: z.string().min(1), totpSecret: z.string().min(26),
-    apiKey: z.string().optional(), name: z.string().optional(), funds: price.optional(), staticIp: z.string().optional(),
+    clientcode: z.string().min(1),
+    pin: z.string().min(1),
+    totpSecret: z.string().min(26),
+    apiKey: z.string().optional(),
+    name: z.string().optional(),
+    funds: price.optional(),
+    staticIp: z.string().optional(),
   }),
   price: z.object({ token: z.string().min(1), price }),
   fill: z.object({ id: z.string().min(1), quantity: z.number().int().positive(), price: price.optional() }),
@@ -27,7 +33,14 @@ const schemas = {
     latencyMs: z.number().int().min(0).optional(),
     latencyRoutes: routes,
     fail5xx: z.object({ count: z.number().int().min(0), status: z.number().int().min(500).max(599).optional(), routes }).optional(),
-    timeoutAfterAccept: z.object({ count: z.number().int().min(0), mode: z.enum(['hang', 'reset']).optional(), hangMs: z.number().int().min(0).optional(), routes }).optional(),
+    timeoutAfterAccept: z
+      .object({
+        count: z.number().int().min(0),
+        mode: z.enum(['hang', 'reset']).optional(),
+        hangMs: z.number().int().min(0).optional(),
+        routes,
+      })
+      .optional(),
     rejectNextOrders: z.object({ count: z.number().int().min(0), text: z.string().optional() }).optional(),
     expireSessions: z.union([z.literal(true), z.string()]).optional(),
     dropSockets: z.union([z.literal(true), z.string()]).optional(),

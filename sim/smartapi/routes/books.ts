@@ -11,7 +11,10 @@ function list(ctx: SecureContext, rows: unknown[]): SimResponse {
 
 export function getOrderBook(ctx: SecureContext): SimResponse {
   const { book, market } = ctx.core;
-  return list(ctx, book.ordersOf(ctx.session.clientcode).map((o) => orderRow(o, market)));
+  return list(
+    ctx,
+    book.ordersOf(ctx.session.clientcode).map((o) => orderRow(o, market)),
+  );
 }
 
 /** Looked up by uniqueorderid only; an orderid answers AB1007 "Order not found" as it does live. */
@@ -23,7 +26,10 @@ export function orderDetails(ctx: SecureContext): SimResponse {
 
 export function getTradeBook(ctx: SecureContext): SimResponse {
   const { book, market } = ctx.core;
-  return list(ctx, book.tradesOf(ctx.session.clientcode).map((t) => tradeRow(t, market)));
+  return list(
+    ctx,
+    book.tradesOf(ctx.session.clientcode).map((t) => tradeRow(t, market)),
+  );
 }
 
 export function getPosition(ctx: SecureContext): SimResponse {

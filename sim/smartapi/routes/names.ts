@@ -1,6 +1,16 @@
 export const ROUTE_NAMES = [
-  'loginByPassword', 'generateTokens', 'getProfile', 'logout', 'getRMS',
-  'placeOrder', 'modifyOrder', 'cancelOrder', 'getOrderBook', 'orderDetails', 'getTradeBook', 'getPosition',
+  'loginByPassword',
+  'generateTokens',
+  'getProfile',
+  'logout',
+  'getRMS',
+  'placeOrder',
+  'modifyOrder',
+  'cancelOrder',
+  'getOrderBook',
+  'orderDetails',
+  'getTradeBook',
+  'getPosition',
 ] as const;
 
 export type RouteName = (typeof ROUTE_NAMES)[number];

@@ -10,21 +10,67 @@ type Handler<C> = (ctx: C) => SimResponse | Promise<SimResponse>;
 
 export type RouteSpec =
   | { name: RouteName; method: 'GET' | 'POST'; path: string; rate: RateGroup; auth: 'none'; handler: Handler<RequestContext> }
-  | { name: RouteName; method: 'GET' | 'POST'; path: string; rate: RateGroup; auth: 'session'; orderWrite?: true; handler: Handler<SecureContext> };
+  | {
+      name: RouteName;
+      method: 'GET' | 'POST';
+      path: string;
+      rate: RateGroup;
+      auth: 'session';
+      orderWrite?: true;
+      handler: Handler<SecureContext>;
+    };
 
 const USER = '/rest/secure/angelbroking/user/v1';
 const ORDER = '/rest/secure/angelbroking/order/v1';
 
 /** The REST surface of docs/smartapi.md §2–4; `path` ending in `/` takes one trailing id segment. */
 export const ROUTES: readonly RouteSpec[] = [
-  { name: 'loginByPassword', method: 'POST', path: '/rest/auth/angelbroking/user/v1/loginByPassword', rate: 'login', auth: 'none', handler: loginByPassword },
-  { name: 'generateTokens', method: 'POST', path: '/rest/auth/angelbroking/jwt/v1/generateTokens', rate: 'generateTokens', auth: 'session', handler: generateTokens },
+  {
+    name: 'loginByPassword',
+    method: 'POST',
+    path: '/rest/auth/angelbroking/user/v1/loginByPassword',
+    rate: 'login',
+    auth: 'none',
+    handler: loginByPassword,
+  },
+  {
+    name: 'generateTokens',
+    method: 'POST',
+    path: '/rest/auth/angelbroking/jwt/v1/generateTokens',
+    rate: 'generateTokens',
+    auth: 'session',
+    handler: generateTokens,
+  },
   { name: 'getProfile', method: 'GET', path: `${USER}/getProfile`, rate: 'getProfile', auth: 'session', handler: getProfile },
   { name: 'logout', method: 'POST', path: `${USER}/logout`, rate: 'logout', auth: 'session', handler: logout },
   { name: 'getRMS', method: 'GET', path: `${USER}/getRMS`, rate: 'getRMS', auth: 'session', handler: getRMS },
-  { name: 'placeOrder', method: 'POST', path: `${ORDER}/placeOrder`, rate: 'orders', auth: 'session', orderWrite: true, handler: placeOrder },
-  { name: 'modifyOrder', method: 'POST', path: `${ORDER}/modifyOrder`, rate: 'orders', auth: 'session', orderWrite: true, handler: modifyOrder },
-  { name: 'cancelOrder', method: 'POST', path: `${ORDER}/cancelOrder`, rate: 'orders', auth: 'session', orderWrite: true, handler: cancelOrder },
+  {
+    name: 'placeOrder',
+    method: 'POST',
+    path: `${ORDER}/placeOrder`,
+    rate: 'orders',
+    auth: 'session',
+    orderWrite: true,
+    handler: placeOrder,
+  },
+  {
+    name: 'modifyOrder',
+    method: 'POST',
+    path: `${ORDER}/modifyOrder`,
+    rate: 'orders',
+    auth: 'session',
+    orderWrite: true,
+    handler: modifyOrder,
+  },
+  {
+    name: 'cancelOrder',
+    method: 'POST',
+    path: `${ORDER}/cancelOrder`,
+    rate: 'orders',
+    auth: 'session',
+    orderWrite: true,
+    handler: cancelOrder,
+  },
   { name: 'getOrderBook', method: 'GET', path: `${ORDER}/getOrderBook`, rate: 'getOrderBook', auth: 'session', handler: getOrderBook },
   { name: 'orderDetails', method: 'GET', path: `${ORDER}/details/`, rate: 'orderDetails', auth: 'session', handler: orderDetails },
   { name: 'getTradeBook', method: 'GET', path: `${ORDER}/getTradeBook`, rate: 'getTradeBook', auth: 'session', handler: getTradeBook },

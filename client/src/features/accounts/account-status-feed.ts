@@ -20,21 +20,25 @@ export function followAccountStatus(handlers: {
   let stop = () => {};
   let retry: ReturnType<typeof setTimeout> | undefined;
   const listen = () => {
-    stop = subscribe(ACCOUNT_STATUS, {}, {
-      next: (data) => {
-        handlers.onLive?.(true);
-        handlers.onEvent(data.accountStatus);
+    stop = subscribe(
+      ACCOUNT_STATUS,
+      {},
+      {
+        next: (data) => {
+          handlers.onLive?.(true);
+          handlers.onEvent(data.accountStatus);
+        },
+        error: () => {
+          stop();
+          if (stopped) return;
+          handlers.onLive?.(false);
+          retry = setTimeout(() => {
+            listen();
+            void handlers.resync().then((ok) => handlers.onLive?.(ok));
+          }, RETRY_MS);
+        },
       },
-      error: () => {
-        stop();
-        if (stopped) return;
-        handlers.onLive?.(false);
-        retry = setTimeout(() => {
-          listen();
-          void handlers.resync().then((ok) => handlers.onLive?.(ok));
-        }, RETRY_MS);
-      },
-    });
+    );
   };
   listen();
   return () => {

@@ -19,5 +19,7 @@ export interface StatusCarrying {
  * An event for an account not in the list changes nothing.
  */
 export function applyAccountStatus<A extends StatusCarrying>(accounts: readonly A[], update: AccountStatusUpdate): A[] {
-  return accounts.map((a) => (a.id === update.accountId ? { ...a, connectionStatus: update.status, statusReason: update.statusReason ?? null } : a));
+  return accounts.map((a) =>
+    a.id === update.accountId ? { ...a, connectionStatus: update.status, statusReason: update.statusReason ?? null } : a,
+  );
 }

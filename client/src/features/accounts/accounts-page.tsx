@@ -53,7 +53,9 @@ export default function AccountsPage() {
     const stop = followAccountStatus({
       onEvent: (update) => {
         setAccounts((list) => applyAccountStatus(list, update));
-        setConnected((shown) => (shown?.accountId === update.accountId ? { ...shown, status: update.status, reason: update.statusReason ?? null } : shown));
+        setConnected((shown) =>
+          shown?.accountId === update.accountId ? { ...shown, status: update.status, reason: update.statusReason ?? null } : shown,
+        );
       },
       resync: load,
     });
@@ -65,7 +67,9 @@ export default function AccountsPage() {
   const sorted = createMemo(() => [...accounts()].sort((a, b) => b.role.localeCompare(a.role) || a.label.localeCompare(b.label)));
 
   const saved = (account: AccountRow) => {
-    setAccounts((list) => (list.some((a) => a.id === account.id) ? list.map((a) => (a.id === account.id ? account : a)) : [...list, account]));
+    setAccounts((list) =>
+      list.some((a) => a.id === account.id) ? list.map((a) => (a.id === account.id ? account : a)) : [...list, account],
+    );
     setEditor({ kind: 'closed' });
   };
 
@@ -105,7 +109,9 @@ export default function AccountsPage() {
       <div class="page-head">
         <h1 id="accounts-title">Accounts</h1>
         <Show when={!session.readOnly() && editor().kind === 'closed'}>
-          <button type="button" class="primary" onClick={() => openEditor({ kind: 'add' })}>Add account</button>
+          <button type="button" class="primary" onClick={() => openEditor({ kind: 'add' })}>
+            Add account
+          </button>
         </Show>
       </div>
       <Switch>
@@ -123,14 +129,16 @@ export default function AccountsPage() {
       <Show when={credentialsSaved()}>
         {(label) => (
           <p class="notice" role="status">
-            Credentials saved for {label()}. Tandem logs in with them now: the status below shows the broker's answer; Connect or Reconnect to try again.
+            Credentials saved for {label()}. Tandem logs in with them now: the status below shows the broker's answer; Connect or Reconnect
+            to try again.
           </p>
         )}
       </Show>
       <Show when={connected()}>
         {(c) => (
           <p class={`notice connect-result ${['CONNECTED', 'CONNECTING', 'RECONNECTING'].includes(c().status) ? '' : 'bad'}`} role="status">
-            {c().label}: {humanize(c().status)}{c().reason ? ` (${c().reason})` : ''}
+            {c().label}: {humanize(c().status)}
+            {c().reason ? ` (${c().reason})` : ''}
           </p>
         )}
       </Show>

@@ -23,20 +23,37 @@ export default function AccountsTable(props: {
     return (
       <div class="row-actions">
         <Show when={rights().edit}>
-          <button type="button" aria-label={`Edit ${cell.account.label}`} onClick={() => props.onEdit(cell.account)}>Edit</button>
+          <button type="button" aria-label={`Edit ${cell.account.label}`} onClick={() => props.onEdit(cell.account)}>
+            Edit
+          </button>
         </Show>
         <Show when={rights().enterCredentials}>
-          <button type="button" aria-label={`${credentialsVerb()} credentials for ${cell.account.label}`} onClick={() => props.onCredentials(cell.account)}>
+          <button
+            type="button"
+            aria-label={`${credentialsVerb()} credentials for ${cell.account.label}`}
+            onClick={() => props.onCredentials(cell.account)}
+          >
             {credentialsVerb()} credentials
           </button>
         </Show>
         <Show when={rights().connect}>
-          <button type="button" aria-label={`${connectVerb()} ${cell.account.label}`} disabled={props.connecting === cell.account.id} onClick={() => props.onConnect(cell.account)}>
+          <button
+            type="button"
+            aria-label={`${connectVerb()} ${cell.account.label}`}
+            disabled={props.connecting === cell.account.id}
+            onClick={() => props.onConnect(cell.account)}
+          >
             {props.connecting === cell.account.id ? 'Connecting…' : connectVerb()}
           </button>
         </Show>
         <Show when={rights().delete}>
-          <ConfirmButton label="Delete" name={`Delete ${cell.account.label}`} question={`Delete ${cell.account.label}?`} danger="outline" onConfirm={() => props.onDelete(cell.account)} />
+          <ConfirmButton
+            label="Delete"
+            name={`Delete ${cell.account.label}`}
+            question={`Delete ${cell.account.label}?`}
+            danger="outline"
+            onConfirm={() => props.onDelete(cell.account)}
+          />
         </Show>
       </div>
     );
@@ -48,7 +65,10 @@ export default function AccountsTable(props: {
     { header: 'Broker', cell: (a) => (a.broker === 'PAPER' ? 'Paper' : 'SmartAPI') },
     { header: 'Role', cell: (a) => (a.role === 'MASTER' ? 'Master' : 'Follower') },
     { header: 'Status', cell: (a) => <AccountStatusLine status={a.connectionStatus} reason={a.statusReason} /> },
-    { header: 'Credentials', cell: (a) => (a.broker === 'PAPER' ? 'Not needed' : a.hasCredentials ? 'Stored' : <span class="reason">Missing</span>) },
+    {
+      header: 'Credentials',
+      cell: (a) => (a.broker === 'PAPER' ? 'Not needed' : a.hasCredentials ? 'Stored' : <span class="reason">Missing</span>),
+    },
     {
       header: 'Limits per day',
       class: 'num',
@@ -63,5 +83,13 @@ export default function AccountsTable(props: {
     { header: 'Actions', cell: (a) => <Actions account={a} /> },
   ];
 
-  return <Table stack columns={columns} rows={props.accounts} empty="No accounts yet." rowAttributes={(a) => ({ 'data-account': a.clientCode })} />;
+  return (
+    <Table
+      stack
+      columns={columns}
+      rows={props.accounts}
+      empty="No accounts yet."
+      rowAttributes={(a) => ({ 'data-account': a.clientCode })}
+    />
+  );
 }

@@ -5,9 +5,12 @@ import Form from '../../ui/form.tsx';
 import { AccountFields, type AccountRow } from './account-fields.ts';
 import CredentialFields from './credential-fields.tsx';
 
-const UPDATE_CREDENTIALS = graphql(`
+const UPDATE_CREDENTIALS = graphql(
+  `
   mutation UpdateCredentials($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { ...AccountFields } }
-`, [AccountFields]);
+`,
+  [AccountFields],
+);
 
 /**
  * Enters or replaces an account's SmartAPI credentials, and nothing else: what a CLIENT may do
@@ -21,7 +24,10 @@ export default function CredentialsForm(props: { account: AccountRow; onSaved: (
   const [totpSecret, setTotpSecret] = createSignal('');
 
   const submit = async () => {
-    const data = await save.run({ id: props.account.id, input: { credentials: { apiKey: apiKey(), pin: pin(), totpSecret: totpSecret() } } });
+    const data = await save.run({
+      id: props.account.id,
+      input: { credentials: { apiKey: apiKey(), pin: pin(), totpSecret: totpSecret() } },
+    });
     if (!data) return;
     setApiKey('');
     setPin('');
@@ -30,14 +36,29 @@ export default function CredentialsForm(props: { account: AccountRow; onSaved: (
   };
 
   return (
-    <Form label={`Enter credentials for ${props.account.label}`} errors={save.errors()} busy={save.busy()} onSubmit={() => void submit()}
-      submitLabel="Save credentials" busyLabel="Saving…" onCancel={() => props.onCancel()}>
+    <Form
+      label={`Enter credentials for ${props.account.label}`}
+      errors={save.errors()}
+      busy={save.busy()}
+      onSubmit={() => void submit()}
+      submitLabel="Save credentials"
+      busyLabel="Saving…"
+      onCancel={() => props.onCancel()}
+    >
       <h2>SmartAPI credentials for {props.account.label}</h2>
       <p class="muted">
         {props.account.hasCredentials ? 'Credentials are stored and never shown. Saving replaces them. ' : ''}
         Stored encrypted; nobody can read them back, not your trader and not you.
       </p>
-      <CredentialFields idPrefix={`credentials-${props.account.id}`} apiKey={apiKey} setApiKey={setApiKey} pin={pin} setPin={setPin} totpSecret={totpSecret} setTotpSecret={setTotpSecret} />
+      <CredentialFields
+        idPrefix={`credentials-${props.account.id}`}
+        apiKey={apiKey}
+        setApiKey={setApiKey}
+        pin={pin}
+        setPin={setPin}
+        totpSecret={totpSecret}
+        setTotpSecret={setTotpSecret}
+      />
     </Form>
   );
 }

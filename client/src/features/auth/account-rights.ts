@@ -24,7 +24,14 @@ export interface AccountRights {
   killSwitch: boolean;
 }
 
-const NOTHING: AccountRights = { toggleCopy: false, enterCredentials: false, connect: false, edit: false, delete: false, killSwitch: false };
+const NOTHING: AccountRights = {
+  toggleCopy: false,
+  enterCredentials: false,
+  connect: false,
+  edit: false,
+  delete: false,
+  killSwitch: false,
+};
 
 /** The rights of a viewer (role and user id) on one account; signed out is no rights. */
 export function accountRights(viewer: { role: ViewerRole; id: string } | null, account: RightsAccount): AccountRights {

@@ -17,14 +17,30 @@ export default function LoginPage() {
   };
   return (
     <main class="login">
-      <Form label="Sign in to Tandem" class="card login-card" browserValidation errors={errors()} onSubmit={() => void submit()}
-        submitLabel="Sign in" busy={session.loading()} busyLabel="Signing in…">
+      <Form
+        label="Sign in to Tandem"
+        class="card login-card"
+        browserValidation
+        errors={errors()}
+        onSubmit={() => void submit()}
+        submitLabel="Sign in"
+        busy={session.loading()}
+        busyLabel="Signing in…"
+      >
         <h1>Sign in to Tandem</h1>
         <Show when={session.expired()}>
           <p class="notice">Your session has ended. Sign in again.</p>
         </Show>
         <TextField id="login-email" label="Email" type="email" autocomplete="username" required value={email()} onInput={setEmail} />
-        <TextField id="login-password" label="Password" type="password" autocomplete="current-password" required value={password()} onInput={setPassword} />
+        <TextField
+          id="login-password"
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+          required
+          value={password()}
+          onInput={setPassword}
+        />
       </Form>
     </main>
   );

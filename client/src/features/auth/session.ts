@@ -7,11 +7,14 @@ import { accountRights, type AccountRights, type RightsAccount } from './account
 
 const UserFields = graphql(`fragment UserFields on User { id email role }`);
 
-const LOGIN = graphql(`
+const LOGIN = graphql(
+  `
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) { token user { ...UserFields } }
   }
-`, [UserFields]);
+`,
+  [UserFields],
+);
 
 const ME = graphql(`query Me { me { ...UserFields } }`, [UserFields]);
 

@@ -36,7 +36,9 @@ export default function LatencyChart(props: { chart: Chart }) {
           {(tick) => (
             <>
               <line class="grid" x1={x(tick)} x2={x(tick)} y1={TOP} y2={height() - AXIS} />
-              <text x={x(tick)} y={height() - AXIS + 18} text-anchor="middle">{tickLabel(tick)}</text>
+              <text x={x(tick)} y={height() - AXIS + 18} text-anchor="middle">
+                {tickLabel(tick)}
+              </text>
             </>
           )}
         </For>
@@ -48,18 +50,20 @@ export default function LatencyChart(props: { chart: Chart }) {
           return (
             <g class="series" data-follower={s.followerId}>
               <title>{summary(s)}</title>
-              <text class="label" x={LABEL_WIDTH - 10} y={mid() + 4} text-anchor="end">{s.label}</text>
+              <text class="label" x={LABEL_WIDTH - 10} y={mid() + 4} text-anchor="end">
+                {s.label}
+              </text>
               <Show when={s.p99Ms !== null}>
                 <rect class="p99" x={LABEL_WIDTH} y={mid() - 9} width={x(s.p99Ms ?? 0) - LABEL_WIDTH} height={18} rx={2} />
               </Show>
               <Show when={s.p50Ms !== null}>
                 <rect class="p50" x={LABEL_WIDTH} y={mid() - 9} width={x(s.p50Ms ?? 0) - LABEL_WIDTH} height={18} rx={2} />
               </Show>
-              <For each={s.recentMs}>
-                {(ms, j) => <circle class="dot" cx={x(ms)} cy={mid() + ((j() % 3) - 1) * 4} r={3.5} />}
-              </For>
+              <For each={s.recentMs}>{(ms, j) => <circle class="dot" cx={x(ms)} cy={mid() + ((j() % 3) - 1) * 4} r={3.5} />}</For>
               <Show when={s.p50Ms === null && s.recentMs.length === 0}>
-                <text x={LABEL_WIDTH + 6} y={mid() + 4} class="axis">no acknowledged copies</text>
+                <text x={LABEL_WIDTH + 6} y={mid() + 4} class="axis">
+                  no acknowledged copies
+                </text>
               </Show>
             </g>
           );

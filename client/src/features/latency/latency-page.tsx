@@ -7,7 +7,14 @@ import { formatLatency, formatQuantity } from '../../ui/format.ts';
 import Table, { type Column } from '../../ui/table.tsx';
 import { session } from '../auth/session.ts';
 import LatencyChart from './latency-chart.tsx';
-import { buildLatencyChart, copyLatencies, followerOrderLatencies, type FollowerStatsInput, type LatencyChart as Chart, type LatencySeries } from './latency.ts';
+import {
+  buildLatencyChart,
+  copyLatencies,
+  followerOrderLatencies,
+  type FollowerStatsInput,
+  type LatencyChart as Chart,
+  type LatencySeries,
+} from './latency.ts';
 import './latency.css';
 
 const FollowerStats = graphql(`
@@ -16,22 +23,28 @@ const FollowerStats = graphql(`
   }
 `);
 
-const STATS = graphql(`
+const STATS = graphql(
+  `
   query LatencyStats($masterId: ID, $since: DateTime, $last: Int!) {
     replicationStats(masterId: $masterId, since: $since) { ...FollowerStats }
     orders(first: $last, mastersOnly: true, accountId: $masterId) {
       edges { node { id children { account { id label role } latencyMs } } }
     }
   }
-`, [FollowerStats]);
+`,
+  [FollowerStats],
+);
 
 // A CLIENT cannot read the masters: their own latest copies give the dots.
-const STATS_OF_OWN_COPIES = graphql(`
+const STATS_OF_OWN_COPIES = graphql(
+  `
   query LatencyOwnCopies($since: DateTime, $last: Int!) {
     replicationStats(since: $since) { ...FollowerStats }
     orders(first: $last) { edges { node { id account { id label role } latencyMs } } }
   }
-`, [FollowerStats]);
+`,
+  [FollowerStats],
+);
 
 const MASTERS = graphql(`query LatencyMasters { accounts(role: MASTER) { id label clientCode } }`);
 
@@ -108,26 +121,53 @@ export default function LatencyPage() {
     <section aria-labelledby="latency-title">
       <div class="page-head">
         <h1 id="latency-title">Replication latency</h1>
-        <button type="button" onClick={() => view.refetch()} disabled={view.fetching()}>{view.fetching() ? 'Refreshing…' : 'Refresh'}</button>
+        <button type="button" onClick={() => view.refetch()} disabled={view.fetching()}>
+          {view.fetching() ? 'Refreshing…' : 'Refresh'}
+        </button>
       </div>
       <form class="card latency-controls" aria-label="Latency chart options" onSubmit={(e) => e.preventDefault()}>
         <Show when={!ownCopies}>
-          <SelectField id="latency-master" label="Master" value={masterId()} onChange={setMasterId}
-            options={[{ value: '', label: 'All masters' }, ...(masters.data()?.accounts ?? []).map((m) => ({ value: m.id, label: `${m.label} (${m.clientCode})` }))]} />
+          <SelectField
+            id="latency-master"
+            label="Master"
+            value={masterId()}
+            onChange={setMasterId}
+            options={[
+              { value: '', label: 'All masters' },
+              ...(masters.data()?.accounts ?? []).map((m) => ({ value: m.id, label: `${m.label} (${m.clientCode})` })),
+            ]}
+          />
         </Show>
         <SelectField id="latency-window" label="Percentiles over" value={period()} options={PERIODS} onChange={setPeriod} />
-        <SelectField id="latency-last" label={ownCopies ? 'Dots: your last N orders' : 'Dots: last N master orders'} value={lastN()}
-          options={LAST_N.map((n) => ({ value: n, label: n }))} onChange={setLastN} />
+        <SelectField
+          id="latency-last"
+          label={ownCopies ? 'Dots: your last N orders' : 'Dots: last N master orders'}
+          value={lastN()}
+          options={LAST_N.map((n) => ({ value: n, label: n }))}
+          onChange={setLastN}
+        />
       </form>
       <FormErrors errors={view.errors()} />
       <Show when={chart()} fallback={<p class="muted">Loading…</p>}>
         {(c) => (
-          <Show when={c().series.length > 0} fallback={<p class="muted card">No copies in this window yet. Place a master order from the ticket and come back.</p>}>
+          <Show
+            when={c().series.length > 0}
+            fallback={<p class="muted card">No copies in this window yet. Place a master order from the ticket and come back.</p>}
+          >
             <div class="card">
               <div class="legend" aria-hidden="true">
-                <span><span class="swatch" style={{ background: 'var(--accent)' }} />p50</span>
-                <span><span class="swatch" style={{ background: '#b8cdef' }} />p99</span>
-                <span><span class="swatch" style={{ background: '#12233d', 'border-radius': '50%' }} />one of the last {lastN()} copies</span>
+                <span>
+                  <span class="swatch" style={{ background: 'var(--accent)' }} />
+                  p50
+                </span>
+                <span>
+                  <span class="swatch" style={{ background: '#b8cdef' }} />
+                  p99
+                </span>
+                <span>
+                  <span class="swatch" style={{ background: '#12233d', 'border-radius': '50%' }} />
+                  one of the last {lastN()} copies
+                </span>
               </div>
               <LatencyChart chart={c()} />
             </div>

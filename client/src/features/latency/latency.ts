@@ -79,14 +79,31 @@ export function buildLatencyChart(stats: readonly FollowerStatsInput[], recent: 
   const seriesFor = (followerId: string, label: string) => {
     let series = byFollower.get(followerId);
     if (!series) {
-      series = { followerId, label, p50Ms: null, p99Ms: null, samples: 0, copied: 0, failed: 0, skipped: 0, recentMs: [], recentP50Ms: null, recentP99Ms: null };
+      series = {
+        followerId,
+        label,
+        p50Ms: null,
+        p99Ms: null,
+        samples: 0,
+        copied: 0,
+        failed: 0,
+        skipped: 0,
+        recentMs: [],
+        recentP50Ms: null,
+        recentP99Ms: null,
+      };
       byFollower.set(followerId, series);
     }
     return series;
   };
   for (const s of stats) {
     Object.assign(seriesFor(s.follower.id, s.follower.label), {
-      p50Ms: s.latencyP50Ms, p99Ms: s.latencyP99Ms, samples: s.samples, copied: s.copied, failed: s.failed, skipped: s.skipped,
+      p50Ms: s.latencyP50Ms,
+      p99Ms: s.latencyP99Ms,
+      samples: s.samples,
+      copied: s.copied,
+      failed: s.failed,
+      skipped: s.skipped,
     });
   }
   for (const copy of recent) {
@@ -112,10 +129,14 @@ interface OrderLatency<Account extends { id: string; label: string }> {
 
 /** The copies of the last N master orders, as the latency chart reads them; a copy on an account the viewer cannot see has no line to go on. */
 export function copyLatencies(masters: readonly { children: readonly OrderLatency<{ id: string; label: string }>[] }[]): CopyLatency[] {
-  return masters.flatMap((m) => m.children.flatMap((c) => (c.account ? [{ followerId: c.account.id, label: c.account.label, latencyMs: c.latencyMs }] : [])));
+  return masters.flatMap((m) =>
+    m.children.flatMap((c) => (c.account ? [{ followerId: c.account.id, label: c.account.label, latencyMs: c.latencyMs }] : [])),
+  );
 }
 
 /** The latest orders on follower accounts, for a viewer who reads copies but not their masters (a CLIENT). */
 export function followerOrderLatencies(orders: readonly OrderLatency<{ id: string; label: string; role: string }>[]): CopyLatency[] {
-  return orders.flatMap((o) => (o.account?.role === 'FOLLOWER' ? [{ followerId: o.account.id, label: o.account.label, latencyMs: o.latencyMs }] : []));
+  return orders.flatMap((o) =>
+    o.account?.role === 'FOLLOWER' ? [{ followerId: o.account.id, label: o.account.label, latencyMs: o.latencyMs }] : [],
+  );
 }

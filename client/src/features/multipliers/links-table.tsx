@@ -19,24 +19,42 @@ export default function LinksTable(props: {
 }) {
   const Filters = (cell: { link: MultiplierRow }) => (
     <div>
-      <Show when={cell.link.symbolsAllow.length + cell.link.symbolsDeny.length + cell.link.exchanges.length > 0} fallback={<span class="muted">All</span>}>
-        <Show when={cell.link.symbolsAllow.length}><div>Only {formatList(cell.link.symbolsAllow)}</div></Show>
-        <Show when={cell.link.symbolsDeny.length}><div>Not {formatList(cell.link.symbolsDeny)}</div></Show>
-        <Show when={cell.link.exchanges.length}><div>On {formatList(cell.link.exchanges)}</div></Show>
+      <Show
+        when={cell.link.symbolsAllow.length + cell.link.symbolsDeny.length + cell.link.exchanges.length > 0}
+        fallback={<span class="muted">All</span>}
+      >
+        <Show when={cell.link.symbolsAllow.length}>
+          <div>Only {formatList(cell.link.symbolsAllow)}</div>
+        </Show>
+        <Show when={cell.link.symbolsDeny.length}>
+          <div>Not {formatList(cell.link.symbolsDeny)}</div>
+        </Show>
+        <Show when={cell.link.exchanges.length}>
+          <div>On {formatList(cell.link.exchanges)}</div>
+        </Show>
       </Show>
       <div class="muted">Zero size: {cell.link.zeroQuantityPolicy === 'SKIP' ? 'skip' : 'one lot'}</div>
     </div>
   );
 
   const columns = createMemo((): Column<MultiplierRow>[] => [
-    { header: 'Follower', cell: (l) => <div><b>{followerLabel(l)}</b><div class="account-meta">{l.follower?.clientCode}</div></div> },
+    {
+      header: 'Follower',
+      cell: (l) => (
+        <div>
+          <b>{followerLabel(l)}</b>
+          <div class="account-meta">{l.follower?.clientCode}</div>
+        </div>
+      ),
+    },
     { header: 'Mode', cell: (l) => (l.mode === 'MULTIPLY' ? 'Multiply' : 'Fixed lots') },
     { header: 'Size', cell: (l) => formatSizing(l) },
     {
       header: 'Caps',
       cell: (l) => (
         <div>
-          {l.maxQuantity === null ? 'No qty cap' : `≤ ${l.maxQuantity} qty`}<br />
+          {l.maxQuantity === null ? 'No qty cap' : `≤ ${l.maxQuantity} qty`}
+          <br />
           {l.maxOrderValue === null ? 'No value cap' : `≤ ${formatRupees(l.maxOrderValue)}`}
         </div>
       ),
@@ -50,25 +68,48 @@ export default function LinksTable(props: {
       header: 'Paused',
       cell: (l) => (
         <label class="toggle">
-          <input type="checkbox" checked={l.paused} disabled={session.readOnly()} aria-label={`Pause ${followerLabel(l)}`}
-            onChange={(e) => props.onPause(l, e.currentTarget.checked)} />
+          <input
+            type="checkbox"
+            checked={l.paused}
+            disabled={session.readOnly()}
+            aria-label={`Pause ${followerLabel(l)}`}
+            onChange={(e) => props.onPause(l, e.currentTarget.checked)}
+          />
           {l.paused ? 'Paused' : 'Live'}
         </label>
       ),
     },
-    ...(session.readOnly() ? [] : [{
-      header: 'Actions',
-      cell: (l: MultiplierRow) => (
-        <div class="row-actions">
-          <button type="button" aria-label={`Edit link ${followerLabel(l)}`} disabled={props.editing} onClick={() => props.onEdit(l)}>Edit</button>
-          <ConfirmButton label="Remove" name={`Remove link ${followerLabel(l)}`} question={`Stop copying into ${followerLabel(l)}?`} danger="outline" onConfirm={() => props.onRemove(l)} />
-        </div>
-      ),
-    }]),
+    ...(session.readOnly()
+      ? []
+      : [
+          {
+            header: 'Actions',
+            cell: (l: MultiplierRow) => (
+              <div class="row-actions">
+                <button type="button" aria-label={`Edit link ${followerLabel(l)}`} disabled={props.editing} onClick={() => props.onEdit(l)}>
+                  Edit
+                </button>
+                <ConfirmButton
+                  label="Remove"
+                  name={`Remove link ${followerLabel(l)}`}
+                  question={`Stop copying into ${followerLabel(l)}?`}
+                  danger="outline"
+                  onConfirm={() => props.onRemove(l)}
+                />
+              </div>
+            ),
+          },
+        ]),
   ]);
 
   return (
-    <Table class="links" stack columns={columns()} rows={props.links} empty="No followers copy this master yet."
-      rowAttributes={(l) => ({ 'data-follower': followerLabel(l) })} />
+    <Table
+      class="links"
+      stack
+      columns={columns()}
+      rows={props.links}
+      empty="No followers copy this master yet."
+      rowAttributes={(l) => ({ 'data-follower': followerLabel(l) })}
+    />
   );
 }

@@ -7,13 +7,19 @@ import { formatList } from '../../ui/format.ts';
 import { numberText, parseList, parseOptionalInt, parseOptionalNumber } from '../../ui/text-input.ts';
 import { followerLabel, MultiplierFields, type MultiplierRow } from './multiplier-fields.ts';
 
-const CREATE_MULTIPLIER = graphql(`
+const CREATE_MULTIPLIER = graphql(
+  `
   mutation CreateMultiplier($input: CreateMultiplierInput!) { createMultiplier(input: $input) { ...MultiplierFields } }
-`, [MultiplierFields]);
+`,
+  [MultiplierFields],
+);
 
-const UPDATE_MULTIPLIER = graphql(`
+const UPDATE_MULTIPLIER = graphql(
+  `
   mutation UpdateMultiplier($id: ID!, $input: UpdateMultiplierInput!) { updateMultiplier(id: $id, input: $input) { ...MultiplierFields } }
-`, [MultiplierFields]);
+`,
+  [MultiplierFields],
+);
 
 type ProductType = NonNullable<MultiplierRow['productType']>;
 const NO_OVERRIDE = 'SAME';
@@ -61,7 +67,12 @@ export default function MultiplierForm(props: {
     };
     const problems = Object.entries(numbers)
       .filter(([, value]) => Number.isNaN(value))
-      .map(([field]): Problem => ({ field, message: field === 'fixedLots' || field === 'maxQuantity' ? 'Enter a whole number' : 'Enter a number' }));
+      .map(
+        ([field]): Problem => ({
+          field,
+          message: field === 'fixedLots' || field === 'maxQuantity' ? 'Enter a whole number' : 'Enter a number',
+        }),
+      );
     if (problems.length) return operation().reject(problems);
 
     const product = productType();
@@ -88,30 +99,137 @@ export default function MultiplierForm(props: {
   };
 
   return (
-    <Form label={props.link ? `Edit link ${followerLabel(props.link)}` : `Add follower link to ${props.master.label}`} class="card multiplier-form"
-      errors={operation().errors()} busy={operation().busy()} onSubmit={() => void submit()} submitLabel={props.link ? 'Save link' : 'Add link'} onCancel={() => props.onCancel()}>
+    <Form
+      label={props.link ? `Edit link ${followerLabel(props.link)}` : `Add follower link to ${props.master.label}`}
+      class="card multiplier-form"
+      errors={operation().errors()}
+      busy={operation().busy()}
+      onSubmit={() => void submit()}
+      submitLabel={props.link ? 'Save link' : 'Add link'}
+      onCancel={() => props.onCancel()}
+    >
       <h3>{props.link ? `${followerLabel(props.link)} copying ${props.master.label}` : `Add a follower to ${props.master.label}`}</h3>
       <div class="form-grid">
         <Show when={!props.link}>
-          <SelectField id={id('follower')} label="Follower" value={followerId()} onChange={setFollowerId} name="followerId"
-            options={(props.followers ?? []).map((f) => ({ value: f.id, label: f.label }))} />
+          <SelectField
+            id={id('follower')}
+            label="Follower"
+            value={followerId()}
+            onChange={setFollowerId}
+            name="followerId"
+            options={(props.followers ?? []).map((f) => ({ value: f.id, label: f.label }))}
+          />
         </Show>
-        <SelectField id={id('mode')} label="Mode" value={mode()} onChange={setMode} name="mode"
-          options={[{ value: 'MULTIPLY', label: 'Multiply the master quantity' }, { value: 'FIXED_LOTS', label: 'Fixed lots per order' }]} />
-        <Show when={mode() === 'MULTIPLY'} fallback={
-          <TextField id={id('fixed-lots')} label="Fixed lots" type="number" inputMode="numeric" value={fixedLots()} onInput={setFixedLots} name="fixedLots" hint="Lots per copied order" />
-        }>
-          <TextField id={id('factor')} label="Factor" type="number" step="any" inputMode="decimal" value={factor()} onInput={setFactor} name="factor" hint="2 doubles; −1 copies in reverse (BUY becomes SELL)" />
+        <SelectField
+          id={id('mode')}
+          label="Mode"
+          value={mode()}
+          onChange={setMode}
+          name="mode"
+          options={[
+            { value: 'MULTIPLY', label: 'Multiply the master quantity' },
+            { value: 'FIXED_LOTS', label: 'Fixed lots per order' },
+          ]}
+        />
+        <Show
+          when={mode() === 'MULTIPLY'}
+          fallback={
+            <TextField
+              id={id('fixed-lots')}
+              label="Fixed lots"
+              type="number"
+              inputMode="numeric"
+              value={fixedLots()}
+              onInput={setFixedLots}
+              name="fixedLots"
+              hint="Lots per copied order"
+            />
+          }
+        >
+          <TextField
+            id={id('factor')}
+            label="Factor"
+            type="number"
+            step="any"
+            inputMode="decimal"
+            value={factor()}
+            onInput={setFactor}
+            name="factor"
+            hint="2 doubles; −1 copies in reverse (BUY becomes SELL)"
+          />
         </Show>
-        <TextField id={id('max-quantity')} label="Max quantity" type="number" inputMode="numeric" value={maxQuantity()} onInput={setMaxQuantity} name="maxQuantity" hint="Per order; empty: no cap" />
-        <TextField id={id('max-order-value')} label="Max order value (₹)" type="number" step="0.01" inputMode="decimal" value={maxOrderValue()} onInput={setMaxOrderValue} name="maxOrderValue" hint="Per order; empty: no cap" />
-        <SelectField id={id('product')} label="Product override" value={productType()} onChange={setProductType} name="productType"
-          options={[{ value: NO_OVERRIDE, label: "Same as the master's" }, { value: 'INTRADAY', label: 'Intraday' }, { value: 'DELIVERY', label: 'Delivery' }, { value: 'CARRYFORWARD', label: 'Carry forward' }, { value: 'MARGIN', label: 'Margin' }]} />
-        <SelectField id={id('zero')} label="When the size rounds to zero" value={zeroPolicy()} onChange={setZeroPolicy} name="zeroQuantityPolicy"
-          options={[{ value: 'SKIP', label: 'Skip the copy' }, { value: 'MIN_ONE_LOT', label: 'Send one lot' }]} />
-        <TextField id={id('allow')} label="Allowed symbols" value={symbolsAllow()} onInput={setSymbolsAllow} name="symbolsAllow" placeholder="SBIN-EQ, RELIANCE-EQ" hint="Empty: every symbol" />
-        <TextField id={id('deny')} label="Denied symbols" value={symbolsDeny()} onInput={setSymbolsDeny} name="symbolsDeny" placeholder="YESBANK-EQ" />
-        <TextField id={id('exchanges')} label="Exchanges" value={exchanges()} onInput={setExchanges} name="exchanges" placeholder="NSE, NFO" hint="Empty: every exchange" />
+        <TextField
+          id={id('max-quantity')}
+          label="Max quantity"
+          type="number"
+          inputMode="numeric"
+          value={maxQuantity()}
+          onInput={setMaxQuantity}
+          name="maxQuantity"
+          hint="Per order; empty: no cap"
+        />
+        <TextField
+          id={id('max-order-value')}
+          label="Max order value (₹)"
+          type="number"
+          step="0.01"
+          inputMode="decimal"
+          value={maxOrderValue()}
+          onInput={setMaxOrderValue}
+          name="maxOrderValue"
+          hint="Per order; empty: no cap"
+        />
+        <SelectField
+          id={id('product')}
+          label="Product override"
+          value={productType()}
+          onChange={setProductType}
+          name="productType"
+          options={[
+            { value: NO_OVERRIDE, label: "Same as the master's" },
+            { value: 'INTRADAY', label: 'Intraday' },
+            { value: 'DELIVERY', label: 'Delivery' },
+            { value: 'CARRYFORWARD', label: 'Carry forward' },
+            { value: 'MARGIN', label: 'Margin' },
+          ]}
+        />
+        <SelectField
+          id={id('zero')}
+          label="When the size rounds to zero"
+          value={zeroPolicy()}
+          onChange={setZeroPolicy}
+          name="zeroQuantityPolicy"
+          options={[
+            { value: 'SKIP', label: 'Skip the copy' },
+            { value: 'MIN_ONE_LOT', label: 'Send one lot' },
+          ]}
+        />
+        <TextField
+          id={id('allow')}
+          label="Allowed symbols"
+          value={symbolsAllow()}
+          onInput={setSymbolsAllow}
+          name="symbolsAllow"
+          placeholder="SBIN-EQ, RELIANCE-EQ"
+          hint="Empty: every symbol"
+        />
+        <TextField
+          id={id('deny')}
+          label="Denied symbols"
+          value={symbolsDeny()}
+          onInput={setSymbolsDeny}
+          name="symbolsDeny"
+          placeholder="YESBANK-EQ"
+        />
+        <TextField
+          id={id('exchanges')}
+          label="Exchanges"
+          value={exchanges()}
+          onInput={setExchanges}
+          name="exchanges"
+          placeholder="NSE, NFO"
+          hint="Empty: every exchange"
+        />
       </div>
       <div class="checks">
         <CheckField id={id('copy-amo')} label="Copy AMO orders" checked={copyAmo()} onChange={setCopyAmo} />

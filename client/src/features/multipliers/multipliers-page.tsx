@@ -10,9 +10,12 @@ import MultiplierForm from './multiplier-form.tsx';
 import './multipliers.css';
 
 const MULTIPLIERS = graphql(`query Multipliers { accounts { id label role } multipliers { ...MultiplierFields } }`, [MultiplierFields]);
-const PAUSE_LINK = graphql(`
+const PAUSE_LINK = graphql(
+  `
   mutation PauseLink($id: ID!, $paused: Boolean!) { updateMultiplier(id: $id, input: { paused: $paused }) { ...MultiplierFields } }
-`, [MultiplierFields]);
+`,
+  [MultiplierFields],
+);
 const DELETE_LINK = graphql(`mutation DeleteLink($id: ID!) { deleteMultiplier(id: $id) }`);
 
 type AccountChoice = ResultOf<typeof MULTIPLIERS>['accounts'][number];
@@ -39,18 +42,28 @@ export default function MultipliersPage() {
 
   // A CLIENT cannot see the master their account copies: its links say only that there is one.
   const masters = createMemo(() => {
-    const byId = new Map(accounts().filter((a) => a.role === 'MASTER').map((a) => [a.id, { id: a.id, label: a.label }]));
-    for (const link of links()) if (!byId.has(link.masterId)) byId.set(link.masterId, link.master ?? { id: link.masterId, label: 'A master you cannot see' });
+    const byId = new Map(
+      accounts()
+        .filter((a) => a.role === 'MASTER')
+        .map((a) => [a.id, { id: a.id, label: a.label }]),
+    );
+    for (const link of links())
+      if (!byId.has(link.masterId)) byId.set(link.masterId, link.master ?? { id: link.masterId, label: 'A master you cannot see' });
     return [...byId.values()].sort((a, b) => a.label.localeCompare(b.label));
   });
   const linksOf = (masterId: string) =>
-    links().filter((l) => l.masterId === masterId).sort((a, b) => (a.follower?.label ?? '').localeCompare(b.follower?.label ?? ''));
+    links()
+      .filter((l) => l.masterId === masterId)
+      .sort((a, b) => (a.follower?.label ?? '').localeCompare(b.follower?.label ?? ''));
   const unlinkedFollowers = (masterId: string) => {
     const linked = new Set(linksOf(masterId).map((l) => l.followerId));
-    return accounts().filter((a) => a.role === 'FOLLOWER' && !linked.has(a.id)).sort((a, b) => a.label.localeCompare(b.label));
+    return accounts()
+      .filter((a) => a.role === 'FOLLOWER' && !linked.has(a.id))
+      .sort((a, b) => a.label.localeCompare(b.label));
   };
 
-  const replace = (saved: MultiplierRow) => setLinks((list) => (list.some((l) => l.id === saved.id) ? list.map((l) => (l.id === saved.id ? saved : l)) : [...list, saved]));
+  const replace = (saved: MultiplierRow) =>
+    setLinks((list) => (list.some((l) => l.id === saved.id) ? list.map((l) => (l.id === saved.id ? saved : l)) : [...list, saved]));
   const saved = (link: MultiplierRow) => {
     replace(link);
     setEditor({ kind: 'closed' });
@@ -81,8 +94,8 @@ export default function MultipliersPage() {
         <h1 id="multipliers-title">Multipliers</h1>
       </div>
       <p class="muted">
-        How each follower copies its master. Quantities round down to whole lots. A follower linked during the day
-        does not inherit the master's open positions.
+        How each follower copies its master. Quantities round down to whole lots. A follower linked during the day does not inherit the
+        master's open positions.
       </p>
       <FormErrors errors={errors()} />
       <Show when={masters().length === 0}>
@@ -94,8 +107,12 @@ export default function MultipliersPage() {
             <div class="page-head">
               <h2>{master.label}</h2>
               <Show when={!session.readOnly() && editor().kind === 'closed'}>
-                <button type="button" onClick={() => setEditor({ kind: 'add', masterId: master.id })} disabled={unlinkedFollowers(master.id).length === 0}
-                  title={unlinkedFollowers(master.id).length === 0 ? 'Every follower already copies this master' : undefined}>
+                <button
+                  type="button"
+                  onClick={() => setEditor({ kind: 'add', masterId: master.id })}
+                  disabled={unlinkedFollowers(master.id).length === 0}
+                  title={unlinkedFollowers(master.id).length === 0 ? 'Every follower already copies this master' : undefined}
+                >
                   Add follower link
                 </button>
               </Show>
@@ -106,8 +123,13 @@ export default function MultipliersPage() {
             <Show when={editedLink(master.id)} keyed>
               {(link) => <MultiplierForm master={master} link={link} onSaved={saved} onCancel={close} />}
             </Show>
-            <LinksTable links={linksOf(master.id)} editing={editor().kind !== 'closed'} onPause={(link, paused) => void pause(link, paused)}
-              onEdit={(link) => setEditor({ kind: 'edit', linkId: link.id })} onRemove={remove} />
+            <LinksTable
+              links={linksOf(master.id)}
+              editing={editor().kind !== 'closed'}
+              onPause={(link, paused) => void pause(link, paused)}
+              onEdit={(link) => setEditor({ kind: 'edit', linkId: link.id })}
+              onRemove={remove}
+            />
           </div>
         )}
       </For>

@@ -21,8 +21,15 @@ export function noOrdersHint(role: 'ADMIN' | 'TRADER' | 'CLIENT' | null, masters
   if (role === null || role === 'CLIENT' || masters === null) return NEUTRAL;
   const master = masters[0];
   if (!master) {
-    return { lead: 'No orders yet. ', link: { label: 'Add a master account', href: hashFor('accounts') }, tail: ' and link followers to it, then place an order from the Ticket.' };
+    return {
+      lead: 'No orders yet. ',
+      link: { label: 'Add a master account', href: hashFor('accounts') },
+      tail: ' and link followers to it, then place an order from the Ticket.',
+    };
   }
-  return { lead: `Place an order on ${master.label} from the `, link: { label: 'Ticket', href: hashFor('ticket') }, tail: ' to watch it copied live to its followers.' };
+  return {
+    lead: `Place an order on ${master.label} from the `,
+    link: { label: 'Ticket', href: hashFor('ticket') },
+    tail: ' to watch it copied live to its followers.',
+  };
 }
-

@@ -8,4 +8,3 @@ export const TicketOrderFields = graphql(`
 `);
 
 export type TicketOrder = ResultOf<typeof TicketOrderFields>;
-

@@ -58,7 +58,10 @@ const wholeNumber = (text: string) => (/^\s*\d+\s*$/.test(text) ? Number(text) :
 const rupees = (text: string) => (/^\s*\d+(\.\d{1,2})?\s*$/.test(text) ? Number(text) : NaN);
 
 /** The price and trigger price the order type takes; the others are left out, not sent empty. */
-function pricesFor(form: { orderType: OrderType; price: string; triggerPrice: string }, problems: TicketProblem[]): { price?: number; triggerPrice?: number } {
+function pricesFor(
+  form: { orderType: OrderType; price: string; triggerPrice: string },
+  problems: TicketProblem[],
+): { price?: number; triggerPrice?: number } {
   const prices: { price?: number; triggerPrice?: number } = {};
   if (needsPrice(form.orderType)) {
     const price = rupees(form.price);

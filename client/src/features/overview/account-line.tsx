@@ -11,9 +11,15 @@ function Counts(props: { counts: CopyCounts | undefined }) {
   return (
     <span class="counts">
       <span class="visually-hidden">Today's copies:</span>
-      <span>Copied <b>{formatCount(props.counts?.copied ?? 0)}</b></span>
-      <span>Failed <b classList={{ reason: (props.counts?.failed ?? 0) > 0 }}>{formatCount(props.counts?.failed ?? 0)}</b></span>
-      <span>Skipped <b>{formatCount(props.counts?.skipped ?? 0)}</b></span>
+      <span>
+        Copied <b>{formatCount(props.counts?.copied ?? 0)}</b>
+      </span>
+      <span>
+        Failed <b classList={{ reason: (props.counts?.failed ?? 0) > 0 }}>{formatCount(props.counts?.failed ?? 0)}</b>
+      </span>
+      <span>
+        Skipped <b>{formatCount(props.counts?.skipped ?? 0)}</b>
+      </span>
     </span>
   );
 }
@@ -36,9 +42,13 @@ export default function AccountLine(props: {
       <div>
         <div class="account-name">{props.account.label}</div>
         <div class="account-meta">
-          {props.account.clientCode} · {props.account.broker === 'PAPER' ? 'Paper' : 'SmartAPI'} · {props.account.role === 'MASTER' ? 'Master' : 'Follower'}
+          {props.account.clientCode} · {props.account.broker === 'PAPER' ? 'Paper' : 'SmartAPI'} ·{' '}
+          {props.account.role === 'MASTER' ? 'Master' : 'Follower'}
           <Show when={props.sizing}> · {props.sizing}</Show>
-          <Show when={props.paused}> · <b>link paused</b></Show>
+          <Show when={props.paused}>
+            {' '}
+            · <b>link paused</b>
+          </Show>
         </div>
       </div>
       <AccountStatusLine status={props.account.connectionStatus} reason={props.account.statusReason} />
@@ -57,13 +67,17 @@ export default function AccountLine(props: {
           </label>
         </Show>
         <Show when={props.account.killSwitch}>
-          <span class="badge badge-bad" title="No new orders are placed or copied on this account">Kill switch on</span>
+          <span class="badge badge-bad" title="No new orders are placed or copied on this account">
+            Kill switch on
+          </span>
         </Show>
         <Show when={rights().killSwitch}>
           <ConfirmButton
             label={props.account.killSwitch ? 'Release kill switch' : 'Kill switch'}
             name={props.account.killSwitch ? `Release kill switch for ${props.account.label}` : `Kill switch for ${props.account.label}`}
-            question={props.account.killSwitch ? `Allow new orders on ${props.account.label} again?` : `Stop new orders on ${props.account.label}?`}
+            question={
+              props.account.killSwitch ? `Allow new orders on ${props.account.label} again?` : `Stop new orders on ${props.account.label}?`
+            }
             danger={props.account.killSwitch ? undefined : 'outline'}
             onConfirm={() => props.onKillSwitch(props.account, !props.account.killSwitch)}
           />

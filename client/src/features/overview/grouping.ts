@@ -42,7 +42,10 @@ const byLabel = (a: { label: string; id: string }, b: { label: string; id: strin
  * than shown half. Masters and followers are sorted by label, so rows do not jump when live
  * updates arrive.
  */
-export function groupByMaster<A extends GroupableAccount, L extends GroupableLink>(accounts: readonly A[], links: readonly L[]): AccountGroups<A, L> {
+export function groupByMaster<A extends GroupableAccount, L extends GroupableLink>(
+  accounts: readonly A[],
+  links: readonly L[],
+): AccountGroups<A, L> {
   const byId = new Map(accounts.map((a) => [a.id, a]));
   const linked = new Set<string>();
   const groups = accounts

@@ -24,14 +24,17 @@ const CountsFields = graphql(`
   }
 `);
 
-const OVERVIEW = graphql(`
+const OVERVIEW = graphql(
+  `
   query Overview {
     accounts { ...AccountFields }
     multipliers { id masterId followerId master { label } mode factor fixedLots paused }
     globalKillSwitch
     ...CountsFields
   }
-`, [AccountFields, CountsFields]);
+`,
+  [AccountFields, CountsFields],
+);
 
 const COUNTS = graphql(`query Counts { ...CountsFields }`, [CountsFields]);
 
@@ -50,7 +53,8 @@ type Link = ResultOf<typeof OVERVIEW>['multipliers'][number];
 const COUNTS_POLL_MS = 5000;
 
 /** Whom a follower copies, said even when the viewer may not see that master. */
-const copyingFrom = (link: Link) => `${link.master ? `copies ${link.master.label}` : 'copying from a master you cannot see,'} ${formatSizing(link)}`;
+const copyingFrom = (link: Link) =>
+  `${link.master ? `copies ${link.master.label}` : 'copying from a master you cannot see,'} ${formatSizing(link)}`;
 
 /** Masters with their followers, live connection status, copy switches, kill switches and today's counts. */
 export default function OverviewPage() {
@@ -136,13 +140,21 @@ export default function OverviewPage() {
     <section aria-labelledby="overview-title">
       <div class="page-head">
         <h1 id="overview-title">Overview</h1>
-        <span class={live() ? 'live-state on' : 'live-state muted'} role="status">{live() ? '● Live status' : 'Reconnecting…'}</span>
-        <button type="button" onClick={() => void load()}>Refresh</button>
+        <span class={live() ? 'live-state on' : 'live-state muted'} role="status">
+          {live() ? '● Live status' : 'Reconnecting…'}
+        </span>
+        <button type="button" onClick={() => void load()}>
+          Refresh
+        </button>
       </div>
       <div class={`card kill-bar ${globalKill() ? 'engaged' : ''}`}>
         <div>
           <strong>Global kill switch: {globalKill() ? 'ENGAGED' : 'off'}</strong>
-          <div class="muted">{globalKill() ? 'No new order is placed or copied on any account. Open orders stay until cancelled.' : 'Orders are placed and copied normally.'}</div>
+          <div class="muted">
+            {globalKill()
+              ? 'No new order is placed or copied on any account. Open orders stay until cancelled.'
+              : 'Orders are placed and copied normally.'}
+          </div>
         </div>
         <Show when={session.isAdmin()}>
           <ConfirmButton
@@ -176,7 +188,14 @@ export default function OverviewPage() {
               onCopy={(account, on) => void copyInto(account, on)}
               onKillSwitch={(account, on) => engage(account.id, on)}
             />
-            <Index each={group().followers} fallback={<p class="muted">No followers yet. <a href={hashFor('multipliers')}>Link a follower</a>.</p>}>
+            <Index
+              each={group().followers}
+              fallback={
+                <p class="muted">
+                  No followers yet. <a href={hashFor('multipliers')}>Link a follower</a>.
+                </p>
+              }
+            >
               {(f) => <Line account={f().account} link={f().link} sizing={formatSizing(f().link)} />}
             </Index>
           </div>
@@ -185,9 +204,7 @@ export default function OverviewPage() {
       <Show when={grouped().elsewhere.length > 0}>
         <h2>{session.readOnly() ? 'Your accounts' : 'Following masters you cannot see'}</h2>
         <div class="card group">
-          <Index each={grouped().elsewhere}>
-            {(f) => <Line account={f().account} link={f().link} sizing={copyingFrom(f().link)} />}
-          </Index>
+          <Index each={grouped().elsewhere}>{(f) => <Line account={f().account} link={f().link} sizing={copyingFrom(f().link)} />}</Index>
         </div>
       </Show>
       <Show when={grouped().unlinked.length > 0}>
@@ -196,7 +213,9 @@ export default function OverviewPage() {
           <Index each={grouped().unlinked}>{(a) => <Line account={a()} />}</Index>
         </div>
       </Show>
-      <p class="muted">A follower linked during the day does not inherit the master's open positions; it copies orders placed after the link.</p>
+      <p class="muted">
+        A follower linked during the day does not inherit the master's open positions; it copies orders placed after the link.
+      </p>
     </section>
   );
 }

@@ -5,11 +5,14 @@ import { CheckField, FieldError, TextField } from '../../ui/fields.tsx';
 import Form, { useFieldError } from '../../ui/form.tsx';
 import { ApiTokenFields, SCOPES, type Scope } from './token-fields.ts';
 
-const CREATE_API_TOKEN = graphql(`
+const CREATE_API_TOKEN = graphql(
+  `
   mutation CreateApiToken($name: String!, $scopes: [ApiTokenScope!]!) {
     createApiToken(name: $name, scopes: $scopes) { token apiToken { ...ApiTokenFields } }
   }
-`, [ApiTokenFields]);
+`,
+  [ApiTokenFields],
+);
 
 /** The scopes' error, under the scope boxes. */
 function ScopesError() {
@@ -44,13 +47,26 @@ export default function CreateTokenForm(props: {
   };
 
   return (
-    <Form label="Create an API token" errors={create.errors()} busy={create.busy()} onSubmit={() => void submit()} submitLabel="Create token">
+    <Form
+      label="Create an API token"
+      errors={create.errors()}
+      busy={create.busy()}
+      onSubmit={() => void submit()}
+      submitLabel="Create token"
+    >
       <h2>Create a token</h2>
       <TextField id="token-name" label="Name" value={name()} onInput={setName} placeholder="e.g. Grafana" name="name" />
       <fieldset>
         <legend>Scopes</legend>
         <For each={SCOPES}>
-          {(scope) => <CheckField id={`token-scope-${scope.value}`} label={scope.label} checked={scopes().has(scope.value)} onChange={(on) => toggleScope(scope.value, on)} />}
+          {(scope) => (
+            <CheckField
+              id={`token-scope-${scope.value}`}
+              label={scope.label}
+              checked={scopes().has(scope.value)}
+              onChange={(on) => toggleScope(scope.value, on)}
+            />
+          )}
         </For>
         <ScopesError />
       </fieldset>

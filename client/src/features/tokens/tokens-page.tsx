@@ -44,15 +44,33 @@ export default function TokensPage() {
     { header: 'Scopes', cell: scopeWords },
     { header: 'Created', cell: (t) => formatDateTime(t.createdAt) },
     { header: 'Last used', cell: (t) => formatDateTime(t.lastUsedAt) },
-    { header: 'State', cell: (t) => (t.revokedAt ? <span class="badge badge-idle">Revoked {formatDateTime(t.revokedAt)}</span> : <span class="badge badge-good">Active</span>) },
-    ...(session.readOnly() ? [] : [{
-      header: 'Actions',
-      cell: (t: ApiTokenRow) => (
-        <Show when={!t.revokedAt}>
-          <ConfirmButton label="Revoke" name={`Revoke ${t.name}`} question={`Revoke ${t.name}? Programs using it stop at once.`} danger="outline" onConfirm={() => revoke(t)} />
-        </Show>
-      ),
-    }]),
+    {
+      header: 'State',
+      cell: (t) =>
+        t.revokedAt ? (
+          <span class="badge badge-idle">Revoked {formatDateTime(t.revokedAt)}</span>
+        ) : (
+          <span class="badge badge-good">Active</span>
+        ),
+    },
+    ...(session.readOnly()
+      ? []
+      : [
+          {
+            header: 'Actions',
+            cell: (t: ApiTokenRow) => (
+              <Show when={!t.revokedAt}>
+                <ConfirmButton
+                  label="Revoke"
+                  name={`Revoke ${t.name}`}
+                  question={`Revoke ${t.name}? Programs using it stop at once.`}
+                  danger="outline"
+                  onConfirm={() => revoke(t)}
+                />
+              </Show>
+            ),
+          },
+        ]),
   ];
 
   return (
@@ -60,7 +78,10 @@ export default function TokensPage() {
       <div class="page-head">
         <h1 id="tokens-title">API tokens</h1>
       </div>
-      <p class="muted">A token lets another program read (or, with "Place orders", trade) through the same GraphQL API this dashboard uses. It sees what you see, narrowed by its scopes.</p>
+      <p class="muted">
+        A token lets another program read (or, with "Place orders", trade) through the same GraphQL API this dashboard uses. It sees what
+        you see, narrowed by its scopes.
+      </p>
       <Show when={!session.readOnly()}>
         <CreateTokenForm
           onCreating={() => setSecret(null)}
@@ -73,7 +94,9 @@ export default function TokensPage() {
       <Show when={secret()}>
         {(s) => (
           <div class="card notice" role="status" aria-label="New token">
-            <p><b>Token “{s().name}” created.</b> Copy it now: it is shown once and cannot be read back.</p>
+            <p>
+              <b>Token “{s().name}” created.</b> Copy it now: it is shown once and cannot be read back.
+            </p>
             <div class="secret">
               <code data-testid="token-secret">{s().token}</code>
               <CopyButton text={s().token} label="Copy token" />

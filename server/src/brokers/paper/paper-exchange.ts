@@ -10,8 +10,14 @@ import type { Orm } from '../../persistence/db.ts';
 import { nextPaperOrderNumbers } from '../../persistence/repositories/sequences.ts';
 import { PaperOrder } from '../../persistence/entities/paper-order.entity.ts';
 import {
-  BrokerCallError, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest, type OrderUpdateFeed,
-  type OrderUpdateListener, type PriceSource,
+  BrokerCallError,
+  type BrokerAck,
+  type BrokerOrder,
+  type BrokerOrderChanges,
+  type BrokerOrderRequest,
+  type OrderUpdateFeed,
+  type OrderUpdateListener,
+  type PriceSource,
 } from '../port.ts';
 import { MicroBatcher } from '../../concurrency/micro-batch.ts';
 import { bulkInsert } from '../../persistence/bulk-insert.ts';
@@ -34,10 +40,25 @@ const RESTING: PaperOrderStatus[] = ['open', 'trigger pending', 'amo queued'];
 
 export function toBrokerOrder(row: PaperOrder): BrokerOrder {
   return {
-    brokerOrderId: row.brokerOrderId, orderTag: row.orderTag, exchange: row.exchange, symbol: row.symbol, token: row.token,
-    side: row.side, quantity: row.quantity, filledQuantity: row.filledQuantity, averagePrice: row.averagePrice,
-    orderType: row.orderType, productType: row.productType, variety: row.variety, price: row.price, triggerPrice: row.triggerPrice,
-    status: paperOrderStatus(row.status), brokerStatus: row.status, statusMessage: row.statusMessage, placedAt: row.createdAt, updatedAt: row.updatedAt,
+    brokerOrderId: row.brokerOrderId,
+    orderTag: row.orderTag,
+    exchange: row.exchange,
+    symbol: row.symbol,
+    token: row.token,
+    side: row.side,
+    quantity: row.quantity,
+    filledQuantity: row.filledQuantity,
+    averagePrice: row.averagePrice,
+    orderType: row.orderType,
+    productType: row.productType,
+    variety: row.variety,
+    price: row.price,
+    triggerPrice: row.triggerPrice,
+    status: paperOrderStatus(row.status),
+    brokerStatus: row.status,
+    statusMessage: row.statusMessage,
+    placedAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -129,13 +150,24 @@ export class PaperExchange implements OrderUpdateFeed, PriceSource {
       const decision = acceptOnPlacement(request, market.last, market.band, open, request.variety, this.options.marketHours);
       const row = Object.assign(new PaperOrder(), {
         brokerOrderId: ids[index]!,
-        clientCode, exchange: request.exchange, symbol: request.symbol, token: request.token, side: request.side,
-        quantity: request.quantity, filledQuantity: 0, orderType: request.orderType, productType: request.productType,
-        variety: request.variety, price: request.price, triggerPrice: request.triggerPrice, orderTag: request.orderTag,
+        clientCode,
+        exchange: request.exchange,
+        symbol: request.symbol,
+        token: request.token,
+        side: request.side,
+        quantity: request.quantity,
+        filledQuantity: 0,
+        orderType: request.orderType,
+        productType: request.productType,
+        variety: request.variety,
+        price: request.price,
+        triggerPrice: request.triggerPrice,
+        orderTag: request.orderTag,
         status: decision.kind === 'accept' ? decision.status : 'rejected',
         statusMessage: decision.kind === 'reject' ? decision.reason : null,
         releaseAt: decision.kind === 'accept' && decision.status === 'amo queued' ? this.releaseTime(now) : null,
-        createdAt: now, updatedAt: now,
+        createdAt: now,
+        updatedAt: now,
       });
       const opened = toBrokerOrder(row);
       if (row.status === 'open') {
@@ -145,7 +177,11 @@ export class PaperExchange implements OrderUpdateFeed, PriceSource {
       placed.push({ opened, row });
       return { brokerOrderId: row.brokerOrderId };
     });
-    await bulkInsert(em, PaperOrder, placed.map((p) => p.row));
+    await bulkInsert(
+      em,
+      PaperOrder,
+      placed.map((p) => p.row),
+    );
     // Like a real broker: the reply carries the id, the order's fate follows as updates.
     setImmediate(() => {
       for (const { opened, row } of placed) {
@@ -164,7 +200,8 @@ export class PaperExchange implements OrderUpdateFeed, PriceSource {
       throw new BrokerCallError('rejected', `Order ${brokerOrderId} is ${row.status} and can no longer be modified`);
     }
     if (changes.quantity !== undefined) {
-      if (changes.quantity <= row.filledQuantity) throw new BrokerCallError('rejected', `Quantity must be above the ${row.filledQuantity} already filled`);
+      if (changes.quantity <= row.filledQuantity)
+        throw new BrokerCallError('rejected', `Quantity must be above the ${row.filledQuantity} already filled`);
       row.quantity = changes.quantity;
     }
     if (changes.price !== undefined) row.price = changes.price;
@@ -176,10 +213,20 @@ export class PaperExchange implements OrderUpdateFeed, PriceSource {
     const previousStatus = row.status;
     row.status = check.status;
     row.updatedAt = this.options.clock.now();
-    const changed = await em.nativeUpdate(PaperOrder, { brokerOrderId, status: previousStatus }, {
-      quantity: row.quantity, price: row.price, triggerPrice: row.triggerPrice, orderType: row.orderType, status: row.status, updatedAt: row.updatedAt,
-    });
-    if (changed === 0) throw new BrokerCallError('rejected', `Order ${brokerOrderId} changed while it was being modified; look it up and try again`);
+    const changed = await em.nativeUpdate(
+      PaperOrder,
+      { brokerOrderId, status: previousStatus },
+      {
+        quantity: row.quantity,
+        price: row.price,
+        triggerPrice: row.triggerPrice,
+        orderType: row.orderType,
+        status: row.status,
+        updatedAt: row.updatedAt,
+      },
+    );
+    if (changed === 0)
+      throw new BrokerCallError('rejected', `Order ${brokerOrderId} changed while it was being modified; look it up and try again`);
     setImmediate(() => {
       this.emit(row);
       if (row.status === 'open') void this.matchOne(brokerOrderId).catch((error) => this.logError(error, brokerOrderId));
@@ -209,9 +256,11 @@ export class PaperExchange implements OrderUpdateFeed, PriceSource {
 
   /** One pass over the resting book: AMO releases, triggers and fills at the current prices. */
   sweep(): Promise<void> {
-    this.sweeping ??= this.sweepOnce().catch((error) => this.logError(error)).finally(() => {
-      this.sweeping = null;
-    });
+    this.sweeping ??= this.sweepOnce()
+      .catch((error) => this.logError(error))
+      .finally(() => {
+        this.sweeping = null;
+      });
     return this.sweeping;
   }
 
@@ -233,9 +282,13 @@ export class PaperExchange implements OrderUpdateFeed, PriceSource {
     if (row.status === 'amo queued') {
       if (!row.releaseAt || row.releaseAt > now || !isMarketOpen(now, this.options.marketHours)) return;
       const release = releaseAmo(row, last, band);
-      const moved = await this.transition(em, row, release.kind === 'accept'
-        ? { status: release.status, releaseAt: null }
-        : { status: 'rejected', statusMessage: release.reason, releaseAt: null });
+      const moved = await this.transition(
+        em,
+        row,
+        release.kind === 'accept'
+          ? { status: release.status, releaseAt: null }
+          : { status: 'rejected', statusMessage: release.reason, releaseAt: null },
+      );
       if (moved && (row.status as string) !== 'rejected') await this.step(em, row);
       return;
     }
@@ -244,7 +297,8 @@ export class PaperExchange implements OrderUpdateFeed, PriceSource {
       const filled = row.filledQuantity + decision.quantity;
       const previousValue = (row.averagePrice ?? 0) * row.filledQuantity;
       await this.transition(em, row, {
-        status: 'complete', filledQuantity: filled,
+        status: 'complete',
+        filledQuantity: filled,
         averagePrice: Math.round((previousValue + decision.price * decision.quantity) / filled),
       });
     } else if (decision.kind === 'trigger') {

@@ -6,9 +6,7 @@
 import { BrokerCallError } from '../port.ts';
 import { SESSION_CODES, describeBrokerError } from './error-reasons.ts';
 
-export type Answer =
-  | { ok: true; data: unknown }
-  | { ok: false; error: BrokerCallError };
+export type Answer = { ok: true; data: unknown } | { ok: false; error: BrokerCallError };
 
 const RATE_LIMIT_TEXT = /exceeding access rate|rate limit/i;
 
@@ -51,7 +49,11 @@ export function readAnswer(value: unknown, call: string): Answer {
 function httpError(status: number, statusText: string, call: string): BrokerCallError {
   const said = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
   if (status === 403 || status === 429) {
-    return new BrokerCallError('rate_limited', `SmartAPI refused ${call} with ${said}: its answer to calls over the rate limit`, String(status));
+    return new BrokerCallError(
+      'rate_limited',
+      `SmartAPI refused ${call} with ${said}: its answer to calls over the rate limit`,
+      String(status),
+    );
   }
   if (status === 401) return new BrokerCallError('session', `SmartAPI refused ${call} with ${said}; Tandem logs in again`, String(status));
   if (status >= 500) return new BrokerCallError('unknown', `SmartAPI answered ${call} with ${said}`, String(status));

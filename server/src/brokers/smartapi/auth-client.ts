@@ -75,12 +75,18 @@ export class SmartApiAuthClient {
     let response: Response;
     let raw: string;
     try {
-      response = await fetch(`${this.root.replace(/\/+$/, '')}${path}`, { method: 'POST', headers: head, body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await fetch(`${this.root.replace(/\/+$/, '')}${path}`, {
+        method: 'POST',
+        headers: head,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       raw = await response.text();
     } catch {
       return readAnswer({}, call);
     }
-    if (!response.ok) return readAnswer(/exceeding access rate/i.test(raw) ? raw : { status: response.status, message: response.statusText }, call);
+    if (!response.ok)
+      return readAnswer(/exceeding access rate/i.test(raw) ? raw : { status: response.status, message: response.statusText }, call);
     try {
       return readAnswer(JSON.parse(raw), call);
     } catch {

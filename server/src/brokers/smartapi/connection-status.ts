@@ -76,7 +76,10 @@ export class ConnectionStatusTracker {
       case 'logged-in': {
         const since = `logged in at ${istClock(session.grant.loggedInAt)} IST`;
         if (this.socket?.kind === 'lost') {
-          return { status: 'RECONNECTING', reason: `${since}; order-update socket ${this.socket.reason}, reconnecting (the order book is polled every second meanwhile)` };
+          return {
+            status: 'RECONNECTING',
+            reason: `${since}; order-update socket ${this.socket.reason}, reconnecting (the order book is polled every second meanwhile)`,
+          };
         }
         return { status: 'CONNECTED', reason: this.socket?.kind === 'open' ? `${since}; order updates live` : since };
       }

@@ -26,7 +26,9 @@ export function scheduleDailyLogin(clock: Clock, login: () => Promise<void>): ()
     const delay = Math.max(0, nextDailyLogin(clock.now()).getTime() - clock.now().getTime());
     timer = setTimeout(() => {
       // `login` reports its own outcome; a rejection here must not end the schedule.
-      void login().catch(() => undefined).then(arm);
+      void login()
+        .catch(() => undefined)
+        .then(arm);
     }, delay);
     timer.unref();
   };

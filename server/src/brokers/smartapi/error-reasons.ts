@@ -5,14 +5,25 @@
 export const SESSION_CODES: ReadonlySet<string> = new Set(['AG8001', 'AG8002', 'AG8003', 'AB1010', 'AB1011', 'AB8050', 'AB8051']);
 
 /** A login refused for what the credentials say: trying again with the same ones cannot help. */
-export const CREDENTIAL_CODES: ReadonlySet<string> = new Set(['AB1000', 'AB1001', 'AB1002', 'AB1005', 'AB1007', 'AB1032', 'AB1050', 'AG8004', 'AB1006']);
+export const CREDENTIAL_CODES: ReadonlySet<string> = new Set([
+  'AB1000',
+  'AB1001',
+  'AB1002',
+  'AB1005',
+  'AB1007',
+  'AB1032',
+  'AB1050',
+  'AG8004',
+  'AB1006',
+]);
 
 const ADVICE: Readonly<Record<string, string>> = {
   AG8001: 'the SmartAPI session is no longer valid; Tandem logs in again',
   AG8002: 'the SmartAPI session expired; Tandem logs in again',
   AG8003: 'the call went out without a session token; Tandem logs in again',
   AG8004: 'Angel One does not accept this API key for this client code: check the API key of the SmartAPI app',
-  AG7002: "Angel One refused this server's IP address: register this server's static IP on the SmartAPI app (smartapi.angelone.in, My Apps) or run Tandem from the registered IP",
+  AG7002:
+    "Angel One refused this server's IP address: register this server's static IP on the SmartAPI app (smartapi.angelone.in, My Apps) or run Tandem from the registered IP",
   AB8050: 'the refresh token was refused; Tandem logs in again',
   AB8051: 'the refresh token expired; Tandem logs in again',
   AB1000: 'Angel One refused the client code or PIN: check both',
@@ -30,7 +41,8 @@ const ADVICE: Readonly<Record<string, string>> = {
   AB1013: 'Angel One could not find the order (it may have finished already)',
   AB1018: 'Angel One could not read the symbol details: check the symbol and token',
   AB1032: 'Angel One does not know this client code: check it',
-  AB1050: "Angel One refused the TOTP: check the TOTP secret (the QR value shown when TOTP was enabled) and that this server's clock is right",
+  AB1050:
+    "Angel One refused the TOTP: check the TOTP secret (the QR value shown when TOTP was enabled) and that this server's clock is right",
   AB2000: 'Angel One refused the request',
   AB2001: 'Angel One had an internal error; try again in a moment',
   AB2002: 'Angel One has blocked ROBO (bracket) orders',

@@ -28,13 +28,15 @@ export class OrderBookPoll {
   /** The book as it is after this call was made. */
   read(): Promise<BrokerOrder[]> {
     if (this.next) return this.next;
-    const read = this.last.catch(() => undefined).then(async () => {
-      if (this.next === read) this.next = null;
-      const requestedAt = performance.now();
-      const orders = await this.deps.fetchBook();
-      this.deps.onBook(orders, requestedAt);
-      return orders;
-    });
+    const read = this.last
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.next === read) this.next = null;
+        const requestedAt = performance.now();
+        const orders = await this.deps.fetchBook();
+        this.deps.onBook(orders, requestedAt);
+        return orders;
+      });
     this.next = read;
     this.last = read;
     return read;
@@ -62,7 +64,8 @@ export class OrderBookPoll {
         lastProblem = '';
       } catch (error) {
         const problem = error instanceof Error ? error.message : String(error);
-        if (problem !== lastProblem) this.deps.log.warn({ clientCode: this.deps.clientCode, reason: problem }, 'SmartAPI order-book poll failed; trying again');
+        if (problem !== lastProblem)
+          this.deps.log.warn({ clientCode: this.deps.clientCode, reason: problem }, 'SmartAPI order-book poll failed; trying again');
         lastProblem = problem;
         await sleep(ERROR_PAUSE_MS);
       }

@@ -8,7 +8,9 @@ import { toOrderStatus } from './order-status.ts';
 import { paiseOf, parseIstTime, quantityOf, rupeesText, textOf } from './wire-values.ts';
 
 const AMO_STATUSES: ReadonlySet<string> = new Set([
-  'after market order req received', 'modify after market order req received', 'cancelled after market order',
+  'after market order req received',
+  'modify after market order req received',
+  'cancelled after market order',
 ]);
 
 const isStoploss = (orderType: OrderType) => orderType === 'STOPLOSS_LIMIT' || orderType === 'STOPLOSS_MARKET';

@@ -109,7 +109,10 @@ export class OrderUpdateSocket {
     try {
       frame = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      this.deps.log.warn({ clientCode: this.deps.clientCode, frame: text.slice(0, 200) }, 'SmartAPI order socket sent a frame that is not JSON');
+      this.deps.log.warn(
+        { clientCode: this.deps.clientCode, frame: text.slice(0, 200) },
+        'SmartAPI order socket sent a frame that is not JSON',
+      );
       return;
     }
     const orderData = frame.orderData;

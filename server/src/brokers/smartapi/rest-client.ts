@@ -65,9 +65,10 @@ export class SmartApiRest {
         throw notSent(error);
       });
       // The turn is taken once logged in, so it counts from when the call really goes.
-      const raw = endpoint === 'orderBook'
-        ? await this.deps.limiter.run(rateKey(this.deps.clientCode, 'orderBook'), ORDER_BOOK_WINDOWS, () => invoke(this.sdkFor(grant)))
-        : await invoke(this.sdkFor(grant));
+      const raw =
+        endpoint === 'orderBook'
+          ? await this.deps.limiter.run(rateKey(this.deps.clientCode, 'orderBook'), ORDER_BOOK_WINDOWS, () => invoke(this.sdkFor(grant)))
+          : await invoke(this.sdkFor(grant));
       const answer = readAnswer(raw, name);
       if (answer.ok) return answer.data;
       const { error } = answer;
@@ -91,7 +92,10 @@ export class SmartApiRest {
   /** One SDK per API key; the session's token is set on it right before each call. */
   private sdkFor(grant: SessionGrant): SmartApiSdk {
     if (!this.sdk || this.sdk.apiKey !== grant.apiKey) {
-      this.sdk = { apiKey: grant.apiKey, instance: createSdk({ apiKey: grant.apiKey, root: this.deps.root, timeoutMs: this.deps.timeoutMs }) };
+      this.sdk = {
+        apiKey: grant.apiKey,
+        instance: createSdk({ apiKey: grant.apiKey, root: this.deps.root, timeoutMs: this.deps.timeoutMs }),
+      };
     }
     this.sdk.instance.setAccessToken(grant.tokens.jwtToken);
     return this.sdk.instance;

@@ -51,8 +51,11 @@ interface SealedGrant {
 /** The grant sealed for the store; the client code goes inside, so a value moved to another key does not open as that client's. */
 export function sealGrant(key: Buffer, clientCode: string, grant: SessionGrant): string {
   const body: SealedGrant = {
-    clientCode, ...grant.tokens, apiKey: grant.apiKey,
-    loggedInAt: grant.loggedInAt.toISOString(), expiresAt: grant.expiresAt.toISOString(),
+    clientCode,
+    ...grant.tokens,
+    apiKey: grant.apiKey,
+    loggedInAt: grant.loggedInAt.toISOString(),
+    expiresAt: grant.expiresAt.toISOString(),
   };
   return seal(key, JSON.stringify(body));
 }
@@ -71,7 +74,9 @@ export function openGrant(key: Buffer, clientCode: string, sealed: string): Sess
   if (Number.isNaN(loggedInAt.getTime()) || Number.isNaN(expiresAt.getTime())) return null;
   return {
     tokens: { jwtToken: body.jwtToken, refreshToken: body.refreshToken ?? '', feedToken: body.feedToken ?? '' },
-    apiKey: body.apiKey, loggedInAt, expiresAt,
+    apiKey: body.apiKey,
+    loggedInAt,
+    expiresAt,
   };
 }
 
@@ -132,7 +137,8 @@ export class RedisSessionStore implements SessionStore {
 
   constructor(private readonly options: RedisSessionStoreOptions) {
     this.redis = options.redis as RedisWithRelease;
-    if (typeof this.redis.tandemReleaseLock !== 'function') this.redis.defineCommand('tandemReleaseLock', { numberOfKeys: 1, lua: RELEASE });
+    if (typeof this.redis.tandemReleaseLock !== 'function')
+      this.redis.defineCommand('tandemReleaseLock', { numberOfKeys: 1, lua: RELEASE });
     this.lockMs = options.lockMs ?? 15_000;
     this.pollMs = options.pollMs ?? 100;
     this.now = options.now ?? (() => new Date());
@@ -211,7 +217,9 @@ export class RedisSessionStore implements SessionStore {
     if (this.degraded) return;
     this.degraded = true;
     // The message only: a Redis error may carry the command's arguments.
-    this.options.log.warn({ clientCode, reason: error instanceof Error ? error.message : String(error) },
-      'shared SmartAPI sessions unreachable in Redis; this instance logs in on its own meanwhile');
+    this.options.log.warn(
+      { clientCode, reason: error instanceof Error ? error.message : String(error) },
+      'shared SmartAPI sessions unreachable in Redis; this instance logs in on its own meanwhile',
+    );
   }
 }

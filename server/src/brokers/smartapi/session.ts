@@ -79,7 +79,10 @@ export class SmartApiSession {
     if (this.refusal) throw this.refusal;
     const wait = RETRY_AFTER_FAILURE_MS[Math.min(this.failures, RETRY_AFTER_FAILURE_MS.length) - 1] ?? 0;
     if (this.failures > 0 && Date.now() - this.lastFailureAt < wait) {
-      throw new BrokerCallError('session', `not logged in to SmartAPI: the last login failed; trying again within ${Math.ceil(wait / 1000)} s`);
+      throw new BrokerCallError(
+        'session',
+        `not logged in to SmartAPI: the last login failed; trying again within ${Math.ceil(wait / 1000)} s`,
+      );
     }
     return this.start(this.grant || stale ? 'session ended' : 'first use', { shared: true, stale });
   }
@@ -144,7 +147,10 @@ export class SmartApiSession {
     this.failures = 0;
     this.scheduleRefresh(grant);
     this.deps.onEvent({ kind: 'logged-in', why: 'session shared by another instance', grant });
-    this.deps.log.info({ clientCode: this.deps.clientCode, expiresAt: grant.expiresAt.toISOString() }, 'SmartAPI session taken from the shared store');
+    this.deps.log.info(
+      { clientCode: this.deps.clientCode, expiresAt: grant.expiresAt.toISOString() },
+      'SmartAPI session taken from the shared store',
+    );
     return grant;
   }
 
@@ -164,7 +170,12 @@ export class SmartApiSession {
         try {
           totp = await generate({ secret: credentials.totpSecret });
         } catch (error) {
-          throw this.refuse(new BrokerCallError('session', `the stored TOTP secret cannot make a code (${error instanceof Error ? error.message : String(error)}): enter the base32 secret shown when TOTP was enabled`));
+          throw this.refuse(
+            new BrokerCallError(
+              'session',
+              `the stored TOTP secret cannot make a code (${error instanceof Error ? error.message : String(error)}): enter the base32 secret shown when TOTP was enabled`,
+            ),
+          );
         }
         return this.deps.auth.login({ clientCode: this.deps.clientCode, pin: credentials.pin, totp, apiKey: credentials.apiKey });
       });
@@ -221,22 +232,24 @@ export class SmartApiSession {
   private async refresh(grant: SessionGrant): Promise<void> {
     if (this.grant !== grant || this.inFlight || this.closed) return;
     const { clientCode } = this.deps;
-    const failed = await this.store.withLoginLock(clientCode, async () => {
-      const shared = await this.store.load(clientCode).catch(() => null);
-      if (this.grant !== grant) return null;
-      if (usableShared(shared, this.deps.clock.now(), grant)) {
-        this.adoptShared(shared);
-        return null;
-      }
-      const answer = await this.deps.auth.refresh(grant.apiKey, grant.tokens);
-      if (this.grant !== grant) return null;
-      if (answer.ok && answer.tokens) {
-        const refreshed = this.adopt(answer.tokens, grant.apiKey, 'token refresh');
-        await this.store.save(clientCode, refreshed).catch(() => undefined);
-        return null;
-      }
-      return answer.ok ? 'no tokens' : answer.error.message;
-    }).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    const failed = await this.store
+      .withLoginLock(clientCode, async () => {
+        const shared = await this.store.load(clientCode).catch(() => null);
+        if (this.grant !== grant) return null;
+        if (usableShared(shared, this.deps.clock.now(), grant)) {
+          this.adoptShared(shared);
+          return null;
+        }
+        const answer = await this.deps.auth.refresh(grant.apiKey, grant.tokens);
+        if (this.grant !== grant) return null;
+        if (answer.ok && answer.tokens) {
+          const refreshed = this.adopt(answer.tokens, grant.apiKey, 'token refresh');
+          await this.store.save(clientCode, refreshed).catch(() => undefined);
+          return null;
+        }
+        return answer.ok ? 'no tokens' : answer.error.message;
+      })
+      .catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
     if (failed === null) return;
     this.deps.log.warn({ clientCode, reason: failed }, 'SmartAPI token refresh failed; logging in again');
     await this.start('token refresh failed', { shared: true, stale: grant }).catch(() => undefined);

@@ -2,7 +2,13 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.ts';
 import type { RateLimiter } from '../../rate-limit/limiter.ts';
 import {
-  BrokerCallError, type Broker, type BrokerAck, type BrokerOrder, type BrokerOrderChanges, type BrokerOrderRequest, type OrderUpdateFeed,
+  BrokerCallError,
+  type Broker,
+  type BrokerAck,
+  type BrokerOrder,
+  type BrokerOrderChanges,
+  type BrokerOrderRequest,
+  type OrderUpdateFeed,
   type OrderUpdateListener,
 } from '../port.ts';
 import { SmartApiAuthClient } from './auth-client.ts';
@@ -56,18 +62,34 @@ export class SmartApiBroker implements Broker, OrderUpdateFeed {
     this.clientCode = clientCode;
     this.status = new ConnectionStatusTracker(options.reportStatus);
     this.session = new SmartApiSession({
-      clientCode, clock, log, credentials: options.credentials, store: options.sessionStore, limiter: options.limiter,
+      clientCode,
+      clock,
+      log,
+      credentials: options.credentials,
+      store: options.sessionStore,
+      limiter: options.limiter,
       auth: new SmartApiAuthClient(options.rootUrl, CALL_TIMEOUT_MS),
       onEvent: (event) => this.status.onSession(event),
     });
-    this.rest = new SmartApiRest({ clientCode, root: options.rootUrl, timeoutMs: CALL_TIMEOUT_MS, session: this.session, log, limiter: options.limiter });
+    this.rest = new SmartApiRest({
+      clientCode,
+      root: options.rootUrl,
+      timeoutMs: CALL_TIMEOUT_MS,
+      session: this.session,
+      log,
+      limiter: options.limiter,
+    });
     this.poll = new OrderBookPoll({
-      clientCode, log,
+      clientCode,
+      log,
       fetchBook: () => this.fetchBook(),
       onBook: (orders, requestedAt) => this.emit(this.filter.fromBook(orders, requestedAt)),
     });
     this.socket = new OrderUpdateSocket({
-      url: options.orderWsUrl, clientCode, session: this.session, log,
+      url: options.orderWsUrl,
+      clientCode,
+      session: this.session,
+      log,
       onOrderData: (row, receivedAt) => {
         const order = brokerOrderFromRow(row, clock.now());
         if (order && this.filter.fromSocket(order, receivedAt)) this.emit([order]);
@@ -104,12 +126,14 @@ export class SmartApiBroker implements Broker, OrderUpdateFeed {
 
   async placeOrder(request: BrokerOrderRequest): Promise<BrokerAck> {
     const body = placeOrderBody(request);
-    const place = async () => ackOf(await this.rest.call('placeOrder', 'orders', (sdk) => sdk.placeOrder(body), { againAfterLogin: false }));
+    const place = async () =>
+      ackOf(await this.rest.call('placeOrder', 'orders', (sdk) => sdk.placeOrder(body), { againAfterLogin: false }));
     try {
       return await place();
     } catch (error) {
       // Without a session the order never went out: it fails with the reason, nothing to look up.
-      if (error instanceof NoSessionError || !(error instanceof BrokerCallError) || error.outcome !== 'session' || !request.orderTag) throw error;
+      if (error instanceof NoSessionError || !(error instanceof BrokerCallError) || error.outcome !== 'session' || !request.orderTag)
+        throw error;
     }
     // SmartAPI answered that the session had ended, and Tandem logged in again. SmartAPI's
     // advice: look the order up by its tag before placing it again, never resend blindly.
@@ -117,7 +141,10 @@ export class SmartApiBroker implements Broker, OrderUpdateFeed {
     try {
       found = await this.findOrderByTag(request.orderTag);
     } catch (error) {
-      throw new BrokerCallError('unknown', `the session ended during placeOrder and the order book could not be read (${messageOf(error)})`);
+      throw new BrokerCallError(
+        'unknown',
+        `the session ended during placeOrder and the order book could not be read (${messageOf(error)})`,
+      );
     }
     if (found) return { brokerOrderId: found.brokerOrderId };
     return place();
@@ -176,13 +203,19 @@ export class SmartApiBroker implements Broker, OrderUpdateFeed {
   private emit(orders: BrokerOrder[]): void {
     for (const order of orders) {
       if (!isKnownStatus(order.brokerStatus)) {
-        this.options.log.warn({ clientCode: this.clientCode, brokerOrderId: order.brokerOrderId, brokerStatus: order.brokerStatus }, 'unknown SmartAPI order status; the order keeps its previous one');
+        this.options.log.warn(
+          { clientCode: this.clientCode, brokerOrderId: order.brokerOrderId, brokerStatus: order.brokerStatus },
+          'unknown SmartAPI order status; the order keeps its previous one',
+        );
       }
       for (const listener of this.listeners) {
         try {
           listener(this.clientCode, order);
         } catch (error) {
-          this.options.log.error({ err: error, clientCode: this.clientCode, brokerOrderId: order.brokerOrderId }, 'an order-update listener failed');
+          this.options.log.error(
+            { err: error, clientCode: this.clientCode, brokerOrderId: order.brokerOrderId },
+            'an order-update listener failed',
+          );
         }
       }
     }

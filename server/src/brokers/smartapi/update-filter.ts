@@ -16,7 +16,15 @@ interface Seen {
 const FORGET_AFTER_MS = 60_000;
 
 function signature(order: BrokerOrder): string {
-  return [order.brokerStatus, order.filledQuantity, order.quantity, order.price, order.triggerPrice, order.orderType, order.averagePrice].join('|');
+  return [
+    order.brokerStatus,
+    order.filledQuantity,
+    order.quantity,
+    order.price,
+    order.triggerPrice,
+    order.orderType,
+    order.averagePrice,
+  ].join('|');
 }
 
 export class UpdateFilter {

@@ -29,14 +29,16 @@ export interface SmartApiDeps {
 
 async function loadCredentials(services: SmartApiDeps, accountId: string): Promise<SmartApiCredentials> {
   const row = await services.orm.em.fork().findOne(Account, { id: accountId }, { fields: ['credentialsSealed'] });
-  if (!row?.credentialsSealed) throw new Error('no SmartAPI credentials are stored for this account: enter the API key, PIN and TOTP secret');
+  if (!row?.credentialsSealed)
+    throw new Error('no SmartAPI credentials are stored for this account: enter the API key, PIN and TOTP secret');
   let parsed: Partial<SmartApiCredentials>;
   try {
     parsed = JSON.parse(open(services.keys.credentials, row.credentialsSealed)) as Partial<SmartApiCredentials>;
   } catch {
     throw new Error('the stored SmartAPI credentials cannot be opened with this SECRET_KEY: enter them again');
   }
-  if (!parsed.apiKey || !parsed.pin || !parsed.totpSecret) throw new Error('the stored SmartAPI credentials are incomplete: enter them again');
+  if (!parsed.apiKey || !parsed.pin || !parsed.totpSecret)
+    throw new Error('the stored SmartAPI credentials are incomplete: enter them again');
   return { apiKey: parsed.apiKey, pin: parsed.pin, totpSecret: parsed.totpSecret };
 }
 
@@ -47,7 +49,11 @@ export interface SmartApiShared {
 }
 
 /** `shared`: one login serving every instance, and allowances no instance exceeds alone. */
-export function createSmartApiBroker(services: SmartApiDeps, account: Pick<Account, 'id' | 'clientCode'>, shared: SmartApiShared): SmartApiBroker {
+export function createSmartApiBroker(
+  services: SmartApiDeps,
+  account: Pick<Account, 'id' | 'clientCode'>,
+  shared: SmartApiShared,
+): SmartApiBroker {
   const log = services.log.child({ broker: 'SMARTAPI' });
   let reports: Promise<void> = Promise.resolve();
   return new SmartApiBroker({
@@ -62,7 +68,9 @@ export function createSmartApiBroker(services: SmartApiDeps, account: Pick<Accou
     reportStatus: ({ status, reason }) => {
       reports = reports
         .then(() => services.recordStatus(account.id, status, reason))
-        .catch((error: unknown) => log.error({ err: error, clientCode: account.clientCode, status }, 'recording the SmartAPI connection status failed'));
+        .catch((error: unknown) =>
+          log.error({ err: error, clientCode: account.clientCode, status }, 'recording the SmartAPI connection status failed'),
+        );
       return reports;
     },
   });

@@ -22,9 +22,7 @@ export interface PaperOrder extends PaperOrderTerms {
   status: PaperOrderStatus;
 }
 
-export type PlacementDecision =
-  | { kind: 'accept'; status: 'open' | 'trigger pending' | 'amo queued' }
-  | { kind: 'reject'; reason: string };
+export type PlacementDecision = { kind: 'accept'; status: 'open' | 'trigger pending' | 'amo queued' } | { kind: 'reject'; reason: string };
 
 /** `fill` is for the whole unfilled remainder, at `price` paise. */
 export type MatchDecision =

@@ -124,7 +124,9 @@ export function createPriceWalk(options: PriceWalkOptions): PriceWalk {
       const track = tracks.get(token);
       if (!track) throw new RangeError(`no reference price for token ${token}`);
       if (!Number.isSafeInteger(paise) || paise % track.tick !== 0 || !isWithinBand(paise, track.band)) {
-        throw new RangeError(`price ${paise} paise for token ${token} is off the tick ${track.tick} or outside ${track.band.low}-${track.band.high}`);
+        throw new RangeError(
+          `price ${paise} paise for token ${token} is off the tick ${track.tick} or outside ${track.band.low}-${track.band.high}`,
+        );
       }
       track.last = paise;
     },

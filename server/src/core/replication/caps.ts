@@ -10,14 +10,19 @@ export function capAtMaxQuantity(quantity: number, maxQuantity: number | null, l
   if (maxQuantity === null || quantity <= maxQuantity) return { ok: true, quantity, note: null };
   const capped = floorToLots(maxQuantity, lot);
   if (capped === 0) return { ok: false, reason: `maxQuantity ${maxQuantity} is less than one lot (${lot})` };
-  const note = capped === maxQuantity
-    ? `capped at maxQuantity ${maxQuantity}`
-    : `capped at maxQuantity ${maxQuantity}: ${capped} in whole lots of ${lot}`;
+  const note =
+    capped === maxQuantity
+      ? `capped at maxQuantity ${maxQuantity}`
+      : `capped at maxQuantity ${maxQuantity}: ${capped} in whole lots of ${lot}`;
   return { ok: true, quantity: capped, note };
 }
 
 export function capAtMaxOrderValue(
-  quantity: number, maxOrderValue: number | null, price: number | null, orderType: OrderType, lot: number,
+  quantity: number,
+  maxOrderValue: number | null,
+  price: number | null,
+  orderType: OrderType,
+  lot: number,
 ): Capped {
   if (maxOrderValue === null) return { ok: true, quantity, note: null };
   if (price === null) {

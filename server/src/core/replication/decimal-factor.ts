@@ -40,4 +40,3 @@ export function applyFactor(quantity: number, factor: string): { quantity: numbe
   }
   return { quantity: Number(scaled), reverse: numerator < 0n };
 }
-

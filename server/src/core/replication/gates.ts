@@ -14,7 +14,8 @@ const GATES: readonly Gate[] = [
   allowList,
   denyList,
   ({ master, rules }) => (master.variety === 'AMO' && !rules.copyAmo ? skip('AMO orders are not copied by this multiplier') : null),
-  ({ follower }) => (dailyOrderLimitReached(follower.ordersToday, follower.maxOrdersPerDay, 1) ? dailyOrderLimitSkip(follower.maxOrdersPerDay) : null),
+  ({ follower }) =>
+    dailyOrderLimitReached(follower.ordersToday, follower.maxOrdersPerDay, 1) ? dailyOrderLimitSkip(follower.maxOrdersPerDay) : null,
   dailyLossLimit,
 ];
 
@@ -22,7 +23,10 @@ const GATES: readonly Gate[] = [
  * The switches people flip to stop copying (worded "kill switch engaged", as the README and the dashboard say it): shared by
  * new copies and by modifications of open ones.
  */
-export function accountGuard(globalKillSwitch: boolean, follower: { killSwitch: boolean; copyEnabled: boolean; label: string }): Skip | null {
+export function accountGuard(
+  globalKillSwitch: boolean,
+  follower: { killSwitch: boolean; copyEnabled: boolean; label: string },
+): Skip | null {
   if (globalKillSwitch) return skip('kill switch engaged (global)');
   if (follower.killSwitch) return skip(`kill switch engaged for follower ${follower.label}`);
   if (!follower.copyEnabled) return skip(`copying is turned off for follower ${follower.label}`);
@@ -57,7 +61,8 @@ function lateDetection({ master, maxCopyDelaySeconds }: PlanInput): Skip | null 
   if (detectedMs > maxCopyDelaySeconds * 1000) return skip(`detected ${secondsLate(detectedMs)} s late ${limit}`);
   // Seen in time but planned only later (a restart, a takeover): the copy would still go out stale.
   const plannedMs = (master.plannedAt ?? master.detectedAt).getTime() - master.placedAt.getTime();
-  if (plannedMs > maxCopyDelaySeconds * 1000) return skip(`copy would go out ${secondsLate(plannedMs)} s after the master was placed ${limit}`);
+  if (plannedMs > maxCopyDelaySeconds * 1000)
+    return skip(`copy would go out ${secondsLate(plannedMs)} s after the master was placed ${limit}`);
   return null;
 }
 

@@ -67,16 +67,16 @@ export type LegChange =
 
 export type ChildModificationPlan =
   | {
-    kind: 'modify';
-    orderType: OrderType;
-    price: number | null;
-    triggerPrice: number | null;
-    /** One entry per open leg; closed legs cannot change and are left out. */
-    legs: LegChange[];
-    /** Quantities of legs to place in addition, when the new size outgrows the open legs. */
-    newLegs: number[];
-    notes: string[];
-  }
+      kind: 'modify';
+      orderType: OrderType;
+      price: number | null;
+      triggerPrice: number | null;
+      /** One entry per open leg; closed legs cannot change and are left out. */
+      legs: LegChange[];
+      /** Quantities of legs to place in addition, when the new size outgrows the open legs. */
+      newLegs: number[];
+      notes: string[];
+    }
   | { kind: 'unchanged' }
   | Skip;
 
@@ -119,7 +119,11 @@ export function planChildModification(input: ModificationInput): ChildModificati
     else legs.push({ leg: leg.leg, action: 'modify', quantity });
   }
   const newLegs = splitIntoLegs(extra, capacity);
-  const unstorable = orderRowProblem(subject, [...legs.flatMap((change) => (change.action === 'modify' ? [change.quantity] : [])), ...newLegs], master);
+  const unstorable = orderRowProblem(
+    subject,
+    [...legs.flatMap((change) => (change.action === 'modify' ? [change.quantity] : [])), ...newLegs],
+    master,
+  );
   if (unstorable) return skip(`modification not copied: ${unstorable}`);
   if (newLegs.length > 0 && dailyOrderLimitReached(follower.ordersToday, follower.maxOrdersPerDay, newLegs.length)) {
     return dailyOrderLimitSkip(follower.maxOrdersPerDay, follower.ordersToday, newLegs.length);

@@ -1,9 +1,7 @@
 // What the Plan step knows about one master order and one follower link. Prices and
 // money are integer paise; quantities are integers; positions are +long / -short.
 import type { OrderBounds } from '../order-bounds.ts';
-import type {
-  InstrumentSpec, MultiplierMode, OrderTerms, ProductType, Side, ZeroQuantityPolicy,
-} from '../types.ts';
+import type { InstrumentSpec, MultiplierMode, OrderTerms, ProductType, Side, ZeroQuantityPolicy } from '../types.ts';
 
 export interface MasterOrderFacts extends OrderTerms {
   exchange: string;

@@ -7,7 +7,12 @@ import { skip, type ChildPlan, type PlanInput } from './plan-types.ts';
 import { sizeChild } from './sizing.ts';
 
 export type {
-  ChildPlan, FollowerFacts, InstrumentSizing, MasterOrderFacts, MultiplierRules, PlanInput,
+  ChildPlan,
+  FollowerFacts,
+  InstrumentSizing,
+  MasterOrderFacts,
+  MultiplierRules,
+  PlanInput,
 } from './plan-types.ts';
 
 /**
@@ -38,8 +43,9 @@ export function planChild(input: PlanInput): ChildPlan {
   if (dailyOrderLimitReached(ordersToday, maxOrdersPerDay, legs.length)) {
     return dailyOrderLimitSkip(maxOrdersPerDay, ordersToday, legs.length);
   }
-  const notes = legs.length > 1
-    ? [...size.notes, `split into ${legs.length} orders of at most ${capacity} (freeze quantity ${instrument.freezeQuantity})`]
-    : size.notes;
+  const notes =
+    legs.length > 1
+      ? [...size.notes, `split into ${legs.length} orders of at most ${capacity} (freeze quantity ${instrument.freezeQuantity})`]
+      : size.notes;
   return { kind: 'copy', side: size.side, productType: size.productType, legs, notes };
 }

@@ -45,9 +45,10 @@ export function sizeChild(input: SizingInput): ChildSize {
   const side = scaler.reverse ? opposite(master.side) : master.side;
   const productType = rules.productType ?? master.productType;
   const where = `${master.symbol} in ${productType}`;
-  const nothingToExit = side === 'SELL'
-    ? `follower holds no ${master.symbol} to sell in ${productType}`
-    : `follower has no short ${master.symbol} position to buy back in ${productType}`;
+  const nothingToExit =
+    side === 'SELL'
+      ? `follower holds no ${master.symbol} to sell in ${productType}`
+      : `follower has no short ${master.symbol} position to buy back in ${productType}`;
   const masterHeld = master.side === 'SELL' ? Math.max(master.masterPositionBefore, 0) : Math.max(-master.masterPositionBefore, 0);
   const closing = Math.min(master.quantity, masterHeld);
   const opening = master.quantity - closing;
@@ -61,7 +62,9 @@ export function sizeChild(input: SizingInput): ChildSize {
     return fail(`${scaler.reverse ? 'reverse copy' : 'copy'} would sell DELIVERY stock the follower does not hold`);
   }
   if (closing > 0 && opening > 0) {
-    notes.push(`master position turns from ${master.masterPositionBefore} to ${master.masterPositionBefore + signed(master.side, master.quantity)}: closing ${closing} and opening ${opening} sized separately`);
+    notes.push(
+      `master position turns from ${master.masterPositionBefore} to ${master.masterPositionBefore + signed(master.side, master.quantity)}: closing ${closing} and opening ${opening} sized separately`,
+    );
   }
 
   const prefix = (part: string) => (closing > 0 && opening > 0 ? `${part}: ` : '');
@@ -69,20 +72,25 @@ export function sizeChild(input: SizingInput): ChildSize {
   if (closeQty > floorToLots(followerHeld, lot)) {
     closeQty = floorToLots(followerHeld, lot);
     const held = followerHeld === 0 ? nothingToExit : heldWords(side, followerHeld, where);
-    notes.push(closeQty === 0
-      ? `${held}; copying only the opening part`
-      : `exit capped at what the follower can close: ${closeQty} (${held})`);
+    notes.push(
+      closeQty === 0 ? `${held}; copying only the opening part` : `exit capped at what the follower can close: ${closeQty} (${held})`,
+    );
   }
   const inFlight = follower.inFlight ?? 0;
-  if (closeQty > 0 && inFlight !== 0) notes.push(`the follower's holding counts ${inFlight > 0 ? '+' : ''}${inFlight} of earlier copies still in flight`);
+  if (closeQty > 0 && inFlight !== 0)
+    notes.push(`the follower's holding counts ${inFlight > 0 ? '+' : ''}${inFlight} of earlier copies still in flight`);
   const openQty = opening > 0 ? sizePart(opening, scaler, rules, lot, notes, prefix('opening part')) : 0;
   if (closeQty + openQty === 0) return { kind: 'skip', reason: ROUNDED_TO_ZERO, roundedToZero: true };
 
-  const capped = applyCaps(closeQty + openQty, [
-    (q) => capAtMaxQuantity(q, rules.maxQuantity, lot),
-    (q) => capAtMaxOrderValue(q, rules.maxOrderValue, valuationPrice(master, input.referencePrice), master.orderType, lot),
-    (q) => capDeliverySell(q, side, productType, follower.position, lot, where),
-  ], notes);
+  const capped = applyCaps(
+    closeQty + openQty,
+    [
+      (q) => capAtMaxQuantity(q, rules.maxQuantity, lot),
+      (q) => capAtMaxOrderValue(q, rules.maxOrderValue, valuationPrice(master, input.referencePrice), master.orderType, lot),
+      (q) => capDeliverySell(q, side, productType, follower.position, lot, where),
+    ],
+    notes,
+  );
   if (!capped.ok) return fail(capped.reason);
   return { kind: 'sized', side, productType, quantity: capped.quantity, notes };
 }

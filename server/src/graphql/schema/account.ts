@@ -2,7 +2,13 @@ import { Account } from '../../persistence/entities/account.entity.ts';
 import { User } from '../../persistence/entities/user.entity.ts';
 import { visibleAccountIds } from '../../services/access.ts';
 import {
-  connectAccount, createAccount, deleteAccount, getAccount, listAccounts, setKillSwitch, updateAccount,
+  connectAccount,
+  createAccount,
+  deleteAccount,
+  getAccount,
+  listAccounts,
+  setKillSwitch,
+  updateAccount,
 } from '../../services/accounts.ts';
 import { isGlobalKillSwitchEngaged } from '../../persistence/repositories/settings.repository.ts';
 import { STAFF, sessionOnly, sessionOrToken } from '../auth-rules.ts';
@@ -50,7 +56,13 @@ export const AccountRef = builder.objectType(Account, {
 const KillSwitchState = builder.objectRef<{ engaged: boolean; account: Account | null }>('KillSwitchState').implement({
   fields: (t) => ({
     engaged: t.exposeBoolean('engaged'),
-    account: t.field({ type: AccountRef, nullable: true, description: 'null for the global switch', authScopes: sessionOrToken('accounts:write', STAFF), resolve: (s) => s.account }),
+    account: t.field({
+      type: AccountRef,
+      nullable: true,
+      description: 'null for the global switch',
+      authScopes: sessionOrToken('accounts:write', STAFF),
+      resolve: (s) => s.account,
+    }),
   }),
 });
 
@@ -60,7 +72,11 @@ const AccountStatusEvent = builder.objectRef<AccountStatusMessage>('AccountStatu
     status: t.field({ type: ConnectionStatusEnum, resolve: (e) => e.status }),
     statusReason: t.exposeString('statusReason', { nullable: true }),
     at: t.field({ type: 'DateTime', resolve: (e) => e.at }),
-    account: t.field({ type: AccountRef, authScopes: sessionOrToken('accounts:read'), resolve: (e, _args, ctx) => getAccount(ctx.services, ctx.viewer!, e.accountId) }),
+    account: t.field({
+      type: AccountRef,
+      authScopes: sessionOrToken('accounts:read'),
+      resolve: (e, _args, ctx) => getAccount(ctx.services, ctx.viewer!, e.accountId),
+    }),
   }),
 });
 
@@ -119,7 +135,8 @@ builder.mutationFields((t) => ({
     type: AccountRef,
     authScopes: sessionOrToken('accounts:write', STAFF),
     args: { input: t.arg({ type: CreateAccountInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createAccount(ctx.services, ctx.viewer!, { ...input, ownerId: input.ownerId == null ? null : String(input.ownerId) }),
+    resolve: (_root, { input }, ctx) =>
+      createAccount(ctx.services, ctx.viewer!, { ...input, ownerId: input.ownerId == null ? null : String(input.ownerId) }),
   }),
   updateAccount: t.field({
     type: AccountRef,
@@ -144,7 +161,8 @@ builder.mutationFields((t) => ({
     // The global switch halts everyone: never managed with a token.
     authScopes: (_root, args) => (args.accountId == null ? sessionOnly(['ADMIN']) : sessionOrToken('accounts:write', STAFF)),
     args: { accountId: t.arg.id(), engaged: t.arg.boolean({ required: true }) },
-    resolve: (_root, args, ctx) => setKillSwitch(ctx.services, ctx.viewer!, args.accountId == null ? null : String(args.accountId), args.engaged),
+    resolve: (_root, args, ctx) =>
+      setKillSwitch(ctx.services, ctx.viewer!, args.accountId == null ? null : String(args.accountId), args.engaged),
   }),
 }));
 

@@ -1,6 +1,16 @@
 import {
-  ACCOUNT_ROLES, API_TOKEN_SCOPES, BROKERS, MULTIPLIER_MODES, ORDER_STATUSES, ORDER_TYPES, PRODUCT_TYPES, SIDES,
-  USER_ROLES, VARIETIES, ZERO_QUANTITY_POLICIES, CONNECTION_STATUSES,
+  ACCOUNT_ROLES,
+  API_TOKEN_SCOPES,
+  BROKERS,
+  MULTIPLIER_MODES,
+  ORDER_STATUSES,
+  ORDER_TYPES,
+  PRODUCT_TYPES,
+  SIDES,
+  USER_ROLES,
+  VARIETIES,
+  ZERO_QUANTITY_POLICIES,
+  CONNECTION_STATUSES,
 } from '../../core/types.ts';
 import { builder } from '../builder.ts';
 
@@ -16,5 +26,8 @@ export const ZeroQuantityPolicyEnum = builder.enumType('ZeroQuantityPolicy', { v
 export const OrderStatusEnum = builder.enumType('OrderStatus', { values: ORDER_STATUSES });
 export const ConnectionStatusEnum = builder.enumType('ConnectionStatus', { values: CONNECTION_STATUSES });
 export const ApiTokenScopeEnum = builder.enumType('ApiTokenScope', {
-  values: Object.fromEntries(API_TOKEN_SCOPES.map((scope) => [scope.replace(':', '_').toUpperCase(), { value: scope }])) as Record<string, { value: (typeof API_TOKEN_SCOPES)[number] }>,
+  values: Object.fromEntries(API_TOKEN_SCOPES.map((scope) => [scope.replace(':', '_').toUpperCase(), { value: scope }])) as Record<
+    string,
+    { value: (typeof API_TOKEN_SCOPES)[number] }
+  >,
 });

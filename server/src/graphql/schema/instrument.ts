@@ -17,7 +17,7 @@ export const InstrumentRef = builder.objectType(Instrument, {
     expiry: t.exposeString('expiry', { nullable: true }),
     lastPrice: t.float({
       nullable: true,
-      description: 'The paper exchange\'s last price in rupees, else the instrument\'s reference price.',
+      description: "The paper exchange's last price in rupees, else the instrument's reference price.",
       resolve: (i, _args, ctx) => {
         const paise = ctx.services.brokers.prices('PAPER').lastPrice(i.exchange, i.token);
         return paise === null ? null : paise / 100;
@@ -35,7 +35,8 @@ builder.queryField('instruments', (t) =>
       const size = pageSize(args.first);
       const query = args.search?.toUpperCase() ?? '';
       const exchange = args.exchange?.toUpperCase();
-      return ctx.services.instruments.all()
+      return ctx.services.instruments
+        .all()
         .filter((i) => (!exchange || i.exchange === exchange) && (i.symbol.includes(query) || i.name.toUpperCase().includes(query)))
         .sort((a, b) => a.symbol.localeCompare(b.symbol))
         .slice(0, size);

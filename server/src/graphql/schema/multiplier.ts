@@ -1,5 +1,11 @@
 import { Multiplier } from '../../persistence/entities/multiplier.entity.ts';
-import { createMultiplier, deleteMultiplier, listMultipliers, updateMultiplier, type MultiplierFields } from '../../services/multipliers.ts';
+import {
+  createMultiplier,
+  deleteMultiplier,
+  listMultipliers,
+  updateMultiplier,
+  type MultiplierFields,
+} from '../../services/multipliers.ts';
 import { STAFF, sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
 import { visibleAccount } from '../context.ts';
@@ -73,7 +79,12 @@ builder.queryField('multipliers', (t) =>
     authScopes: sessionOrToken('accounts:read'),
     args: { masterId: t.arg.id(), followerId: t.arg.id() },
     resolve: (_root, args, ctx) =>
-      listMultipliers(ctx.services, ctx.viewer!, args.masterId == null ? null : String(args.masterId), args.followerId == null ? null : String(args.followerId)),
+      listMultipliers(
+        ctx.services,
+        ctx.viewer!,
+        args.masterId == null ? null : String(args.masterId),
+        args.followerId == null ? null : String(args.followerId),
+      ),
   }),
 );
 
@@ -83,7 +94,11 @@ builder.mutationFields((t) => ({
     authScopes: sessionOrToken('accounts:write', STAFF),
     args: { input: t.arg({ type: CreateMultiplierInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      createMultiplier(ctx.services, ctx.viewer!, { ...(input as MultiplierFields), masterId: String(input.masterId), followerId: String(input.followerId) }),
+      createMultiplier(ctx.services, ctx.viewer!, {
+        ...(input as MultiplierFields),
+        masterId: String(input.masterId),
+        followerId: String(input.followerId),
+      }),
   }),
   updateMultiplier: t.field({
     type: MultiplierRef,

@@ -34,7 +34,8 @@ OrderRef.implement({
       nullable: true,
       description: 'The master order this copy was made from; null for a master, or where you may not see it.',
       authScopes: sessionOrToken('orders:read'),
-      resolve: (order, _args, ctx) => (order.masterOrderId ? getOrder(ctx.services, ctx.viewer!, order.masterOrderId).catch(() => null) : null),
+      resolve: (order, _args, ctx) =>
+        order.masterOrderId ? getOrder(ctx.services, ctx.viewer!, order.masterOrderId).catch(() => null) : null,
     }),
     children: t.field({
       type: [OrderRef],
@@ -62,7 +63,7 @@ OrderRef.implement({
     leg: t.exposeInt('leg'),
     latencyMs: t.float({
       nullable: true,
-      description: 'From detection (or request) to the broker\'s acknowledgement.',
+      description: "From detection (or request) to the broker's acknowledgement.",
       resolve: (o) => (o.detectedAt && o.acknowledgedAt ? o.acknowledgedAt.getTime() - o.detectedAt.getTime() : null),
     }),
     detectedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => o.detectedAt }),
@@ -76,7 +77,12 @@ OrderRef.implement({
 export const OrderEventRef = builder.objectRef<OrderEventMessage>('OrderEvent').implement({
   fields: (t) => ({
     cursor: t.string({ resolve: (e) => String(e.cursor) }),
-    order: t.field({ type: OrderRef, description: 'The order as it was right after this change.', authScopes: sessionOrToken('orders:read'), resolve: (e) => orderFromSnapshot(e.snapshot) }),
+    order: t.field({
+      type: OrderRef,
+      description: 'The order as it was right after this change.',
+      authScopes: sessionOrToken('orders:read'),
+      resolve: (e) => orderFromSnapshot(e.snapshot),
+    }),
     status: t.field({ type: OrderStatusEnum, resolve: (e) => e.status }),
     kind: t.exposeString('kind'),
     message: t.exposeString('message', { nullable: true }),
@@ -85,29 +91,39 @@ export const OrderEventRef = builder.objectRef<OrderEventMessage>('OrderEvent').
 });
 
 builder.queryFields((t) => ({
-  orders: t.connection({
-    type: OrderRef,
-    authScopes: sessionOrToken('orders:read'),
-    args: {
-      accountId: t.arg.id(),
-      masterOrderId: t.arg.id(),
-      mastersOnly: t.arg.boolean(),
-      status: t.arg({ type: OrderStatusEnum }),
-      symbol: t.arg.string(),
+  orders: t.connection(
+    {
+      type: OrderRef,
+      authScopes: sessionOrToken('orders:read'),
+      args: {
+        accountId: t.arg.id(),
+        masterOrderId: t.arg.id(),
+        mastersOnly: t.arg.boolean(),
+        status: t.arg({ type: OrderStatusEnum }),
+        symbol: t.arg.string(),
+      },
+      resolve: (_root, args, ctx) =>
+        listOrders(
+          ctx.services,
+          ctx.viewer!,
+          {
+            accountId: args.accountId == null ? null : String(args.accountId),
+            masterOrderId: args.masterOrderId == null ? null : String(args.masterOrderId),
+            mastersOnly: args.mastersOnly,
+            status: args.status as OrderStatus | null | undefined,
+            symbol: args.symbol,
+          },
+          args.first,
+          args.after,
+        ),
     },
-    resolve: (_root, args, ctx) =>
-      listOrders(ctx.services, ctx.viewer!, {
-        accountId: args.accountId == null ? null : String(args.accountId),
-        masterOrderId: args.masterOrderId == null ? null : String(args.masterOrderId),
-        mastersOnly: args.mastersOnly,
-        status: args.status as OrderStatus | null | undefined,
-        symbol: args.symbol,
-      }, args.first, args.after),
-  }, {
-    edgesField: { authScopes: sessionOrToken('orders:read') },
-  }, {
-    nodeField: { authScopes: sessionOrToken('orders:read') },
-  }),
+    {
+      edgesField: { authScopes: sessionOrToken('orders:read') },
+    },
+    {
+      nodeField: { authScopes: sessionOrToken('orders:read') },
+    },
+  ),
   order: t.field({
     type: OrderRef,
     authScopes: sessionOrToken('orders:read'),
@@ -122,14 +138,20 @@ builder.subscriptionField('orderEvents', (t) =>
     authScopes: sessionOrToken('orders:read'),
     args: {
       accountId: t.arg.id({ description: 'A master includes its children. Omit for every order you may read.' }),
-      after: t.arg.string({ description: 'Replay events after this cursor, then go live. "0" replays everything kept; omit for live only.' }),
+      after: t.arg.string({
+        description: 'Replay events after this cursor, then go live. "0" replays everything kept; omit for live only.',
+      }),
     },
     subscribe: async (_root, args, ctx) => {
-      const accountId = args.accountId == null ? null : (await accountFor(ctx.services.orm.em.fork(), ctx.viewer!, String(args.accountId), 'accountId', 'read')).id;
+      const accountId =
+        args.accountId == null
+          ? null
+          : (await accountFor(ctx.services.orm.em.fork(), ctx.viewer!, String(args.accountId), 'accountId', 'read')).id;
       let after: number | null = null;
       if (args.after != null) {
         after = Number(args.after);
-        if (!/^\d+$/.test(args.after) || !Number.isSafeInteger(after)) throw badInput('after', 'after must be a cursor such as "0" or "1234"');
+        if (!/^\d+$/.test(args.after) || !Number.isSafeInteger(after))
+          throw badInput('after', 'after must be a cursor such as "0" or "1234"');
       }
       return streamOrderEvents(ctx, after, accountId);
     },

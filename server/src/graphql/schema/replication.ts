@@ -7,7 +7,7 @@ import { visibleAccount } from '../context.ts';
 import { AccountRef } from './account.ts';
 
 const FollowerReplicationStats = builder.objectRef<FollowerStats>('FollowerReplicationStats').implement({
-  description: 'How one follower\'s copies went: counts, and latency from detecting the master to the broker acknowledging the copy.',
+  description: "How one follower's copies went: counts, and latency from detecting the master to the broker acknowledging the copy.",
   fields: (t) => ({
     followerId: t.exposeID('followerId'),
     follower: t.field({

@@ -17,7 +17,15 @@ export const AccountLeaseSchema = new EntitySchema<AccountLease>({
   class: AccountLease,
   tableName: 'account_leases',
   properties: {
-    accountId: { kind: '1:1', entity: () => Account, mapToPk: true, primary: true, fieldName: 'account_id', deleteRule: 'cascade', owner: true },
+    accountId: {
+      kind: '1:1',
+      entity: () => Account,
+      mapToPk: true,
+      primary: true,
+      fieldName: 'account_id',
+      deleteRule: 'cascade',
+      owner: true,
+    },
     holder: { type: 'string', length: 128 },
     epoch: { type: 'integer' },
     expiresAt: { type: 'Date' },

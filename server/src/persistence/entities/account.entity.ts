@@ -5,7 +5,17 @@ import { bigintNumber, createdAtProperty, idProperty, updatedAtProperty } from '
 import { User } from './user.entity.ts';
 
 export class Account {
-  [OptionalProps]?: 'createdById' | 'credentialsSealed' | 'status' | 'statusReason' | 'copyEnabled' | 'killSwitch' | 'maxOrdersPerDay' | 'maxLossPerDay' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'createdById'
+    | 'credentialsSealed'
+    | 'status'
+    | 'statusReason'
+    | 'copyEnabled'
+    | 'killSwitch'
+    | 'maxOrdersPerDay'
+    | 'maxLossPerDay'
+    | 'createdAt'
+    | 'updatedAt';
   id: string = randomUUID();
   label!: string;
   broker!: BrokerKind;

@@ -7,8 +7,7 @@ export const createdAtProperty = { type: 'Date', onCreate: () => new Date() } as
 export const updatedAtProperty = { type: 'Date', onCreate: () => new Date(), onUpdate: () => new Date() } as const;
 
 /** A bigint column read as a JS number: paise and cursors stay far below 2^53. */
-export const bigintNumber = (nullable = false) =>
-  ({ type: new BigIntType('number'), columnType: 'bigint', nullable }) as const;
+export const bigintNumber = (nullable = false) => ({ type: new BigIntType('number'), columnType: 'bigint', nullable }) as const;
 
 /** The columns Tandem's orders and the paper exchange's book both keep: the same order, seen from two sides. */
 export const orderColumns = {

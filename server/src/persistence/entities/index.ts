@@ -11,8 +11,18 @@ import { SettingSchema } from './setting.entity.ts';
 import { UserSchema } from './user.entity.ts';
 
 export const entities = [
-  UserSchema, AccountSchema, MultiplierSchema, InstrumentSchema, OrderSchema,
-  OrderEventSchema, EventCounterSchema, ApiTokenSchema, AuditEntrySchema, PaperOrderSchema, SettingSchema, AccountLeaseSchema,
+  UserSchema,
+  AccountSchema,
+  MultiplierSchema,
+  InstrumentSchema,
+  OrderSchema,
+  OrderEventSchema,
+  EventCounterSchema,
+  ApiTokenSchema,
+  AuditEntrySchema,
+  PaperOrderSchema,
+  SettingSchema,
+  AccountLeaseSchema,
 ];
 
 export { Account } from './account.entity.ts';

@@ -5,7 +5,23 @@ import { Account } from './account.entity.ts';
 import { bigintNumber, createdAtProperty, idProperty, updatedAtProperty } from './base.ts';
 
 export class Multiplier {
-  [OptionalProps]?: 'mode' | 'factor' | 'fixedLots' | 'maxQuantity' | 'maxOrderValue' | 'symbolsAllow' | 'symbolsDeny' | 'exchanges' | 'productType' | 'copyAmo' | 'copyModifications' | 'copyCancellations' | 'zeroQuantityPolicy' | 'paused' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'mode'
+    | 'factor'
+    | 'fixedLots'
+    | 'maxQuantity'
+    | 'maxOrderValue'
+    | 'symbolsAllow'
+    | 'symbolsDeny'
+    | 'exchanges'
+    | 'productType'
+    | 'copyAmo'
+    | 'copyModifications'
+    | 'copyCancellations'
+    | 'zeroQuantityPolicy'
+    | 'paused'
+    | 'createdAt'
+    | 'updatedAt';
   id: string = randomUUID();
   masterId!: string;
   followerId!: string;

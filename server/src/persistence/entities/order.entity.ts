@@ -7,7 +7,29 @@ import { Multiplier } from './multiplier.entity.ts';
 
 /** One master order seen, or one child placed or skipped for a follower. Prices in paise. */
 export class Order {
-  [OptionalProps]?: 'masterOrderId' | 'multiplierId' | 'leg' | 'filledQuantity' | 'averagePrice' | 'variety' | 'price' | 'triggerPrice' | 'status' | 'brokerStatus' | 'reason' | 'brokerOrderId' | 'orderTag' | 'origin' | 'placedByUserId' | 'detectedAt' | 'exchangeAt' | 'sentAt' | 'acknowledgedAt' | 'copyPlannedAt' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'masterOrderId'
+    | 'multiplierId'
+    | 'leg'
+    | 'filledQuantity'
+    | 'averagePrice'
+    | 'variety'
+    | 'price'
+    | 'triggerPrice'
+    | 'status'
+    | 'brokerStatus'
+    | 'reason'
+    | 'brokerOrderId'
+    | 'orderTag'
+    | 'origin'
+    | 'placedByUserId'
+    | 'detectedAt'
+    | 'exchangeAt'
+    | 'sentAt'
+    | 'acknowledgedAt'
+    | 'copyPlannedAt'
+    | 'createdAt'
+    | 'updatedAt';
   id: string = randomUUID();
   accountId!: string;
   masterOrderId: string | null = null;
@@ -53,13 +75,32 @@ export const OrderSchema = new EntitySchema<Order>({
     { properties: ['accountId', 'brokerOrderId'] },
     { properties: ['orderTag'] },
   ],
-  indexes: [{ properties: ['accountId', 'createdAt'] }, { properties: ['accountId', 'token'] }, { properties: ['status'] }, { properties: ['masterOrderId'] }],
+  indexes: [
+    { properties: ['accountId', 'createdAt'] },
+    { properties: ['accountId', 'token'] },
+    { properties: ['status'] },
+    { properties: ['masterOrderId'] },
+  ],
   properties: {
     id: idProperty,
     // Orders outlive nothing: an account with orders cannot be deleted, so no order row is ever lost.
     accountId: { kind: 'm:1', entity: () => Account, mapToPk: true, fieldName: 'account_id', deleteRule: 'restrict' },
-    masterOrderId: { kind: 'm:1', entity: () => Order, mapToPk: true, fieldName: 'master_order_id', nullable: true, deleteRule: 'restrict' },
-    multiplierId: { kind: 'm:1', entity: () => Multiplier, mapToPk: true, fieldName: 'multiplier_id', nullable: true, deleteRule: 'set null' },
+    masterOrderId: {
+      kind: 'm:1',
+      entity: () => Order,
+      mapToPk: true,
+      fieldName: 'master_order_id',
+      nullable: true,
+      deleteRule: 'restrict',
+    },
+    multiplierId: {
+      kind: 'm:1',
+      entity: () => Multiplier,
+      mapToPk: true,
+      fieldName: 'multiplier_id',
+      nullable: true,
+      deleteRule: 'set null',
+    },
     leg: { type: 'integer' },
     ...orderColumns,
     brokerStatus: { type: 'string', nullable: true },

@@ -7,7 +7,16 @@ import { createdAtProperty, orderColumns, updatedAtProperty } from './base.ts';
  * it survives restarts, is shared by processes and can be searched by tag after a crash.
  */
 export class PaperOrder {
-  [OptionalProps]?: 'filledQuantity' | 'averagePrice' | 'price' | 'triggerPrice' | 'statusMessage' | 'orderTag' | 'releaseAt' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'filledQuantity'
+    | 'averagePrice'
+    | 'price'
+    | 'triggerPrice'
+    | 'statusMessage'
+    | 'orderTag'
+    | 'releaseAt'
+    | 'createdAt'
+    | 'updatedAt';
   brokerOrderId!: string;
   clientCode!: string;
   exchange!: string;

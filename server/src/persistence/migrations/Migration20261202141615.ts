@@ -1,7 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261202141615 extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`alter table "audit_entries" add column "api_token_id" uuid null, add column "api_token_name" varchar(100) null;`);
   }
@@ -9,5 +8,4 @@ export class Migration20261202141615 extends Migration {
   override async down(): Promise<void> {
     this.addSql(`alter table "audit_entries" drop column "api_token_id", drop column "api_token_name";`);
   }
-
 }

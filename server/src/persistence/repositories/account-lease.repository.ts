@@ -11,8 +11,12 @@ const epochs = (rows: LeaseRow[]) => new Map(rows.map((row) => [row.account_id, 
 
 /** Expires every lease `holder` has now, epochs kept, so the next holder's epoch is still higher. */
 export async function handBackLeases(em: EntityManager, holder: string): Promise<void> {
-  await execute(em, `update account_leases set expires_at = now() - interval '1 millisecond'
-    where account_id in (${ownRowsInOrder()})`, [holder]);
+  await execute(
+    em,
+    `update account_leases set expires_at = now() - interval '1 millisecond'
+    where account_id in (${ownRowsInOrder()})`,
+    [holder],
+  );
 }
 
 /**
@@ -21,18 +25,26 @@ export async function handBackLeases(em: EntityManager, holder: string): Promise
  */
 export async function lockHeldLeases(tx: EntityManager, holder: string, accountIds: string[]): Promise<Map<string, number>> {
   if (accountIds.length === 0) return new Map();
-  return epochs(await execute<LeaseRow[]>(tx,
-    `select account_id, epoch from account_leases
+  return epochs(
+    await execute<LeaseRow[]>(
+      tx,
+      `select account_id, epoch from account_leases
       where account_id in (${accountIds.map(() => '?').join(', ')}) and holder = ? and expires_at > now() order by account_id for share`,
-    [...accountIds, holder]));
+      [...accountIds, holder],
+    ),
+  );
 }
 
 /** Extends by `ttlMs` every lease `holder` has that has not run out; returns their epochs. */
 export async function renewLeases(em: EntityManager, holder: string, ttlMs: number): Promise<Map<string, number>> {
-  return epochs(await execute<LeaseRow[]>(em,
-    `update account_leases set expires_at = now() + ?::interval
+  return epochs(
+    await execute<LeaseRow[]>(
+      em,
+      `update account_leases set expires_at = now() + ?::interval
       where account_id in (${ownRowsInOrder('expires_at > now()')}) returning account_id, epoch`,
-    [`${ttlMs} milliseconds`, holder]));
+      [`${ttlMs} milliseconds`, holder],
+    ),
+  );
 }
 
 /**
@@ -40,11 +52,15 @@ export async function renewLeases(em: EntityManager, holder: string, ttlMs: numb
  * holds or whose holder let its lease run out, with the next epoch; returns what it took.
  */
 export async function takeFreeLeases(em: EntityManager, holder: string, ttlMs: number): Promise<Map<string, number>> {
-  return epochs(await execute<LeaseRow[]>(em,
-    `insert into account_leases (account_id, holder, epoch, expires_at)
+  return epochs(
+    await execute<LeaseRow[]>(
+      em,
+      `insert into account_leases (account_id, holder, epoch, expires_at)
      select id, ?, 1, now() + ?::interval from accounts where role = 'MASTER' or broker = 'SMARTAPI' order by id
      on conflict (account_id) do update set holder = excluded.holder, epoch = account_leases.epoch + 1, expires_at = excluded.expires_at
       where account_leases.expires_at <= now()
      returning account_id, epoch`,
-    [holder, `${ttlMs} milliseconds`]));
+      [holder, `${ttlMs} milliseconds`],
+    ),
+  );
 }

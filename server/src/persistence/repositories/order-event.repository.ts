@@ -23,24 +23,29 @@ export interface OrderEventDraft {
 export async function appendOrderEvents(em: EntityManager, drafts: OrderEventDraft[], at: Date): Promise<OrderEvent[]> {
   if (drafts.length === 0) return [];
   await em.flush();
-  const rows = await execute<{ value: unknown }[]>(
-    em,
-    'update event_counter set value = value + ? where id = 1 returning value',
-    [drafts.length],
-  );
+  const rows = await execute<{ value: unknown }[]>(em, 'update event_counter set value = value + ? where id = 1 returning value', [
+    drafts.length,
+  ]);
   const last = toNumber(rows[0]?.value);
   const first = last - drafts.length + 1;
-  const events = drafts.map(({ masterOrderId: _master, ...fields }, index) => Object.assign(new OrderEvent(), fields, { cursor: first + index, at }));
+  const events = drafts.map(({ masterOrderId: _master, ...fields }, index) =>
+    Object.assign(new OrderEvent(), fields, { cursor: first + index, at }),
+  );
   await bulkInsert(em, OrderEvent, events);
   return events;
 }
 
 /** Events with after < cursor <= upTo, oldest first; accountIds narrows to those accounts and their children. */
-export async function eventsBetween(em: EntityManager, after: number, upTo: number, accountIds: string[] | null, limit: number): Promise<OrderEvent[]> {
+export async function eventsBetween(
+  em: EntityManager,
+  after: number,
+  upTo: number,
+  accountIds: string[] | null,
+  limit: number,
+): Promise<OrderEvent[]> {
   const range = { cursor: { $gt: after, $lte: upTo } };
-  const where = accountIds === null
-    ? range
-    : { ...range, $or: [{ accountId: { $in: accountIds } }, { masterAccountId: { $in: accountIds } }] };
+  const where =
+    accountIds === null ? range : { ...range, $or: [{ accountId: { $in: accountIds } }, { masterAccountId: { $in: accountIds } }] };
   return em.find(OrderEvent, where, { orderBy: { cursor: 'asc' }, limit });
 }
 

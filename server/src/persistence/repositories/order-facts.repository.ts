@@ -26,13 +26,20 @@ export interface HoldingOptions {
 }
 
 /** Holdings per account and product in one instrument, from Tandem's own orders. */
-export async function holdingsByAccount(em: EntityManager, accountIds: string[], token: string, options: HoldingOptions = {}): Promise<Map<string, Map<ProductType, Holding>>> {
+export async function holdingsByAccount(
+  em: EntityManager,
+  accountIds: string[],
+  token: string,
+  options: HoldingOptions = {},
+): Promise<Map<string, Map<ProductType, Holding>>> {
   const holdings = new Map<string, Map<ProductType, Holding>>();
   if (accountIds.length === 0) return holdings;
   const exclude = options.exclude ?? [];
   const signed = (quantity: string) => `case when side = 'BUY' then ${quantity} else -(${quantity}) end`;
   const unsettledCopy = `master_order_id is not null and status in (${UNSETTLED.map((s) => `'${s}'`).join(', ')})`;
-  const inFlight = options.inFlightCopies ? `sum(case when ${unsettledCopy} then ${signed('greatest(quantity - filled_quantity, 0)')} else 0 end)` : '0';
+  const inFlight = options.inFlightCopies
+    ? `sum(case when ${unsettledCopy} then ${signed('greatest(quantity - filled_quantity, 0)')} else 0 end)`
+    : '0';
   const counted = options.inFlightCopies ? `(filled_quantity > 0 or (${unsettledCopy}))` : 'filled_quantity > 0';
   const params: unknown[] = [...accountIds, token, ...exclude];
   let before = '';
@@ -40,12 +47,14 @@ export async function holdingsByAccount(em: EntityManager, accountIds: string[],
     before = 'and (created_at < ? or (created_at = ? and id < ?))';
     params.push(options.before.createdAt, options.before.createdAt, options.before.id);
   }
-  const rows = await execute<{ account_id: string; product_type: ProductType; filled: unknown; in_flight: unknown }[]>(em,
+  const rows = await execute<{ account_id: string; product_type: ProductType; filled: unknown; in_flight: unknown }[]>(
+    em,
     `select account_id, product_type, sum(${signed('filled_quantity')}) as filled, ${inFlight} as in_flight
        from orders where account_id in (${placeholders(accountIds)}) and token = ? and ${counted}
         ${exclude.length > 0 ? `and id not in (${placeholders(exclude)})` : ''} ${before}
       group by account_id, product_type`,
-    params);
+    params,
+  );
   for (const row of rows) {
     const byProduct = holdings.get(row.account_id) ?? new Map<ProductType, Holding>();
     byProduct.set(row.product_type, { filled: toNumber(row.filled), inFlight: toNumber(row.in_flight) });
@@ -57,10 +66,12 @@ export async function holdingsByAccount(em: EntityManager, accountIds: string[],
 /** Per account, the orders created since `since` that were not skipped, failed or rejected. */
 export async function ordersPlacedSince(em: EntityManager, accountIds: string[], since: Date): Promise<Map<string, number>> {
   if (accountIds.length === 0) return new Map();
-  const counts = await execute<{ account_id: string; n: unknown }[]>(em,
+  const counts = await execute<{ account_id: string; n: unknown }[]>(
+    em,
     `select account_id, count(*) as n from orders
       where account_id in (${placeholders(accountIds)}) and created_at >= ? and status not in ('SKIPPED', 'FAILED', 'REJECTED') group by account_id`,
-    [...accountIds, since]);
+    [...accountIds, since],
+  );
   return new Map(counts.map((row) => [row.account_id, toNumber(row.n)]));
 }
 
@@ -76,22 +87,30 @@ export interface Fill {
 /** The fills of orders created since `since`, in the order they were last updated. */
 export async function fillsSince(em: EntityManager, accountIds: string[], since: Date): Promise<Fill[]> {
   if (accountIds.length === 0) return [];
-  const rows = await execute<{ account_id: string; side: Side; filled_quantity: unknown; average_price: unknown; token: string }[]>(em,
+  const rows = await execute<{ account_id: string; side: Side; filled_quantity: unknown; average_price: unknown; token: string }[]>(
+    em,
     `select account_id, side, filled_quantity, average_price, token from orders
       where account_id in (${placeholders(accountIds)}) and created_at >= ? and filled_quantity > 0 and average_price is not null order by updated_at`,
-    [...accountIds, since]);
+    [...accountIds, since],
+  );
   return rows.map((row) => ({
-    accountId: row.account_id, token: row.token, side: row.side, quantity: toNumber(row.filled_quantity), price: toNumber(row.average_price),
+    accountId: row.account_id,
+    token: row.token,
+    side: row.side,
+    quantity: toNumber(row.filled_quantity),
+    price: toNumber(row.average_price),
   }));
 }
 
 /** The ids of the children in `status` of the masters of these accounts. */
 export async function childIdsOfMasters(em: EntityManager, masterAccountIds: string[], status: OrderStatus): Promise<string[]> {
   if (masterAccountIds.length === 0) return [];
-  const rows = await execute<{ id: string }[]>(em,
+  const rows = await execute<{ id: string }[]>(
+    em,
     `select c.id from orders c join orders m on m.id = c.master_order_id
       where c.status = ? and m.account_id in (${placeholders(masterAccountIds)})`,
-    [status, ...masterAccountIds]);
+    [status, ...masterAccountIds],
+  );
   return rows.map((row) => row.id);
 }
 
@@ -102,10 +121,14 @@ export async function childIdsOfMasters(em: EntityManager, masterAccountIds: str
  */
 export async function accountsWithUnsettledChildren(em: EntityManager, masterAccountIds: string[]): Promise<string[]> {
   if (masterAccountIds.length === 0) return [];
-  const rows = await execute<{ account_id: string }[]>(em,
+  const rows = await execute<{ account_id: string }[]>(
+    em,
     `select distinct c.account_id from orders c join orders m on m.id = c.master_order_id
-      where c.status in (${UNSETTLED.filter((s) => s !== 'PENDING').map((s) => `'${s}'`).join(', ')})
+      where c.status in (${UNSETTLED.filter((s) => s !== 'PENDING')
+        .map((s) => `'${s}'`)
+        .join(', ')})
         and m.account_id in (${placeholders(masterAccountIds)})`,
-    masterAccountIds);
+    masterAccountIds,
+  );
   return rows.map((row) => row.account_id);
 }

@@ -20,7 +20,12 @@ const orNull = (value: unknown) => (value === null || value === undefined ? null
  * how many were copied, failed, skipped or are still in flight, and the latency from
  * detection of the master to the broker's acknowledgement of the child (p50/p95/p99).
  */
-export async function replicationStats(em: EntityManager, since: Date, followerIds: string[] | null, masterAccountId: string | null): Promise<FollowerStats[]> {
+export async function replicationStats(
+  em: EntityManager,
+  since: Date,
+  followerIds: string[] | null,
+  masterAccountId: string | null,
+): Promise<FollowerStats[]> {
   const filters: string[] = ['c.master_order_id is not null', 'c.created_at >= ?'];
   const params: unknown[] = [since];
   if (followerIds !== null) {
@@ -33,7 +38,9 @@ export async function replicationStats(em: EntityManager, since: Date, followerI
     params.push(masterAccountId);
   }
   const latency = 'extract(epoch from (c.acknowledged_at - c.detected_at)) * 1000';
-  const rows = await execute<Record<string, unknown>[]>(em, `
+  const rows = await execute<Record<string, unknown>[]>(
+    em,
+    `
     select c.account_id as follower_id,
       count(*) filter (where c.status in ('OPEN', 'TRIGGER_PENDING', 'AMO_QUEUED', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED')) as copied,
       count(*) filter (where c.status in ('FAILED', 'REJECTED')) as failed,
@@ -45,11 +52,18 @@ export async function replicationStats(em: EntityManager, since: Date, followerI
       percentile_cont(0.99) within group (order by ${latency}) filter (where c.acknowledged_at is not null) as p99
     from orders c join orders m on m.id = c.master_order_id
     where ${filters.join(' and ')}
-    group by c.account_id`, params);
+    group by c.account_id`,
+    params,
+  );
   return rows.map((row) => ({
     followerId: String(row.follower_id),
-    copied: toNumber(row.copied), failed: toNumber(row.failed), skipped: toNumber(row.skipped),
-    inFlight: toNumber(row.in_flight), samples: toNumber(row.samples),
-    p50Ms: orNull(row.p50), p95Ms: orNull(row.p95), p99Ms: orNull(row.p99),
+    copied: toNumber(row.copied),
+    failed: toNumber(row.failed),
+    skipped: toNumber(row.skipped),
+    inFlight: toNumber(row.in_flight),
+    samples: toNumber(row.samples),
+    p50Ms: orNull(row.p50),
+    p95Ms: orNull(row.p95),
+    p99Ms: orNull(row.p99),
   }));
 }

@@ -20,7 +20,10 @@ export async function isGlobalKillSwitchEngaged(em: EntityManager): Promise<bool
 export async function installId(em: EntityManager): Promise<string> {
   const existing = await readSetting(em, 'install_id');
   if (existing) return existing;
-  const fresh = BigInt(`0x${randomBytes(4).toString('hex')}`).toString(36).slice(0, 4).padStart(4, '0');
+  const fresh = BigInt(`0x${randomBytes(4).toString('hex')}`)
+    .toString(36)
+    .slice(0, 4)
+    .padStart(4, '0');
   await execute(em, 'insert into settings (key, value) values (?, ?) on conflict (key) do nothing', ['install_id', fresh]);
   return (await readSetting(em.fork(), 'install_id')) ?? fresh;
 }

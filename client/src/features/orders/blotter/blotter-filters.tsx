@@ -16,11 +16,31 @@ export default function BlotterFilters(props: {
 }) {
   return (
     <form class="card filters" aria-label="Filter orders" onSubmit={(e) => e.preventDefault()}>
-      <SelectField id="blotter-account" label="Account" value={props.accountId} onChange={props.onAccount}
-        options={[{ value: '', label: 'All accounts' }, ...props.accounts.map((a) => ({ value: a.id, label: `${a.label} (${a.clientCode})` }))]} />
-      <SelectField id="blotter-status" label="Status" value={props.status} onChange={props.onStatus}
-        options={[{ value: '', label: 'Any status' }, ...ORDER_STATUSES.map((s) => ({ value: s, label: humanize(s) }))]} />
-      <TextField id="blotter-symbol" label="Symbol" list="blotter-symbols" placeholder="e.g. SBIN-EQ" value={props.symbol} onInput={props.onSymbol} />
+      <SelectField
+        id="blotter-account"
+        label="Account"
+        value={props.accountId}
+        onChange={props.onAccount}
+        options={[
+          { value: '', label: 'All accounts' },
+          ...props.accounts.map((a) => ({ value: a.id, label: `${a.label} (${a.clientCode})` })),
+        ]}
+      />
+      <SelectField
+        id="blotter-status"
+        label="Status"
+        value={props.status}
+        onChange={props.onStatus}
+        options={[{ value: '', label: 'Any status' }, ...ORDER_STATUSES.map((s) => ({ value: s, label: humanize(s) }))]}
+      />
+      <TextField
+        id="blotter-symbol"
+        label="Symbol"
+        list="blotter-symbols"
+        placeholder="e.g. SBIN-EQ"
+        value={props.symbol}
+        onInput={props.onSymbol}
+      />
       <datalist id="blotter-symbols">
         <For each={props.symbols}>{(s) => <option value={s} />}</For>
       </datalist>

@@ -139,11 +139,21 @@ export default function BlotterPage() {
     <section aria-labelledby="blotter-title">
       <div class="page-head">
         <h1 id="blotter-title">Orders</h1>
-        <span class={`stream-state stream-${stream()?.kind ?? 'connecting'}`} role="status">{streamLabel()}</span>
+        <span class={`stream-state stream-${stream()?.kind ?? 'connecting'}`} role="status">
+          {streamLabel()}
+        </span>
       </div>
 
-      <BlotterFilters accounts={accountOptions()} symbols={symbols()} accountId={accountId()} status={status()} symbol={symbol()}
-        onAccount={setAccountId} onStatus={setStatus} onSymbol={setSymbol} />
+      <BlotterFilters
+        accounts={accountOptions()}
+        symbols={symbols()}
+        accountId={accountId()}
+        status={status()}
+        symbol={symbol()}
+        onAccount={setAccountId}
+        onStatus={setStatus}
+        onSymbol={setSymbol}
+      />
 
       <FormErrors errors={readPage.errors()} />
 
@@ -151,16 +161,28 @@ export default function BlotterPage() {
         <table class="blotter" aria-label="Master orders">
           <thead>
             <tr>
-              <th scope="col"><span class="visually-hidden">Copies</span></th>
+              <th scope="col">
+                <span class="visually-hidden">Copies</span>
+              </th>
               <th scope="col">Time (IST)</th>
-              <th scope="col" class="wide-only">Account</th>
+              <th scope="col" class="wide-only">
+                Account
+              </th>
               <th scope="col">Symbol</th>
               <th scope="col">Side</th>
-              <th scope="col" class="num"><Abbreviated long="Quantity" short="Qty" /></th>
-              <th scope="col" class="num wide-only">Filled</th>
-              <th scope="col" class="num wide-only">Avg price</th>
+              <th scope="col" class="num">
+                <Abbreviated long="Quantity" short="Qty" />
+              </th>
+              <th scope="col" class="num wide-only">
+                Filled
+              </th>
+              <th scope="col" class="num wide-only">
+                Avg price
+              </th>
               <th scope="col">Status</th>
-              <th scope="col" class="wide-only">{flat ? '' : 'Copies'}</th>
+              <th scope="col" class="wide-only">
+                {flat ? '' : 'Copies'}
+              </th>
             </tr>
           </thead>
           <For each={rowIds()}>
@@ -193,7 +215,9 @@ export default function BlotterPage() {
             {readPage.busy() ? 'Loading…' : 'Load more'}
           </button>
         </Show>
-        <span class="muted">{rowIds().length} of {allRows().length} master orders shown</span>
+        <span class="muted">
+          {rowIds().length} of {allRows().length} master orders shown
+        </span>
       </div>
     </section>
   );

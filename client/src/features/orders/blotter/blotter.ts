@@ -4,12 +4,30 @@
 // replays what was already seen never shows anything twice.
 
 export type OrderStatus =
-  | 'PENDING' | 'SENT' | 'OPEN' | 'TRIGGER_PENDING' | 'AMO_QUEUED' | 'PARTIALLY_FILLED'
-  | 'FILLED' | 'CANCELLED' | 'REJECTED' | 'FAILED' | 'SKIPPED';
+  | 'PENDING'
+  | 'SENT'
+  | 'OPEN'
+  | 'TRIGGER_PENDING'
+  | 'AMO_QUEUED'
+  | 'PARTIALLY_FILLED'
+  | 'FILLED'
+  | 'CANCELLED'
+  | 'REJECTED'
+  | 'FAILED'
+  | 'SKIPPED';
 
 export const ORDER_STATUSES: readonly OrderStatus[] = [
-  'PENDING', 'SENT', 'OPEN', 'TRIGGER_PENDING', 'AMO_QUEUED', 'PARTIALLY_FILLED',
-  'FILLED', 'CANCELLED', 'REJECTED', 'FAILED', 'SKIPPED',
+  'PENDING',
+  'SENT',
+  'OPEN',
+  'TRIGGER_PENDING',
+  'AMO_QUEUED',
+  'PARTIALLY_FILLED',
+  'FILLED',
+  'CANCELLED',
+  'REJECTED',
+  'FAILED',
+  'SKIPPED',
 ];
 
 /** The account an order is on, as the blotter shows it. */
@@ -135,9 +153,7 @@ export class Blotter {
     const rows: BlotterRow[] = [];
     for (const order of this.orders.values()) {
       if (order.master !== null && !flat) continue;
-      const children = flat ? [] : [...(this.childIds.get(order.id) ?? [])]
-        .map((id) => this.orders.get(id)!)
-        .sort(placementOrder);
+      const children = flat ? [] : [...(this.childIds.get(order.id) ?? [])].map((id) => this.orders.get(id)!).sort(placementOrder);
       const row = { master: order, children };
       if (matches(row, filter.accountId ?? null, filter.status ?? null, symbol)) rows.push(row);
     }

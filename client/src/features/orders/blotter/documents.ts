@@ -8,21 +8,27 @@ const BlotterOrderFields = graphql(`
   }
 `);
 
-export const BLOTTER_PAGE = graphql(`
+export const BLOTTER_PAGE = graphql(
+  `
   query BlotterPage($first: Int!, $after: String, $mastersOnly: Boolean!) {
     orders(first: $first, after: $after, mastersOnly: $mastersOnly) {
       edges { node { ...BlotterOrderFields children { ...BlotterOrderFields } } }
       pageInfo { hasNextPage endCursor }
     }
   }
-`, [BlotterOrderFields]);
+`,
+  [BlotterOrderFields],
+);
 
 export const BLOTTER_ORDER = graphql(`query BlotterOrder($id: ID!) { order(id: $id) { ...BlotterOrderFields } }`, [BlotterOrderFields]);
 
-export const BLOTTER_EVENTS = graphql(`
+export const BLOTTER_EVENTS = graphql(
+  `
   subscription BlotterEvents($after: String) {
     orderEvents(after: $after) { cursor status order { ...BlotterOrderFields } }
   }
-`, [BlotterOrderFields]);
+`,
+  [BlotterOrderFields],
+);
 
 export const BLOTTER_ACCOUNTS = graphql(`query BlotterAccounts { accounts { id label clientCode role } }`);

@@ -54,7 +54,9 @@ export default function MasterOrderRow(props: {
         </td>
         <td class="time">{formatTimestamp(props.master.createdAt)}</td>
         <td class="wide-only">{props.master.account?.label ?? '—'}</td>
-        <td><b>{props.master.symbol}</b> <span class="muted wide-only">{props.master.exchange}</span></td>
+        <td>
+          <b>{props.master.symbol}</b> <span class="muted wide-only">{props.master.exchange}</span>
+        </td>
         <td class={`side side-${props.master.side.toLowerCase()}`}>{props.master.side}</td>
         <td class="num">{formatQuantity(props.master.quantity)}</td>
         <td class="num wide-only">{formatQuantity(props.master.filledQuantity)}</td>
@@ -73,19 +75,35 @@ export default function MasterOrderRow(props: {
             <Show when={props.children.length > 0} fallback={<p class="muted copies-empty">No copies yet.</p>}>
               <table class="copies" aria-label={`Copies of ${orderName(props.master)}`}>
                 <colgroup>
-                  <col class="follower" /><col class="side" /><col class="qty" /><col class="status" />
-                  <col class="filled" /><col class="price wide-only" /><col class="latency" /><col class="reason wide-only" />
+                  <col class="follower" />
+                  <col class="side" />
+                  <col class="qty" />
+                  <col class="status" />
+                  <col class="filled" />
+                  <col class="price wide-only" />
+                  <col class="latency" />
+                  <col class="reason wide-only" />
                 </colgroup>
                 <thead>
                   <tr>
                     <th scope="col">Follower</th>
                     <th scope="col">Side</th>
-                    <th scope="col" class="num"><Abbreviated long="Quantity" short="Qty" /></th>
+                    <th scope="col" class="num">
+                      <Abbreviated long="Quantity" short="Qty" />
+                    </th>
                     <th scope="col">Status</th>
-                    <th scope="col" class="num">Filled</th>
-                    <th scope="col" class="num wide-only">Avg price</th>
-                    <th scope="col" class="num">Latency</th>
-                    <th scope="col" class="wide-only">Reason</th>
+                    <th scope="col" class="num">
+                      Filled
+                    </th>
+                    <th scope="col" class="num wide-only">
+                      Avg price
+                    </th>
+                    <th scope="col" class="num">
+                      Latency
+                    </th>
+                    <th scope="col" class="wide-only">
+                      Reason
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -100,12 +118,14 @@ export default function MasterOrderRow(props: {
                         </td>
                         <td class={`side side-${child.side.toLowerCase()}`}>{child.side}</td>
                         <td class="num">{formatQuantity(child.quantity)}</td>
-                        <td><StatusBadge status={child.status} /></td>
+                        <td>
+                          <StatusBadge status={child.status} />
+                        </td>
                         <td class="num">{formatQuantity(child.filledQuantity)}</td>
                         <td class="num wide-only">{formatRupees(child.averagePrice)}</td>
                         <td class="num">{formatLatency(child.latencyMs)}</td>
                         <td class="wide-only" classList={{ reason: SHOWS_REASON.has(child.status) }}>
-                          {SHOWS_REASON.has(child.status) ? child.reason ?? '' : ''}
+                          {SHOWS_REASON.has(child.status) ? (child.reason ?? '') : ''}
                         </td>
                       </tr>
                     )}

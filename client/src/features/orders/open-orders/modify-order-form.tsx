@@ -8,9 +8,12 @@ import { numberText } from '../../../ui/text-input.ts';
 import { TicketOrderFields, type TicketOrder } from '../ticket-order.ts';
 import { needsPrice, needsTrigger, ORDER_TYPES, toModifyOrderInput, type OrderType } from '../ticket-rules.ts';
 
-const MODIFY_ORDER = graphql(`
+const MODIFY_ORDER = graphql(
+  `
   mutation ModifyOrder($id: ID!, $input: ModifyOrderInput!) { modifyOrder(id: $id, input: $input) { ...TicketOrderFields } }
-`, [TicketOrderFields]);
+`,
+  [TicketOrderFields],
+);
 
 /** How an open order is named on its buttons and its form: "SBIN-EQ BUY 3". */
 export const describeOrder = (o: TicketOrder) => `${o.symbol} ${o.side} ${o.quantity}`;
@@ -32,15 +35,45 @@ export default function ModifyOrderForm(props: { order: TicketOrder; onDone: () 
   };
 
   return (
-    <Form label={`Modify ${describeOrder(props.order)}`} class="modify-form" errors={modify.errors()} busy={modify.busy()} onSubmit={() => void save()}
-      submitLabel="Save changes" onCancel={() => props.onDone()} cancelLabel="Close">
-      <TextField id={`${idPrefix()}-quantity`} label="New quantity" name="quantity" type="number" inputMode="numeric" value={quantity()} onInput={setQuantity} />
-      <SelectField id={`${idPrefix()}-type`} label="New order type" name="orderType" value={orderType()} options={ORDER_TYPES.map((t) => ({ value: t, label: humanize(t) }))} onChange={setOrderType} />
+    <Form
+      label={`Modify ${describeOrder(props.order)}`}
+      class="modify-form"
+      errors={modify.errors()}
+      busy={modify.busy()}
+      onSubmit={() => void save()}
+      submitLabel="Save changes"
+      onCancel={() => props.onDone()}
+      cancelLabel="Close"
+    >
+      <TextField
+        id={`${idPrefix()}-quantity`}
+        label="New quantity"
+        name="quantity"
+        type="number"
+        inputMode="numeric"
+        value={quantity()}
+        onInput={setQuantity}
+      />
+      <SelectField
+        id={`${idPrefix()}-type`}
+        label="New order type"
+        name="orderType"
+        value={orderType()}
+        options={ORDER_TYPES.map((t) => ({ value: t, label: humanize(t) }))}
+        onChange={setOrderType}
+      />
       <Show when={needsPrice(orderType())}>
         <TextField id={`${idPrefix()}-price`} label="New price (₹)" name="price" inputMode="decimal" value={price()} onInput={setPrice} />
       </Show>
       <Show when={needsTrigger(orderType())}>
-        <TextField id={`${idPrefix()}-trigger`} label="New trigger price (₹)" name="triggerPrice" inputMode="decimal" value={trigger()} onInput={setTrigger} />
+        <TextField
+          id={`${idPrefix()}-trigger`}
+          label="New trigger price (₹)"
+          name="triggerPrice"
+          inputMode="decimal"
+          value={trigger()}
+          onInput={setTrigger}
+        />
       </Show>
     </Form>
   );

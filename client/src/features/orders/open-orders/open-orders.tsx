@@ -51,34 +51,45 @@ export default function OpenOrders(props: { accountId: string; readOnly: boolean
     if (accountId !== props.accountId || !data) return;
     // Unchanged orders keep their objects, so a reload never resets a Modify form being filled in.
     const held = new Map(orders().map((o) => [o.id, o]));
-    setOrders(data.orders.edges
-      .map((e) => e.node)
-      .filter((o) => OPEN_STATUSES.has(o.status))
-      .map((o) => {
-        const previous = held.get(o.id);
-        return previous && JSON.stringify(previous) === JSON.stringify(o) ? previous : o;
-      }));
+    setOrders(
+      data.orders.edges
+        .map((e) => e.node)
+        .filter((o) => OPEN_STATUSES.has(o.status))
+        .map((o) => {
+          const previous = held.get(o.id);
+          return previous && JSON.stringify(previous) === JSON.stringify(o) ? previous : o;
+        }),
+    );
   };
 
-  createEffect(on(() => props.accountId, (accountId) => {
-    setOrders([]);
-    setEditing(null);
-    setStreamErrors([]);
-    void load(accountId);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = subscribe(ACCOUNT_EVENTS, { accountId }, {
-      next: (data) => {
-        props.onOrderChange?.(data.orderEvents.order);
-        clearTimeout(timer);
-        timer = setTimeout(() => void load(accountId), RELOAD_AFTER_MS);
+  createEffect(
+    on(
+      () => props.accountId,
+      (accountId) => {
+        setOrders([]);
+        setEditing(null);
+        setStreamErrors([]);
+        void load(accountId);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const stop = subscribe(
+          ACCOUNT_EVENTS,
+          { accountId },
+          {
+            next: (data) => {
+              props.onOrderChange?.(data.orderEvents.order);
+              clearTimeout(timer);
+              timer = setTimeout(() => void load(accountId), RELOAD_AFTER_MS);
+            },
+            error: setStreamErrors,
+          },
+        );
+        onCleanup(() => {
+          clearTimeout(timer);
+          stop();
+        });
       },
-      error: setStreamErrors,
-    });
-    onCleanup(() => {
-      clearTimeout(timer);
-      stop();
-    });
-  }));
+    ),
+  );
 
   const cancel = async (order: TicketOrder) => {
     await cancelOrder.run({ id: order.id });
@@ -87,7 +98,14 @@ export default function OpenOrders(props: { accountId: string; readOnly: boolean
 
   const columns: Column<TicketOrder>[] = [
     { header: 'Time (IST)', class: 'time', cell: (o) => formatTimestamp(o.createdAt) },
-    { header: 'Order', cell: (o) => <><b>{o.symbol}</b> <span class={`side-${o.side.toLowerCase()}`}>{o.side}</span> {formatQuantity(o.quantity)}</> },
+    {
+      header: 'Order',
+      cell: (o) => (
+        <>
+          <b>{o.symbol}</b> <span class={`side-${o.side.toLowerCase()}`}>{o.side}</span> {formatQuantity(o.quantity)}
+        </>
+      ),
+    },
     { header: 'Filled', class: 'num', cell: (o) => formatQuantity(o.filledQuantity) },
     { header: 'Type', cell: (o) => `${humanize(o.orderType)} · ${humanize(o.productType)}` },
     { header: 'Price', class: 'num', cell: (o) => formatRupees(o.price) },
@@ -99,10 +117,21 @@ export default function OpenOrders(props: { accountId: string; readOnly: boolean
       cell: (o) => (
         <Show when={!props.readOnly}>
           <div class="row-actions">
-            <button type="button" aria-expanded={editing() === o.id} aria-label={`Modify ${describeOrder(o)}`} onClick={() => setEditing(editing() === o.id ? null : o.id)}>
+            <button
+              type="button"
+              aria-expanded={editing() === o.id}
+              aria-label={`Modify ${describeOrder(o)}`}
+              onClick={() => setEditing(editing() === o.id ? null : o.id)}
+            >
               Modify
             </button>
-            <ConfirmButton label="Cancel" name={`Cancel ${describeOrder(o)}`} question={`Cancel ${describeOrder(o)}?`} danger="outline" onConfirm={() => cancel(o)} />
+            <ConfirmButton
+              label="Cancel"
+              name={`Cancel ${describeOrder(o)}`}
+              question={`Cancel ${describeOrder(o)}?`}
+              danger="outline"
+              onConfirm={() => cancel(o)}
+            />
           </div>
         </Show>
       ),
@@ -124,7 +153,13 @@ export default function OpenOrders(props: { accountId: string; readOnly: boolean
             <Show when={editing() === o.id}>
               <tr>
                 <td colSpan={columns.length}>
-                  <ModifyOrderForm order={o} onDone={() => { setEditing(null); void load(props.accountId); }} />
+                  <ModifyOrderForm
+                    order={o}
+                    onDone={() => {
+                      setEditing(null);
+                      void load(props.accountId);
+                    }}
+                  />
                 </td>
               </tr>
             </Show>

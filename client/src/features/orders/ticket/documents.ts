@@ -1,7 +1,9 @@
 import { graphql, type ResultOf } from '../../../graphql/graphql.ts';
 import { TicketOrderFields } from '../ticket-order.ts';
 
-export const TICKET_ACCOUNTS = graphql(`query TicketAccounts { accounts(role: MASTER) { id label clientCode broker killSwitch } globalKillSwitch }`);
+export const TICKET_ACCOUNTS = graphql(
+  `query TicketAccounts { accounts(role: MASTER) { id label clientCode broker killSwitch } globalKillSwitch }`,
+);
 
 export type TicketAccount = ResultOf<typeof TICKET_ACCOUNTS>['accounts'][number];
 
@@ -11,4 +13,6 @@ export const TICKET_INSTRUMENTS = graphql(`
   }
 `);
 
-export const PLACE_ORDER = graphql(`mutation PlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { ...TicketOrderFields } }`, [TicketOrderFields]);
+export const PLACE_ORDER = graphql(`mutation PlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { ...TicketOrderFields } }`, [
+  TicketOrderFields,
+]);

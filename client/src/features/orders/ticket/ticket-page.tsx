@@ -11,8 +11,17 @@ import '../orders.css';
 import type { TicketOrder } from '../ticket-order.ts';
 import { PLACE_ORDER, TICKET_ACCOUNTS, TICKET_INSTRUMENTS } from './documents.ts';
 import {
-  needsPrice, needsTrigger, OPEN_STATUSES, ORDER_TYPES, PRODUCT_TYPES, toPlaceOrderInput, VARIETIES,
-  type OrderType, type ProductType, type Side, type Variety,
+  needsPrice,
+  needsTrigger,
+  OPEN_STATUSES,
+  ORDER_TYPES,
+  PRODUCT_TYPES,
+  toPlaceOrderInput,
+  VARIETIES,
+  type OrderType,
+  type ProductType,
+  type Side,
+  type Variety,
 } from '../ticket-rules.ts';
 import './ticket.css';
 
@@ -43,17 +52,25 @@ export default function TicketPage() {
   const accounts = () => masters.data()?.accounts ?? [];
   const account = createMemo(() => accounts().find((a) => a.id === accountId()));
   // The first master is chosen once the list arrives (the e2e hint names it too).
-  createEffect(on(accounts, (list) => {
-    if (!untrack(accountId) && list[0]) setAccountId(list[0].id);
-  }));
+  createEffect(
+    on(accounts, (list) => {
+      if (!untrack(accountId) && list[0]) setAccountId(list[0].id);
+    }),
+  );
 
   // Suggestions as the symbol is typed, from the server's instrument list (lot and tick sizes
   // too), asked once typing pauses.
   const [search, setSearch] = createSignal<{ exchange: string; search: string | null }>({ exchange: exchange(), search: null });
-  createEffect(on([exchange, symbol], ([ex, text]) => {
-    const timer = setTimeout(() => setSearch({ exchange: ex, search: text.trim() || null }), SUGGEST_AFTER_MS);
-    onCleanup(() => clearTimeout(timer));
-  }, { defer: true }));
+  createEffect(
+    on(
+      [exchange, symbol],
+      ([ex, text]) => {
+        const timer = setTimeout(() => setSearch({ exchange: ex, search: text.trim() || null }), SUGGEST_AFTER_MS);
+        onCleanup(() => clearTimeout(timer));
+      },
+      { defer: true },
+    ),
+  );
   const suggestions = createQueryView(TICKET_INSTRUMENTS, { variables: search });
   const instruments = () => suggestions.data()?.instruments ?? [];
   const instrument = createMemo(() => instruments().find((i) => i.symbol === symbol().trim().toUpperCase() && i.exchange === exchange()));
@@ -74,8 +91,16 @@ export default function TicketPage() {
   const submit = async () => {
     setPlaced(null);
     const built = toPlaceOrderInput({
-      accountId: accountId(), exchange: exchange(), symbol: symbol(), side: side(), quantity: quantity(),
-      orderType: orderType(), price: price(), triggerPrice: triggerPrice(), productType: productType(), variety: variety(),
+      accountId: accountId(),
+      exchange: exchange(),
+      symbol: symbol(),
+      side: side(),
+      quantity: quantity(),
+      orderType: orderType(),
+      price: price(),
+      triggerPrice: triggerPrice(),
+      productType: productType(),
+      variety: variety(),
     });
     if ('problems' in built) return place.reject(built.problems);
     const order = (await place.run({ input: built.input }))?.placeOrder;
@@ -89,7 +114,8 @@ export default function TicketPage() {
     <Show when={placed()}>
       {(order) => (
         <p class="placed" role="status">
-          Placed {order().symbol} {order().side} {formatQuantity(order().quantity)} on {account()?.label}: <StatusBadge status={order().status} title={order().reason} />{' '}
+          Placed {order().symbol} {order().side} {formatQuantity(order().quantity)} on {account()?.label}:{' '}
+          <StatusBadge status={order().status} title={order().reason} />{' '}
           <a href={hashFor('orders', { symbol: order().symbol })}>See it and its copies</a>
         </p>
       )}
@@ -106,34 +132,100 @@ export default function TicketPage() {
         <p class="notice">The global kill switch is engaged: no order is placed or copied until it is released on the Overview.</p>
       </Show>
       <div class="ticket-layout">
-        <Form label="Place an order" errors={[...masters.errors(), ...place.errors()]} onSubmit={() => void submit()}
-          busy={place.busy()} busyLabel="Placing…" submitLabel={`Place ${side() === 'BUY' ? 'buy' : 'sell'} order`}
-          submitClass={side() === 'BUY' ? 'primary' : 'danger'} submitDisabled={session.readOnly() || accounts().length === 0} status={<Placed />}>
+        <Form
+          label="Place an order"
+          errors={[...masters.errors(), ...place.errors()]}
+          onSubmit={() => void submit()}
+          busy={place.busy()}
+          busyLabel="Placing…"
+          submitLabel={`Place ${side() === 'BUY' ? 'buy' : 'sell'} order`}
+          submitClass={side() === 'BUY' ? 'primary' : 'danger'}
+          submitDisabled={session.readOnly() || accounts().length === 0}
+          status={<Placed />}
+        >
           <SelectField
             id="ticket-account"
             label="Master account"
             name="accountId"
             value={accountId()}
-            options={accounts().map((a) => ({ value: a.id, label: `${a.label} (${a.clientCode})${a.killSwitch ? ' · kill switch on' : ''}` }))}
+            options={accounts().map((a) => ({
+              value: a.id,
+              label: `${a.label} (${a.clientCode})${a.killSwitch ? ' · kill switch on' : ''}`,
+            }))}
             onChange={setAccountId}
             hint={accounts().length === 0 ? 'No master account yet: add one on the Accounts page.' : undefined}
           />
           <div class="form-grid">
-            <SelectField id="ticket-exchange" label="Exchange" name="exchange" value={exchange()} options={EXCHANGES.map((e) => ({ value: e, label: e }))} onChange={setExchange} />
-            <TextField id="ticket-symbol" label="Symbol" name="symbol" list="ticket-symbols" placeholder="e.g. SBIN-EQ" value={symbol()} onInput={setSymbol} hint={symbolHint()} />
+            <SelectField
+              id="ticket-exchange"
+              label="Exchange"
+              name="exchange"
+              value={exchange()}
+              options={EXCHANGES.map((e) => ({ value: e, label: e }))}
+              onChange={setExchange}
+            />
+            <TextField
+              id="ticket-symbol"
+              label="Symbol"
+              name="symbol"
+              list="ticket-symbols"
+              placeholder="e.g. SBIN-EQ"
+              value={symbol()}
+              onInput={setSymbol}
+              hint={symbolHint()}
+            />
             <datalist id="ticket-symbols">
               <For each={instruments()}>{(i) => <option value={i.symbol}>{i.name}</option>}</For>
             </datalist>
-            <SelectField id="ticket-side" label="Side" name="side" value={side()} options={[{ value: 'BUY', label: 'Buy' }, { value: 'SELL', label: 'Sell' }]} onChange={setSide} />
-            <TextField id="ticket-quantity" label="Quantity" name="quantity" type="number" inputMode="numeric" value={quantity()} onInput={setQuantity} />
-            <SelectField id="ticket-order-type" label="Order type" name="orderType" value={orderType()} options={options(ORDER_TYPES)} onChange={setOrderType} />
+            <SelectField
+              id="ticket-side"
+              label="Side"
+              name="side"
+              value={side()}
+              options={[
+                { value: 'BUY', label: 'Buy' },
+                { value: 'SELL', label: 'Sell' },
+              ]}
+              onChange={setSide}
+            />
+            <TextField
+              id="ticket-quantity"
+              label="Quantity"
+              name="quantity"
+              type="number"
+              inputMode="numeric"
+              value={quantity()}
+              onInput={setQuantity}
+            />
+            <SelectField
+              id="ticket-order-type"
+              label="Order type"
+              name="orderType"
+              value={orderType()}
+              options={options(ORDER_TYPES)}
+              onChange={setOrderType}
+            />
             <Show when={needsPrice(orderType())}>
               <TextField id="ticket-price" label="Price (₹)" name="price" inputMode="decimal" value={price()} onInput={setPrice} />
             </Show>
             <Show when={needsTrigger(orderType())}>
-              <TextField id="ticket-trigger" label="Trigger price (₹)" name="triggerPrice" inputMode="decimal" value={triggerPrice()} onInput={setTriggerPrice} />
+              <TextField
+                id="ticket-trigger"
+                label="Trigger price (₹)"
+                name="triggerPrice"
+                inputMode="decimal"
+                value={triggerPrice()}
+                onInput={setTriggerPrice}
+              />
             </Show>
-            <SelectField id="ticket-product" label="Product" name="productType" value={productType()} options={options(PRODUCT_TYPES)} onChange={setProductType} />
+            <SelectField
+              id="ticket-product"
+              label="Product"
+              name="productType"
+              value={productType()}
+              options={options(PRODUCT_TYPES)}
+              onChange={setProductType}
+            />
             <SelectField
               id="ticket-variety"
               label="Variety"
