@@ -25,8 +25,12 @@ const running = new Set<ServerProcess>();
  * Starts main.ts on a free port of 127.0.0.1 with exactly `env` (plus PATH, HOME and LOG_LEVEL
  * warn): nothing leaks in from the test's own environment, such as DATABASE_URL or REDIS_URL.
  */
-export function startServerProcess(env: Record<string, string>, startTimeoutMs = START_TIMEOUT_MS): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+export function startServerProcess(
+  env: Record<string, string>,
+  startTimeoutMs = START_TIMEOUT_MS,
+  entry = 'server/src/main.ts',
+): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

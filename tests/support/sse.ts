@@ -23,3 +23,26 @@ export async function* streamEvents(body: AsyncIterable<Uint8Array>): AsyncGener
     }
   }
 }
+
+export interface StreamedEvent {
+  cursor: string;
+  status: string;
+  order: { id: string };
+}
+
+/** orderEvents over SSE: what arrived so far; `close` drops the connection. */
+export function subscribeSse(base: string, token: string, args: string): { events: StreamedEvent[]; close(): void } {
+  const abort = new AbortController();
+  const events: StreamedEvent[] = [];
+  const url = new URL('/graphql', base);
+  url.searchParams.set('query', `subscription { orderEvents(${args}) { cursor status order { id } } }`);
+  void (async () => {
+    const response = await fetch(url, { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` }, signal: abort.signal });
+    for await (const { event, data } of streamEvents(response.body!)) {
+      if (event !== 'next' || !data) continue;
+      const payload = JSON.parse(data) as { data?: { orderEvents: StreamedEvent } };
+      if (payload.data) events.push(payload.data.orderEvents);
+    }
+  })().catch(() => undefined);
+  return { events, close: () => abort.abort() };
+}

@@ -12,6 +12,7 @@ const ROOT = path.resolve(import.meta.dirname, '../../server/src');
 /** Top to bottom. A folder or root file not listed here fails the test. */
 const RANKS: string[][] = [
   ['main.ts'],
+  ['serve.ts'],
   ['bootstrap.ts'],
   ['demo-seed.ts'],
   ['http-server.ts'],
