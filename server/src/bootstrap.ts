@@ -16,6 +16,7 @@ import { InstrumentCatalog } from './instruments/catalog.ts';
 import { seedShippedInstruments } from './instruments/seed.ts';
 import { createMetrics } from './metrics.ts';
 import { OrderJournal } from './events/order-journal.ts';
+import { HeadWatch } from './events/head-watch.ts';
 import { InProcessRateStore } from './rate-limit/in-process-store.ts';
 import { RateLimiter } from './rate-limit/limiter.ts';
 import { RedisRateStore } from './rate-limit/redis-store.ts';
@@ -91,7 +92,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   await instruments.reload(em);
 
   const redisPrefix = overrides.redisPrefix ?? config.REDIS_PREFIX;
-  const pubsub = overrides.pubsub ?? (config.REDIS_URL ? createRedisPubSub(config.REDIS_URL, redisPrefix) : createMemoryPubSub());
+  const pubsub = overrides.pubsub ?? (config.REDIS_URL ? createRedisPubSub(config.REDIS_URL, redisPrefix, log) : createMemoryPubSub());
   // Commands (not pub/sub) shared by every instance: the order limiter, SmartAPI sessions and sign-in counters.
   const commandRedis = config.REDIS_URL ? await connectRedis(config.REDIS_URL) : null;
   const keys = deriveKeys(secret.key);
@@ -117,6 +118,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     amoDelayMs: config.PAPER_AMO_DELAY_MS,
     tickMs: config.PAPER_TICK_MS,
   });
+  const journal = new OrderJournal(db.orm, pubsub, clock, log);
   const services: AppServices = {
     config,
     orm: db.orm,
@@ -125,7 +127,8 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     log,
     instruments,
     keys,
-    journal: new OrderJournal(db.orm, pubsub, clock, log),
+    journal,
+    heads: new HeadWatch(db.orm, pubsub, journal, log),
     // Built on first use, when `services` is complete.
     brokers: new BrokerRegistry(paper, instruments, (account) =>
       createSmartApiBroker(
@@ -158,6 +161,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   const stopAlerts = config.ALERT_WEBHOOK_URL
     ? services.journal.onCommitted(createWebhookAlerter(config.ALERT_WEBHOOK_URL, log))
     : () => undefined;
+  await services.heads.start();
   const recovery = await engine.start(config.ROLE !== 'api');
   if (config.ROLE !== 'api') paper.start();
   const retention = setInterval(() => {
@@ -178,6 +182,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     secretKeyCreated: secret.created,
     async close() {
       stopAlerts();
+      services.heads.stop();
       await engine.stop();
       clearInterval(retention);
       await paper.stop();

@@ -60,17 +60,27 @@ export function createHttpServer(
       if (origins.answer(req, res)) return;
       if (route === '/health') return json(res, 200, { status: 'ok' });
       if (route === '/ready') {
+        // The database is required; Redis is not: without it orders go on and subscribers catch up
+        // by cursor, so the instance stays in the proxy's rotation and says it is degraded.
+        const within = <T>(work: Promise<T>) =>
+          Promise.race([
+            work,
+            new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
+          ]);
         const checks: Record<string, string> = {};
-        await pingDatabase(services.orm).then(
-          () => (checks.database = 'ok'),
-          (e: Error) => (checks.database = e.message),
-        );
-        await services.pubsub.ping().then(
-          () => (checks[services.pubsub.transport === 'redis' ? 'redis' : 'pubsub'] = 'ok'),
-          (e: Error) => (checks.redis = e.message),
-        );
-        const ok = Object.values(checks).every((v) => v === 'ok');
-        return json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
+        const transport = services.pubsub.transport === 'redis' ? 'redis' : 'pubsub';
+        await Promise.all([
+          within(pingDatabase(services.orm)).then(
+            () => (checks.database = 'ok'),
+            (e: Error) => (checks.database = e.message),
+          ),
+          within(services.pubsub.ping()).then(
+            () => (checks[transport] = services.pubsub.degraded() === null ? 'ok' : `degraded: ${services.pubsub.degraded()}`),
+            (e: Error) => (checks[transport] = `degraded: ${e.message}`),
+          ),
+        ]);
+        const status = checks.database !== 'ok' ? 'not ready' : checks[transport] === 'ok' ? 'ready' : 'degraded';
+        return json(res, status === 'not ready' ? 503 : 200, { status, checks });
       }
       if (route === '/metrics') {
         res.writeHead(200, { 'content-type': services.metrics.registry.contentType });

@@ -3,18 +3,24 @@
 // the exchange filled orders it never recorded. Each ends with Tandem's rows checked against
 // the paper exchange's own book: one child per master order and follower, each sent once.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Side } from '../../server/src/core/types.ts';
 import { Order } from '../../server/src/persistence/entities/order.entity.ts';
 import { OrderEvent } from '../../server/src/persistence/entities/order-event.entity.ts';
 import { PaperOrder } from '../../server/src/persistence/entities/paper-order.entity.ts';
 import { redisUrl, usingPostgres } from '../support/database.ts';
-import { allChildrenFinal, checkAgainstBook, FLEET_ADMIN, type Fleet, leaseHolder, prepareFleet } from '../support/fleet.ts';
-import { gqlAt, loginAt, ok } from '../support/gql.ts';
+import {
+  allChildrenFinal,
+  checkAgainstBook,
+  FLEET_ADMIN,
+  type Fleet,
+  holderAmong,
+  placeMasterOrder,
+  prepareFleet,
+} from '../support/fleet.ts';
+import { loginAt } from '../support/gql.ts';
 import { waitFor } from '../support/harness.ts';
-import { killServerProcesses, type ServerProcess, START_TIMEOUT_MS, startServerProcess } from '../support/spawn-server.ts';
+import { killServerProcesses, START_TIMEOUT_MS, startServerProcess } from '../support/spawn-server.ts';
 import { subscribeSse } from '../support/sse.ts';
 
-const PLACE = 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }';
 const shared = usingPostgres && redisUrl !== null;
 const fleets: Fleet[] = [];
 
@@ -22,32 +28,6 @@ afterAll(async () => {
   await killServerProcesses();
   for (const fleet of fleets) await fleet.close();
 });
-
-async function placeOn(url: string, token: string, fleet: Fleet, side: Side, extra: Record<string, unknown> = {}): Promise<string> {
-  const input = {
-    accountId: fleet.masterId,
-    exchange: 'NSE',
-    symbol: 'SBIN-EQ',
-    side,
-    quantity: 1,
-    orderType: 'MARKET',
-    productType: 'INTRADAY',
-    ...extra,
-  };
-  return ok(await gqlAt<{ placeOrder: { id: string } }>(url, PLACE, { i: input }, token)).placeOrder.id;
-}
-
-/** Which of these processes holds the master's lease (its holder names its pid). */
-async function holderAmong(fleet: Fleet, processes: ServerProcess[]): Promise<ServerProcess> {
-  return waitFor(
-    async () => {
-      const holder = await leaseHolder(fleet, fleet.masterId);
-      return processes.find((p) => holder?.includes(`:${p.child.pid}:`));
-    },
-    20_000,
-    "one process to hold the master's lease",
-  );
-}
 
 async function childrenOf(fleet: Fleet, masterIds: string[]): Promise<Order[]> {
   return fleet.db.orm.em.fork().find(Order, { masterOrderId: { $in: masterIds } });
@@ -76,7 +56,7 @@ async function childrenOf(fleet: Fleet, masterIds: string[]): Promise<Order[]> {
       const masters: string[] = [];
       let killedAt = 0;
       for (let i = 0; i < 10; i += 1) {
-        masters.push(await placeOn(entry, token, fleet, i % 2 === 0 ? 'BUY' : 'SELL'));
+        masters.push(await placeMasterOrder(entry, token, fleet, i % 2 === 0 ? 'BUY' : 'SELL'));
         if (i === 3) {
           holder.child.kill('SIGKILL');
           killedAt = Date.now();
@@ -149,7 +129,7 @@ async function childrenOf(fleet: Fleet, masterIds: string[]): Promise<Order[]> {
       await other.url;
       const token = await loginAt(pausedUrl, FLEET_ADMIN.email, FLEET_ADMIN.password);
 
-      const master = await placeOn(pausedUrl, token, fleet, 'BUY');
+      const master = await placeMasterOrder(pausedUrl, token, fleet, 'BUY');
       // Claimed (SENT, no broker id yet) and held before the broker call: stop the process right there.
       await waitFor(
         async () => {
@@ -200,7 +180,7 @@ async function childrenOf(fleet: Fleet, masterIds: string[]): Promise<Order[]> {
       const token = await loginAt(survivorUrl, FLEET_ADMIN.email, FLEET_ADMIN.password);
 
       // A LIMIT BUY below the market (within the day's band of +-10%) rests, and so do its copies.
-      const master = await placeOn(survivorUrl, token, fleet, 'BUY', { orderType: 'LIMIT', price: 960 });
+      const master = await placeMasterOrder(survivorUrl, token, fleet, 'BUY', { orderType: 'LIMIT', price: 960 });
       const resting = await waitFor(
         async () => {
           const children = await childrenOf(fleet, [master]);

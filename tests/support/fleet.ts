@@ -13,6 +13,10 @@ import { Order } from '../../server/src/persistence/entities/order.entity.ts';
 import { PaperOrder } from '../../server/src/persistence/entities/paper-order.entity.ts';
 import { User } from '../../server/src/persistence/entities/user.entity.ts';
 import { redisUrl, scratchDatabase } from './database.ts';
+import { waitFor } from './harness.ts';
+import type { ServerProcess } from './spawn-server.ts';
+import { gqlAt, ok } from './gql.ts';
+import type { Side } from '../../server/src/core/types.ts';
 
 export const FLEET_ADMIN = { email: 'fleet@test.local', password: 'fleet-test-password-1' };
 
@@ -95,6 +99,41 @@ export async function leaseHolder(fleet: Fleet, accountId: string): Promise<stri
     [accountId],
   );
   return rows[0]?.holder ?? null;
+}
+
+const PLACE = 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }';
+
+/** A MARKET order of 1 SBIN-EQ on the fleet's master (`extra` changes any field), through the API at `url`. */
+export async function placeMasterOrder(
+  url: string,
+  token: string,
+  fleet: Fleet,
+  side: Side,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const input = {
+    accountId: fleet.masterId,
+    exchange: 'NSE',
+    symbol: 'SBIN-EQ',
+    side,
+    quantity: 1,
+    orderType: 'MARKET',
+    productType: 'INTRADAY',
+    ...extra,
+  };
+  return ok(await gqlAt<{ placeOrder: { id: string } }>(url, PLACE, { i: input }, token)).placeOrder.id;
+}
+
+/** Which of these processes holds the master's lease (its holder names its pid). */
+export async function holderAmong(fleet: Fleet, processes: ServerProcess[]): Promise<ServerProcess> {
+  return waitFor(
+    async () => {
+      const holder = await leaseHolder(fleet, fleet.masterId);
+      return processes.find((p) => holder?.includes(`:${p.child.pid}:`));
+    },
+    20_000,
+    "one process to hold the master's lease",
+  );
 }
 
 export interface BookCheck {

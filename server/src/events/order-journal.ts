@@ -79,16 +79,11 @@ export class OrderJournal {
         this.log.error({ err: error }, 'an order-change listener failed');
       }
     }
-    // Started in cursor order without waiting on each (Redis keeps one connection's commands in
-    // order); subscribers re-read the database when cursors jump, so a lost publish delays but
+    // Started in cursor order and not awaited (Redis keeps one connection's commands in order):
+    // no order waits on Redis. Subscribers re-read the database when cursors jump, and the head
+    // watch (events/head-watch.ts) finds what no message announced, so a lost publish delays but
     // never loses an event.
-    await Promise.all(
-      messages.map((message) =>
-        this.pubsub.publish('orderEvent', message).catch((error: unknown) => {
-          this.log.error({ err: error, cursor: message.cursor }, 'publishing an order event failed');
-        }),
-      ),
-    );
+    for (const message of messages) void this.pubsub.publish('orderEvent', message);
     return result;
   }
 

@@ -24,7 +24,8 @@ export function streamOrderEvents(
   const viewer = ctx.viewer!;
   const queue = new AsyncQueue<OrderEventMessage>();
   endWithCredential(ctx, queue);
-  const live: OrderEventMessage[] = [];
+  // Messages as they arrive, and heads (a number): events up to it are committed, read through it.
+  const live: (OrderEventMessage | number)[] = [];
   let visible: Set<string> | null = null;
   let covered = 0;
   let ready = false;
@@ -59,6 +60,10 @@ export function streamOrderEvents(
     void (async () => {
       while (live.length > 0 && !queue.ended) {
         const message = live.shift()!;
+        if (typeof message === 'number') {
+          if (message > covered) await readThrough(message);
+          continue;
+        }
         if (message.cursor <= covered) continue;
         if (message.cursor === covered + 1) {
           covered = message.cursor;
@@ -79,6 +84,12 @@ export function streamOrderEvents(
     queue.onEnd(
       await services.pubsub.subscribe('orderEvent', (message) => {
         live.push(message);
+        pump();
+      }),
+    );
+    queue.onEnd(
+      services.heads.onAdvance((head) => {
+        live.push(head);
         pump();
       }),
     );

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { BrokerRegistry } from '../brokers/registry.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../core/clock.ts';
+import type { HeadWatch } from '../events/head-watch.ts';
 import type { OrderJournal } from '../events/order-journal.ts';
 import type { TypedPubSub } from '../events/pubsub.ts';
 import type { InstrumentCatalog } from '../instruments/catalog.ts';
@@ -19,6 +20,8 @@ export interface ReplicatorDeps {
   clock: Clock;
   log: Logger;
   journal: OrderJournal;
+  /** Events no message announced (Redis down, a message lost): the replicator reads them from the database. */
+  heads: HeadWatch;
   brokers: BrokerRegistry;
   instruments: InstrumentCatalog;
   metrics: Metrics;

@@ -1,5 +1,7 @@
 import type { AccountRole, OrderStatus } from '../core/types.ts';
+import { toEventMessage } from '../events/order-journal.ts';
 import type { OrderEventMessage } from '../events/pubsub.ts';
+import { eventsBetween, latestCursor } from '../persistence/repositories/order-event.repository.ts';
 import { KeyedQueue } from '../concurrency/keyed-queue.ts';
 import type { OrderSender } from './order-sender.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
@@ -14,8 +16,9 @@ import { writeChildrenAhead } from './write-ahead.ts';
 /** Statuses that mean the broker accepted a master: copy from here on, never on a rejection. */
 const ACCEPTED: ReadonlySet<OrderStatus> = new Set(['OPEN', 'TRIGGER_PENDING', 'AMO_QUEUED', 'PARTIALLY_FILLED', 'FILLED']);
 
-/** How many of this process's own cursors are remembered, so their echo from Redis is not handled twice. */
-const LOCAL_CURSORS_KEPT = 50_000;
+/** How many cursors handled here are remembered, so an event is not handled twice (its echo from Redis, a catch-up). */
+const SEEN_CURSORS_KEPT = 50_000;
+const CATCH_UP_PAGE = 500;
 
 /**
  * The heart: reacts to committed changes of master orders. An accepted master is planned,
@@ -27,7 +30,7 @@ export class Replicator {
   private readonly roles = new Map<string, AccountRole>();
   private readonly follower: ChildFollower;
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly localCursors = new Set<number>();
+  private readonly seenCursors = new Set<number>();
   /** Masters whose write-ahead failed and whose failure the database could not record yet. */
   private readonly unrecorded = new Map<string, CopyFailure>();
   /**
@@ -36,6 +39,8 @@ export class Replicator {
    * flight), never beside them. Sending is outside it, so one slow fan-out holds up no plan.
    */
   private readonly planning = new KeyedQueue();
+  private caughtUpTo = 0;
+  private catchingUp: Promise<void> = Promise.resolve();
   /** Which masters this instance replicates; without one (tests of the replicator alone), all of them. */
   fence: LeaseFence | null = null;
 
@@ -52,22 +57,44 @@ export class Replicator {
   /** Reacts to master changes committed here and, when instances share Redis, to those committed elsewhere. */
   async start(): Promise<() => void> {
     const stopLocal = this.services.journal.onCommitted((events) => {
-      for (const event of events) {
-        this.remember(event.cursor);
-        this.handle(event);
-      }
+      for (const event of events) this.handleOnce(event);
     });
     if (this.services.pubsub.transport === 'memory') return stopLocal;
     // Stopping only mutes it: the subscription ends with the PubSub, since unsubscribing just
     // before the transport closes leaves the Redis engine an unawaited command to fail on.
     let stopped = false;
     await this.services.pubsub.subscribe('orderEvent', (event) => {
-      if (!stopped && !this.localCursors.has(event.cursor)) this.handle(event);
+      if (!stopped) this.handleOnce(event);
+    });
+    // While Redis is down (or a message is lost), changes committed by other instances are read
+    // from the database as the head watch finds them, about a second late instead of never.
+    this.caughtUpTo = await latestCursor(this.services.orm.em.fork());
+    const stopHeads = this.services.heads.onAdvance((head) => {
+      if (!stopped) this.track(this.catchUp(head));
     });
     return () => {
       stopLocal();
+      stopHeads();
       stopped = true;
     };
+  }
+
+  private handleOnce(event: OrderEventMessage): void {
+    if (this.seenCursors.has(event.cursor)) return;
+    this.remember(event.cursor);
+    this.handle(event);
+  }
+
+  /** Handles every event up to `head` that no message brought here, one catch-up at a time, in cursor order. */
+  private catchUp(head: number): Promise<void> {
+    this.catchingUp = this.catchingUp.then(async () => {
+      while (this.caughtUpTo < head) {
+        const page = await eventsBetween(this.services.orm.em.fork(), this.caughtUpTo, head, null, CATCH_UP_PAGE);
+        for (const event of page) this.handleOnce(toEventMessage(event));
+        this.caughtUpTo = page.length === CATCH_UP_PAGE ? page.at(-1)!.cursor : head;
+      }
+    });
+    return this.catchingUp;
   }
 
   /**
@@ -118,8 +145,8 @@ export class Replicator {
   }
 
   private remember(cursor: number): void {
-    this.localCursors.add(cursor);
-    if (this.localCursors.size > LOCAL_CURSORS_KEPT) this.localCursors.delete(this.localCursors.values().next().value!);
+    this.seenCursors.add(cursor);
+    if (this.seenCursors.size > SEEN_CURSORS_KEPT) this.seenCursors.delete(this.seenCursors.values().next().value!);
   }
 
   /**
