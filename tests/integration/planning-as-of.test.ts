@@ -139,4 +139,53 @@ describe('sizing as of the order being planned', () => {
     expect(said.get(children.get('DEMO-F1')!.id)).toBe("the follower's holding counts +40 of earlier copies still in flight");
     expect(said.get(children.get('DEMO-F3')!.id)).toBe("the follower's holding counts -40 of earlier copies still in flight");
   });
+
+  it("does not count a later master's copies planned first (a lease that moved) against an earlier one", async () => {
+    const em = server.tandem.services.orm.em.fork();
+    const start = Date.now() - 3_000;
+    const at = (ms: number) => new Date(start + ms);
+    // BUY then SELL, BUY, SELL. The first and the last were planned already (the last on another
+    // instance, out of turn) and their copies filled; the middle two are not planned yet.
+    const first = await filledMaster('BUY', 40, 'ITC-EQ', '1660', at(0), at(0));
+    const second = await filledMaster('SELL', 40, 'ITC-EQ', '1660', at(100));
+    const third = await filledMaster('BUY', 40, 'ITC-EQ', '1660', at(200));
+    const last = await filledMaster('SELL', 40, 'ITC-EQ', '1660', at(300), at(300));
+    const copies: Record<string, [Side, number]> = { 'DEMO-F1': ['BUY', 40], 'DEMO-F2': ['BUY', 100], 'DEMO-F3': ['SELL', 40] };
+    for (const master of [first, last]) {
+      for (const [code, [side, quantity]] of Object.entries(copies)) {
+        const copySide: Side = master === first ? side : side === 'BUY' ? 'SELL' : 'BUY';
+        tick += 1;
+        em.create(Order, {
+          accountId: followers[code]!,
+          masterOrderId: master.id,
+          exchange: 'NSE',
+          symbol: 'ITC-EQ',
+          token: '1660',
+          side: copySide,
+          quantity,
+          filledQuantity: quantity,
+          averagePrice: 40_000,
+          orderType: 'MARKET',
+          productType: 'INTRADAY',
+          status: 'FILLED',
+          origin: 'replicator',
+          orderTag: `TASOF${tick}`,
+          brokerOrderId: `ASOF-COPY-${process.pid}-${tick}`,
+          createdAt: at(400),
+          updatedAt: at(400),
+        });
+      }
+    }
+    await em.flush();
+
+    await server.tandem.engine.replicator.replicateUnplanned([masterId]);
+    await server.tandem.engine.idle();
+
+    const [sells, buys] = [await childrenOf(second), await childrenOf(third)];
+    expect(sells.get('DEMO-F1')).toMatchObject({ side: 'SELL', quantity: 40 });
+    expect(sells.get('DEMO-F2')).toMatchObject({ side: 'SELL', quantity: 100 });
+    expect(sells.get('DEMO-F3')).toMatchObject({ side: 'BUY', quantity: 40 });
+    expect(buys.get('DEMO-F1')).toMatchObject({ side: 'BUY', quantity: 40 });
+    for (const child of [...sells.values(), ...buys.values()]) expect(child.status, child.reason ?? '').not.toBe('SKIPPED');
+  });
 });

@@ -62,16 +62,16 @@ export async function loadFacts(
   // Orders keep their account: one with orders on record cannot be deleted (services/accounts.ts).
   if (!masterAccount) throw new Error(`master order ${master.id} has no account ${master.accountId}`);
   const followerRows = accounts.filter((a) => a !== masterAccount);
+  // Every position as of this master order: the master's orders placed before it, and each
+  // follower's copies of those (filled, or in flight) and own orders placed before it. Masters
+  // planned in any order (together after a takeover, or on two instances as a lease moves) are
+  // each sized as they were placed.
+  const asOf = { createdAt: master.createdAt, id: master.id };
   const [positions, masterPositions, activity, globalKillSwitch] = await Promise.all([
-    // A follower's exit counts its entry copies still in flight: a SELL 100 ms after a BUY
+    // A follower's exit also counts its entry copies still in flight: a SELL 100 ms after a BUY
     // finds the BUY's copies, not a follower that holds nothing yet.
-    holdingsByAccount(em, followerIds, master.token, { exclude: excludeOrderIds, inFlightCopies: true }),
-    // The master's position as of this order: its orders placed later do not count, so masters
-    // planned together (after a takeover, or an outage) are each sized as they were placed.
-    holdingsByAccount(em, [master.accountId], master.token, {
-      exclude: [master.id],
-      before: { createdAt: master.createdAt, id: master.id },
-    }),
+    holdingsByAccount(em, followerIds, master.token, { exclude: excludeOrderIds, inFlightCopies: true, before: asOf }),
+    holdingsByAccount(em, [master.accountId], master.token, { exclude: [master.id], before: asOf }),
     dailyActivity(
       em,
       {

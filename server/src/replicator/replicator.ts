@@ -19,6 +19,11 @@ const ACCEPTED: ReadonlySet<OrderStatus> = new Set(['OPEN', 'TRIGGER_PENDING', '
 /** How many cursors handled here are remembered, so an event is not handled twice (its echo from Redis, a catch-up). */
 const SEEN_CURSORS_KEPT = 50_000;
 const CATCH_UP_PAGE = 500;
+/** How many earlier unplanned masters of an account are planned ahead of one (the sweep takes any more). */
+const EARLIER_PLANNED_FIRST = 100;
+
+/** One master's children written ahead, to send, with their followers' accounts. */
+type Written = { children: Order[]; followers: Map<string, Account> };
 
 /**
  * The heart: reacts to committed changes of master orders. An accepted master is planned,
@@ -137,10 +142,10 @@ export class Replicator {
    * modification or cancellation of it comes next.
    */
   private schedule(masterId: string, accountId: string, mine: () => Promise<boolean> = async () => true): Promise<void> {
-    const planned = this.planning.run(accountId, async () => ((await mine()) ? this.planAndWriteAhead(masterId) : null));
+    const planned = this.planning.run(accountId, async () => ((await mine()) ? this.planInOrder(masterId) : []));
     return this.perMaster.run(masterId, async () => {
       const written = await planned;
-      if (written) await this.fanOut(written.children, written.followers);
+      await Promise.all(written.map(({ children, followers }) => this.fanOut(children, followers)));
     });
   }
 
@@ -190,7 +195,37 @@ export class Replicator {
    * the second does nothing. A write-ahead that fails is not tried again (it would fail alike
    * until every copy is stale): the failure is recorded and alerted instead.
    */
-  private async planAndWriteAhead(masterId: string): Promise<{ children: Order[]; followers: Map<string, Account> } | null> {
+  /**
+   * Plans a master after every accepted master of its account created before it and not planned
+   * yet: one whose event came late, or a takeover's backlog racing the live events. Each is then
+   * sized with the copies of the ones before it, whatever order their events arrived in.
+   */
+  private async planInOrder(masterId: string): Promise<Written[]> {
+    const em = this.services.orm.em.fork();
+    const master = await em.findOne(Order, { id: masterId }, { fields: ['accountId', 'createdAt', 'copyPlannedAt'] });
+    if (!master) return [];
+    const earlier = master.copyPlannedAt
+      ? []
+      : await em.find(
+          Order,
+          {
+            accountId: master.accountId,
+            masterOrderId: null,
+            copyPlannedAt: null,
+            status: { $in: [...ACCEPTED] },
+            createdAt: { $lt: master.createdAt },
+          },
+          { fields: ['id'], orderBy: { createdAt: 'asc' }, limit: EARLIER_PLANNED_FIRST },
+        );
+    const written: Written[] = [];
+    for (const { id } of [...earlier, { id: masterId }]) {
+      const one = await this.planAndWriteAhead(id);
+      if (one) written.push(one);
+    }
+    return written;
+  }
+
+  private async planAndWriteAhead(masterId: string): Promise<Written | null> {
     const em = this.services.orm.em.fork();
     const master = await em.findOne(Order, { id: masterId });
     if (!master || master.copyPlannedAt) {

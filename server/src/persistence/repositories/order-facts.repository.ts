@@ -19,7 +19,7 @@ export interface Holding {
 export interface HoldingOptions {
   /** Orders that must not count at all (the order being planned, a child being re-sized). */
   exclude?: string[];
-  /** Count only orders created before this one: a position as of that order. */
+  /** Count only orders created before this one (a copy: whose master was): a position as of that order. */
   before?: { createdAt: Date; id: string };
   /** Also sum the unfilled rest of copies (children) not settled yet. */
   inFlightCopies?: boolean;
@@ -35,24 +35,27 @@ export async function holdingsByAccount(
   const holdings = new Map<string, Map<ProductType, Holding>>();
   if (accountIds.length === 0) return holdings;
   const exclude = options.exclude ?? [];
-  const signed = (quantity: string) => `case when side = 'BUY' then ${quantity} else -(${quantity}) end`;
-  const unsettledCopy = `master_order_id is not null and status in (${UNSETTLED.map((s) => `'${s}'`).join(', ')})`;
+  const signed = (quantity: string) => `case when o.side = 'BUY' then ${quantity} else -(${quantity}) end`;
+  const unsettledCopy = `o.master_order_id is not null and o.status in (${UNSETTLED.map((s) => `'${s}'`).join(', ')})`;
   const inFlight = options.inFlightCopies
-    ? `sum(case when ${unsettledCopy} then ${signed('greatest(quantity - filled_quantity, 0)')} else 0 end)`
+    ? `sum(case when ${unsettledCopy} then ${signed('greatest(o.quantity - o.filled_quantity, 0)')} else 0 end)`
     : '0';
-  const counted = options.inFlightCopies ? `(filled_quantity > 0 or (${unsettledCopy}))` : 'filled_quantity > 0';
+  const counted = options.inFlightCopies ? `(o.filled_quantity > 0 or (${unsettledCopy}))` : 'o.filled_quantity > 0';
   const params: unknown[] = [...accountIds, token, ...exclude];
   let before = '';
   if (options.before) {
-    before = 'and (created_at < ? or (created_at = ? and id < ?))';
-    params.push(options.before.createdAt, options.before.createdAt, options.before.id);
+    // A copy takes its master's place in time: planned out of order (a takeover, a lease that
+    // moved), a later master's copies still do not count against an earlier one.
+    before = 'and (coalesce(m.created_at, o.created_at), coalesce(m.id, o.id)) < (?, ?)';
+    params.push(options.before.createdAt, options.before.id);
   }
   const rows = await execute<{ account_id: string; product_type: ProductType; filled: unknown; in_flight: unknown }[]>(
     em,
-    `select account_id, product_type, sum(${signed('filled_quantity')}) as filled, ${inFlight} as in_flight
-       from orders where account_id in (${placeholders(accountIds)}) and token = ? and ${counted}
-        ${exclude.length > 0 ? `and id not in (${placeholders(exclude)})` : ''} ${before}
-      group by account_id, product_type`,
+    `select o.account_id, o.product_type, sum(${signed('o.filled_quantity')}) as filled, ${inFlight} as in_flight
+       from orders o left join orders m on m.id = o.master_order_id
+      where o.account_id in (${placeholders(accountIds)}) and o.token = ? and ${counted}
+        ${exclude.length > 0 ? `and o.id not in (${placeholders(exclude)})` : ''} ${before}
+      group by o.account_id, o.product_type`,
     params,
   );
   for (const row of rows) {
