@@ -173,7 +173,7 @@ export async function checkAgainstBook(fleet: Fleet, masterOrderIds: string[]): 
   for (const child of children) {
     const at = byTag.get(child.orderTag!) ?? [];
     if (at.length !== 1) {
-      disagreements.push(`${child.orderTag}: ${at.length} orders at the exchange, Tandem says ${child.status}`);
+      disagreements.push(`${child.orderTag}: ${at.length} orders at the exchange, Tandem says ${child.status} (${child.reason})`);
       continue;
     }
     const exchange = at[0]!;

@@ -3,7 +3,13 @@ import { hostname } from 'node:os';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Orm } from '../persistence/db.ts';
-import { handBackLeases, lockHeldLeases, renewLeases, takeFreeLeases } from '../persistence/repositories/account-lease.repository.ts';
+import {
+  handBackLeases,
+  lockHeldLeases,
+  nextForeignExpiryMs,
+  renewLeases,
+  takeFreeLeases,
+} from '../persistence/repositories/account-lease.repository.ts';
 
 export interface AcquiredLease {
   accountId: string;
@@ -44,12 +50,16 @@ export interface LeaseFence {
  * before every broker call, so an instance paused between claim and send (GC, SIGSTOP) wakes
  * to find its deadline gone and sends nothing.
  */
+/** How long after another holder's expiry its lease is asked for: the database's clock decides, so a little late. */
+const EXPIRY_MARGIN_MS = 20;
+
 export class AccountLeases implements LeaseFence {
   readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly held = new Map<string, number>();
   /** performance.now() by which each held lease has surely not expired in the database. */
   private readonly deadlines = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  private expiryTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
 
   constructor(
@@ -77,8 +87,22 @@ export class AccountLeases implements LeaseFence {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.refresh(), Math.max(200, Math.floor(this.ttlMs / 3)));
+    this.timer = setInterval(() => void this.refresh(), this.renewEveryMs);
     this.timer.unref();
+  }
+
+  private get renewEveryMs(): number {
+    return Math.max(200, Math.floor(this.ttlMs / 3));
+  }
+
+  /** One refresh at `ms` from now, besides the regular ones (the last such wins). */
+  private refreshAt(ms: number): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = null;
+      void this.refresh();
+    }, ms);
+    this.expiryTimer.unref();
   }
 
   /**
@@ -87,7 +111,9 @@ export class AccountLeases implements LeaseFence {
    */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.timer = null;
+    this.expiryTimer = null;
     await this.refreshing;
     this.held.clear();
     this.deadlines.clear();
@@ -132,6 +158,13 @@ export class AccountLeases implements LeaseFence {
     for (const lease of acquired) {
       this.held.set(lease.accountId, lease.epoch);
       this.deadlines.set(lease.accountId, deadline);
+    }
+
+    // A lease another instance holds that runs out before the next renewal is taken the moment it
+    // does, not up to a renewal period later: a dead holder's masters move on within the TTL.
+    if (this.timer) {
+      const untilExpiry = await nextForeignExpiryMs(em, this.holder);
+      if (untilExpiry !== null && untilExpiry < this.renewEveryMs) this.refreshAt(Math.max(0, untilExpiry) + EXPIRY_MARGIN_MS);
     }
 
     if (lost.length > 0) {

@@ -21,10 +21,15 @@ export interface RecoveryReport {
   manualOrdersSent: number;
 }
 
-/** Folds a broker's report of an order into its row (the order service does this); null when Tandem has no row for it. */
+/** Folds brokers' reports of orders into their rows, many per transaction (the order service does this); null where Tandem has no row. */
 export interface BrokerUpdateSink {
-  applyBrokerUpdate(accountId: string, update: BrokerOrder): Promise<Order | null>;
+  applyBrokerUpdates(items: { accountId: string; update: BrokerOrder }[]): Promise<(Order | null)[]>;
 }
+
+/** Book rows folded per transaction: a takeover re-reads a hundred books without a transaction per row. */
+const BOOK_BATCH = 500;
+/** Books read and folded at the same time. */
+const BOOKS_AT_ONCE = 4;
 
 export interface RecoveryDeps {
   replicator: Replicator;
@@ -41,23 +46,30 @@ export interface RecoveryDeps {
  */
 async function syncBooks(services: ReplicatorDeps, deps: RecoveryDeps, accounts: Account[]): Promise<number> {
   let synced = 0;
-  await Promise.all(
-    accounts.map(async (account) => {
-      try {
-        const broker = services.brokers.brokerFor(account);
-        for (const update of await broker.orderBook()) {
-          const applied = await deps.orders.applyBrokerUpdate(account.id, update);
-          if (!applied) await deps.detector.detect(account, update);
-        }
-        synced += 1;
-      } catch (error) {
-        deps.log.error(
-          { err: error, accountId: account.id },
-          "reading an account's order book failed; its orders are read again at the next recovery",
-        );
+  // A few books at a time: a hundred at once would queue every other transaction (the copies
+  // being planned and sent meanwhile) behind their writes.
+  const queue = [...accounts];
+  const worker = async () => {
+    for (let account = queue.shift(); account; account = queue.shift()) await syncOne(account);
+  };
+  const syncOne = async (account: Account) => {
+    try {
+      const book = await services.brokers.brokerFor(account).orderBook();
+      for (let start = 0; start < book.length; start += BOOK_BATCH) {
+        const updates = book.slice(start, start + BOOK_BATCH);
+        const applied = await deps.orders.applyBrokerUpdates(updates.map((update) => ({ accountId: account.id, update })));
+        // Orders Tandem has no row for: a master's, placed at the broker, detected in book order.
+        for (const [index, update] of updates.entries()) if (!applied[index]) await deps.detector.detect(account, update);
       }
-    }),
-  );
+      synced += 1;
+    } catch (error) {
+      deps.log.error(
+        { err: error, accountId: account.id },
+        "reading an account's order book failed; its orders are read again at the next recovery",
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BOOKS_AT_ONCE, accounts.length) }, worker));
   return synced;
 }
 
@@ -77,32 +89,41 @@ export async function recoverMasters(
 ): Promise<Pick<RecoveryReport, 'mastersPlanned' | 'childrenSent' | 'unknownLookedUp' | 'booksSynced'>> {
   if (masterAccountIds.length === 0) return { mastersPlanned: 0, childrenSent: 0, unknownLookedUp: 0, booksSynced: 0 };
   const em = services.orm.em.fork();
-  let booksSynced = 0;
-  if (!options.booksRead) {
-    const moving = await accountsWithUnsettledChildren(em, masterAccountIds);
-    booksSynced = await syncBooks(services, deps, await em.find(Account, { id: { $in: [...new Set([...moving, ...masterAccountIds])] } }));
-  }
-  const mastersPlanned = await deps.replicator.replicateUnplanned(masterAccountIds);
-  const pending = await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'PENDING') } });
-  const unknownIds = async () =>
-    (
-      await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'SENT') }, brokerOrderId: null }, { fields: ['id'] })
-    ).map((o) => o.id);
+  // The masters' own books first: a master's fill the old holder heard and never recorded
+  // decides whether the next master order closes or opens.
+  const mastersBooks = options.booksRead ? 0 : await syncBooks(services, deps, await em.find(Account, { id: { $in: masterAccountIds } }));
+  // Children of unknown fate as the old holder left them, taken before this instance sends
+  // anything of its own (its own sends in flight are never looked up as unknown), and looked up
+  // one TTL later while the backlog is planned and sent.
+  const unknown = await em.find(
+    Order,
+    { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'SENT') }, brokerOrderId: null },
+    { fields: ['id'] },
+  );
   const lookUpUnknown = async () => {
-    let unknown = await unknownIds();
     if (unknown.length > 0 && (options.unknownAfterMs ?? 0) > 0) {
       deps.log.info(
         { count: unknown.length, waitMs: options.unknownAfterMs },
         'children of unknown fate: waiting one lease TTL before looking them up, so a paused old holder cannot send after',
       );
       await sleep(options.unknownAfterMs!);
-      unknown = await unknownIds();
     }
-    await deps.reconciler.reconcileMany(unknown);
+    await deps.reconciler.reconcileMany(unknown.map((o) => o.id));
     return unknown.length;
   };
-  const [, unknownLookedUp] = await Promise.all([deps.replicator.fanOut(pending), lookUpUnknown()]);
-  return { mastersPlanned, childrenSent: pending.length, unknownLookedUp, booksSynced };
+  const unknownLookedUp = lookUpUnknown();
+  const mastersPlanned = await deps.replicator.replicateUnplanned(masterAccountIds);
+  // The followers' books after the backlog went out, not before it: sizing counts an unsettled
+  // copy's unfilled rest as in flight, so its unrecorded fill changes no copy's size.
+  const followerBooks = options.booksRead
+    ? Promise.resolve(0)
+    : (async () => {
+        const moving = (await accountsWithUnsettledChildren(em, masterAccountIds)).filter((id) => !masterAccountIds.includes(id));
+        return syncBooks(services, deps, await em.find(Account, { id: { $in: moving } }));
+      })();
+  const pending = await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'PENDING') } });
+  const [, looked, followersBooks] = await Promise.all([deps.replicator.fanOut(pending), unknownLookedUp, followerBooks]);
+  return { mastersPlanned, childrenSent: pending.length, unknownLookedUp: looked, booksSynced: mastersBooks + followersBooks };
 }
 
 /**

@@ -158,11 +158,6 @@ export class OrderService {
     return (await this.services.orm.em.fork().findOne(Order, { id: order.id })) ?? order;
   }
 
-  async applyBrokerUpdate(accountId: string, update: BrokerOrder): Promise<Order | null> {
-    const [row] = await this.applyBrokerUpdates([{ accountId, update }]);
-    return row ?? null;
-  }
-
   /**
    * Folds brokers' updates into their orders in one transaction, in the order given. An
    * update is matched by broker order id, else by tag on a row not yet acknowledged (it may

@@ -64,3 +64,14 @@ export async function takeFreeLeases(em: EntityManager, holder: string, ttlMs: n
     ),
   );
 }
+
+/** Milliseconds until the first lease held by another instance runs out (negative: already out); null when there is none. */
+export async function nextForeignExpiryMs(em: EntityManager, holder: string): Promise<number | null> {
+  const rows = await execute<{ ms: unknown }[]>(
+    em,
+    'select extract(epoch from (min(expires_at) - now())) * 1000 as ms from account_leases where holder <> ?',
+    [holder],
+  );
+  const ms = rows[0]?.ms;
+  return ms === null || ms === undefined ? null : toNumber(ms);
+}
