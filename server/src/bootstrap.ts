@@ -17,6 +17,8 @@ import { seedShippedInstruments } from './instruments/seed.ts';
 import { createMetrics } from './metrics.ts';
 import { OrderJournal } from './events/order-journal.ts';
 import { HeadWatch } from './events/head-watch.ts';
+import { InstanceHeartbeat } from './persistence/instance-heartbeat.ts';
+import { newInstanceId } from './replicator/account-leases.ts';
 import { InProcessRateStore } from './rate-limit/in-process-store.ts';
 import { RateLimiter } from './rate-limit/limiter.ts';
 import { RedisRateStore } from './rate-limit/redis-store.ts';
@@ -103,8 +105,13 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   // One limiter for every broker account's calls (orders, SmartAPI's order book and logins); several
   // instances draw from one allowance in Redis. It runs on elapsed time, not the trading clock,
   // which a test may hold at one moment of a day.
+  const instanceId = newInstanceId();
+  const heartbeat = new InstanceHeartbeat(db.orm, instanceId, config.ROLE, log);
+  await heartbeat.start();
   const rateLimiter = new RateLimiter(
-    commandRedis ? new RedisRateStore(commandRedis, `${redisPrefix}ratelimit:`, log) : new InProcessRateStore(),
+    commandRedis
+      ? new RedisRateStore(commandRedis, `${redisPrefix}ratelimit:`, log, () => heartbeat.liveInstances())
+      : new InProcessRateStore(),
     systemWaitableClock,
   );
   const paper = new PaperExchange({
@@ -149,6 +156,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     reconcileRecheckMs: overrides.reconcileRecheckMs,
     fanOut: overrides.fanOut,
     leaseTtlMs: config.MASTER_LEASE_TTL_S * 1000,
+    instanceId,
     limiter: rateLimiter,
     beforeBrokerCall: overrides.beforeBrokerCall,
   });
@@ -186,6 +194,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
       await engine.stop();
       clearInterval(retention);
       await paper.stop();
+      await heartbeat.stop();
       await pubsub.close();
       commandRedis?.disconnect();
       await db.close();

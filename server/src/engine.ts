@@ -24,6 +24,8 @@ export interface EngineOptions {
   fanOut?: 'parallel' | 'sequential';
   /** Where order calls wait for their turn: counted in this process, or through Redis when instances share it. */
   limiter: RateLimiter;
+  /** This instance's name in lease rows and its heartbeat. */
+  instanceId?: string;
   /** Fault injection for tests (see OrderSender.beforeBrokerCall). */
   beforeBrokerCall?: (orderId: string) => Promise<void>;
 }
@@ -90,6 +92,7 @@ export class Engine {
       },
       log,
       options.leaseTtlMs,
+      options.instanceId,
     );
     this.replicator.fence = this.leases;
     sender.fence = this.leases;

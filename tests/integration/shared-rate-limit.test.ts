@@ -76,3 +76,30 @@ describe.skipIf(!redisUrl)('order-call limits shared by instances through Redis 
     expect(busiestSpan(granted, 60_000)).toBe(8);
   });
 });
+
+describe('while Redis cannot be reached', () => {
+  it('each of three live instances counts alone against a third of each limit, so together they stay within it', async () => {
+    // A Redis that is not there: every command fails at once, as connectRedis's client does in an outage.
+    const unreachable = await connectRedis('redis://127.0.0.1:9', 50);
+    try {
+      const perMinute: readonly RateWindow[] = [{ limit: 9, windowMs: 60_000 }];
+      const clock = new ManualWaitableClock(START);
+      const instances = [0, 1, 2].map(
+        () => new AccountLimiter(new RateLimiter(new RedisRateStore(unreachable, 'unused:', silent, () => 3), clock), () => perMinute),
+      );
+      const granted: number[] = [];
+      const calls = Array.from({ length: 18 }, (_, index) =>
+        instances[index % 3]!.call(account, async () => void granted.push(clock.now().getTime())),
+      );
+      // Nothing moves the clock: only what fits in the first minute goes.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(granted).toHaveLength(9);
+      expect(busiestSpan(granted, 60_000)).toBe(9);
+      await clock.driveUntilDone(Promise.all(calls));
+      expect(granted).toHaveLength(18);
+      expect(busiestSpan(granted, 60_000)).toBe(9);
+    } finally {
+      unreachable.disconnect();
+    }
+  });
+});

@@ -53,8 +53,9 @@ type RedisWithRate = Redis & {
 
 /**
  * Calls counted for every instance in Redis, under `prefix` + key. While Redis cannot be
- * reached they are counted in this process alone (and the outage logged once), so calls keep
- * flowing within the limits as far as this instance can see them. A call taken in Redis whose
+ * reached they are counted in this process alone against its share of each limit (the limit
+ * divided by `liveInstances()`, at least 1), and the outage is logged once, so calls keep
+ * flowing and the instances together stay within the broker's limits. A call taken in Redis whose
  * answer cannot be written there counts until its deadline instead.
  */
 export class RedisRateStore implements RateStore {
@@ -68,6 +69,7 @@ export class RedisRateStore implements RateStore {
     redis: Redis,
     private readonly prefix: string,
     private readonly log: Logger,
+    private readonly liveInstances: () => number = () => 1,
   ) {
     this.redis = redis as RedisWithRate;
     if (typeof this.redis.tandemRateTake !== 'function') this.redis.defineCommand('tandemRateTake', { numberOfKeys: 2, lua: TAKE });
@@ -87,7 +89,13 @@ export class RedisRateStore implements RateStore {
       this.reachable(key);
     } catch (error) {
       this.unreachable(error, key);
-      return this.local.take(key, windows, nowMs, holdMs);
+      const share = Math.max(1, this.liveInstances());
+      return this.local.take(
+        key,
+        windows.map((w) => ({ ...w, limit: Math.max(1, Math.floor(w.limit / share)) })),
+        nowMs,
+        holdMs,
+      );
     }
     if (wait > 0) return { ok: false, retryInMs: wait };
     const ttlMs = Math.max(...windows.map((w) => w.windowMs)) + holdMs;
@@ -113,6 +121,9 @@ export class RedisRateStore implements RateStore {
   private unreachable(error: unknown, key: string): void {
     if (this.degraded) return;
     this.degraded = true;
-    this.log.warn({ err: error, key }, 'shared rate limiter unreachable; counting calls in this instance only');
+    this.log.warn(
+      { err: error, key, instances: this.liveInstances() },
+      'shared rate limiter unreachable; counting calls in this instance alone, against its share of each limit (the limit / the instances alive)',
+    );
   }
 }

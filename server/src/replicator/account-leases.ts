@@ -53,8 +53,12 @@ export interface LeaseFence {
 /** How long after another holder's expiry its lease is asked for: the database's clock decides, so a little late. */
 const EXPIRY_MARGIN_MS = 20;
 
+/** A name for this process that no other instance, here or on another host, has. */
+export function newInstanceId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
 export class AccountLeases implements LeaseFence {
-  readonly holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly held = new Map<string, number>();
   /** performance.now() by which each held lease has surely not expired in the database. */
   private readonly deadlines = new Map<string, number>();
@@ -67,6 +71,8 @@ export class AccountLeases implements LeaseFence {
     private readonly handlers: LeaseHandlers,
     private readonly log: Logger,
     private readonly ttlMs = 15_000,
+    /** This instance's name in the lease rows (and its heartbeat): host:pid:random. */
+    readonly holder = newInstanceId(),
   ) {}
 
   holds(accountId: string): boolean {

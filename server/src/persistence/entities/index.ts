@@ -1,6 +1,7 @@
 import { AccountSchema } from './account.entity.ts';
 import { ApiTokenSchema } from './api-token.entity.ts';
 import { AuditEntrySchema } from './audit-entry.entity.ts';
+import { InstanceSchema } from './instance.entity.ts';
 import { InstrumentSchema } from './instrument.entity.ts';
 import { AccountLeaseSchema } from './account-lease.entity.ts';
 import { MultiplierSchema } from './multiplier.entity.ts';
@@ -23,11 +24,13 @@ export const entities = [
   PaperOrderSchema,
   SettingSchema,
   AccountLeaseSchema,
+  InstanceSchema,
 ];
 
 export { Account } from './account.entity.ts';
 export { ApiToken } from './api-token.entity.ts';
 export { AuditEntry } from './audit-entry.entity.ts';
+export { Instance } from './instance.entity.ts';
 export { Instrument } from './instrument.entity.ts';
 export { AccountLease } from './account-lease.entity.ts';
 export { Multiplier } from './multiplier.entity.ts';

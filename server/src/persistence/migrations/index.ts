@@ -5,6 +5,7 @@ import { Migration20261125215040 } from './Migration20261125215040.ts';
 import { Migration20261125230214 } from './Migration20261125230214.ts';
 import { Migration20261125233221 } from './Migration20261125233221.ts';
 import { Migration20261202141615 } from './Migration20261202141615.ts';
+import { Migration20261202181518 } from './Migration20261202181518.ts';
 
 // Listed here rather than discovered from the folder, so migrations load the same way under
 // tsx, vitest and a bundler. `npm run migration:create` regenerates this list.
@@ -16,4 +17,5 @@ export const migrationsList = [
   { name: 'Migration20261125230214', class: Migration20261125230214 },
   { name: 'Migration20261125233221', class: Migration20261125233221 },
   { name: 'Migration20261202141615', class: Migration20261202141615 },
+  { name: 'Migration20261202181518', class: Migration20261202181518 },
 ];
