@@ -269,6 +269,52 @@ describe('a broker that times out without placing the order', () => {
   });
 });
 
+describe("a follower's broker that hangs until its timeout", () => {
+  it('holds up no other follower: their copies are sent and acknowledged before its call ends, and its own copy is looked up and sent once', async () => {
+    const g = await group(['down', 'a', 'b', 'c']);
+    const down = g.followers.down!;
+    const HANG_MS = 2_000;
+    const calls: { startedAt: number; endedAt?: number }[] = [];
+    server.tandem.services.brokers.wrap(down, (inner) =>
+      faulty(inner, {
+        async placeOrder(request) {
+          const call: { startedAt: number; endedAt?: number } = { startedAt: Date.now() };
+          calls.push(call);
+          if (calls.length > 1) return inner.placeOrder(request);
+          // The first call never reaches the broker: no answer until the timeout.
+          await new Promise((resolve) => setTimeout(resolve, HANG_MS));
+          call.endedAt = Date.now();
+          throw new BrokerCallError('unknown', `no answer from the broker within ${HANG_MS} ms (timeout)`);
+        },
+      }),
+    );
+
+    const masterId = await placeOnMaster(g, 5);
+    const children = await childrenByFollower(g, masterId);
+    const rows = await server.tandem.services.orm.em.fork().find(Order, { masterOrderId: masterId });
+    const downRow = rows.find((row) => row.accountId === down.id)!;
+    const hung = calls[0]!;
+    // Causal: every other follower's copy was sent and acknowledged while the hung call was still waiting.
+    for (const name of ['a', 'b', 'c']) {
+      const row = rows.find((r) => r.accountId === g.followers[name]!.id)!;
+      expect(row.acknowledgedAt!.getTime(), `${name} acknowledged before the hung call ended`).toBeLessThan(hung.endedAt!);
+      expect(row.sentAt!.getTime()).toBeLessThan(hung.startedAt + HANG_MS);
+      expect(children[name]![0]).toMatchObject({ status: 'FILLED', filledQuantity: 5 });
+    }
+    // Its own copy: unknown, looked up twice, not at the broker, sent again once, filled.
+    expect(children.down).toHaveLength(1);
+    expect(children.down![0]).toMatchObject({ status: 'FILLED', filledQuantity: 5 });
+    const kinds = await eventKinds(downRow.id);
+    expect(kinds.filter((k) => ['OUTCOME_UNKNOWN', 'NOT_AT_BROKER', 'ACKNOWLEDGED'].includes(k))).toEqual([
+      'OUTCOME_UNKNOWN',
+      'NOT_AT_BROKER',
+      'ACKNOWLEDGED',
+    ]);
+    expect(calls).toHaveLength(2);
+    expect(await paperOrdersTagged(downRow.orderTag!)).toHaveLength(1);
+  });
+});
+
 describe('a broker that refuses orders', () => {
   it("fails those children with the broker's words and leaves every other copy alone", async () => {
     const g = await group(['refusing', 'a', 'b']);
