@@ -2,17 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BrokerCallError, type Broker, type BrokerOrderRequest } from '../../server/src/brokers/port.ts';
-import { bootTandem } from '../../server/src/bootstrap.ts';
-import { loadConfig } from '../../server/src/config.ts';
 import { execute, initOrm } from '../../server/src/persistence/db.ts';
-import { Account, Multiplier, Order, OrderEvent, PaperOrder, User } from '../../server/src/persistence/entities/index.ts';
+import { Order, OrderEvent, PaperOrder } from '../../server/src/persistence/entities/index.ts';
 import { redisUrl, scratchDatabase, usingPostgres } from '../support/database.ts';
 import { gqlAt, loginAt, ok } from '../support/gql.ts';
 import { startTestServer, waitFor, type TestServer } from '../support/harness.ts';
 import { settledChildren } from '../support/orders.ts';
+import { seedCopyGroup } from '../support/fleet.ts';
 import { killServerProcesses, startServerProcess } from '../support/spawn-server.ts';
 
 // Exactly once, in process: a broker that accepts and then times out, one that times out
@@ -395,32 +393,7 @@ describe('SIGKILL in the middle of a fan-out', () => {
 
     // 1. The accounts, made by a Tandem booted in process on the same database and closed again
     //    (as the demo seed makes its own), then the real server on that database.
-    const prepared = await bootTandem(loadConfig(env), { log: pino({ level: 'silent' }), seedDemo: true });
-    let master: string;
-    try {
-      const em = prepared.services.orm.em.fork();
-      const owner = await em.findOneOrFail(User, { email: KILL_ADMIN.email });
-      const now = new Date();
-      const account = (role: 'MASTER' | 'FOLLOWER', clientCode: string) =>
-        em.create(Account, {
-          label: clientCode,
-          broker: 'PAPER',
-          role,
-          clientCode,
-          ownerId: owner.id,
-          status: 'CONNECTED',
-          createdAt: now,
-          updatedAt: now,
-        });
-      master = account('MASTER', 'KILL-M').id;
-      for (let i = 0; i < FOLLOWERS; i += 1) {
-        const follower = account('FOLLOWER', `KILL-F${String(i).padStart(3, '0')}`);
-        em.create(Multiplier, { masterId: master, followerId: follower.id, mode: 'MULTIPLY', factor: '1', createdAt: now, updatedAt: now });
-      }
-      await em.flush();
-    } finally {
-      await prepared.close();
-    }
+    const master = (await seedCopyGroup(env, KILL_ADMIN.email, 'KILL', FOLLOWERS)).masterId;
     const setupMs = Date.now() - started;
     const server1 = startServerProcess(env);
     const url = await server1.url;

@@ -48,35 +48,8 @@ export async function prepareFleet(options: { followers: number; prefix: string;
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_PREFIX: `fleet-${randomBytes(4).toString('hex')}:` } : {}),
     ...options.env,
   };
-  const prepared = await bootTandem(loadConfig(env), { log: pino({ level: 'silent' }), seedDemo: true });
   const masterCode = `${options.prefix}-M`;
-  let masterId: string;
-  const followerIds: string[] = [];
-  try {
-    const em = prepared.services.orm.em.fork();
-    const owner = await em.findOneOrFail(User, { email: FLEET_ADMIN.email });
-    const now = new Date();
-    const account = (role: 'MASTER' | 'FOLLOWER', clientCode: string) =>
-      em.create(Account, {
-        label: clientCode,
-        broker: 'PAPER',
-        role,
-        clientCode,
-        ownerId: owner.id,
-        status: 'CONNECTED',
-        createdAt: now,
-        updatedAt: now,
-      });
-    masterId = account('MASTER', masterCode).id;
-    for (let i = 0; i < options.followers; i += 1) {
-      const follower = account('FOLLOWER', `${options.prefix}-F${String(i).padStart(3, '0')}`);
-      followerIds.push(follower.id);
-      em.create(Multiplier, { masterId, followerId: follower.id, mode: 'MULTIPLY', factor: '1', createdAt: now, updatedAt: now });
-    }
-    await em.flush();
-  } finally {
-    await prepared.close();
-  }
+  const { masterId, followerIds } = await seedCopyGroup(env, FLEET_ADMIN.email, options.prefix, options.followers);
   const db = await initOrm({ kind: 'postgres', url: database.url }, { migrate: false });
   return {
     env,
@@ -89,6 +62,47 @@ export async function prepareFleet(options: { followers: number; prefix: string;
       await database.drop();
     },
   };
+}
+
+/**
+ * On the database `env` names, through a Tandem booted in process and closed again (as the demo
+ * seed makes its own admin): a paper master `<prefix>-M` copied at factor 1 by `followers`
+ * paper followers `<prefix>-F000`..., owned by `ownerEmail`.
+ */
+export async function seedCopyGroup(
+  env: Record<string, string>,
+  ownerEmail: string,
+  prefix: string,
+  followers: number,
+): Promise<{ masterId: string; followerIds: string[] }> {
+  const prepared = await bootTandem(loadConfig(env), { log: pino({ level: 'silent' }), seedDemo: true });
+  try {
+    const em = prepared.services.orm.em.fork();
+    const owner = await em.findOneOrFail(User, { email: ownerEmail });
+    const now = new Date();
+    const account = (role: 'MASTER' | 'FOLLOWER', clientCode: string) =>
+      em.create(Account, {
+        label: clientCode,
+        broker: 'PAPER',
+        role,
+        clientCode,
+        ownerId: owner.id,
+        status: 'CONNECTED',
+        createdAt: now,
+        updatedAt: now,
+      });
+    const masterId = account('MASTER', `${prefix}-M`).id;
+    const followerIds: string[] = [];
+    for (let i = 0; i < followers; i += 1) {
+      const follower = account('FOLLOWER', `${prefix}-F${String(i).padStart(3, '0')}`);
+      followerIds.push(follower.id);
+      em.create(Multiplier, { masterId, followerId: follower.id, mode: 'MULTIPLY', factor: '1', createdAt: now, updatedAt: now });
+    }
+    await em.flush();
+    return { masterId, followerIds };
+  } finally {
+    await prepared.close();
+  }
 }
 
 /** The holder (host:pid:random) of an account's lease now, or null. */
