@@ -9,7 +9,7 @@ import { Reconciler } from './replicator/reconciler.ts';
 import { Account } from './persistence/entities/account.entity.ts';
 import { MasterDetector } from './replicator/detector.ts';
 import { AccountLeases } from './replicator/account-leases.ts';
-import { recoverAfterRestart, recoverMasters, type RecoveryDeps, type RecoveryReport } from './replicator/recovery.ts';
+import { recoverAfterRestart, recoverMasters, type RecoveryDeps, type RecoveryReport, settleStale } from './replicator/recovery.ts';
 import { Replicator } from './replicator/replicator.ts';
 import type { RateLimiter } from './rate-limit/limiter.ts';
 import type { AppServices } from './services/container.ts';
@@ -31,6 +31,9 @@ export interface EngineOptions {
 }
 
 const UNPLANNED_SWEEP_MS = 5_000;
+/** How often the children not final and unchanged for STALE_AFTER_MS are reconciled with their books. */
+const SETTLE_SWEEP_MS = 15_000;
+const STALE_AFTER_MS = 10_000;
 /** How far back the sweep looks; older unplanned masters are planned at a takeover or restart (as stale skips). */
 const UNPLANNED_SWEEP_WINDOW_MS = 10 * 60_000;
 
@@ -44,6 +47,7 @@ export class Engine {
   readonly reconciler: Reconciler;
   readonly detector: MasterDetector;
   readonly leases: AccountLeases;
+  private readonly sender: OrderSender;
   /** Broker updates from every account, applied in arrival order, many per transaction. */
   private readonly updates = new MicroBatcher<{ broker: Account['broker']; clientCode: string; update: BrokerOrder }, undefined>(
     (items) => this.applyUpdates(items),
@@ -62,6 +66,7 @@ export class Engine {
     private readonly log: Logger = services.log,
   ) {
     const sender = new OrderSender(services, new AccountLimiter(options.limiter));
+    this.sender = sender;
     sender.beforeBrokerCall = options.beforeBrokerCall ?? null;
     this.orders = new OrderService(services, options.installId, sender);
     this.reconciler = new Reconciler(services, sender, options.reconcileRecheckMs);
@@ -140,7 +145,19 @@ export class Engine {
     }, UNPLANNED_SWEEP_MS);
     sweep.unref();
     this.stops.push(() => clearInterval(sweep));
+    const settle = setInterval(() => void this.track(this.settleStale()), SETTLE_SWEEP_MS);
+    settle.unref();
+    this.stops.push(() => clearInterval(settle));
     return report;
+  }
+
+  /**
+   * Reconciles with their brokers' books the children of the masters held here that have not
+   * changed for STALE_AFTER_MS and are not final: runs every SETTLE_SWEEP_MS (tests call it).
+   */
+  settleStale(): Promise<{ booksSynced: number; unknownLookedUp: number }> {
+    const unchangedSince = new Date(this.services.clock.now().getTime() - STALE_AFTER_MS);
+    return settleStale(this.services, this.recoveryDeps(), this.leases.heldAccountIds, unchangedSince, (id) => this.sender.isSending(id));
   }
 
   private recoveryDeps(): RecoveryDeps {

@@ -31,6 +31,8 @@ export class OrderSender {
   fence: LeaseFence | null = null;
   /** Fault injection for tests: runs between a child's claim and its lease check (a GC pause, a SIGSTOP). */
   beforeBrokerCall: ((orderId: string) => Promise<void>) | null = null;
+  /** Orders between their broker call and their recorded reply, in this process. */
+  private readonly sending = new Set<string>();
   /** Each child's master account, for the lease check before its broker call. */
   private readonly masterAccounts = new Map<string, string>();
 
@@ -44,15 +46,25 @@ export class OrderSender {
    * PENDING meanwhile; the turn ends with the broker's answer, before the reply is recorded.
    */
   async send(order: Order, account: SendAccount): Promise<SendOutcome> {
-    const reply = await this.limiter.call(
-      account,
-      async () => {
-        if (!(await this.claims.submit(order.id))) return 'not-claimed' as const;
-        return this.place(order, account);
-      },
-      (waitMs) => void this.recordQueued(order.id, account, waitMs),
-    );
-    return typeof reply === 'string' ? reply : this.replies.submit(reply);
+    this.sending.add(order.id);
+    try {
+      const reply = await this.limiter.call(
+        account,
+        async () => {
+          if (!(await this.claims.submit(order.id))) return 'not-claimed' as const;
+          return this.place(order, account);
+        },
+        (waitMs) => void this.recordQueued(order.id, account, waitMs),
+      );
+      return typeof reply === 'string' ? reply : await this.replies.submit(reply);
+    } finally {
+      this.sending.delete(order.id);
+    }
+  }
+
+  /** Whether this process is sending the order now (claimed or about to be, reply not recorded yet). */
+  isSending(orderId: string): boolean {
+    return this.sending.has(orderId);
   }
 
   /** The master account of children about to be sent, when the caller knows it (saves a read). */
@@ -91,8 +103,13 @@ export class OrderSender {
    * wrote it or by `send`) and records the broker's reply.
    */
   async sendClaimed(order: Order, account: SendAccount): Promise<SendOutcome> {
-    const reply = await this.place(order, account);
-    return typeof reply === 'string' ? reply : this.replies.submit(reply);
+    this.sending.add(order.id);
+    try {
+      const reply = await this.place(order, account);
+      return typeof reply === 'string' ? reply : await this.replies.submit(reply);
+    } finally {
+      this.sending.delete(order.id);
+    }
   }
 
   /**

@@ -184,3 +184,33 @@ export async function recoverAfterRestart(
   deps.log.info(report, 'start-up recovery finished');
   return report;
 }
+
+/**
+ * Every non-final child is eventually reconciled with its broker's book, not only at a
+ * takeover or a restart: an update whose transaction died (a cut database connection) is read
+ * again from the book, and a child left SENT with no broker id (its placement cut) is looked up
+ * by tag and sent if the broker never got it. Only children unchanged since `unchangedSince`,
+ * and never one this instance is sending right now (`sending`).
+ */
+export async function settleStale(
+  services: ReplicatorDeps,
+  deps: RecoveryDeps,
+  masterAccountIds: string[],
+  unchangedSince: Date,
+  sending: (orderId: string) => boolean,
+): Promise<{ booksSynced: number; unknownLookedUp: number }> {
+  if (masterAccountIds.length === 0) return { booksSynced: 0, unknownLookedUp: 0 };
+  const em = services.orm.em.fork();
+  const accounts = await accountsWithUnsettledChildren(em, masterAccountIds, unchangedSince);
+  const booksSynced = accounts.length === 0 ? 0 : await syncBooks(services, deps, await em.find(Account, { id: { $in: accounts } }));
+  const stuck = (
+    await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'SENT', unchangedSince) }, brokerOrderId: null })
+  )
+    .map((order) => order.id)
+    .filter((id) => !sending(id));
+  if (stuck.length > 0) {
+    deps.log.warn({ count: stuck.length }, 'children sent with no answer recorded for a while: looking them up by tag');
+    await deps.reconciler.reconcileMany(stuck);
+  }
+  return { booksSynced, unknownLookedUp: stuck.length };
+}

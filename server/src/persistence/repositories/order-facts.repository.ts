@@ -106,13 +106,18 @@ export async function fillsSince(em: EntityManager, accountIds: string[], since:
 }
 
 /** The ids of the children in `status` of the masters of these accounts. */
-export async function childIdsOfMasters(em: EntityManager, masterAccountIds: string[], status: OrderStatus): Promise<string[]> {
+export async function childIdsOfMasters(
+  em: EntityManager,
+  masterAccountIds: string[],
+  status: OrderStatus,
+  unchangedSince?: Date,
+): Promise<string[]> {
   if (masterAccountIds.length === 0) return [];
   const rows = await execute<{ id: string }[]>(
     em,
     `select c.id from orders c join orders m on m.id = c.master_order_id
-      where c.status = ? and m.account_id in (${placeholders(masterAccountIds)})`,
-    [status, ...masterAccountIds],
+      where c.status = ? and m.account_id in (${placeholders(masterAccountIds)}) ${unchangedSince ? 'and c.updated_at < ?' : ''}`,
+    [status, ...masterAccountIds, ...(unchangedSince ? [unchangedSince] : [])],
   );
   return rows.map((row) => row.id);
 }
@@ -120,9 +125,14 @@ export async function childIdsOfMasters(em: EntityManager, masterAccountIds: str
 /**
  * The accounts holding children of these masters that the broker may still move (sent and
  * acknowledged, open, partly filled, waiting for a trigger or the session): whose books a new
- * lease holder re-reads, since the old one may have heard their fills and died unrecorded.
+ * lease holder re-reads, since the old one may have heard their fills and died unrecorded, and
+ * the holder re-reads now and then for those `unchangedSince` (an update whose transaction died).
  */
-export async function accountsWithUnsettledChildren(em: EntityManager, masterAccountIds: string[]): Promise<string[]> {
+export async function accountsWithUnsettledChildren(
+  em: EntityManager,
+  masterAccountIds: string[],
+  unchangedSince?: Date,
+): Promise<string[]> {
   if (masterAccountIds.length === 0) return [];
   const rows = await execute<{ account_id: string }[]>(
     em,
@@ -130,8 +140,8 @@ export async function accountsWithUnsettledChildren(em: EntityManager, masterAcc
       where c.status in (${UNSETTLED.filter((s) => s !== 'PENDING')
         .map((s) => `'${s}'`)
         .join(', ')})
-        and m.account_id in (${placeholders(masterAccountIds)})`,
-    masterAccountIds,
+        and m.account_id in (${placeholders(masterAccountIds)}) ${unchangedSince ? 'and c.updated_at < ?' : ''}`,
+    [...masterAccountIds, ...(unchangedSince ? [unchangedSince] : [])],
   );
   return rows.map((row) => row.account_id);
 }
