@@ -95,11 +95,7 @@ export async function recoverMasters(
   // Children of unknown fate as the old holder left them, taken before this instance sends
   // anything of its own (its own sends in flight are never looked up as unknown), and looked up
   // one TTL later while the backlog is planned and sent.
-  const unknown = await em.find(
-    Order,
-    { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'SENT') }, brokerOrderId: null },
-    { fields: ['id'] },
-  );
+  const unknown = await childIdsOfMasters(em, masterAccountIds, 'SENT');
   const lookUpUnknown = async () => {
     if (unknown.length > 0 && (options.unknownAfterMs ?? 0) > 0) {
       deps.log.info(
@@ -108,7 +104,7 @@ export async function recoverMasters(
       );
       await sleep(options.unknownAfterMs!);
     }
-    await deps.reconciler.reconcileMany(unknown.map((o) => o.id));
+    await deps.reconciler.reconcileMany(unknown);
     return unknown.length;
   };
   const unknownLookedUp = lookUpUnknown();
@@ -203,11 +199,7 @@ export async function settleStale(
   const em = services.orm.em.fork();
   const accounts = await accountsWithUnsettledChildren(em, masterAccountIds, unchangedSince);
   const booksSynced = accounts.length === 0 ? 0 : await syncBooks(services, deps, await em.find(Account, { id: { $in: accounts } }));
-  const stuck = (
-    await em.find(Order, { id: { $in: await childIdsOfMasters(em, masterAccountIds, 'SENT', unchangedSince) }, brokerOrderId: null })
-  )
-    .map((order) => order.id)
-    .filter((id) => !sending(id));
+  const stuck = (await childIdsOfMasters(em, masterAccountIds, 'SENT', unchangedSince)).filter((id) => !sending(id));
   if (stuck.length > 0) {
     deps.log.warn({ count: stuck.length }, 'children sent with no answer recorded for a while: looking them up by tag');
     await deps.reconciler.reconcileMany(stuck);

@@ -105,7 +105,10 @@ export async function fillsSince(em: EntityManager, accountIds: string[], since:
   }));
 }
 
-/** The ids of the children in `status` of the masters of these accounts. */
+/**
+ * The ids of the children in `status` of the masters of these accounts (unchanged since
+ * `unchangedSince`, when given). SENT means sent with no answer yet: no broker order id.
+ */
 export async function childIdsOfMasters(
   em: EntityManager,
   masterAccountIds: string[],
@@ -116,7 +119,8 @@ export async function childIdsOfMasters(
   const rows = await execute<{ id: string }[]>(
     em,
     `select c.id from orders c join orders m on m.id = c.master_order_id
-      where c.status = ? and m.account_id in (${placeholders(masterAccountIds)}) ${unchangedSince ? 'and c.updated_at < ?' : ''}`,
+      where c.status = ? and m.account_id in (${placeholders(masterAccountIds)}) ${unchangedSince ? 'and c.updated_at < ?' : ''}
+        ${status === 'SENT' ? 'and c.broker_order_id is null' : ''}`,
     [status, ...masterAccountIds, ...(unchangedSince ? [unchangedSince] : [])],
   );
   return rows.map((row) => row.id);
