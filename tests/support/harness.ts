@@ -7,6 +7,9 @@ import type { Clock } from '../../server/src/core/clock.ts';
 import { Account } from '../../server/src/persistence/entities/account.entity.ts';
 import { redisUrl, scratchDatabase } from './database.ts';
 
+// Here too, as most tests import it with the rest of the harness.
+export { waitFor } from './wait-for.ts';
+
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-123' };
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -95,19 +98,4 @@ export async function startTestServer(
       if (!options.database) await database.drop();
     },
   };
-}
-
-/** Polls until `check` returns a value (not undefined/false) or the time is up. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -1,8 +1,7 @@
 // A trader's own SmartAPI client, standing in for the Angel One app: it places, modifies and
 // cancels orders on a master account directly at the simulator, behind Tandem's back.
 import { generate } from 'otplib';
-import type { SmartApiSim } from '../../sim/smartapi/index.ts';
-import type { SimAccountInput } from '../../sim/smartapi/types.ts';
+import type { SimAccountInput, SimOrder } from '../../sim/smartapi/types.ts';
 
 const ORDER = '/rest/secure/angelbroking/order/v1';
 const LOGIN = '/rest/auth/angelbroking/user/v1/loginByPassword';
@@ -12,36 +11,65 @@ export interface AppOrder {
   uniqueorderid: string;
 }
 
+/** SmartAPI answered, and said no. */
+class AppRefusal extends Error {}
+
+type BookEntry = Pick<SimOrder, 'ordertag' | 'orderid' | 'uniqueorderid'>;
+
+/** Where the app trades: the simulator's REST root, and its book as the simulator itself shows it (in process, or over /__sim/orders). */
+export interface AppVenue {
+  url: string;
+  orders: { list(clientcode: string): BookEntry[] | Promise<BookEntry[]> };
+}
+
 export class AngelApp {
   private jwt: string | null = null;
+  /** One login at a time: orders placed together that find the session gone share it. */
+  private loggingIn: Promise<string> | null = null;
+  /** placeOrder calls whose answer never came or said nothing (a 5xx, a timeout, a cut connection). */
+  lostAnswers = 0;
 
   constructor(
-    private readonly sim: SmartApiSim,
+    private readonly sim: AppVenue,
     private readonly account: SimAccountInput,
   ) {}
 
   /** Places an order; with `lostAnswer`, the simulator is expected to drop the answer and the order is found by its tag. */
   async place(fields: Record<string, string>, options: { lostAnswer?: boolean } = {}): Promise<AppOrder> {
-    const body = {
-      variety: 'NORMAL',
-      tradingsymbol: 'SBIN-EQ',
-      symboltoken: '3045',
-      transactiontype: 'BUY',
-      exchange: 'NSE',
-      ordertype: 'MARKET',
-      producttype: 'INTRADAY',
-      duration: 'DAY',
-      price: '0',
-      quantity: '1',
-      ...fields,
-    };
+    const body = orderBody(fields);
     if (options.lostAnswer) {
       await this.call(`${ORDER}/placeOrder`, body, 500).catch(() => undefined);
-      const order = this.sim.orders.list(this.account.clientcode).find((o) => o.ordertag === fields.ordertag);
+      const order = await this.byTag(fields.ordertag);
       if (!order) throw new Error(`no order tagged ${fields.ordertag} at the simulator`);
-      return { orderid: order.orderid, uniqueorderid: order.uniqueorderid };
+      return order;
     }
     return (await this.call(`${ORDER}/placeOrder`, body)) as AppOrder;
+  }
+
+  /**
+   * Places an order as a careful trader does while the broker misbehaves: an answer that never
+   * comes (or says nothing) is looked up by the order's tag before the order is sent again.
+   * `timeoutMs` must outlast any delay before the broker acts, or the look-up comes too early.
+   */
+  async placeCarefully(fields: Record<string, string> & { ordertag: string }, timeoutMs = 10_000): Promise<AppOrder> {
+    const giveUpAt = Date.now() + 3 * timeoutMs;
+    for (;;) {
+      try {
+        return (await this.call(`${ORDER}/placeOrder`, orderBody(fields), timeoutMs)) as AppOrder;
+      } catch (error) {
+        if (error instanceof AppRefusal) throw error;
+        this.lostAnswers += 1;
+        const found = await this.byTag(fields.ordertag);
+        if (found) return found;
+        if (Date.now() > giveUpAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
+  private async byTag(ordertag: string | undefined): Promise<AppOrder | undefined> {
+    const order = (await this.sim.orders.list(this.account.clientcode)).find((o) => o.ordertag === ordertag);
+    return order && { orderid: order.orderid, uniqueorderid: order.uniqueorderid };
   }
 
   async modify(orderid: string, fields: Record<string, string>): Promise<void> {
@@ -54,20 +82,29 @@ export class AngelApp {
 
   private async call(path: string, body: unknown, timeoutMs = 10_000): Promise<unknown> {
     for (let attempt = 0; attempt < 10; attempt += 1) {
-      const jwt = this.jwt ?? (await this.login());
+      const jwt = this.jwt ?? (await this.loginOnce());
       const json = await this.post(path, body, jwt, timeoutMs);
       if (json === 'limited') {
         await new Promise((resolve) => setTimeout(resolve, 1100));
         continue;
       }
       if (json.errorCode === 'AG8001') {
-        this.jwt = null;
+        if (this.jwt === jwt) this.jwt = null;
         continue;
       }
-      if (json.status !== true) throw new Error(`${path} refused: ${JSON.stringify(json)}`);
+      if (json.status !== true) throw new AppRefusal(`${path} refused: ${JSON.stringify(json)}`);
       return json.data;
     }
     throw new Error(`${path} kept failing`);
+  }
+
+  private loginOnce(): Promise<string> {
+    if (!this.loggingIn) {
+      this.loggingIn = this.login().finally(() => {
+        this.loggingIn = null;
+      });
+    }
+    return this.loggingIn;
   }
 
   private async login(): Promise<string> {
@@ -103,4 +140,20 @@ export class AngelApp {
     if (response.status === 403) return 'limited';
     return (await response.json()) as Record<string, unknown>;
   }
+}
+
+function orderBody(fields: Record<string, string>): Record<string, string> {
+  return {
+    variety: 'NORMAL',
+    tradingsymbol: 'SBIN-EQ',
+    symboltoken: '3045',
+    transactiontype: 'BUY',
+    exchange: 'NSE',
+    ordertype: 'MARKET',
+    producttype: 'INTRADAY',
+    duration: 'DAY',
+    price: '0',
+    quantity: '1',
+    ...fields,
+  };
 }

@@ -32,17 +32,28 @@ export interface StreamedEvent {
 
 /** orderEvents over SSE: what arrived so far; `close` drops the connection. */
 export function subscribeSse(base: string, token: string, args: string): { events: StreamedEvent[]; close(): void } {
+  const { items, close } = subscribeOverSse<StreamedEvent>(
+    base,
+    token,
+    `subscription { orderEvents(${args}) { cursor status order { id } } }`,
+    'orderEvents',
+  );
+  return { events: items, close };
+}
+
+/** Any subscription over SSE: each payload of its root `field`, as it arrives; `close` drops the connection. */
+export function subscribeOverSse<T>(base: string, token: string, query: string, field: string): { items: T[]; close(): void } {
   const abort = new AbortController();
-  const events: StreamedEvent[] = [];
+  const items: T[] = [];
   const url = new URL('/graphql', base);
-  url.searchParams.set('query', `subscription { orderEvents(${args}) { cursor status order { id } } }`);
+  url.searchParams.set('query', query);
   void (async () => {
     const response = await fetch(url, { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` }, signal: abort.signal });
     for await (const { event, data } of streamEvents(response.body!)) {
       if (event !== 'next' || !data) continue;
-      const payload = JSON.parse(data) as { data?: { orderEvents: StreamedEvent } };
-      if (payload.data) events.push(payload.data.orderEvents);
+      const payload = JSON.parse(data) as { data?: Record<string, T> };
+      if (payload.data?.[field] !== undefined) items.push(payload.data[field]);
     }
   })().catch(() => undefined);
-  return { events, close: () => abort.abort() };
+  return { items, close: () => abort.abort() };
 }
