@@ -17,6 +17,7 @@ import { seedShippedInstruments } from './instruments/seed.ts';
 import { createMetrics } from './metrics.ts';
 import { OrderJournal } from './events/order-journal.ts';
 import { HeadWatch } from './events/head-watch.ts';
+import { DatabaseHealth } from './persistence/connection-loss.ts';
 import { InstanceHeartbeat } from './persistence/instance-heartbeat.ts';
 import { newInstanceId } from './replicator/account-leases.ts';
 import { InProcessRateStore } from './rate-limit/in-process-store.ts';
@@ -136,6 +137,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     keys,
     journal,
     heads: new HeadWatch(db.orm, pubsub, journal, log),
+    database: new DatabaseHealth(log),
     // Built on first use, when `services` is complete.
     brokers: new BrokerRegistry(paper, instruments, (account) =>
       createSmartApiBroker(

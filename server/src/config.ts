@@ -88,6 +88,7 @@ const configShape = z.object({
   PAPER_TICK_MS: int(1000, 10),
   MAX_COPY_DELAY_S: int(30, 1),
   MASTER_LEASE_TTL_S: int(3, 1),
+  SETTLE_AFTER_S: int(10, 1),
   // One order row holds at most an int4 quantity; a larger bound could never be placed.
   MAX_ORDER_QUANTITY: int(100_000, 1).pipe(
     z.number().max(ORDER_ROW_MAX_QUANTITY, `must be at most ${ORDER_ROW_MAX_QUANTITY}, the most one order holds`),

@@ -31,9 +31,6 @@ export interface EngineOptions {
 }
 
 const UNPLANNED_SWEEP_MS = 5_000;
-/** How often the children not final and unchanged for STALE_AFTER_MS are reconciled with their books. */
-const SETTLE_SWEEP_MS = 15_000;
-const STALE_AFTER_MS = 10_000;
 /** How far back the sweep looks; older unplanned masters are planned at a takeover or restart (as stale skips). */
 const UNPLANNED_SWEEP_WINDOW_MS = 10 * 60_000;
 
@@ -145,7 +142,9 @@ export class Engine {
     }, UNPLANNED_SWEEP_MS);
     sweep.unref();
     this.stops.push(() => clearInterval(sweep));
-    const settle = setInterval(() => void this.track(this.settleStale()), SETTLE_SWEEP_MS);
+    // Orders not final and unchanged for SETTLE_AFTER_S are reconciled with their books, looked for
+    // every 1.5 times that: an order is settled between one and 2.5 times SETTLE_AFTER_S after it went quiet.
+    const settle = setInterval(() => void this.track(this.settleStale()), this.services.config.SETTLE_AFTER_S * 1500);
     settle.unref();
     this.stops.push(() => clearInterval(settle));
     return report;
@@ -153,10 +152,10 @@ export class Engine {
 
   /**
    * Reconciles with their brokers' books the children of the masters held here that have not
-   * changed for STALE_AFTER_MS and are not final: runs every SETTLE_SWEEP_MS (tests call it).
+   * changed for SETTLE_AFTER_S and are not final: runs every 1.5 x SETTLE_AFTER_S (tests call it).
    */
-  settleStale(): Promise<{ booksSynced: number; unknownLookedUp: number }> {
-    const unchangedSince = new Date(this.services.clock.now().getTime() - STALE_AFTER_MS);
+  settleStale(): Promise<{ booksSynced: number; unknownLookedUp: number; childrenSent: number }> {
+    const unchangedSince = new Date(this.services.clock.now().getTime() - this.services.config.SETTLE_AFTER_S * 1000);
     return settleStale(this.services, this.recoveryDeps(), this.leases.heldAccountIds, unchangedSince, (id) => this.sender.isSending(id));
   }
 
@@ -180,7 +179,15 @@ export class Engine {
     }
   }
 
-  private async applyUpdates(items: { broker: Account['broker']; clientCode: string; update: BrokerOrder }[]): Promise<undefined[]> {
+  /**
+   * Brokers' updates are what happened at the broker: while the database connection is lost
+   * they wait, in order, and are applied once it answers (folding one twice changes nothing).
+   */
+  private applyUpdates(items: { broker: Account['broker']; clientCode: string; update: BrokerOrder }[]): Promise<undefined[]> {
+    return this.services.database.whileUnreachable("applying brokers' order updates", () => this.applyUpdatesOnce(items));
+  }
+
+  private async applyUpdatesOnce(items: { broker: Account['broker']; clientCode: string; update: BrokerOrder }[]): Promise<undefined[]> {
     const key = (broker: string, clientCode: string) => `${broker}:${clientCode}`;
     const missing = [...new Set(items.map((i) => key(i.broker, i.clientCode)))].filter((k) => !this.accounts.has(k));
     if (missing.length > 0) {

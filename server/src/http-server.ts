@@ -79,6 +79,8 @@ export function createHttpServer(
             (e: Error) => (checks[transport] = `degraded: ${e.message}`),
           ),
         ]);
+        // What the engine itself last found: its writes wait (replication paused) while connections are lost.
+        checks.replication = services.database.reachable ? 'running' : 'paused: database unreachable, retrying';
         const status = checks.database !== 'ok' ? 'not ready' : checks[transport] === 'ok' ? 'ready' : 'degraded';
         return json(res, status === 'not ready' ? 503 : 200, { status, checks });
       }

@@ -381,6 +381,8 @@ describe('SIGKILL in the middle of a fan-out', () => {
       // The killed process still holds the master's lease: the restarted one takes it over once it
       // runs out, and only then finishes the fan-out (the takeover path, not a shortcut around it).
       MASTER_LEASE_TTL_S: '2',
+      // Every copy must go out, however long a loaded machine takes to restart: not failed as stale.
+      MAX_COPY_DELAY_S: '600',
     };
     if (usingPostgres) {
       database = await scratchDatabase();

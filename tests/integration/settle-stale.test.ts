@@ -62,7 +62,78 @@ describe('the settle sweep', () => {
 
   it('looks up by tag a child left SENT with no broker id (its placement cut), and sends it once', async () => {
     const master = await place({ side: 'SELL', orderType: 'MARKET' });
-    const children = await waitFor(
+    const children = await filledCopies(master);
+    // A fourth copy, claimed and cut before its broker call: SENT, no broker id, no reply.
+    const cut = await cutCopy(children[0]!, master, 2, 'SENT', 5_000);
+
+    expect((await server.tandem.engine.settleStale()).unknownLookedUp).toBe(1);
+    const settled = await filledOrder(cut.id, 'the cut copy to be sent and filled');
+    const kinds = (await em().find(OrderEvent, { orderId: cut.id }, { orderBy: { cursor: 'asc' } })).map((e) => e.kind);
+    expect(kinds).toContain('NOT_AT_BROKER');
+    expect(await em().count(PaperOrder, { orderTag: settled.orderTag })).toBe(1);
+
+    // One placed longer ago than MAX_COPY_DELAY_S (30 s) and not at the broker is failed, never sent stale.
+    const old = await cutCopy(children[0]!, master, 3, 'SENT', 60_000);
+    expect((await server.tandem.engine.settleStale()).unknownLookedUp).toBe(1);
+    const failed = await em().findOneOrFail(Order, { id: old.id });
+    expect(failed.status).toBe('FAILED');
+    expect(failed.reason).toMatch(/not in .* order book after two look-ups 100 ms apart, and placed more than 30 s ago: not sent again/);
+    expect(await em().count(PaperOrder, { orderTag: old.orderTag })).toBe(0);
+  });
+
+  it('sends a child left PENDING (its send cut before the claim), once', async () => {
+    const master = await place({ side: 'SELL', orderType: 'MARKET' });
+    const children = await filledCopies(master);
+    const unsent = await cutCopy(children[0]!, master, 2, 'PENDING', 5_000);
+    expect((await server.tandem.engine.settleStale()).childrenSent).toBe(1);
+    const row = await filledOrder(unsent.id, 'the unsent copy to be sent and filled');
+    expect(await em().count(PaperOrder, { orderTag: row.orderTag })).toBe(1);
+  });
+
+  it("looks up a master's own order left SENT with no broker id, as it does children", async () => {
+    const writer = em();
+    const own = writer.create(Order, {
+      accountId: masterId,
+      exchange: 'NSE',
+      symbol: 'SBIN-EQ',
+      token: '3045',
+      side: 'BUY',
+      quantity: 1,
+      orderType: 'MARKET',
+      productType: 'INTRADAY',
+      status: 'SENT',
+      origin: 'api',
+      orderTag: `TOWN${process.pid}`,
+      sentAt: new Date(Date.now() - 5_000),
+      createdAt: new Date(Date.now() - 5_000),
+      updatedAt: new Date(Date.now() - 60_000),
+    });
+    await writer.flush();
+    expect((await server.tandem.engine.settleStale()).unknownLookedUp).toBe(1);
+    const row = await filledOrder(own.id, "the master's own order to be sent and filled");
+    expect(await em().count(PaperOrder, { orderTag: row.orderTag })).toBe(1);
+    // Its fill is a new master order to copy: let it finish before the next test looks for quiet.
+    await waitFor(
+      async () => ((await em().count(Order, { masterOrderId: own.id, status: 'FILLED' })) === 3 ? true : undefined),
+      10_000,
+      'its copies',
+    );
+  });
+
+  /** One order, once it is filled. */
+  const filledOrder = (id: string, what: string) =>
+    waitFor(
+      async () => {
+        const row = await em().findOneOrFail(Order, { id });
+        return row.status === 'FILLED' ? row : undefined;
+      },
+      10_000,
+      what,
+    );
+
+  /** The demo followers' three copies of a SELL master, once all are filled. */
+  const filledCopies = (master: string) =>
+    waitFor(
       async () => {
         const rows = await em().find(Order, { masterOrderId: master });
         return rows.length === 3 && rows.every((row) => row.status === 'FILLED') ? rows : undefined;
@@ -70,14 +141,18 @@ describe('the settle sweep', () => {
       10_000,
       'the copies',
     );
-    // A fourth copy, claimed and cut before its broker call: SENT, no broker id, no reply.
+
+  /**
+   * A copy of `master` like `template` on leg `leg`, left `status` with no broker id, placed
+   * `placedMsAgo` and untouched for a minute: what a cut connection leaves.
+   */
+  async function cutCopy(template: Order, master: string, leg: number, status: 'SENT' | 'PENDING', placedMsAgo: number) {
     const writer = em();
-    const template = children[0]!;
     const cut = writer.create(Order, {
       accountId: template.accountId,
       masterOrderId: master,
       multiplierId: template.multiplierId,
-      leg: 2,
+      leg,
       exchange: 'NSE',
       symbol: 'SBIN-EQ',
       token: template.token,
@@ -85,30 +160,18 @@ describe('the settle sweep', () => {
       quantity: template.quantity,
       orderType: 'MARKET',
       productType: 'INTRADAY',
-      status: 'SENT',
+      status,
       origin: 'replicator',
-      orderTag: `TCUT${process.pid}`,
-      sentAt: new Date(Date.now() - 60_000),
-      createdAt: new Date(Date.now() - 60_000),
+      orderTag: `TCUT${process.pid}L${leg}${master.slice(0, 4)}`,
+      sentAt: status === 'SENT' ? new Date(Date.now() - placedMsAgo) : null,
+      createdAt: new Date(Date.now() - placedMsAgo),
       updatedAt: new Date(Date.now() - 60_000),
     });
     await writer.flush();
-
-    expect((await server.tandem.engine.settleStale()).unknownLookedUp).toBe(1);
-    const settled = await waitFor(
-      async () => {
-        const row = await em().findOneOrFail(Order, { id: cut.id });
-        return row.status === 'FILLED' ? row : undefined;
-      },
-      10_000,
-      'the cut copy to be sent and filled',
-    );
-    const kinds = (await em().find(OrderEvent, { orderId: cut.id }, { orderBy: { cursor: 'asc' } })).map((e) => e.kind);
-    expect(kinds).toContain('NOT_AT_BROKER');
-    expect(await em().count(PaperOrder, { orderTag: settled.orderTag })).toBe(1);
-  });
+    return cut;
+  }
 
   it('leaves alone children that are final or changed recently', async () => {
-    expect(await server.tandem.engine.settleStale()).toEqual({ booksSynced: 0, unknownLookedUp: 0 });
+    expect(await server.tandem.engine.settleStale()).toEqual({ booksSynced: 0, unknownLookedUp: 0, childrenSent: 0 });
   });
 });

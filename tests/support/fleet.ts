@@ -50,7 +50,8 @@ export async function prepareFleet(options: { followers: number; prefix: string;
   };
   const masterCode = `${options.prefix}-M`;
   const { masterId, followerIds } = await seedCopyGroup(env, FLEET_ADMIN.email, options.prefix, options.followers);
-  const db = await initOrm({ kind: 'postgres', url: database.url }, { migrate: false });
+  // Named apart from Tandem's own connections ("tandem"), which a fault test may cut.
+  const db = await initOrm({ kind: 'postgres', url: `${database.url}?application_name=tandem-test` }, { migrate: false });
   return {
     env,
     masterId,

@@ -38,10 +38,27 @@ describe('what a client sees of an error', () => {
 
   it('masks once: the masked error handed back again (Yoga, graphql-ws) keeps its id and logs nothing more', () => {
     const { log, lines } = capturedLog();
-    const masked = maskError(located(new Error('connection terminated')), log);
+    const masked = maskError(located(new Error('undefined is not a function')), log);
     expect(maskError(masked, log)).toBe(masked);
     expect(maskError(new GraphQLError(masked.message, { originalError: masked }), log).extensions.errorId).toBe(masked.extensions.errorId);
     expect(lines).toHaveLength(1);
+  });
+
+  it('a lost database connection is DATABASE_UNAVAILABLE with an id, saying to check and retry; the statement stays in the log', () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const cut = Object.assign(
+      new Error(`update "orders" set "status" = 'SENT' where "id" = 'x' - terminating connection due to administrator command`),
+      {
+        code: '57P01',
+      },
+    );
+    const masked = maskError(located(cut), log);
+    expect(masked.extensions).toMatchObject({ code: 'DATABASE_UNAVAILABLE', errorId: expect.any(String) });
+    expect(masked.message).toMatch(/check, then try again/);
+    expect(masked.message).not.toMatch(/orders|terminating|SENT/);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ errorId: masked.extensions.errorId, err: { message: cut.message } });
   });
 
   it('a DomainError keeps its code, field and details, wrapped or not', () => {

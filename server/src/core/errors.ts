@@ -7,7 +7,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'BROKER_ERROR'
   | 'RATE_LIMITED'
-  | 'KILL_SWITCH';
+  | 'KILL_SWITCH'
+  | 'DATABASE_UNAVAILABLE';
 
 export class DomainError extends Error {
   constructor(

@@ -1,3 +1,4 @@
+import { isConnectionLoss } from '../persistence/connection-loss.ts';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
@@ -104,6 +105,22 @@ export function maskError(error: unknown, log: Logger, scene: ErrorScene = {}): 
   }
 
   const errorId = randomUUID();
+  if (isConnectionLoss(error)) {
+    // Expected in a failover or a restart of PostgreSQL: the client may simply try again.
+    log.warn(
+      { errorId, ...scene, path: located?.path?.join('.'), err: rootCause(error) },
+      'the database connection was lost during a request',
+    );
+    return remember(
+      new GraphQLError(
+        `The database was unreachable for a moment and this field may not have done its work: check, then try again (id ${errorId})`,
+        {
+          ...where,
+          extensions: { code: 'DATABASE_UNAVAILABLE', errorId },
+        },
+      ),
+    );
+  }
   log.error({ errorId, ...scene, path: located?.path?.join('.'), err: rootCause(error) }, 'unexpected error in a GraphQL request');
   return remember(
     new GraphQLError(`Unexpected error; it has been logged (id ${errorId})`, {

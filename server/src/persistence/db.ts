@@ -47,7 +47,13 @@ export async function initOrm(target: DatabaseTarget, options: { migrate?: boole
   let orm: Orm;
   let pglite: PGlite | null = null;
   if (target.kind === 'postgres') {
-    orm = await MikroORM.init({ ...baseOptions(), driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: 10 } });
+    orm = await MikroORM.init({
+      ...baseOptions(),
+      driver: PostgreSqlDriver,
+      clientUrl: target.url,
+      pool: { min: 0, max: 10 },
+      driverOptions: { connection: { application_name: applicationName(target.url) } },
+    });
   } else {
     let dir: string | undefined;
     if (target.kind === 'pglite') {
@@ -72,6 +78,14 @@ export async function initOrm(target: DatabaseTarget, options: { migrate?: boole
       await pglite?.close();
     },
   };
+}
+
+/**
+ * Tandem's connections say whose they are in pg_stat_activity, for an operator (or a test) to
+ * find them: `tandem` unless the URL names them (the ORM reads no other parameter of the URL).
+ */
+function applicationName(url: string): string {
+  return new URL(url).searchParams.get('application_name') ?? 'tandem';
 }
 
 /** Any constant shared by every Tandem process; it names the lock in pg_locks. */

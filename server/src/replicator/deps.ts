@@ -7,6 +7,7 @@ import type { OrderJournal } from '../events/order-journal.ts';
 import type { TypedPubSub } from '../events/pubsub.ts';
 import type { InstrumentCatalog } from '../instruments/catalog.ts';
 import type { Metrics } from '../metrics.ts';
+import type { DatabaseHealth } from '../persistence/connection-loss.ts';
 import type { Orm } from '../persistence/db.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface ReplicatorDeps {
   journal: OrderJournal;
   /** Events no message announced (Redis down, a message lost): the replicator reads them from the database. */
   heads: HeadWatch;
+  /** Whether PostgreSQL answers; order changes that must not be lost are retried through it while it does not. */
+  database: DatabaseHealth;
   brokers: BrokerRegistry;
   instruments: InstrumentCatalog;
   metrics: Metrics;

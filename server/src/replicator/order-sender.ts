@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { BrokerCallError, type BrokerAck } from '../brokers/port.ts';
 import { TERMINAL_STATUSES } from '../core/types.ts';
@@ -10,6 +11,12 @@ import type { LeaseFence } from './account-leases.ts';
 
 export type SendAccount = Pick<Account, 'id' | 'broker' | 'clientCode' | 'label'>;
 export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed' | 'fenced';
+
+/**
+ * How long a claim or a broker's reply is retried while the database connection is lost, before
+ * its caller is told (a reply not recorded by then is looked up by tag by the settle sweep).
+ */
+const REPLY_PATIENCE_MS = 30_000;
 
 /** How many children's master accounts are remembered for the lease check. */
 const MASTERS_KEPT = 50_000;
@@ -176,19 +183,34 @@ export class OrderSender {
       .catch((error: unknown) => this.services.log.error({ err: error, orderId }, 'recording a queued order failed'));
   }
 
+  /**
+   * PENDING -> SENT for these orders, in one transaction, retried while the database connection
+   * is lost. A retry counts as claimed the rows its own earlier attempt committed (SENT at the
+   * very `sentAt` it wrote, no broker id): that attempt's answer was lost, not its commit.
+   */
   private async claimBatch(ids: string[]): Promise<boolean[]> {
-    const claimed = await this.services.journal.record(async (tx, emit) => {
-      const rows = await this.ours(
-        tx,
-        await tx.find(Order, { id: { $in: ids }, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE }),
-      );
-      const sentAt = this.services.clock.now();
-      for (const row of rows) {
-        Object.assign(row, { status: 'SENT', sentAt, reason: null, updatedAt: sentAt });
-        emit(row, 'SENT');
-      }
-      return new Set(rows.map((row) => row.id));
-    });
+    const sentAt = this.services.clock.now();
+    const claimed = await this.services.database.whileUnreachable(
+      'claiming orders to send',
+      (attempt) =>
+        this.services.journal.record(async (tx, emit) => {
+          const rows = await this.ours(
+            tx,
+            await tx.find(Order, { id: { $in: ids }, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE }),
+          );
+          for (const row of rows) {
+            Object.assign(row, { status: 'SENT', sentAt, reason: null, updatedAt: sentAt });
+            emit(row, 'SENT');
+          }
+          const ours = new Set(rows.map((row) => row.id));
+          if (attempt > 0) {
+            const earlier = await tx.find(Order, { id: { $in: ids }, status: 'SENT', sentAt, brokerOrderId: null }, { fields: ['id'] });
+            for (const row of earlier) ours.add(row.id);
+          }
+          return ours;
+        }),
+      REPLY_PATIENCE_MS,
+    );
     return ids.map((id) => claimed.has(id));
   }
 
@@ -210,45 +232,82 @@ export class OrderSender {
     return rows.filter((row) => row.masterOrderId === null || held.has(accountOf.get(row.masterOrderId)!));
   }
 
+  /**
+   * Records brokers' replies, many per transaction. A reply is what the broker did, known
+   * nowhere else: it is retried while the database connection is lost (REPLY_PATIENCE_MS;
+   * after that the order stays SENT and the settle sweep looks it up by tag). A retry skips
+   * what its own earlier attempt committed (the acknowledgement time or the failure it wrote).
+   */
   private async recordBatch(replies: Reply[]): Promise<SendOutcome[]> {
-    const outcomes = await this.services.journal.record(async (tx, emit) => {
-      const rows = await tx.find(Order, { id: { $in: replies.map((r) => r.orderId) } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      const now = this.services.clock.now();
-      return replies.map((reply): SendOutcome => {
-        const row = byId.get(reply.orderId);
-        if (!row) return 'failed';
-        // The broker's own update overtook a reply that then timed out: the order is in its
-        // book already, so nothing is unknown and its row keeps the broker's state and words.
-        if ('error' in reply && reply.error instanceof BrokerCallError && reply.error.outcome === 'unknown' && row.brokerOrderId)
-          return 'acknowledged';
-        row.updatedAt = now;
-        row.sentAt = reply.sentAt;
-        if ('ack' in reply) {
-          row.brokerOrderId ??= reply.ack.brokerOrderId;
-          if (!row.acknowledgedAt || row.acknowledgedAt > reply.at) row.acknowledgedAt = reply.at;
-          if (row.status === 'SENT') row.status = 'OPEN';
-          emit(row, 'ACKNOWLEDGED');
-          return 'acknowledged';
-        }
-        const message = reply.error instanceof Error ? reply.error.message : String(reply.error);
-        if (reply.error instanceof BrokerCallError && reply.error.outcome === 'unknown') {
-          row.reason = `broker did not confirm (${message}); looking it up by tag ${row.orderTag} before anything is resent`;
-          emit(row, 'OUTCOME_UNKNOWN', { message: row.reason });
-          return 'unknown';
-        }
-        this.services.log.warn({ orderId: row.id, err: message }, 'the broker refused an order');
-        if (!TERMINAL_STATUSES.has(row.status)) {
-          row.status = 'FAILED';
-          row.reason = message;
-        }
-        emit(row, 'FAILED', { message });
-        return 'failed';
-      });
-    });
+    const failures = new Map(
+      replies.flatMap((reply) => ('error' in reply ? [[reply.orderId, this.describeFailure(reply.error, reply.orderId)]] : [])),
+    );
+    const outcomes = await this.services.database.whileUnreachable(
+      "recording brokers' replies",
+      (attempt) =>
+        this.services.journal.record(async (tx, emit) => {
+          const rows = await tx.find(Order, { id: { $in: replies.map((r) => r.orderId) } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          const byId = new Map(rows.map((row) => [row.id, row]));
+          const now = this.services.clock.now();
+          return replies.map((reply): SendOutcome => {
+            const row = byId.get(reply.orderId);
+            if (!row) return 'failed';
+            // The broker's own update overtook a reply that then timed out: the order is in its
+            // book already, so nothing is unknown and its row keeps the broker's state and words.
+            if ('error' in reply && reply.error instanceof BrokerCallError && reply.error.outcome === 'unknown' && row.brokerOrderId) {
+              this.services.log.info(
+                { orderId: row.id, orderTag: row.orderTag, brokerOrderId: row.brokerOrderId, err: reply.error.message },
+                "the broker's answer was lost, but its order update had arrived: the order stands as the broker reported it",
+              );
+              return 'acknowledged';
+            }
+            if ('ack' in reply) {
+              if (attempt > 0 && row.brokerOrderId === reply.ack.brokerOrderId && row.acknowledgedAt?.getTime() === reply.at.getTime())
+                return 'acknowledged';
+              row.updatedAt = now;
+              row.sentAt = reply.sentAt;
+              row.brokerOrderId ??= reply.ack.brokerOrderId;
+              if (!row.acknowledgedAt || row.acknowledgedAt > reply.at) row.acknowledgedAt = reply.at;
+              if (row.status === 'SENT') row.status = 'OPEN';
+              emit(row, 'ACKNOWLEDGED');
+              return 'acknowledged';
+            }
+            const { message, unknown } = failures.get(row.id)!;
+            if (attempt > 0 && row.reason?.includes(message)) return unknown ? 'unknown' : 'failed';
+            row.updatedAt = now;
+            row.sentAt = reply.sentAt;
+            if (unknown) {
+              row.reason = `broker did not confirm (${message}); looking it up by tag ${row.orderTag} before anything is resent`;
+              emit(row, 'OUTCOME_UNKNOWN', { message: row.reason });
+              return 'unknown';
+            }
+            this.services.log.warn({ orderId: row.id, err: message }, 'the broker refused an order');
+            if (!TERMINAL_STATUSES.has(row.status)) {
+              row.status = 'FAILED';
+              row.reason = message;
+            }
+            emit(row, 'FAILED', { message });
+            return 'failed';
+          });
+        }),
+      REPLY_PATIENCE_MS,
+    );
     replies.forEach((reply, index) => {
       if (outcomes[index] === 'unknown') this.onUnknown(reply.orderId);
     });
     return outcomes;
+  }
+
+  /**
+   * What a failed call says on the order, and whether the broker may have the order anyway. A
+   * broker's own refusal keeps its words; anything else (a broker that could not answer, a bug)
+   * is unknown, looked up by tag before a resend, and its details stay in the log under an id:
+   * they may hold SQL or a response body.
+   */
+  private describeFailure(error: unknown, orderId: string): { message: string; unknown: boolean } {
+    if (error instanceof BrokerCallError) return { message: error.message, unknown: error.outcome === 'unknown' };
+    const errorId = randomUUID();
+    this.services.log.error({ err: error, errorId, orderId }, 'a broker call failed unexpectedly');
+    return { message: `the broker call failed unexpectedly (error id ${errorId})`, unknown: true };
   }
 }

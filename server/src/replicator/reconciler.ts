@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrokerOrder } from '../brokers/port.ts';
 import { statusAfterReport } from '../core/reported-status.ts';
@@ -58,17 +59,36 @@ export class Reconciler {
       missing.length === 0
         ? new Set<string>()
         : await this.services.journal.record(async (tx, emit) => {
-            // Only the instance replicating a child's master may send it again.
-            const rows = await this.sender.ours(
-              tx,
-              await tx.find(Order, { id: { $in: missing.map((o) => o.id) }, status: 'SENT', brokerOrderId: null }),
-            );
+            // Only the instance replicating a child's master may send it again, and only a row no
+            // one touched since it was read before the look-ups (another look-up, a late reply).
+            const seen = new Map(missing.map((o) => [o.id, o.updatedAt.getTime()]));
+            const unchanged = (
+              await tx.find(
+                Order,
+                { id: { $in: missing.map((o) => o.id) }, status: 'SENT', brokerOrderId: null },
+                { lockMode: LockMode.PESSIMISTIC_WRITE },
+              )
+            ).filter((row) => row.updatedAt.getTime() === seen.get(row.id));
+            const rows = await this.sender.ours(tx, unchanged);
+            // One placed longer ago than MAX_COPY_DELAY_S would go out stale (a broker down for
+            // minutes): failed with the reason instead, as a restart fails such an order.
+            const maxAgeS = this.services.config.MAX_COPY_DELAY_S;
+            const cutoff = this.services.clock.now().getTime() - maxAgeS * 1000;
+            const resend = new Set<string>();
             for (const row of rows) {
+              const absent = `not in ${accounts.get(row.accountId)!.label}'s order book after two look-ups ${this.recheckMs} ms apart`;
+              if (row.createdAt.getTime() < cutoff) {
+                row.status = 'FAILED';
+                row.reason = `${absent}, and placed more than ${maxAgeS} s ago: not sent again, as it would go out stale`;
+                emit(row, 'FAILED', { message: row.reason });
+                continue;
+              }
               row.status = 'PENDING';
-              row.reason = `not in ${accounts.get(row.accountId)!.label}'s order book after two look-ups ${this.recheckMs} ms apart; sending again`;
+              row.reason = `${absent}; sending again`;
               emit(row, 'NOT_AT_BROKER', { message: row.reason });
+              resend.add(row.id);
             }
-            return new Set(rows.map((row) => row.id));
+            return resend;
           });
     await Promise.all(
       missing

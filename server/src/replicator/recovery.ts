@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import type { BrokerOrder } from '../brokers/port.ts';
 import type { Reconciler } from './reconciler.ts';
 import { TERMINAL_STATUSES } from '../core/types.ts';
-import { accountsWithUnsettledChildren, childIdsOfMasters } from '../persistence/repositories/order-facts.repository.ts';
+import {
+  accountsWithUnsettledChildren,
+  accountsWithUnsettledOwnOrders,
+  childIdsOfMasters,
+  ownOrdersSentWithoutAnswer,
+} from '../persistence/repositories/order-facts.repository.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { ReplicatorDeps } from './deps.ts';
@@ -182,11 +187,12 @@ export async function recoverAfterRestart(
 }
 
 /**
- * Every non-final child is eventually reconciled with its broker's book, not only at a
- * takeover or a restart: an update whose transaction died (a cut database connection) is read
- * again from the book, and a child left SENT with no broker id (its placement cut) is looked up
- * by tag and sent if the broker never got it. Only children unchanged since `unchangedSince`,
- * and never one this instance is sending right now (`sending`).
+ * Every non-final order of the masters held here is eventually reconciled with its broker's
+ * book, not only at a takeover or a restart: an update whose transaction died (a cut database
+ * connection) is read again from the book; an order left SENT with no broker id (its placement
+ * cut) is looked up by tag and sent if the broker never got it; a child left PENDING (its send
+ * cut before the claim) is sent. Children and the masters' own orders alike; only those
+ * unchanged since `unchangedSince`, and never one this process is sending right now (`sending`).
  */
 export async function settleStale(
   services: ReplicatorDeps,
@@ -194,15 +200,26 @@ export async function settleStale(
   masterAccountIds: string[],
   unchangedSince: Date,
   sending: (orderId: string) => boolean,
-): Promise<{ booksSynced: number; unknownLookedUp: number }> {
-  if (masterAccountIds.length === 0) return { booksSynced: 0, unknownLookedUp: 0 };
+): Promise<{ booksSynced: number; unknownLookedUp: number; childrenSent: number }> {
+  if (masterAccountIds.length === 0) return { booksSynced: 0, unknownLookedUp: 0, childrenSent: 0 };
   const em = services.orm.em.fork();
-  const accounts = await accountsWithUnsettledChildren(em, masterAccountIds, unchangedSince);
+  const accounts = [
+    ...new Set([
+      ...(await accountsWithUnsettledOwnOrders(em, masterAccountIds, unchangedSince)),
+      ...(await accountsWithUnsettledChildren(em, masterAccountIds, unchangedSince)),
+    ]),
+  ];
   const booksSynced = accounts.length === 0 ? 0 : await syncBooks(services, deps, await em.find(Account, { id: { $in: accounts } }));
-  const stuck = (await childIdsOfMasters(em, masterAccountIds, 'SENT', unchangedSince)).filter((id) => !sending(id));
-  if (stuck.length > 0) {
-    deps.log.warn({ count: stuck.length }, 'children sent with no answer recorded for a while: looking them up by tag');
-    await deps.reconciler.reconcileMany(stuck);
-  }
-  return { booksSynced, unknownLookedUp: stuck.length };
+  const stuck = [
+    ...(await childIdsOfMasters(em, masterAccountIds, 'SENT', unchangedSince)),
+    ...(await ownOrdersSentWithoutAnswer(em, masterAccountIds, unchangedSince)),
+  ].filter((id) => !sending(id));
+  const unsent = (await childIdsOfMasters(em, masterAccountIds, 'PENDING', unchangedSince)).filter((id) => !sending(id));
+  if (stuck.length > 0) deps.log.warn({ count: stuck.length }, 'orders sent with no answer recorded for a while: looking them up by tag');
+  if (unsent.length > 0) deps.log.warn({ count: unsent.length }, 'children never claimed for a while: sending them now');
+  await Promise.all([
+    deps.reconciler.reconcileMany(stuck),
+    unsent.length > 0 ? deps.replicator.fanOut(await em.find(Order, { id: { $in: unsent }, status: 'PENDING' })) : undefined,
+  ]);
+  return { booksSynced, unknownLookedUp: stuck.length, childrenSent: unsent.length };
 }

@@ -1,4 +1,6 @@
+import type { EntityManager } from '@mikro-orm/core';
 import type { AccountRole, OrderStatus } from '../core/types.ts';
+import { isConnectionLoss } from '../persistence/connection-loss.ts';
 import { toEventMessage } from '../events/order-journal.ts';
 import type { OrderEventMessage } from '../events/pubsub.ts';
 import { eventsBetween, latestCursor } from '../persistence/repositories/order-event.repository.ts';
@@ -225,9 +227,29 @@ export class Replicator {
     return written;
   }
 
-  private async planAndWriteAhead(masterId: string): Promise<Written | null> {
+  /**
+   * Planned again from the start while the database connection is lost, for as long as a copy
+   * may still go out (MAX_COPY_DELAY_S); a master left unplanned after that is taken by the
+   * sweep, which skips its copies as stale. Every attempt writes the same `plannedAt`, so a
+   * retry recognises a write-ahead its earlier attempt committed and sends those children.
+   */
+  private planAndWriteAhead(masterId: string): Promise<Written | null> {
+    const plannedAt = this.services.clock.now();
+    return this.services.database.whileUnreachable(
+      'planning and writing copies ahead',
+      (attempt) => this.planAndWriteAheadOnce(masterId, plannedAt, attempt > 0),
+      this.services.config.MAX_COPY_DELAY_S * 1000,
+    );
+  }
+
+  private async planAndWriteAheadOnce(masterId: string, plannedAt: Date, retry: boolean): Promise<Written | null> {
     const em = this.services.orm.em.fork();
     const master = await em.findOne(Order, { id: masterId });
+    if (master && retry && master.copyPlannedAt?.getTime() === plannedAt.getTime()) {
+      // Sent from here only well before the settle sweep may take them (unchanged SETTLE_AFTER_S): never both.
+      const young = this.services.clock.now().getTime() - plannedAt.getTime() < (this.services.config.SETTLE_AFTER_S * 1000) / 2;
+      return young ? this.writtenEarlier(em, master) : null;
+    }
     if (!master || master.copyPlannedAt) {
       this.unrecorded.delete(masterId);
       return null;
@@ -253,11 +275,11 @@ export class Replicator {
         // Fenced: only the holder of the master's lease, in its current epoch, writes ahead.
         if (this.fence && !(await this.fence.heldIn(tx, [master.accountId])).has(master.accountId)) return null;
         const row = await tx.findOneOrFail(Order, { id: masterId });
-        return writeChildrenAhead(tx, emit, row, plans, this.installId, this.services.clock.now(), (follower) =>
-          this.sender.claimsAtBirth(follower),
-        );
+        return writeChildrenAhead(tx, emit, row, plans, this.installId, plannedAt, (follower) => this.sender.claimsAtBirth(follower));
       });
     } catch (error) {
+      // Planned again once the database answers (planAndWriteAhead), not failed.
+      if (isConnectionLoss(error)) throw error;
       const failure = newCopyFailure(plans);
       this.services.log.error(
         {
@@ -285,6 +307,14 @@ export class Replicator {
       children: children.filter((child) => child.status !== 'SKIPPED'),
       followers: new Map(plans.map((p) => [p.follower.id, p.follower])),
     };
+  }
+
+  /** The children a write-ahead whose answer was lost committed: sent now, as that attempt would have. */
+  private async writtenEarlier(em: EntityManager, master: Order): Promise<Written> {
+    const children = await em.find(Order, { masterOrderId: master.id, status: { $in: ['PENDING', 'SENT'] }, brokerOrderId: null });
+    this.sender.rememberMaster(master.id, master.accountId);
+    const followers = await em.find(Account, { id: { $in: [...new Set(children.map((c) => c.accountId))] } });
+    return { children, followers: new Map(followers.map((f) => [f.id, f])) };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { LockMode, type EntityManager } from '@mikro-orm/core';
 import type { Viewer } from '../auth/viewer.ts';
 import { BrokerCallError, type BrokerOrder } from '../brokers/port.ts';
@@ -6,6 +7,7 @@ import { orderBoundsFrom } from '../core/order-bounds.ts';
 import { rupeesToPaise, validateOrderRequest } from '../core/order-rules.ts';
 import { TERMINAL_STATUSES, type OrderType, type ProductType, type Side, type Variety } from '../core/types.ts';
 import type { Account } from '../persistence/entities/account.entity.ts';
+import { isConnectionLoss } from '../persistence/connection-loss.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import { accountFor } from './access.ts';
 import type { AppServices } from './container.ts';
@@ -34,6 +36,9 @@ export interface ModifyOrderInput {
   orderType?: OrderType | null;
 }
 
+/** How long a client placing an order waits for a lost database connection to come back before it is told. */
+const CLIENT_PATIENCE_MS = 5_000;
+
 function paiseOrProblem(value: number | null | undefined, field: string, problems: { field: string; message: string }[]): number | null {
   if (value === null || value === undefined) return null;
   const paise = rupeesToPaise(value);
@@ -51,7 +56,11 @@ export class OrderService {
 
   async placeOrder(viewer: Viewer, input: PlaceOrderInput): Promise<Order> {
     const em = this.services.orm.em.fork();
-    const account = await accountFor(em, viewer, input.accountId, 'input.accountId', 'trade');
+    const account = await this.services.database.whileUnreachable(
+      'reading the account of an order',
+      () => accountFor(em, viewer, input.accountId, 'input.accountId', 'trade'),
+      CLIENT_PATIENCE_MS,
+    );
     const instrument = this.services.instruments.find(input.exchange, input.symbol);
     if (!instrument)
       throw badInput('input.symbol', `unknown symbol ${input.symbol} on ${input.exchange}; use the broker's spelling, e.g. SBIN-EQ`);
@@ -70,34 +79,87 @@ export class OrderService {
     };
     problems.push(...validateOrderRequest(request, instrument, this.limits(account, instrument)));
     if (problems.length > 0) throw badInputs(problems.map((p) => ({ field: `input.${p.field}`, message: p.message })));
-    await this.refuseWhenHalted(em, account);
+    await this.services.database.whileUnreachable(
+      'checking the kill switches',
+      () => this.refuseWhenHalted(em, account),
+      CLIENT_PATIENCE_MS,
+    );
 
-    const order = await this.services.journal.record(async (tx, emit) => {
-      const row = tx.create(Order, {
-        accountId: account.id,
-        exchange: instrument.exchange,
-        symbol: instrument.symbol,
-        token: instrument.token,
-        side: input.side,
-        quantity: input.quantity,
-        orderType: input.orderType,
-        productType: input.productType,
-        variety,
-        price,
-        triggerPrice,
-        status: 'PENDING',
-        origin: 'api',
-        placedByUserId: viewer.userId,
-        orderTag: await nextOrderTag(tx, this.installId),
-        detectedAt: this.services.clock.now(),
-        createdAt: this.services.clock.now(),
-        updatedAt: this.services.clock.now(),
+    // Its id is known before the commit, so an order whose commit answer was lost can be found again.
+    const id = randomUUID();
+    // Retried while the connection is lost: an attempt whose commit answer was lost left its row, found by id.
+    const record = () =>
+      this.services.journal.record(async (tx, emit) => {
+        const row = tx.create(Order, {
+          id,
+          accountId: account.id,
+          exchange: instrument.exchange,
+          symbol: instrument.symbol,
+          token: instrument.token,
+          ...request,
+          status: 'PENDING',
+          origin: 'api',
+          placedByUserId: viewer.userId,
+          orderTag: await nextOrderTag(tx, this.installId),
+          detectedAt: this.services.clock.now(),
+          createdAt: this.services.clock.now(),
+          updatedAt: this.services.clock.now(),
+        });
+        emit(row, 'CREATED');
+        return row;
       });
-      emit(row, 'CREATED');
-      return row;
-    });
-    await this.sender.send(order, account);
-    return (await this.services.orm.em.fork().findOne(Order, { id: order.id })) ?? order;
+    const order = await this.services.database
+      .whileUnreachable(
+        'recording a placed order',
+        async (attempt) => (attempt > 0 ? await this.services.orm.em.fork().findOne(Order, { id }) : null) ?? record(),
+        CLIENT_PATIENCE_MS,
+      )
+      .catch((error: unknown) => {
+        if (!isConnectionLoss(error)) throw error;
+        this.failWhenReachable(id, 'not sent: the database connection was lost while the order was being recorded');
+        throw new DomainError(
+          'DATABASE_UNAVAILABLE',
+          'not placed: the database connection was lost while the order was being recorded; nothing was sent to the broker; place it again',
+        );
+      });
+    try {
+      await this.sender.send(order, account);
+    } catch (error) {
+      if (!isConnectionLoss(error)) throw error;
+      this.failWhenReachable(order.id, 'not sent: the database connection was lost before the order went to the broker');
+      throw new DomainError(
+        'DATABASE_UNAVAILABLE',
+        `the database connection was lost while order ${order.orderTag} was being sent: if it reached the broker, Tandem looks it up by its tag once the database answers; if not, it is marked FAILED. Check the order before placing it again`,
+        undefined,
+        { orderId: order.id, orderTag: order.orderTag },
+      );
+    }
+    return this.services.database
+      .whileUnreachable(
+        'reading a placed order',
+        async () => (await this.services.orm.em.fork().findOne(Order, { id: order.id })) ?? order,
+        CLIENT_PATIENCE_MS,
+      )
+      .catch(() => order);
+  }
+
+  /**
+   * An order placed through the API that a lost connection left unsent (PENDING) is failed with
+   * the reason once the database answers, so it never waits forever nor goes out after its
+   * client was told it failed. One left SENT is the settle sweep's: it may be at the broker.
+   */
+  private failWhenReachable(id: string, reason: string): void {
+    void this.services.database
+      .whileUnreachable('failing an order its lost connection left unsent', () =>
+        this.services.journal.record(async (tx, emit) => {
+          const row = await tx.findOne(Order, { id, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+          if (!row) return;
+          row.status = 'FAILED';
+          row.reason = reason;
+          emit(row, 'FAILED', { message: reason });
+        }),
+      )
+      .catch((error: unknown) => this.services.log.error({ err: error, orderId: id }, 'failing an unsent order failed'));
   }
 
   async modifyOrder(viewer: Viewer, id: string, input: ModifyOrderInput): Promise<Order> {

@@ -149,3 +149,34 @@ export async function accountsWithUnsettledChildren(
   );
   return rows.map((row) => row.account_id);
 }
+
+/**
+ * Of these accounts, those with orders of their own (placed there, not copies) that the broker
+ * may still move and that have not changed since `unchangedSince`: the masters whose books the
+ * lease holder re-reads now and then, as it does its children's.
+ */
+export async function accountsWithUnsettledOwnOrders(em: EntityManager, accountIds: string[], unchangedSince: Date): Promise<string[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await execute<{ account_id: string }[]>(
+    em,
+    `select distinct account_id from orders
+      where master_order_id is null and account_id in (${placeholders(accountIds)}) and updated_at < ?
+        and status in (${UNSETTLED.filter((s) => s !== 'PENDING')
+          .map((s) => `'${s}'`)
+          .join(', ')})`,
+    [...accountIds, unchangedSince],
+  );
+  return rows.map((row) => row.account_id);
+}
+
+/** The ids of orders placed on these accounts themselves (not copies) sent with no answer and unchanged since `unchangedSince`. */
+export async function ownOrdersSentWithoutAnswer(em: EntityManager, accountIds: string[], unchangedSince: Date): Promise<string[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await execute<{ id: string }[]>(
+    em,
+    `select id from orders where master_order_id is null and status = 'SENT' and broker_order_id is null
+        and account_id in (${placeholders(accountIds)}) and updated_at < ?`,
+    [...accountIds, unchangedSince],
+  );
+  return rows.map((row) => row.id);
+}
