@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { OrderJournal } from '../server/src/events/order-journal.ts';
 import { Account } from '../server/src/persistence/entities/account.entity.ts';
 import { Multiplier } from '../server/src/persistence/entities/multiplier.entity.ts';
 import { User } from '../server/src/persistence/entities/user.entity.ts';
@@ -20,4 +21,44 @@ export async function seedFollowers(em: EntityManager, count: number): Promise<{
   }
   await em.flush();
   return { master };
+}
+
+/**
+ * Resolves once `expected` children of one master order are acknowledged, counting only the
+ * followers `counts` accepts. The master is named by its broker order id (`of`) once the
+ * placement returns; its detection and children may come before or after that.
+ */
+export function childAcknowledgements(
+  journal: OrderJournal,
+  expected: number,
+  counts: (accountId: string) => boolean = () => true,
+): { done: Promise<void>; of(brokerOrderId: string): void } {
+  const masters = new Map<string, string>();
+  const acks = new Map<string, number>();
+  let brokerOrderId: string | null = null;
+  let check = () => undefined as void;
+  const done = new Promise<void>((resolve) => {
+    check = () => {
+      const masterId = brokerOrderId === null ? undefined : masters.get(brokerOrderId);
+      if (masterId !== undefined && (acks.get(masterId) ?? 0) >= expected) {
+        stop();
+        resolve();
+      }
+    };
+  });
+  const stop = journal.onCommitted((events) => {
+    for (const e of events) {
+      if (e.kind === 'DETECTED') masters.set(String(e.snapshot.brokerOrderId), e.orderId);
+      if (e.kind === 'ACKNOWLEDGED' && typeof e.snapshot.masterOrderId === 'string' && counts(e.accountId))
+        acks.set(e.snapshot.masterOrderId, (acks.get(e.snapshot.masterOrderId) ?? 0) + 1);
+    }
+    check();
+  });
+  return {
+    done,
+    of(id) {
+      brokerOrderId = id;
+      check();
+    },
+  };
 }

@@ -14,6 +14,7 @@ import { loginAt } from '../tests/support/gql.ts';
 import { waitFor } from '../tests/support/harness.ts';
 import { startPrivateRedis } from '../tests/support/private-redis.ts';
 import { killServerProcesses, startServerProcess } from '../tests/support/spawn-server.ts';
+import { summary } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,12 +31,6 @@ if (!process.env.DATABASE_URL) {
 }
 
 type Phase = 'before' | 'during' | 'after';
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;
-const summary = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? null };
-};
 
 const redis = await startPrivateRedis();
 const fleet = await prepareFleet({ followers: Number(values.followers), prefix: 'ROUT', env: { REDIS_URL: redis.url } });

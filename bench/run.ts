@@ -10,7 +10,8 @@ import { bootTandem } from '../server/src/bootstrap.ts';
 import { loadConfig } from '../server/src/config.ts';
 import { Order } from '../server/src/persistence/entities/order.entity.ts';
 import { scratchDatabase } from '../tests/support/database.ts';
-import { seedFollowers } from './fixtures.ts';
+import { childAcknowledgements, seedFollowers } from './fixtures.ts';
+import { summary } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,12 +22,6 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/results/fanout.json' },
   },
 });
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-const summary = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), min: sorted[0], max: sorted.at(-1) };
-};
 
 async function measure(followers: number, orders: number, mode: 'parallel' | 'sequential', latencyMs: number) {
   const database = await scratchDatabase();
@@ -51,26 +46,8 @@ async function measure(followers: number, orders: number, mode: 'parallel' | 'se
     // Two unmeasured warm-up orders (connections, JIT, caches); the slow baseline goes without.
     const warmUps = mode === 'parallel' ? 2 : 0;
     for (let index = -warmUps; index < orders; index += 1) {
-      // Done when this master (found by its broker order id) has all its children acknowledged.
-      let brokerOrderId: string | null = null;
-      const acknowledged = new Promise<void>((resolve) => {
-        const masters = new Map<string, string>();
-        const acks = new Map<string, number>();
-        const stop = tandem.services.journal.onCommitted((events) => {
-          for (const e of events) {
-            if (e.kind === 'DETECTED') masters.set(String(e.snapshot.brokerOrderId), e.orderId);
-            if (e.kind === 'ACKNOWLEDGED' && typeof e.snapshot.masterOrderId === 'string') {
-              acks.set(e.snapshot.masterOrderId, (acks.get(e.snapshot.masterOrderId) ?? 0) + 1);
-            }
-          }
-          const masterId = brokerOrderId === null ? undefined : masters.get(brokerOrderId);
-          if (masterId !== undefined && (acks.get(masterId) ?? 0) >= followers) {
-            stop();
-            resolve();
-          }
-        });
-      });
-      ({ brokerOrderId } = await broker.placeOrder({
+      const acknowledged = childAcknowledgements(tandem.services.journal, followers);
+      const { brokerOrderId } = await broker.placeOrder({
         exchange: 'NSE',
         symbol: 'SBIN-EQ',
         token: '3045',
@@ -82,8 +59,9 @@ async function measure(followers: number, orders: number, mode: 'parallel' | 'se
         price: null,
         triggerPrice: null,
         orderTag: `BENCH${index + warmUps}`,
-      }));
-      await acknowledged;
+      });
+      acknowledged.of(brokerOrderId);
+      await acknowledged.done;
       await tandem.engine.idle();
       if (index < 0) continue;
       const em = tandem.services.orm.em.fork();

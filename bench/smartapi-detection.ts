@@ -19,6 +19,7 @@ import { createSmartApiSim } from '../sim/smartapi/index.ts';
 import type { SimAccountInput } from '../sim/smartapi/types.ts';
 import { scratchDatabase } from '../tests/support/database.ts';
 import { AngelApp } from '../tests/support/smartapi-app.ts';
+import { summary } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,12 +27,6 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/results/smartapi-detection.json' },
   },
 });
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-const summary = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), min: sorted[0], max: sorted.at(-1) };
-};
 
 const MASTER: SimAccountInput = { clientcode: 'BENCHM1', pin: '1234', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', apiKey: 'bench-key' };
 
