@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TERMINAL_STATUSES } from '../../server/src/core/types.ts';
+import { OrderEvent } from '../../server/src/persistence/entities/order-event.entity.ts';
 import { Order } from '../../server/src/persistence/entities/order.entity.ts';
 import { PaperOrder } from '../../server/src/persistence/entities/paper-order.entity.ts';
 import { redisUrl, usingPostgres } from '../support/database.ts';
@@ -118,6 +119,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       );
       const masterTags = await em().find(PaperOrder, { orderTag: { $in: masters.map((m) => m.orderTag!) } });
       const errors = settled.flatMap((a) => ('error' in a ? [a.error] : []));
+      // How orders were recovered: looked up by tag (unknown, found or not at the broker), or never needed to be.
+      const lookups = await em().find(
+        OrderEvent,
+        { kind: { $in: ['OUTCOME_UNKNOWN', 'RECONCILED', 'NOT_AT_BROKER'] } },
+        { fields: ['kind'] },
+      );
+      const lookedUp: Record<string, number> = {};
+      for (const { kind } of lookups) lookedUp[kind] = (lookedUp[kind] ?? 0) + 1;
       console.log(
         '[fault-figures]',
         JSON.stringify({
@@ -132,6 +141,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
           duplicates: check.duplicates,
           lost: check.lost,
           sentTwice: check.sentTwice,
+          // Each pause of the engine's writes, from the first loss to the first write that went through.
+          lookedUp,
+          pausesMs: [...server.stdout().matchAll(/"unreachableMs":(\d+)/g)].map((m) => Number(m[1])),
           recoveredMs,
         }),
       );
