@@ -5,6 +5,7 @@
 //   master orders placed after them, and every BUY among them was skipped;
 // - an exit placed right after its entry was skipped because the entry's copies were still in
 //   flight, leaving each follower holding what its master had sold.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Side } from '../../server/src/core/types.ts';
 import { Order } from '../../server/src/persistence/entities/order.entity.ts';
@@ -32,10 +33,12 @@ describe('sizing as of the order being planned', () => {
     token: string,
     at: Date,
     copyPlannedAt: Date | null = null,
+    id?: string,
   ): Promise<Order> {
     const em = server.tandem.services.orm.em.fork();
     tick += 1;
     const order = em.create(Order, {
+      ...(id ? { id } : {}),
       accountId: masterId,
       exchange: 'NSE',
       symbol,
@@ -94,6 +97,24 @@ describe('sizing as of the order being planned', () => {
     for (const children of [first, second, third]) {
       for (const child of children.values()) expect(child.status, child.reason ?? '').not.toBe('SKIPPED');
     }
+  });
+
+  it('plans masters of the same millisecond in the order positions count them, whichever event comes first', async () => {
+    // Found by the soak: a BUY and a SELL stamped alike; the SELL's event came first and was sized
+    // as an exit of the BUY (ordered before it by id) whose copies did not exist yet: all skipped.
+    const at = new Date(Date.now() - 4_000);
+    const [lower, higher] = [randomUUID(), randomUUID()].sort();
+    const buy = await filledMaster('BUY', 40, 'TCS-EQ', '11536', at, null, lower);
+    const sell = await filledMaster('SELL', 40, 'TCS-EQ', '11536', at, null, higher);
+    // Only the SELL's change is announced, as if the BUY's event were still on its way.
+    await server.tandem.services.journal.record(async (tx, emit) => {
+      emit(await tx.findOneOrFail(Order, { id: sell.id }), 'BROKER_UPDATE');
+    });
+    const [entry, exit] = [await childrenOf(buy), await childrenOf(sell)];
+    expect(entry.get('DEMO-F1')).toMatchObject({ side: 'BUY', quantity: 40 });
+    expect(exit.get('DEMO-F1')).toMatchObject({ side: 'SELL', quantity: 40 });
+    expect(exit.get('DEMO-F3')).toMatchObject({ side: 'BUY', quantity: 40 });
+    for (const child of [...entry.values(), ...exit.values()]) expect(child.status, child.reason ?? '').not.toBe('SKIPPED');
   });
 
   it("sizes an exit against the follower's entry copies still in flight, and says so", async () => {

@@ -123,7 +123,7 @@ export class Replicator {
         status: { $in: [...ACCEPTED] },
         ...(since ? { createdAt: { $gte: since } } : {}),
       },
-      { fields: ['id', 'accountId'], orderBy: { createdAt: 'asc' } },
+      { fields: ['id', 'accountId'], orderBy: { createdAt: 'asc', id: 'asc' } },
     );
     await Promise.all(masters.map((master) => this.schedule(master.id, master.accountId)));
     return masters.length;
@@ -204,7 +204,7 @@ export class Replicator {
    */
   private async planInOrder(masterId: string): Promise<Written[]> {
     const em = this.services.orm.em.fork();
-    const master = await em.findOne(Order, { id: masterId }, { fields: ['accountId', 'createdAt', 'copyPlannedAt'] });
+    const master = await em.findOne(Order, { id: masterId }, { fields: ['id', 'accountId', 'createdAt', 'copyPlannedAt'] });
     if (!master) return [];
     const earlier = master.copyPlannedAt
       ? []
@@ -215,9 +215,11 @@ export class Replicator {
             masterOrderId: null,
             copyPlannedAt: null,
             status: { $in: [...ACCEPTED] },
-            createdAt: { $lt: master.createdAt },
+            // Earlier as positions are counted (holdingsByAccount's `before`): by time, then by id
+            // for masters of the same millisecond, so planning order and sizing order agree.
+            $or: [{ createdAt: { $lt: master.createdAt } }, { createdAt: master.createdAt, id: { $lt: master.id } }],
           },
-          { fields: ['id'], orderBy: { createdAt: 'asc' }, limit: EARLIER_PLANNED_FIRST },
+          { fields: ['id'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: EARLIER_PLANNED_FIRST },
         );
     const written: Written[] = [];
     for (const { id } of [...earlier, { id: masterId }]) {
