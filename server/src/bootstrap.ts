@@ -8,7 +8,7 @@ import { PaperExchange } from './brokers/paper/paper-exchange.ts';
 import { BrokerRegistry } from './brokers/registry.ts';
 import { InProcessSessionStore, RedisSessionStore, type SessionStore } from './brokers/smartapi/session-store.ts';
 import { createSmartApiBroker } from './brokers/smartapi/wiring.ts';
-import type { Config } from './config.ts';
+import { eventRetention, type Config } from './config.ts';
 import { systemClock, systemWaitableClock, type Clock } from './core/clock.ts';
 import { seedDemo, type DemoSeed } from './demo-seed.ts';
 import { createMemoryPubSub, createRedisPubSub, type TypedPubSub } from './events/pubsub.ts';
@@ -174,13 +174,25 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   await services.heads.start();
   const recovery = await engine.start(config.ROLE !== 'api');
   if (config.ROLE !== 'api') paper.start();
-  const retention = setInterval(() => {
-    const before = new Date(clock.now().getTime() - config.EVENT_RETENTION_DAYS * 86_400_000);
-    void pruneOrderEvents(db.orm.em.fork(), before)
-      .then((count) => count > 0 && log.info({ count, before }, 'pruned order events past retention'))
-      .catch((error: unknown) => log.error({ err: error }, 'pruning order events failed'));
-  }, 3_600_000);
+  const { keepMs, pruneEveryMs } = eventRetention(config);
+  let pruning: Promise<void> | null = null;
+  const pruneEvents = () => {
+    // A prune slower than the interval is not piled on by the next one.
+    if (pruning) return;
+    const before = new Date(clock.now().getTime() - keepMs);
+    pruning = pruneOrderEvents(db.orm.em.fork(), before)
+      .then((count) => {
+        if (count > 0) log.info({ count, before }, 'pruned order events past retention');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'pruning order events failed'))
+      .finally(() => {
+        pruning = null;
+      });
+  };
+  const retention = setInterval(pruneEvents, pruneEveryMs);
   retention.unref();
+  // Once at start too: a process restarted more often than the interval would otherwise never prune.
+  pruneEvents();
 
   return {
     services,
@@ -195,6 +207,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
       services.heads.stop();
       await engine.stop();
       clearInterval(retention);
+      await pruning;
       await paper.stop();
       await heartbeat.stop();
       await pubsub.close();

@@ -99,7 +99,12 @@ const configShape = z.object({
     .string()
     .default('12h')
     .refine((v) => parseDuration(v) > 0, { message: 'must look like 15m, 12h or 7d' }),
-  EVENT_RETENTION_DAYS: int(30, 1),
+  // How long order events are kept: EVENT_RETENTION as a duration, or whole days as before (eventRetention).
+  EVENT_RETENTION: z
+    .string()
+    .refine((v) => parseDuration(v) >= 1, { message: 'must be a duration of at least 1s, such as 90s, 10m, 12h or 30d' })
+    .optional(),
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   ALERT_WEBHOOK_URL: optionalUrl(['http://', 'https://']),
   CORS_ORIGINS: originList,
   TRUSTED_PROXIES: proxyList,
@@ -110,6 +115,13 @@ const configShape = z.object({
     .transform((v) => v === 'true'),
 });
 
+/** EVENT_RETENTION replaces EVENT_RETENTION_DAYS; both at once leave it unclear which was meant. */
+function oneEventRetention(config: { EVENT_RETENTION?: unknown; EVENT_RETENTION_DAYS?: unknown }, ctx: z.RefinementCtx): void {
+  if (config.EVENT_RETENTION !== undefined && config.EVENT_RETENTION_DAYS !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['EVENT_RETENTION'], message: 'set EVENT_RETENTION or EVENT_RETENTION_DAYS, not both' });
+  }
+}
+
 const configSchema = configShape.superRefine((config, ctx) => {
   if (config.DATABASE_URL && !config.SECRET_KEY) {
     ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required when DATABASE_URL is set' });
@@ -119,7 +131,29 @@ const configSchema = configShape.superRefine((config, ctx) => {
   }
 });
 
+// Run even when other variables are wrong, so a conflict is listed with them.
+const checkedConfigSchema = configSchema.superRefine(oneEventRetention, { when: () => true });
+
 export type Config = z.infer<typeof configSchema>;
+
+const DEFAULT_EVENT_RETENTION_S = 30 * 86_400;
+// Nothing is older than a century: a longer retention keeps everything, and stays a valid date to subtract.
+const LONGEST_EVENT_RETENTION_MS = 36_500 * 86_400_000;
+
+/**
+ * How long order events are kept for replay, and how often those past it are pruned: a tenth
+ * of it, from 1 s up to an hour, so an event outlives the retention by a tenth at most.
+ */
+export function eventRetention(config: Pick<Config, 'EVENT_RETENTION' | 'EVENT_RETENTION_DAYS'>): { keepMs: number; pruneEveryMs: number } {
+  const seconds =
+    config.EVENT_RETENTION !== undefined
+      ? parseDuration(config.EVENT_RETENTION)
+      : config.EVENT_RETENTION_DAYS !== undefined
+        ? config.EVENT_RETENTION_DAYS * 86_400
+        : DEFAULT_EVENT_RETENTION_S;
+  const keepMs = Math.min(seconds * 1000, LONGEST_EVENT_RETENTION_MS);
+  return { keepMs, pruneEveryMs: Math.min(3_600_000, Math.max(1000, Math.floor(keepMs / 10))) };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -131,7 +165,7 @@ export class ConfigError extends Error {
 /** Reads every variable once; all problems are reported together. Values never appear in messages. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const relevant = Object.fromEntries(Object.keys(configShape.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
-  const result = configSchema.safeParse(relevant);
+  const result = checkedConfigSchema.safeParse(relevant);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`));
   }

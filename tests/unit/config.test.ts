@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration } from '../../server/src/config.ts';
+import { ConfigError, eventRetention, loadConfig, parseDuration } from '../../server/src/config.ts';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -88,6 +88,53 @@ describe('configuration', () => {
     ]);
     const found = problems({ TRUSTED_PROXIES: '10.0.0.0/8, lb.internal, 10.0.0.0/40' });
     expect(found.map((p) => p.split(' must')[0])).toEqual(['TRUSTED_PROXIES: entry 2', 'TRUSTED_PROXIES: entry 3']);
+  });
+
+  it('keeps order events 30 days by default, pruned hourly, and reads EVENT_RETENTION_DAYS as before', () => {
+    expect(eventRetention(loadConfig({}))).toEqual({ keepMs: 30 * 86_400_000, pruneEveryMs: 3_600_000 });
+    expect(eventRetention(loadConfig({ EVENT_RETENTION_DAYS: '7' }))).toEqual({ keepMs: 7 * 86_400_000, pruneEveryMs: 3_600_000 });
+  });
+
+  it('reads EVENT_RETENTION as a duration down to seconds, pruning a tenth of it apart, from 1 s up to an hour', () => {
+    const retention = (value: string) => eventRetention(loadConfig({ EVENT_RETENTION: value }));
+    expect(retention('30d')).toEqual({ keepMs: 30 * 86_400_000, pruneEveryMs: 3_600_000 });
+    expect(retention('12h')).toEqual({ keepMs: 43_200_000, pruneEveryMs: 3_600_000 });
+    expect(retention('2m')).toEqual({ keepMs: 120_000, pruneEveryMs: 12_000 });
+    expect(retention('90s')).toEqual({ keepMs: 90_000, pruneEveryMs: 9_000 });
+    expect(retention('3s')).toEqual({ keepMs: 3_000, pruneEveryMs: 1_000 });
+  });
+
+  it('keeps a retention longer than anything could be old as a valid cut-off', () => {
+    for (const env of [{ EVENT_RETENTION_DAYS: '100000000' }, { EVENT_RETENTION: '99999999999d' }]) {
+      const { keepMs, pruneEveryMs } = eventRetention(loadConfig(env));
+      expect(new Date(Date.now() - keepMs).getFullYear()).toBeLessThan(1950);
+      expect(pruneEveryMs).toBe(3_600_000);
+    }
+  });
+
+  it('refuses a retention that is not a duration of at least 1 s, or whole days of at least 1, naming the variable', () => {
+    for (const value of ['30', '1.5h', '0s', '-5m', '10 minutes', 'forever']) {
+      expect(problems({ EVENT_RETENTION: value }), value).toEqual([
+        'EVENT_RETENTION: must be a duration of at least 1s, such as 90s, 10m, 12h or 30d',
+      ]);
+    }
+    for (const value of ['0', '1.5', '2d']) {
+      expect(
+        problems({ EVENT_RETENTION_DAYS: value }).map((p) => p.split(':')[0]),
+        value,
+      ).toEqual(['EVENT_RETENTION_DAYS']);
+    }
+  });
+
+  it('refuses EVENT_RETENTION with EVENT_RETENTION_DAYS, listed with the other problems', () => {
+    expect(problems({ EVENT_RETENTION: '10m', EVENT_RETENTION_DAYS: '30' })).toEqual([
+      'EVENT_RETENTION: set EVENT_RETENTION or EVENT_RETENTION_DAYS, not both',
+    ]);
+    expect(
+      problems({ PORT: 'abc', EVENT_RETENTION: '10m', EVENT_RETENTION_DAYS: '30' })
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual(['EVENT_RETENTION', 'PORT']);
   });
 
   it('parses durations', () => {

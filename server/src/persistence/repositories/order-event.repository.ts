@@ -54,13 +54,32 @@ export async function latestCursor(em: EntityManager): Promise<number> {
   return toNumber(rows[0]?.value ?? 0);
 }
 
+/**
+ * The oldest cursor a replay can still deliver: the first event kept or, once every event has
+ * been pruned, the next one to come, so a subscriber resuming from a pruned cursor is told it
+ * missed events whether or not any are left.
+ */
 export async function oldestRetainedCursor(em: EntityManager): Promise<number | null> {
-  const rows = await execute<{ min: unknown }[]>(em, 'select min(cursor) as min from order_events');
-  const value = rows[0]?.min;
+  const rows = await execute<{ oldest: unknown }[]>(
+    em,
+    'select coalesce((select min(cursor) from order_events), (select value + 1 from event_counter where id = 1)) as oldest',
+  );
+  const value = rows[0]?.oldest;
   return value === null || value === undefined ? null : toNumber(value);
 }
 
-/** Deletes events older than `before`; subscribers asking for a cursor before what is kept get a clear error. */
+/**
+ * Deletes the events stamped before `before` and every event below them, so what is kept is
+ * always each cursor from the oldest on: `at` is stamped before the cursor is handed out and may
+ * run a little out of cursor order, and a hole below a kept cursor would let a subscriber
+ * resuming there skip it unnoticed. Subscribers asking for a cursor before what is kept get a
+ * clear error.
+ */
 export async function pruneOrderEvents(em: EntityManager, before: Date): Promise<number> {
-  return em.nativeDelete(OrderEvent, { at: { $lt: before } });
+  const rows = await execute<{ last: unknown }[]>(em, 'select max(cursor) as last from order_events where at < ?::timestamptz', [
+    before.toISOString(),
+  ]);
+  const last = rows[0]?.last;
+  if (last === null || last === undefined) return 0;
+  return em.nativeDelete(OrderEvent, { cursor: { $lte: toNumber(last) } });
 }
