@@ -16,5 +16,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on a 2-core machine is one worker: every file in turn, while the real-process
+    // tests mostly wait on their servers. Two overlap that waiting (539 s against 634 s, loaded machine).
+    maxWorkers: 2,
   },
 });
