@@ -36,7 +36,7 @@ export function childAcknowledgements(
   const masters = new Map<string, string>();
   const acks = new Map<string, number>();
   let brokerOrderId: string | null = null;
-  let check = () => undefined as void;
+  let check: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
     check = () => {
       const masterId = brokerOrderId === null ? undefined : masters.get(brokerOrderId);

@@ -1,112 +1,84 @@
-// The fan-out benchmark: one master order to N paper followers with a fixed broker round trip,
-// timed from Tandem detecting the master to the last child sent and the last acknowledged.
-// Usage: npm run bench [-- --followers 100,1000 --orders 50 --baseline-orders 3 --latency 50]
-// Runs on PostgreSQL when DATABASE_URL is set (a scratch database), else on in-memory PGlite.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// The benchmark of issue 13, measured from outside: each scenario starts Tandem as a process and
+// drives it through its public API, with subscribers in client processes of their own. Progress
+// on stderr, the table on stdout, JSON in bench/results/live.json, the table in BENCHMARKS.md.
+// Usage: npm run bench [-- --quick] [--only 2,1,4] [--followers 100,1000] [--orders 100,30] [--latency 50]
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { bootTandem } from '../server/src/bootstrap.ts';
-import { loadConfig } from '../server/src/config.ts';
-import { Order } from '../server/src/persistence/entities/order.entity.ts';
-import { scratchDatabase } from '../tests/support/database.ts';
-import { childAcknowledgements, seedFollowers } from './fixtures.ts';
-import { summary } from './stats.ts';
+import { dbFloor } from './live/db-floor.ts';
+import { delivery } from './live/delivery.ts';
+import { embedded } from './live/embedded.ts';
+import { fanOut } from './live/fan-out.ts';
+import { footprint } from './live/footprint.ts';
+import { machine, markdownTable, writeBenchmarksMd, writeResults } from './live/report.ts';
+import { type RunOptions, type Scenario, type ScenarioResult, met } from './live/scenario.ts';
+import { smartApi } from './live/smartapi.ts';
+import { throughput } from './live/throughput.ts';
 
 const { values } = parseArgs({
   options: {
-    followers: { type: 'string', default: '100,1000' },
-    orders: { type: 'string', default: '50' },
-    'baseline-orders': { type: 'string', default: '3' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    followers: { type: 'string' },
+    orders: { type: 'string' },
     latency: { type: 'string', default: '50' },
-    out: { type: 'string', default: 'bench/results/fanout.json' },
+    out: { type: 'string', default: 'bench/results/live.json' },
   },
 });
 
-async function measure(followers: number, orders: number, mode: 'parallel' | 'sequential', latencyMs: number) {
-  const database = await scratchDatabase();
-  const config = loadConfig({
-    SECRET_KEY: 'bench-secret-key-with-at-least-32-characters',
-    LOG_LEVEL: 'silent',
-    DEMO_DATA: 'false',
-    PAPER_LATENCY_MS: String(latencyMs),
-    PAPER_TICK_MS: '5000',
-    DATA_DIR: os.tmpdir(),
-  });
-  const tandem = await bootTandem(config, {
-    database: database.target,
-    log: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
-    fanOut: mode,
-  });
-  try {
-    const { master } = await seedFollowers(tandem.services.orm.em.fork(), followers);
-    const broker = tandem.paper.broker(master.clientCode);
-    const toLastSent: number[] = [];
-    const toLastAck: number[] = [];
-    // Two unmeasured warm-up orders (connections, JIT, caches); the slow baseline goes without.
-    const warmUps = mode === 'parallel' ? 2 : 0;
-    for (let index = -warmUps; index < orders; index += 1) {
-      const acknowledged = childAcknowledgements(tandem.services.journal, followers);
-      const { brokerOrderId } = await broker.placeOrder({
-        exchange: 'NSE',
-        symbol: 'SBIN-EQ',
-        token: '3045',
-        side: index % 2 === 0 ? 'BUY' : 'SELL',
-        quantity: 10,
-        orderType: 'MARKET',
-        productType: 'INTRADAY',
-        variety: 'NORMAL',
-        price: null,
-        triggerPrice: null,
-        orderTag: `BENCH${index + warmUps}`,
-      });
-      acknowledged.of(brokerOrderId);
-      await acknowledged.done;
-      await tandem.engine.idle();
-      if (index < 0) continue;
-      const em = tandem.services.orm.em.fork();
-      const masterRow = await em.findOneOrFail(Order, { accountId: master.id, brokerOrderId });
-      const children = await em.find(Order, { masterOrderId: masterRow.id });
-      const detected = masterRow.detectedAt!.getTime();
-      toLastSent.push(Math.max(...children.map((c) => c.sentAt!.getTime())) - detected);
-      toLastAck.push(Math.max(...children.map((c) => c.acknowledgedAt!.getTime())) - detected);
-    }
-    return {
-      followers,
-      mode,
-      orders,
-      toLastSentMs: summary(toLastSent),
-      toLastAckMs: summary(toLastAck),
-      rssMb: Math.round(process.memoryUsage().rss / 1e6),
-    };
-  } finally {
-    await tandem.close();
-    await database.drop();
-  }
-}
-
-const latencyMs = Number(values.latency);
-const results = [];
-for (const followers of values.followers.split(',').map(Number)) {
-  for (const mode of ['parallel', 'sequential'] as const) {
-    const orders = mode === 'parallel' ? Number(values.orders) : Number(values['baseline-orders']);
-    process.stderr.write(`fan-out to ${followers} followers, ${mode}, ${orders} orders ...\n`);
-    const started = Date.now();
-    const result = await measure(followers, orders, mode, latencyMs);
-    results.push(result);
-    process.stderr.write(
-      `  last sent p50 ${result.toLastSentMs.p50} ms, last ack p50 ${result.toLastAckMs.p50} ms / p99 ${result.toLastAckMs.p99} ms (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
-    );
-  }
-}
-const report = {
-  benchmark: 'fan-out: detection of one master order to the last child sent / acknowledged',
-  brokerRoundTripMs: latencyMs,
-  database: process.env.DATABASE_URL ? 'postgresql' : 'pglite (in memory)',
-  machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 1e9), node: process.version },
-  at: new Date().toISOString(),
-  results,
+// Priority order: the floor first, since the fan-out's targets are stated against it.
+const SCENARIOS: Scenario[] = [dbFloor, fanOut, smartApi, delivery, throughput, footprint, embedded];
+const only = values.only?.split(',').map(Number);
+const chosen = SCENARIOS.filter((s) => !only || only.includes(s.id));
+const followers = (values.followers ?? (values.quick ? '100' : '100,1000')).split(',').map(Number);
+const orders = (values.orders ?? (values.quick ? '10' : '100,30')).split(',').map(Number);
+const startedAt = Date.now();
+const options: RunOptions = {
+  quick: values.quick,
+  followers,
+  orders: followers.map((_, i) => orders[i] ?? orders.at(-1)!),
+  latencyMs: Number(values.latency),
+  floor: new Map(),
+  progress: (message) => process.stderr.write(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}\n`),
 };
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
-console.log(JSON.stringify(report, null, 2));
+const setting = [
+  process.env.DATABASE_URL ? 'PostgreSQL' : 'no DATABASE_URL',
+  process.env.REDIS_URL ? 'Redis' : 'in-process PubSub',
+  `R = ${options.latencyMs} ms`,
+  values.quick ? 'quick' : 'full',
+].join(', ');
+
+const host = machine();
+options.progress(`${setting}; ${host.cpus} cpus, load average ${host.loadAtStart.join(' / ')}`);
+const results: ScenarioResult[] = [];
+for (const scenario of chosen) {
+  options.progress(`scenario ${scenario.id}: ${scenario.title}`);
+  const started = Date.now();
+  try {
+    results.push(await scenario.run(options));
+  } catch (error) {
+    options.progress(`scenario ${scenario.id} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    results.push({
+      id: scenario.id,
+      title: scenario.title,
+      status: 'skipped',
+      note: `failed: ${String(error)}`,
+      rows: [],
+      targets: [],
+      data: null,
+    });
+  }
+  const result = results.at(-1)!;
+  for (const target of result.targets)
+    options.progress(
+      `  ${met(target) ? 'met   ' : 'MISSED'} ${target.what}: ${target.value} ${target.relation} ${target.limit} ${target.unit}`,
+    );
+  options.progress(`scenario ${scenario.id} ${result.status} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+host.loadAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+const at = new Date(startedAt).toISOString();
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+results.sort((a, b) => a.id - b.id);
+writeResults(values.out, { at, command, setting, machine: host, scenarios: results });
+if (!only || chosen.length === SCENARIOS.length) writeBenchmarksMd({ results, machine: host, at, command, setting });
+else options.progress('BENCHMARKS.md kept: it holds full runs only (this one ran --only)');
+console.log(markdownTable(results));

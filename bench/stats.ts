@@ -8,6 +8,7 @@ export function percentile(sorted: number[], p: number): number | null {
 export interface Summary {
   n: number;
   p50: number | null;
+  p90: number | null;
   p99: number | null;
   min: number | null;
   max: number | null;
@@ -15,5 +16,12 @@ export interface Summary {
 
 export function summary(samples: number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), min: sorted[0] ?? null, max: sorted.at(-1) ?? null };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    min: sorted[0] ?? null,
+    max: sorted.at(-1) ?? null,
+  };
 }
