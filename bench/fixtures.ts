@@ -1,8 +1,42 @@
+import os from 'node:os';
 import type { EntityManager } from '@mikro-orm/core';
+import pino from 'pino';
+import { bootTandem, type BootOverrides } from '../server/src/bootstrap.ts';
+import { loadConfig } from '../server/src/config.ts';
 import type { OrderJournal } from '../server/src/events/order-journal.ts';
 import { Account } from '../server/src/persistence/entities/account.entity.ts';
 import { Multiplier } from '../server/src/persistence/entities/multiplier.entity.ts';
 import { User } from '../server/src/persistence/entities/user.entity.ts';
+import { scratchDatabase } from '../tests/support/database.ts';
+
+/**
+ * A Tandem booted in this process on a scratch database (PostgreSQL with DATABASE_URL, else
+ * PGlite) with a paper round trip of `latencyMs`, no demo data and no price ticks to disturb
+ * the timings; `close` drops the database too.
+ */
+export async function benchTandem(latencyMs: number, overrides: Pick<BootOverrides, 'fanOut'> = {}) {
+  const database = await scratchDatabase();
+  const config = loadConfig({
+    SECRET_KEY: 'bench-secret-key-with-at-least-32-characters',
+    LOG_LEVEL: 'silent',
+    DEMO_DATA: 'false',
+    PAPER_LATENCY_MS: String(latencyMs),
+    PAPER_TICK_MS: '5000',
+    DATA_DIR: os.tmpdir(),
+  });
+  const tandem = await bootTandem(config, {
+    database: database.target,
+    log: pino({ level: process.env.BENCH_LOG ?? 'silent' }),
+    ...overrides,
+  });
+  return {
+    tandem,
+    async close() {
+      await tandem.close();
+      await database.drop();
+    },
+  };
+}
 
 /** One paper master and `count` paper followers copying it 1:1, inserted in bulk. */
 export async function seedFollowers(em: EntityManager, count: number): Promise<{ master: Account }> {

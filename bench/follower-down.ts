@@ -8,14 +8,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { bootTandem } from '../server/src/bootstrap.ts';
 import { BrokerCallError, type Broker } from '../server/src/brokers/port.ts';
-import { loadConfig } from '../server/src/config.ts';
 import { Account } from '../server/src/persistence/entities/account.entity.ts';
 import { Order } from '../server/src/persistence/entities/order.entity.ts';
-import { scratchDatabase } from '../tests/support/database.ts';
-import { childAcknowledgements, seedFollowers } from './fixtures.ts';
+import { benchTandem, childAcknowledgements, seedFollowers } from './fixtures.ts';
 import { summary } from './stats.ts';
 
 const { values } = parseArgs({
@@ -53,16 +49,7 @@ function down(inner: Broker, hung: { startedAt: number; endedAt: number }[]): Br
 }
 
 async function measure(downCount: number) {
-  const database = await scratchDatabase();
-  const config = loadConfig({
-    SECRET_KEY: 'bench-secret-key-with-at-least-32-characters',
-    LOG_LEVEL: 'silent',
-    DEMO_DATA: 'false',
-    PAPER_LATENCY_MS: String(latencyMs),
-    PAPER_TICK_MS: '5000',
-    DATA_DIR: os.tmpdir(),
-  });
-  const tandem = await bootTandem(config, { database: database.target, log: pino({ level: process.env.BENCH_LOG ?? 'silent' }) });
+  const { tandem, close } = await benchTandem(latencyMs);
   try {
     const em = tandem.services.orm.em.fork();
     const { master } = await seedFollowers(em, followers);
@@ -116,8 +103,7 @@ async function measure(downCount: number) {
       healthyCopiesSentAfterAHungCallEnded: sentAfterAHungCallEnded,
     };
   } finally {
-    await tandem.close();
-    await database.drop();
+    await close();
   }
 }
 

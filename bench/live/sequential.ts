@@ -1,13 +1,5 @@
-// The one-after-another baseline of the fan-out: Tandem booted in process with fanOut
-// 'sequential' (an option of bootTandem only, no setting of main.ts), master orders placed at
-// the paper broker directly, timed from detection to the last child sent and acknowledged.
-import os from 'node:os';
-import pino from 'pino';
-import { bootTandem } from '../../server/src/bootstrap.ts';
-import { loadConfig } from '../../server/src/config.ts';
 import { Order } from '../../server/src/persistence/entities/order.entity.ts';
-import { scratchDatabase } from '../../tests/support/database.ts';
-import { childAcknowledgements, seedFollowers } from '../fixtures.ts';
+import { benchTandem, childAcknowledgements, seedFollowers } from '../fixtures.ts';
 import { type Summary, summary } from '../stats.ts';
 
 export async function sequentialBaseline(
@@ -15,16 +7,7 @@ export async function sequentialBaseline(
   orders: number,
   latencyMs: number,
 ): Promise<{ toLastSentMs: Summary; toLastAckMs: Summary }> {
-  const database = await scratchDatabase();
-  const config = loadConfig({
-    SECRET_KEY: 'bench-secret-key-with-at-least-32-characters',
-    LOG_LEVEL: 'silent',
-    DEMO_DATA: 'false',
-    PAPER_LATENCY_MS: String(latencyMs),
-    PAPER_TICK_MS: '5000',
-    DATA_DIR: os.tmpdir(),
-  });
-  const tandem = await bootTandem(config, { database: database.target, log: pino({ level: 'silent' }), fanOut: 'sequential' });
+  const { tandem, close } = await benchTandem(latencyMs, { fanOut: 'sequential' });
   try {
     const { master } = await seedFollowers(tandem.services.orm.em.fork(), followers);
     const broker = tandem.paper.broker(master.clientCode);
@@ -57,7 +40,6 @@ export async function sequentialBaseline(
     }
     return { toLastSentMs: summary(toLastSent), toLastAckMs: summary(toLastAck) };
   } finally {
-    await tandem.close();
-    await database.drop();
+    await close();
   }
 }

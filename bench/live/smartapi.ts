@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { SimAccountInput } from '../../sim/smartapi/types.ts';
 import { redisUrl, scratchDatabase } from '../../tests/support/database.ts';
 import { gqlAt, loginAt, ok } from '../../tests/support/gql.ts';
+import { orderBody } from '../../tests/support/smartapi-app.ts';
 import { startSimProcess } from '../../tests/support/smartapi-sim-process.ts';
 import { stopServerProcess } from '../../tests/support/spawn-server.ts';
 import { waitFor } from '../../tests/support/wait-for.ts';
@@ -20,18 +21,7 @@ import { allSettled, childTimes, startTimed } from './session.ts';
 
 const FOLLOWERS = 100;
 const ADMIN = { email: 'bench-smartapi@tandem.local', password: 'bench-smartapi-password-1' };
-const ORDER_BODY = {
-  variety: 'NORMAL',
-  tradingsymbol: 'SBIN-EQ',
-  symboltoken: '3045',
-  transactiontype: 'BUY',
-  exchange: 'NSE',
-  ordertype: 'MARKET',
-  producttype: 'INTRADAY',
-  duration: 'DAY',
-  price: '0',
-  quantity: '1',
-};
+const ORDER_BODY = orderBody();
 
 const account = (clientcode: string): SimAccountInput => ({
   clientcode,

@@ -142,7 +142,8 @@ export class AngelApp {
   }
 }
 
-function orderBody(fields: Record<string, string>): Record<string, string> {
+/** A SmartAPI placeOrder body: 1 SBIN-EQ at market, intraday, `fields` changing any of it. */
+export function orderBody(fields: Record<string, string> = {}): Record<string, string> {
   return {
     variety: 'NORMAL',
     tradingsymbol: 'SBIN-EQ',

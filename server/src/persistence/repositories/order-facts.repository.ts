@@ -7,6 +7,10 @@ const placeholders = (values: unknown[]) => values.map(() => '?').join(', ');
 
 /** Statuses of an order the broker may still fill (or that is still on its way there). */
 const UNSETTLED = ['PENDING', 'SENT', 'OPEN', 'PARTIALLY_FILLED', 'TRIGGER_PENDING', 'AMO_QUEUED'];
+/** The same less PENDING, as an SQL list: orders the broker has, or may have, and may still move. */
+const AT_BROKER_UNSETTLED = UNSETTLED.filter((s) => s !== 'PENDING')
+  .map((s) => `'${s}'`)
+  .join(', ');
 
 /** One account's holding in one instrument and product, +long / -short. */
 export interface Holding {
@@ -141,9 +145,7 @@ export async function accountsWithUnsettledChildren(
   const rows = await execute<{ account_id: string }[]>(
     em,
     `select distinct c.account_id from orders c join orders m on m.id = c.master_order_id
-      where c.status in (${UNSETTLED.filter((s) => s !== 'PENDING')
-        .map((s) => `'${s}'`)
-        .join(', ')})
+      where c.status in (${AT_BROKER_UNSETTLED})
         and m.account_id in (${placeholders(masterAccountIds)}) ${unchangedSince ? 'and c.updated_at < ?' : ''}`,
     [...masterAccountIds, ...(unchangedSince ? [unchangedSince] : [])],
   );
@@ -161,9 +163,7 @@ export async function accountsWithUnsettledOwnOrders(em: EntityManager, accountI
     em,
     `select distinct account_id from orders
       where master_order_id is null and account_id in (${placeholders(accountIds)}) and updated_at < ?
-        and status in (${UNSETTLED.filter((s) => s !== 'PENDING')
-          .map((s) => `'${s}'`)
-          .join(', ')})`,
+        and status in (${AT_BROKER_UNSETTLED})`,
     [...accountIds, unchangedSince],
   );
   return rows.map((row) => row.account_id);
