@@ -68,9 +68,10 @@ export async function startSession(options: {
 export async function startTimed(env: Record<string, string>): Promise<{ server: ServerProcess; url: string; startupMs: number }> {
   const port = await freePort();
   const started = performance.now();
-  // BENCH_SERVER_NODE_OPTIONS profiles the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const profile = process.env.BENCH_SERVER_NODE_OPTIONS;
-  const server = startServerProcess({ ...env, PORT: String(port), ...(profile ? { NODE_OPTIONS: profile } : {}) });
+  // BENCH_SERVER_NODE_ARGS profiles the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // (node refuses --cpu-prof in NODE_OPTIONS, so these go on its command line).
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const server = startServerProcess({ ...env, PORT: String(port) }, undefined, undefined, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   const exited = server.exited.then((code) => {
     throw new Error(`main.ts exited with ${code}:\n${server.stderr()}`);

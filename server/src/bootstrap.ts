@@ -16,6 +16,7 @@ import { InstrumentCatalog } from './instruments/catalog.ts';
 import { seedShippedInstruments } from './instruments/seed.ts';
 import { createMetrics } from './metrics.ts';
 import { OrderJournal } from './events/order-journal.ts';
+import { EventPages } from './events/event-pages.ts';
 import { HeadWatch } from './events/head-watch.ts';
 import { DatabaseHealth } from './persistence/connection-loss.ts';
 import { InstanceHeartbeat } from './persistence/instance-heartbeat.ts';
@@ -137,6 +138,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     keys,
     journal,
     heads: new HeadWatch(db.orm, pubsub, journal, log),
+    eventPages: new EventPages(db.orm),
     database: new DatabaseHealth(log),
     // Built on first use, when `services` is complete.
     brokers: new BrokerRegistry(paper, instruments, (account) =>

@@ -18,6 +18,12 @@ export function createMetrics() {
       labelNames: ['route', 'status'],
       registers: [registry],
     }),
+    subscriptionAnswers: new Counter({
+      name: 'tandem_subscription_answers_total',
+      help: "Subscription events answered: 'executed' ran the selection, 'shared' took an alike subscriber's answer",
+      labelNames: ['how'],
+      registers: [registry],
+    }),
     brokerCallSeconds: new Histogram({
       name: 'tandem_broker_call_seconds',
       help: 'Broker round trips',

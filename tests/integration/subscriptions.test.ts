@@ -13,7 +13,7 @@ interface OrderEventData {
   cursor: string;
   status: string;
   kind: string;
-  order: { id: string; status: string; filledQuantity: number };
+  order: { id: string; status: string; filledQuantity: number; account?: { id: string } | null };
 }
 
 interface GraphQLFormattedError {
@@ -31,9 +31,9 @@ interface Feed {
 
 const SELECTION = '{ cursor status kind order { id status filledQuantity } }';
 
-function subscriptionQuery(args: { after?: string; accountId?: string }): string {
+function subscriptionQuery(args: { after?: string; accountId?: string }, selection = SELECTION): string {
   const list = Object.entries(args).map(([name, value]) => `${name}: ${JSON.stringify(value)}`);
-  return `subscription { orderEvents${list.length > 0 ? `(${list.join(', ')})` : ''} ${SELECTION} }`;
+  return `subscription { orderEvents${list.length > 0 ? `(${list.join(', ')})` : ''} ${selection} }`;
 }
 
 function collect(feed: Feed, payload: { data?: { orderEvents?: OrderEventData } | null; errors?: GraphQLFormattedError[] }): void {
@@ -45,7 +45,13 @@ function collect(feed: Feed, payload: { data?: { orderEvents?: OrderEventData } 
  * GraphQL over Server-Sent Events: a GET with `accept: text/event-stream`, frames `event: next`
  * / `data: ...`. With `disconnectAfter` the client drops the connection right after that many events.
  */
-function sseFeed(base: string, token: string | null, args: { after?: string; accountId?: string }, disconnectAfter = Infinity): Feed {
+function sseFeed(
+  base: string,
+  token: string | null,
+  args: { after?: string; accountId?: string },
+  disconnectAfter = Infinity,
+  selection = SELECTION,
+): Feed {
   const abort = new AbortController();
   let closed = false;
   const feed: Feed = {
@@ -58,7 +64,7 @@ function sseFeed(base: string, token: string | null, args: { after?: string; acc
     },
   };
   const url = new URL('/graphql', base);
-  url.searchParams.set('query', subscriptionQuery(args));
+  url.searchParams.set('query', subscriptionQuery(args, selection));
   void (async () => {
     const response = await fetch(url, {
       headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -205,6 +211,52 @@ describe('orderEvents subscriptions over a real port', () => {
 
   const filledIn = (feed: Feed, orderId: string) => () => feed.events.some((e) => e.order.id === orderId && e.status === 'FILLED');
   const orderIdsIn = (feed: Feed) => new Set(feed.events.map((e) => e.order.id));
+
+  // First, while no other subscription is open, so the counts below are this test's alone.
+  it('answers alike subscribers with one execution per event, and each other viewer for itself', async () => {
+    const created = await server.gql<{ createApiToken: { token: string } }>(
+      `mutation { createApiToken(name: "orders only", scopes: [ORDERS_READ]) { token } }`,
+      {},
+      admin,
+    );
+    expect(created.errors).toBeUndefined();
+    const ordersOnly = created.data!.createApiToken.token;
+    const selection = '{ cursor status kind order { id status filledQuantity account { id } } }';
+    const from = String(await head());
+    const alike = [1, 2, 3].map(() => open(sseFeed(base, admin, { after: from }, Infinity, selection)));
+    const narrower = open(sseFeed(base, ordersOnly, { after: from }, Infinity, selection));
+    const answers = async () => {
+      const { values } = await server.tandem.services.metrics.subscriptionAnswers.get();
+      const count = (how: string) => values.find((v) => v.labels.how === how)?.value ?? 0;
+      return { executed: count('executed'), shared: count('shared') };
+    };
+    const everyFeedSaw = async (orderId: string) => {
+      await waitFor(() => [...alike, narrower].every((feed) => filledIn(feed, orderId)()), 5000, 'every feed to see the fill');
+      await settled(orderId);
+    };
+    // The first order finds the streams still replaying, each at its own pace; the second, live.
+    await everyFeedSaw(await placeMarket(ids.f1));
+    const seen = alike[0]!.events.length;
+    const before = await answers();
+    await everyFeedSaw(await placeMarket(ids.f1));
+    await waitFor(async () => (await answers()).executed - before.executed >= 2 * (alike[0]!.events.length - seen), 3000, 'the counts');
+
+    const events = alike[0]!.events.length - seen;
+    expect(events).toBeGreaterThanOrEqual(3);
+    for (const feed of [...alike, narrower]) expect(cursors(feed.events)).toEqual(cursors(alike[0]!.events));
+    // One execution per event for the three sessions, one for the token; the other two sessions took the first's.
+    const after = await answers();
+    expect(after.executed - before.executed).toBe(2 * events);
+    expect(after.shared - before.shared).toBe(2 * events);
+    for (const feed of alike) {
+      expect(feed.errors).toEqual([]);
+      expect(feed.events.every((e) => e.order.account?.id === ids.f1)).toBe(true);
+    }
+    // The token may read orders but not accounts: its answers are its own, not the sessions'.
+    expect(narrower.events.every((e) => e.order.account === null)).toBe(true);
+    expect(new Set(narrower.errors.map((e) => e.extensions?.code))).toEqual(new Set(['FORBIDDEN']));
+    for (const feed of [...alike, narrower]) feed.close();
+  });
 
   it('streams a MARKET order from CREATED to FILLED over SSE, cursors rising by one', async () => {
     const feed = open(sseFeed(base, admin, { after: '0' }));

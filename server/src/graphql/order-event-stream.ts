@@ -3,9 +3,8 @@ import { AsyncQueue } from '../concurrency/async-queue.ts';
 import type { GraphQLContext } from './context.ts';
 import type { OrderEventMessage } from '../events/pubsub.ts';
 import { endWithCredential } from './subscriptions.ts';
-import { eventsBetween, latestCursor, oldestRetainedCursor } from '../persistence/repositories/order-event.repository.ts';
+import { latestCursor, oldestRetainedCursor } from '../persistence/repositories/order-event.repository.ts';
 import { visibleAccountIds } from '../services/access.ts';
-import { toEventMessage } from '../events/order-journal.ts';
 
 const PAGE = 500;
 
@@ -46,11 +45,8 @@ export function streamOrderEvents(
   };
   const readThrough = async (upTo: number) => {
     while (covered < upTo && !queue.ended) {
-      const page = await eventsBetween(services.orm.em.fork(), covered, upTo, scope(), PAGE);
-      for (const event of page) {
-        const message = toEventMessage(event);
-        if (matches(message)) queue.push(message);
-      }
+      const page = await services.eventPages.read(covered, upTo, scope(), PAGE);
+      for (const message of page) if (matches(message)) queue.push(message);
       covered = page.length === PAGE ? (page.at(-1)?.cursor ?? upTo) : upTo;
     }
   };

@@ -1,3 +1,4 @@
+import type { EventPages } from '../events/event-pages.ts';
 import type { Keys } from '../secrets/keys.ts';
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { ReplicatorDeps } from '../replicator/deps.ts';
@@ -6,4 +7,6 @@ import type { ReplicatorDeps } from '../replicator/deps.ts';
 export interface AppServices extends ReplicatorDeps {
   keys: Keys;
   loginLimiter: LoginLimiter;
+  /** Committed events read once for all the subscription streams asking at the same moment. */
+  eventPages: EventPages;
 }
