@@ -1,3 +1,4 @@
+import { type Summary, summary } from '../stats.ts';
 // A started Tandem as people run it, on the benchmark's PostgreSQL (+ Redis when REDIS_URL is
 // set), seeded with copy groups of paper followers, and what the scenarios ask of it from
 // outside: sign in, place master orders through the API, read its rows and its memory.
@@ -99,8 +100,29 @@ export async function headCursor(db: pg.Pool): Promise<number> {
 
 export interface ChildTimes {
   masterId: string;
+  /** When the request reached Tandem (a master placed through Tandem) or Tandem found it at the broker. */
   detectedAt: number;
+  /**
+   * When Tandem knew the broker accepted the master: its acknowledgement, or for an order found
+   * at the broker its discovery. Copying starts here (a master is never copied before it is
+   * accepted), so the fan-out's own time is counted from here.
+   */
+  acceptedAt: number;
   children: { id: string; sentAt: number | null; acknowledgedAt: number | null }[];
+}
+
+/**
+ * The fan-out's timings from the master's acceptance (issue 13's "detection"): to the last
+ * child sent (overhead) and to the last child acknowledged; and, for reference, the last ack
+ * from the master's request, which adds the master's own broker round trip.
+ */
+export function fanOutTimes(times: ChildTimes[]): { overheadMs: Summary; lastAckMs: Summary; lastAckFromRequestMs: Summary } {
+  const last = (t: ChildTimes, field: 'sentAt' | 'acknowledgedAt') => Math.max(...t.children.map((c) => c[field]!));
+  return {
+    overheadMs: summary(times.map((t) => last(t, 'sentAt') - t.acceptedAt)),
+    lastAckMs: summary(times.map((t) => last(t, 'acknowledgedAt') - t.acceptedAt)),
+    lastAckFromRequestMs: summary(times.map((t) => last(t, 'acknowledgedAt') - t.detectedAt)),
+  };
 }
 
 /** Each master's detection and its children's sent/acknowledged times, as Tandem recorded them. */
@@ -114,13 +136,17 @@ export async function childTimes(db: pg.Pool, masterIds: string[]): Promise<Chil
   }>('select id, master_order_id, detected_at, sent_at, acknowledged_at from orders where id = any($1) or master_order_id = any($1)', [
     masterIds,
   ]);
-  return masterIds.map((masterId) => ({
-    masterId,
-    detectedAt: rows.find((r) => r.id === masterId)!.detected_at.getTime(),
-    children: rows
-      .filter((r) => r.master_order_id === masterId)
-      .map((r) => ({ id: r.id, sentAt: r.sent_at?.getTime() ?? null, acknowledgedAt: r.acknowledged_at?.getTime() ?? null })),
-  }));
+  return masterIds.map((masterId) => {
+    const master = rows.find((r) => r.id === masterId)!;
+    return {
+      masterId,
+      detectedAt: master.detected_at.getTime(),
+      acceptedAt: (master.acknowledged_at ?? master.detected_at).getTime(),
+      children: rows
+        .filter((r) => r.master_order_id === masterId)
+        .map((r) => ({ id: r.id, sentAt: r.sent_at?.getTime() ?? null, acknowledgedAt: r.acknowledged_at?.getTime() ?? null })),
+    };
+  });
 }
 
 /**
