@@ -25,13 +25,30 @@ export function toEventMessage(event: OrderEvent): OrderEventMessage {
   };
 }
 
-/** A child's events carry its master's account, so a master's feed includes them; one query for a whole batch. */
-async function resolveMasterAccounts(em: EntityManager, drafts: OrderEventDraft[]): Promise<void> {
-  if (drafts.length === 0) return;
-  const masterIds = [...new Set(drafts.map((d) => d.masterOrderId as string))];
-  const masters = await em.find(Order, { id: { $in: masterIds } }, { fields: ['id', 'accountId'] });
-  const accountOf = new Map(masters.map((m) => [m.id, m.accountId]));
-  for (const draft of drafts) draft.masterAccountId = accountOf.get(draft.masterOrderId as string) ?? null;
+/** How many masters' accounts the journal remembers (an order never changes account). */
+const MASTER_ACCOUNTS_KEPT = 10_000;
+
+/**
+ * A child's events carry its master's account, so a master's feed includes them: remembered
+ * once known (an order's account never changes), and one query for whatever a batch adds.
+ */
+class MasterAccounts {
+  private readonly known = new Map<string, string>();
+
+  async resolve(em: EntityManager, drafts: OrderEventDraft[]): Promise<void> {
+    const unknown = [...new Set(drafts.map((d) => d.masterOrderId as string))].filter((id) => !this.known.has(id));
+    if (unknown.length > 0) {
+      const masters = await em.find(Order, { id: { $in: unknown } }, { fields: ['id', 'accountId'] });
+      for (const master of masters) this.remember(master.id, master.accountId);
+    }
+    for (const draft of drafts) draft.masterAccountId = this.known.get(draft.masterOrderId as string) ?? null;
+  }
+
+  remember(masterId: string, accountId: string): void {
+    if (this.known.has(masterId)) return;
+    this.known.set(masterId, accountId);
+    if (this.known.size > MASTER_ACCOUNTS_KEPT) this.known.delete(this.known.keys().next().value!);
+  }
 }
 
 /**
@@ -40,6 +57,7 @@ async function resolveMasterAccounts(em: EntityManager, drafts: OrderEventDraft[
  */
 export class OrderJournal {
   private readonly committedListeners = new Set<(events: OrderEventMessage[]) => void>();
+  private readonly masterAccounts = new MasterAccounts();
 
   constructor(
     private readonly orm: Orm,
@@ -63,12 +81,13 @@ export class OrderJournal {
           masterAccountId: order.masterOrderId ? null : order.accountId,
           snapshot: snapshotOf(order),
         };
+        if (!order.masterOrderId) this.masterAccounts.remember(order.id, order.accountId);
         if (options.masterAccountId !== undefined) draft.masterAccountId = options.masterAccountId;
         else if (order.masterOrderId) unresolved.push(draft);
         drafts.push(draft);
       };
       const value = await work(em, emit);
-      await resolveMasterAccounts(em, unresolved);
+      await this.masterAccounts.resolve(em, unresolved);
       return { result: value, events: await appendOrderEvents(em, drafts, this.clock.now()) };
     });
     const messages = events.map(toEventMessage);

@@ -204,7 +204,7 @@ export class Replicator {
    */
   private async planInOrder(masterId: string): Promise<Written[]> {
     const em = this.services.orm.em.fork();
-    const master = await em.findOne(Order, { id: masterId }, { fields: ['id', 'accountId', 'createdAt', 'copyPlannedAt'] });
+    const master = await em.findOne(Order, { id: masterId });
     if (!master) return [];
     const earlier = master.copyPlannedAt
       ? []
@@ -222,10 +222,13 @@ export class Replicator {
           { fields: ['id'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: EARLIER_PLANNED_FIRST },
         );
     const written: Written[] = [];
-    for (const { id } of [...earlier, { id: masterId }]) {
+    for (const { id } of earlier) {
       const one = await this.planAndWriteAhead(id);
       if (one) written.push(one);
     }
+    // Read just now, unless earlier masters were planned meanwhile: then read again.
+    const one = await this.planAndWriteAhead(masterId, earlier.length === 0 ? master : undefined);
+    if (one) written.push(one);
     return written;
   }
 
@@ -235,18 +238,19 @@ export class Replicator {
    * sweep, which skips its copies as stale. Every attempt writes the same `plannedAt`, so a
    * retry recognises a write-ahead its earlier attempt committed and sends those children.
    */
-  private planAndWriteAhead(masterId: string): Promise<Written | null> {
+  private planAndWriteAhead(masterId: string, fresh?: Order): Promise<Written | null> {
     const plannedAt = this.services.clock.now();
     return this.services.database.whileUnreachable(
       'planning and writing copies ahead',
-      (attempt) => this.planAndWriteAheadOnce(masterId, plannedAt, attempt > 0),
+      (attempt) => this.planAndWriteAheadOnce(masterId, plannedAt, attempt > 0, attempt === 0 ? fresh : undefined),
       this.services.config.MAX_COPY_DELAY_S * 1000,
     );
   }
 
-  private async planAndWriteAheadOnce(masterId: string, plannedAt: Date, retry: boolean): Promise<Written | null> {
+  /** `fresh`: the master as its caller has just read it, saving the read. */
+  private async planAndWriteAheadOnce(masterId: string, plannedAt: Date, retry: boolean, fresh?: Order): Promise<Written | null> {
     const em = this.services.orm.em.fork();
-    const master = await em.findOne(Order, { id: masterId });
+    const master = fresh ?? (await em.findOne(Order, { id: masterId }));
     if (master && retry && master.copyPlannedAt?.getTime() === plannedAt.getTime()) {
       // Sent from here only well before the settle sweep may take them (unchanged SETTLE_AFTER_S): never both.
       const young = this.services.clock.now().getTime() - plannedAt.getTime() < (this.services.config.SETTLE_AFTER_S * 1000) / 2;
