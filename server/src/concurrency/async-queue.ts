@@ -47,16 +47,15 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return this.done;
   }
 
-  async next(): Promise<IteratorResult<T>> {
-    const item = this.items.shift();
-    if (item !== undefined) return { value: item, done: false };
+  next(): Promise<IteratorResult<T>> {
+    if (this.items.length > 0) return Promise.resolve({ value: this.items.shift() as T, done: false });
     if (this.done) {
       if (this.failure) {
         const failure = this.failure;
         this.failure = null;
-        throw failure;
+        return Promise.reject(failure);
       }
-      return { value: undefined, done: true };
+      return Promise.resolve({ value: undefined, done: true });
     }
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };

@@ -150,7 +150,14 @@ export function createRedisPubSub(url: string, prefix = 'tandem:', log: Logger |
   const health = new TransportHealth(log, 'Redis');
   // Publishing fails at once while Redis is down, and after a second while it hangs, instead of
   // queueing: an order never waits on Redis. The subscriber reconnects and resubscribes by itself.
-  const publisher = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000, enableReadyCheck: true });
+  // Auto-pipelining: the hundreds of events one commit publishes go out in one write, not one each.
+  const publisher = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1_000,
+    enableReadyCheck: true,
+    enableAutoPipelining: true,
+  });
   const subscriber = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
   for (const client of [publisher, subscriber]) client.on('error', (error: unknown) => health.failed(error));
   publisher.on('ready', () => health.up());

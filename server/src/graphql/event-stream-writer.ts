@@ -19,11 +19,16 @@ function eventText(result: ExecutionResult): string {
   return text;
 }
 
-const nextTurn = () => new Promise<'later'>((resolve) => setImmediate(resolve, 'later'));
+/**
+ * Settles once the microtasks queued so far have run (process.nextTick runs after them): a
+ * result that is already on its way through the iterators wins the race against it, one that
+ * waits on I/O does not, so a batch never waits for the event loop.
+ */
+const drained = () => new Promise<'later'>((resolve) => process.nextTick(resolve, 'later'));
 
 /**
- * Subscriptions over SSE, written in batches: everything a stream has ready in one turn of the
- * event loop goes out as one chunk (one socket write), and each answer is serialised once for all
+ * Subscriptions over SSE, written in batches: everything a stream has ready at once (the events
+ * of one commit arrive together) goes out as one chunk (one socket write), and each answer is serialised once for all
  * the streams that share it (see shared-events.ts). Yoga's writer made two writes and one
  * JSON.stringify per event per subscriber, which with a thousand subscribers was most of the
  * server's time. The wire format is Yoga's: `event: next` / `data:` per result, `event: complete`
@@ -62,7 +67,7 @@ export function useBatchedEventStreams(): Plugin {
               }
               // Take what is ready now; what is not yet goes in the next chunk.
               const next = iterator.next();
-              const ready = await Promise.race([next, nextTurn()]);
+              const ready = await Promise.race([next, drained()]);
               if (ready === 'later') {
                 next.catch(() => undefined);
                 pending = next;

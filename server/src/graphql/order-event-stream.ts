@@ -31,9 +31,8 @@ export function streamOrderEvents(
   let pumping = false;
 
   const matches = (event: OrderEventMessage): boolean => {
-    const ids = [event.accountId, event.masterAccountId];
-    if (accountId !== null && !ids.includes(accountId)) return false;
-    return visible === null || ids.some((id) => id !== null && visible!.has(id));
+    if (accountId !== null && event.accountId !== accountId && event.masterAccountId !== accountId) return false;
+    return visible === null || visible.has(event.accountId) || (event.masterAccountId !== null && visible.has(event.masterAccountId));
   };
   const scope = (): string[] | null => {
     if (accountId !== null) return [accountId];
@@ -79,6 +78,12 @@ export function streamOrderEvents(
   void (async () => {
     queue.onEnd(
       await services.pubsub.subscribe('orderEvent', (message) => {
+        // The usual case, the next event in order with nothing waiting: taken at once.
+        if (ready && !pumping && live.length === 0 && message.cursor === covered + 1 && !queue.ended) {
+          covered = message.cursor;
+          if (matches(message)) queue.push(message);
+          return;
+        }
         live.push(message);
         pump();
       }),

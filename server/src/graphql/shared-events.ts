@@ -139,15 +139,12 @@ function mapEvents(
     [Symbol.asyncIterator]() {
       return this;
     },
-    async next() {
-      let step: IteratorResult<unknown>;
-      try {
-        step = await source.next();
-      } catch (error) {
-        onError(error);
-      }
-      if (step.done) return { value: undefined, done: true };
-      return { value: await answer(step.value), done: false };
+    next() {
+      // Chained rather than awaited: each event costs every subscriber a few promises, no more.
+      return source.next().then(
+        (step) => (step.done ? { value: undefined, done: true as const } : answer(step.value).then((value) => ({ value, done: false }))),
+        onError,
+      );
     },
     async return() {
       await source.return?.();
