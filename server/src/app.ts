@@ -10,8 +10,7 @@ import { useInputGuard } from './graphql/input-guard.ts';
 import { useMutationLog } from './graphql/mutation-log.ts';
 import { useOperationErrors } from './graphql/operation-errors.ts';
 import { useRetryAfter } from './graphql/retry-after.ts';
-import { useBatchedEventStreams } from './graphql/event-stream-writer.ts';
-import { useSharedEventExecution } from './graphql/shared-events.ts';
+import { useSharedEvents } from './graphql/shared-events.ts';
 import { resolveClientIp, trustProxies } from './http/client-ip.ts';
 import { useGraphQLRequestRules } from './http/graphql-request-rules.ts';
 import type { OrderService } from './services/order-service.ts';
@@ -56,8 +55,7 @@ export function createYogaApp(services: AppServices, orders: OrderService): Tand
       useInputGuard(services.log),
       useOperationErrors(services.log),
       useMutationLog(services.log),
-      useSharedEventExecution(services.metrics),
-      useBatchedEventStreams(),
+      useSharedEvents(services.metrics, services.log),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ...reportAsInvalid },
         maxAliases: { n: 20, ...reportAsInvalid },

@@ -9,6 +9,9 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private done = false;
   private readonly cleanups: (() => void)[] = [];
 
+  /** A `nextBatch` caller waiting for items. */
+  private wake: (() => void) | null = null;
+
   push(item: T): void {
     if (this.done) return;
     if (this.waiting) {
@@ -17,7 +20,34 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
       waiter.resolve({ value: item, done: false });
     } else {
       this.items.push(item);
+      this.wakeBatch();
     }
+  }
+
+  private wakeBatch(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /**
+   * Everything queued, at once: waits for the first item, then takes what arrived with it (the
+   * consumer resumes after the producer's synchronous burst). `done` once ended and drained;
+   * with an error, rejects after the items already queued. Use this or `next`, not both.
+   */
+  nextBatch(): Promise<{ items: T[]; done: boolean }> {
+    if (this.items.length > 0) return Promise.resolve({ items: this.items.splice(0), done: false });
+    if (this.done) {
+      if (this.failure) {
+        const failure = this.failure;
+        this.failure = null;
+        return Promise.reject(failure);
+      }
+      return Promise.resolve({ items: [], done: true });
+    }
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+    }).then(() => this.nextBatch());
   }
 
   /** Ends the stream; with an error, the consumer sees it after the items already queued. */
@@ -26,6 +56,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     this.done = true;
     if (error !== undefined) this.failure = error;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.wakeBatch();
     if (this.waiting) {
       const waiter = this.waiting;
       this.waiting = null;

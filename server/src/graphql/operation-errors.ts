@@ -5,7 +5,7 @@ import { actorOf } from '../auth/viewer.ts';
 import type { GraphQLContext } from './context.ts';
 import { maskError, type ErrorScene } from './errors.ts';
 
-function sceneOf(args: ExecutionArgs): ErrorScene {
+export function sceneOf(args: ExecutionArgs): ErrorScene {
   const operation = getOperationAST(args.document, args.operationName);
   const viewer = (args.contextValue as Partial<GraphQLContext> | undefined)?.viewer;
   return {
@@ -20,11 +20,16 @@ function sceneOf(args: ExecutionArgs): ErrorScene {
  * caller. Yoga's maskedErrors, mapped by the same `maskError`, catches what fails before an
  * operation runs; an error masked here passes it unchanged.
  */
+/** A result as a client may see it: its errors masked (an error already masked passes unchanged). */
+export function maskedResult(result: ExecutionResult, log: Logger, args: ExecutionArgs): ExecutionResult {
+  return result.errors?.length ? { ...result, errors: result.errors.map((error) => maskError(error, log, sceneOf(args))) } : result;
+}
+
 export function useOperationErrors(log: Logger): Plugin {
   const masking =
     (args: ExecutionArgs) =>
     ({ result, setResult }: { result: ExecutionResult; setResult: (next: ExecutionResult) => void }) => {
-      if (result.errors?.length) setResult({ ...result, errors: result.errors.map((error) => maskError(error, log, sceneOf(args))) });
+      if (result.errors?.length) setResult(maskedResult(result, log, args));
     };
   return {
     onExecute: ({ args }) => ({

@@ -11,8 +11,12 @@ import {
   type OperationDefinitionNode,
   visit,
 } from 'graphql';
+import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import type { GraphQLContext } from './context.ts';
+import { maskError } from './errors.ts';
+import { batchesOf, eventStreamResponse, type ResultBatches } from './event-stream-writer.ts';
+import { maskedResult, sceneOf } from './operation-errors.ts';
 
 /**
  * One execution per event for every subscriber that would get the same answer.
@@ -26,11 +30,28 @@ import type { GraphQLContext } from './context.ts';
  * which each stream still does for itself, so two dashboards resuming at different cursors
  * still share. Events are shared by identity: PubSub hands every stream the same message.
  */
-export function useSharedEventExecution(metrics: Metrics): Plugin {
-  const answers: Answers = { byEvent: new WeakMap(), metrics };
+export function useSharedEvents(metrics: Metrics, log: Logger): Plugin {
+  const answers: Answers = { byEvent: new WeakMap(), metrics, log, batches: new WeakMap() };
   return {
     onSubscribe({ subscribeFn, setSubscribeFn }) {
       setSubscribeFn((args: ExecutionArgs) => sharedSubscribe(args, subscribeFn, answers));
+    },
+    // SSE responses are written by event-stream-writer.ts, in batches. A stream made here is read
+    // directly, a batch per wake-up; Yoga's wrappers around it (error masking, the same as
+    // `maskedResult` below) are then only ended, never read.
+    onResultProcess({ request, result, setResultProcessor }) {
+      if (!isAsyncIterable(result)) return;
+      if (!request.headers.get('accept')?.includes('text/event-stream')) return;
+      const own = answers.batches.get(request);
+      const wrapped = result as AsyncIterable<ExecutionResult>;
+      setResultProcessor(
+        (_result, fetchAPI) =>
+          eventStreamResponse(
+            fetchAPI,
+            own ? { nextBatch: own.nextBatch, return: async () => wrapped[Symbol.asyncIterator]().return?.() } : batchesOf(wrapped),
+          ),
+        'text/event-stream',
+      );
     },
   };
 }
@@ -39,6 +60,13 @@ interface Answers {
   /** Per event (the PubSub message object), the answers already computed, by key. */
   byEvent: WeakMap<object, Map<string, Promise<ExecutionResult>>>;
   metrics: Metrics;
+  log: Logger;
+  /** Streams made here, by the HTTP request they answer (graphql-ws has none): read in batches. */
+  batches: WeakMap<object, Pick<ResultBatches, 'nextBatch'>>;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 const documentIds = new WeakMap<DocumentNode, number>();
@@ -92,9 +120,10 @@ async function sharedSubscribe(
   if (coerced.errors) return fallback(args) as Promise<ExecutionResult>;
   const stream = await createSourceEventStream(args);
   if (!isAsyncIterator(stream)) return stream as ExecutionResult;
-  const counted = answers.metrics.subscriptionAnswers;
+  const executed = answers.metrics.subscriptionAnswers.labels('executed');
+  const shared = answers.metrics.subscriptionAnswers.labels('shared');
   const run = (event: unknown) => {
-    counted.inc({ how: 'executed' });
+    executed.inc();
     return Promise.resolve(execute({ ...args, rootValue: event }));
   };
   const answer = (event: unknown): Promise<ExecutionResult> => {
@@ -105,21 +134,43 @@ async function sharedSubscribe(
       answers.byEvent.set(event, results);
     }
     let result = results.get(key);
-    if (result) counted.inc({ how: 'shared' });
+    if (result) shared.inc();
     else {
       result = run(event);
       results.set(key, result);
     }
     return result;
   };
-  return mapEvents(stream, answer, (error) => {
-    throw error instanceof GraphQLError
+  const located = (error: unknown) =>
+    error instanceof GraphQLError
       ? error
       : new GraphQLError(error instanceof Error ? error.message : String(error), {
           nodes: [operation],
           originalError: error instanceof Error ? error : undefined,
         });
+  const request = (args.contextValue as { request?: object } | undefined)?.request;
+  if (request && isBatchSource(stream)) {
+    answers.batches.set(request, {
+      // What Yoga's wrappers do to each result, done here for a batch: masked errors, and a
+      // stream that fails ends with its error as the last result.
+      nextBatch: () =>
+        stream.nextBatch().then(
+          ({ items, done }) =>
+            Promise.all(items.map(answer)).then((results) => ({ results: results.map((r) => maskedResult(r, answers.log, args)), done })),
+          (error: unknown) => ({ results: [{ errors: [maskError(located(error), answers.log, sceneOf(args))] }], done: true }),
+        ),
+    });
+  }
+  return mapEvents(stream, answer, (error) => {
+    throw located(error);
   });
+}
+
+/** A source that can hand over everything it has queued at once (AsyncQueue). */
+function isBatchSource(
+  stream: AsyncIterator<unknown>,
+): stream is AsyncIterator<unknown> & { nextBatch(): Promise<{ items: unknown[]; done: boolean }> } {
+  return typeof (stream as { nextBatch?: unknown }).nextBatch === 'function';
 }
 
 function isAsyncIterator(value: unknown): value is AsyncIterator<unknown> {
@@ -141,10 +192,12 @@ function mapEvents(
     },
     next() {
       // Chained rather than awaited: each event costs every subscriber a few promises, no more.
-      return source.next().then(
-        (step) => (step.done ? { value: undefined, done: true as const } : answer(step.value).then((value) => ({ value, done: false }))),
-        onError,
-      );
+      return source
+        .next()
+        .then(
+          (step) => (step.done ? { value: undefined, done: true as const } : answer(step.value).then((value) => ({ value, done: false }))),
+          onError,
+        );
     },
     async return() {
       await source.return?.();
