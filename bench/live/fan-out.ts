@@ -7,7 +7,16 @@ import { type Summary, summary } from '../stats.ts';
 import { bareHttpFloor } from './bare-http.ts';
 import { ms, type RunOptions, type Scenario, type ScenarioResult, skipped, type Target } from './scenario.ts';
 import { sequentialBaseline } from './sequential.ts';
-import { allSettled, childTimes, fanOutTimes, headCursor, type Session, startSession } from './session.ts';
+import {
+  allSettled,
+  childTimes,
+  fanOutTimes,
+  headCursor,
+  type OverheadStages,
+  overheadStages,
+  type Session,
+  startSession,
+} from './session.ts';
 import { type Receipt, startAudience } from './subscribers.ts';
 
 const WARM_UPS = 2;
@@ -18,10 +27,12 @@ export interface FanOutRun {
   followers: number;
   orders: number;
   overheadMs: Summary;
+  /** Where the overhead goes, stage by stage, from the master's acceptance. */
+  stages: OverheadStages;
   lastAckMs: Summary;
   lastAckFromRequestMs: Summary;
   subscriberCompletionMs: Summary;
-  subscriber: { eventsReceived: number; repeated: number };
+  subscriber: { eventsReceived: number; repeated: number; lagMs: Summary };
   /** Copies that never got a broker's ack (skipped or failed as stale): left out of the timings. */
   copiesNotAcknowledged: number;
   sequential: { toLastSentMs: Summary; toLastAckMs: Summary } | null;
@@ -43,6 +54,10 @@ export const fanOut: Scenario = {
       return [
         { measure: `${at}: overhead, master accepted -> last child sent, p50/p99/max`, value: ms(run.overheadMs) },
         {
+          measure: `${at}: where it goes, from acceptance, p50/p99: ack recorded / planning began / written ahead / first child sent`,
+          value: stageRow(run.stages),
+        },
+        {
           measure: `${at}: last ack, master accepted -> last child ack, p50/p99/max`,
           value: `${ms(run.lastAckMs)} (p99 / R = ${ratio(run.lastAckMs.p99, R)})`,
         },
@@ -55,6 +70,7 @@ export const fanOut: Scenario = {
           value: `${ms(run.subscriberCompletionMs)} (p99 / R = ${ratio(run.subscriberCompletionMs.p99, R)})`,
         },
         { measure: `${at}: subscriber events received / repeated`, value: `${run.subscriber.eventsReceived} / ${run.subscriber.repeated}` },
+        { measure: `${at}: subscriber lag, each event's at -> its receipt, p50/p99/max`, value: ms(run.subscriber.lagMs) },
         { measure: `${at}: copies never acknowledged (left out of the timings)`, value: String(run.copiesNotAcknowledged) },
         {
           measure: `${at}: sequential baseline (in process), detection -> last ack`,
@@ -99,6 +115,11 @@ export const fanOut: Scenario = {
     return { id: this.id, title: this.title, status: 'ran', rows, targets, data: { brokerRoundTripMs: R, runs } };
   },
 };
+
+export function stageRow(stages: OverheadStages): string {
+  const one = (s: Summary) => `${s.p50}/${s.p99}`;
+  return `${one(stages.acceptanceRecordedMs)} / ${one(stages.planningStartedMs)} / ${one(stages.writtenAheadMs)} / ${one(stages.firstSentMs)} ms`;
+}
 
 function ratio(value: number | null, R: number): string {
   return value === null ? '?' : (value / R).toFixed(2);
@@ -163,8 +184,13 @@ async function watchOrders(
     followers,
     orders,
     ...fanOutTimes(times),
+    stages: overheadStages(times),
     subscriberCompletionMs: summary(visible),
-    subscriber: { eventsReceived: report.subscriptions[0]!.unique, repeated: report.subscriptions[0]!.repeated },
+    subscriber: {
+      eventsReceived: report.subscriptions[0]!.unique,
+      repeated: report.subscriptions[0]!.repeated,
+      lagMs: summary(report.lags),
+    },
     copiesNotAcknowledged: all.reduce((sum, t) => sum + t.children.filter((c) => c.acknowledgedAt === null).length, 0),
   };
 }

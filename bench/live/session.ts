@@ -108,7 +108,40 @@ export interface ChildTimes {
    * accepted), so the fan-out's own time is counted from here.
    */
   acceptedAt: number;
+  /** When the master's acceptance was committed (its first accepted event's `at`), planning began, and the write-ahead committed. */
+  stages: { acceptanceRecordedAt: number | null; planningAt: number | null; writtenAheadAt: number | null };
   children: { id: string; sentAt: number | null; acknowledgedAt: number | null }[];
+}
+
+/** The overhead split by stage, from the master's acceptance, p50/p99 each (issue 13's "where the time goes"). */
+export interface OverheadStages {
+  /** acceptance -> its row and event committed (the master's ack recorded). */
+  acceptanceRecordedMs: Summary;
+  /** acceptance -> planning began (copyPlannedAt: taken as planning starts). */
+  planningStartedMs: Summary;
+  /** acceptance -> the write-ahead committed (the master's COPY_PLANNED event). */
+  writtenAheadMs: Summary;
+  /** acceptance -> the first child's broker call. */
+  firstSentMs: Summary;
+}
+
+export function overheadStages(times: ChildTimes[]): OverheadStages {
+  const from = (pick: (t: ChildTimes) => number | null) =>
+    summary(
+      times.flatMap((t) => {
+        const at = pick(t);
+        return at === null ? [] : [at - t.acceptedAt];
+      }),
+    );
+  return {
+    acceptanceRecordedMs: from((t) => t.stages.acceptanceRecordedAt),
+    planningStartedMs: from((t) => t.stages.planningAt),
+    writtenAheadMs: from((t) => t.stages.writtenAheadAt),
+    firstSentMs: from((t) => {
+      const sent = t.children.flatMap((c) => (c.sentAt === null ? [] : [c.sentAt]));
+      return sent.length === 0 ? null : Math.min(...sent);
+    }),
+  };
 }
 
 /**
@@ -133,15 +166,30 @@ export async function childTimes(db: pg.Pool, masterIds: string[]): Promise<Chil
     detected_at: Date;
     sent_at: Date | null;
     acknowledged_at: Date | null;
-  }>('select id, master_order_id, detected_at, sent_at, acknowledged_at from orders where id = any($1) or master_order_id = any($1)', [
-    masterIds,
-  ]);
+    copy_planned_at: Date | null;
+  }>(
+    'select id, master_order_id, detected_at, sent_at, acknowledged_at, copy_planned_at from orders where id = any($1) or master_order_id = any($1)',
+    [masterIds],
+  );
+  const { rows: events } = await db.query<{ order_id: string; accepted_at: Date | null; planned_at: Date | null }>(
+    `select order_id,
+            min("at") filter (where status in ('OPEN', 'TRIGGER_PENDING', 'AMO_QUEUED', 'PARTIALLY_FILLED', 'FILLED')) as accepted_at,
+            min("at") filter (where kind = 'COPY_PLANNED') as planned_at
+       from order_events where order_id = any($1) group by order_id`,
+    [masterIds],
+  );
+  const eventsOf = new Map(events.map((e) => [e.order_id, e]));
   return masterIds.map((masterId) => {
     const master = rows.find((r) => r.id === masterId)!;
     return {
       masterId,
       detectedAt: master.detected_at.getTime(),
       acceptedAt: (master.acknowledged_at ?? master.detected_at).getTime(),
+      stages: {
+        acceptanceRecordedAt: eventsOf.get(masterId)?.accepted_at?.getTime() ?? null,
+        planningAt: master.copy_planned_at?.getTime() ?? null,
+        writtenAheadAt: eventsOf.get(masterId)?.planned_at?.getTime() ?? null,
+      },
       children: rows
         .filter((r) => r.master_order_id === masterId)
         .map((r) => ({ id: r.id, sentAt: r.sent_at?.getTime() ?? null, acknowledgedAt: r.acknowledged_at?.getTime() ?? null })),
