@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkInsert } from '../../server/src/persistence/bulk-insert.ts';
+import { bulkInsert } from '../../server/src/persistence/bulk-write.ts';
 import { initOrm, type Database } from '../../server/src/persistence/db.ts';
 import { Account } from '../../server/src/persistence/entities/account.entity.ts';
 import { OrderEvent } from '../../server/src/persistence/entities/order-event.entity.ts';

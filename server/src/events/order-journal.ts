@@ -1,14 +1,22 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityClass, EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import type { OrderEventMessage, TypedPubSub } from './pubsub.ts';
 import type { Orm } from '../persistence/db.ts';
 import type { OrderEvent } from '../persistence/entities/order-event.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import { appendOrderEvents, type OrderEventDraft } from '../persistence/repositories/order-event.repository.ts';
+import { appendOrderEvents, type OrderEventDraft, type WrittenAlong } from '../persistence/repositories/order-event.repository.ts';
 import { snapshotOf, type OrderSnapshot } from './order-snapshot.ts';
 
 export type Emit = (order: Order, kind: string, options?: { message?: string | null; masterAccountId?: string | null }) => void;
+/**
+ * Rows written by the events' own statement (see appendOrderEvents) instead of round trips of
+ * their own: new rows, and rows read whole with `disableIdentityMap` and changed.
+ */
+export interface WriteAlong {
+  insert<T extends object>(entity: EntityClass<T>, rows: T[]): void;
+  update<T extends object>(entity: EntityClass<T>, rows: T[]): void;
+}
 
 export function toEventMessage(event: OrderEvent): OrderEventMessage {
   return {
@@ -66,9 +74,14 @@ export class OrderJournal {
     private readonly log: Logger,
   ) {}
 
-  async record<T>(work: (em: EntityManager, emit: Emit) => Promise<T>): Promise<T> {
+  async record<T>(work: (em: EntityManager, emit: Emit, along: WriteAlong) => Promise<T>): Promise<T> {
     const { result, events } = await this.orm.em.fork().transactional(async (em) => {
       const drafts: OrderEventDraft[] = [];
+      const written: WrittenAlong = { inserts: [], updates: [] };
+      const along: WriteAlong = {
+        insert: (entity, rows) => void written.inserts.push({ entity, rows } as WrittenAlong['inserts'][number]),
+        update: (entity, rows) => void written.updates.push({ entity, rows } as WrittenAlong['updates'][number]),
+      };
       const unresolved: OrderEventDraft[] = [];
       const emit: Emit = (order, kind, options = {}) => {
         const draft: OrderEventDraft = {
@@ -86,9 +99,9 @@ export class OrderJournal {
         else if (order.masterOrderId) unresolved.push(draft);
         drafts.push(draft);
       };
-      const value = await work(em, emit);
+      const value = await work(em, emit, along);
       await this.masterAccounts.resolve(em, unresolved);
-      return { result: value, events: await appendOrderEvents(em, drafts, this.clock.now()) };
+      return { result: value, events: await appendOrderEvents(em, drafts, this.clock.now(), written) };
     });
     const messages = events.map(toEventMessage);
     for (const listener of this.committedListeners) {

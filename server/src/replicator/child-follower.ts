@@ -3,7 +3,7 @@ import { orderBoundsFrom } from '../core/order-bounds.ts';
 import { TERMINAL_STATUSES, type OrderStatus } from '../core/types.ts';
 import { planChildModification, shouldCopyCancellation } from '../core/replication/modification.ts';
 import type { OrderSender } from './order-sender.ts';
-import { nextOrderTags } from '../persistence/repositories/sequences.ts';
+import type { OrderTagPool } from '../persistence/repositories/sequences.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
@@ -15,7 +15,7 @@ export class ChildFollower {
   constructor(
     private readonly services: ReplicatorDeps,
     private readonly sender: OrderSender,
-    private readonly installId: string,
+    private readonly tags: OrderTagPool,
   ) {}
 
   async propagateCancellation(masterId: string, masterStatus: OrderStatus): Promise<void> {
@@ -137,7 +137,7 @@ export class ChildFollower {
   /** A modification that outgrew the open legs: more legs, written ahead and sent like any copy. */
   private async addLegs(master: Order, template: Order, follower: Account, quantities: number[], firstLeg: number): Promise<void> {
     const created = await this.services.journal.record(async (tx, emit) => {
-      const tags = await nextOrderTags(tx, this.installId, quantities.length);
+      const tags = await this.tags.take(tx, quantities.length);
       const now = this.services.clock.now();
       return quantities.map((quantity, index) => {
         const row = tx.create(Order, {

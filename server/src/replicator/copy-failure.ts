@@ -5,7 +5,7 @@
 // and on each follower's row with an error id that leads to the log line.
 import { randomUUID } from 'node:crypto';
 import { postAlert } from '../alerts/webhook.ts';
-import { bulkInsert } from '../persistence/bulk-insert.ts';
+import { bulkInsert } from '../persistence/bulk-write.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { ReplicatorDeps } from './deps.ts';
 import type { LeaseFence } from './account-leases.ts';

@@ -245,11 +245,17 @@ export class OrderSender {
     const outcomes = await this.services.database.whileUnreachable(
       "recording brokers' replies",
       (attempt) =>
-        this.services.journal.record(async (tx, emit) => {
-          const rows = await tx.find(Order, { id: { $in: replies.map((r) => r.orderId) } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        this.services.journal.record(async (tx, emit, along) => {
+          // Read whole and unmanaged: the changed rows are written by the events' statement.
+          const rows = await tx.find(
+            Order,
+            { id: { $in: replies.map((r) => r.orderId) } },
+            { lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true },
+          );
           const byId = new Map(rows.map((row) => [row.id, row]));
+          const changed = new Set<Order>();
           const now = this.services.clock.now();
-          return replies.map((reply): SendOutcome => {
+          const outcomes = replies.map((reply): SendOutcome => {
             const row = byId.get(reply.orderId);
             if (!row) return 'failed';
             // The broker's own update overtook a reply that then timed out: the order is in its
@@ -269,6 +275,7 @@ export class OrderSender {
               row.brokerOrderId ??= reply.ack.brokerOrderId;
               if (!row.acknowledgedAt || row.acknowledgedAt > reply.at) row.acknowledgedAt = reply.at;
               if (row.status === 'SENT') row.status = 'OPEN';
+              changed.add(row);
               emit(row, 'ACKNOWLEDGED');
               return 'acknowledged';
             }
@@ -276,6 +283,7 @@ export class OrderSender {
             if (attempt > 0 && row.reason?.includes(message)) return unknown ? 'unknown' : 'failed';
             row.updatedAt = now;
             row.sentAt = reply.sentAt;
+            changed.add(row);
             if (unknown) {
               row.reason = `broker did not confirm (${message}); looking it up by tag ${row.orderTag} before anything is resent`;
               emit(row, 'OUTCOME_UNKNOWN', { message: row.reason });
@@ -289,6 +297,8 @@ export class OrderSender {
             emit(row, 'FAILED', { message });
             return 'failed';
           });
+          along.update(Order, [...changed]);
+          return outcomes;
         }),
       REPLY_PATIENCE_MS,
     );

@@ -5,6 +5,7 @@ import { toEventMessage } from '../events/order-journal.ts';
 import type { OrderEventMessage } from '../events/pubsub.ts';
 import { eventsBetween, latestCursor } from '../persistence/repositories/order-event.repository.ts';
 import { KeyedQueue } from '../concurrency/keyed-queue.ts';
+import { OrderTagPool } from '../persistence/repositories/sequences.ts';
 import type { OrderSender } from './order-sender.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
@@ -12,7 +13,7 @@ import type { ReplicatorDeps } from './deps.ts';
 import { ChildFollower } from './child-follower.ts';
 import { COPY_FAILED, alertCopyFailure, newCopyFailure, recordCopyFailure, type CopyFailure } from './copy-failure.ts';
 import type { LeaseFence } from './account-leases.ts';
-import { planFollowers } from './planner.ts';
+import { FollowerGuess, type MasterKey, type PlanningReads, planFollowers, readForPlanning } from './planner.ts';
 import { writeChildrenAhead } from './write-ahead.ts';
 
 /** Statuses that mean the broker accepted a master: copy from here on, never on a rejection. */
@@ -26,6 +27,8 @@ const EARLIER_PLANNED_FIRST = 100;
 
 /** One master's children written ahead, to send, with their followers' accounts. */
 type Written = { children: Order[]; followers: Map<string, Account> };
+/** A master just read, and what its plan reads if that was started beside it. */
+type Fresh = { master: Order; reads?: Promise<PlanningReads> };
 
 /**
  * The heart: reacts to committed changes of master orders. An accepted master is planned,
@@ -35,7 +38,9 @@ type Written = { children: Order[]; followers: Map<string, Account> };
  */
 export class Replicator {
   private readonly roles = new Map<string, AccountRole>();
+  private readonly followerGuess = new FollowerGuess();
   private readonly follower: ChildFollower;
+  private readonly tags: OrderTagPool;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly seenCursors = new Set<number>();
   /** Masters whose write-ahead failed and whose failure the database could not record yet. */
@@ -54,11 +59,12 @@ export class Replicator {
   constructor(
     private readonly services: ReplicatorDeps,
     private readonly sender: OrderSender,
-    private readonly installId: string,
+    installId: string,
     private readonly perMaster: KeyedQueue,
     private readonly fanOutMode: 'parallel' | 'sequential' = 'parallel',
   ) {
-    this.follower = new ChildFollower(services, sender, installId);
+    this.tags = new OrderTagPool(installId);
+    this.follower = new ChildFollower(services, sender, this.tags);
   }
 
   /** Reacts to master changes committed here and, when instances share Redis, to those committed elsewhere. */
@@ -132,7 +138,9 @@ export class Replicator {
   private handle(event: OrderEventMessage): void {
     if (event.snapshot.masterOrderId !== null) return;
     if (event.snapshot.copyPlannedAt === null && ACCEPTED.has(event.status)) {
-      this.track(this.schedule(event.orderId, event.accountId, () => this.isMine(event.accountId)));
+      const { snapshot } = event;
+      const known = { id: snapshot.id, accountId: snapshot.accountId, token: snapshot.token, createdAt: new Date(snapshot.createdAt) };
+      this.track(this.schedule(event.orderId, event.accountId, () => this.isMine(event.accountId), known));
     } else {
       this.track(this.perMaster.run(event.orderId, () => this.onMasterEvent(event)));
     }
@@ -143,8 +151,8 @@ export class Replicator {
    * order is planning order), then fans out in the master's own queue, ahead of whatever
    * modification or cancellation of it comes next.
    */
-  private schedule(masterId: string, accountId: string, mine: () => Promise<boolean> = async () => true): Promise<void> {
-    const planned = this.planning.run(accountId, async () => ((await mine()) ? this.planInOrder(masterId) : []));
+  private schedule(masterId: string, accountId: string, mine: () => Promise<boolean> = async () => true, known?: MasterKey): Promise<void> {
+    const planned = this.planning.run(accountId, async () => ((await mine()) ? this.planInOrder(masterId, known) : []));
     return this.perMaster.run(masterId, async () => {
       const written = await planned;
       await Promise.all(written.map(({ children, followers }) => this.fanOut(children, followers)));
@@ -193,43 +201,51 @@ export class Replicator {
   }
 
   /**
-   * Plans and writes ahead one master order; returns the children to send. Safe to call twice:
-   * the second does nothing. A write-ahead that fails is not tried again (it would fail alike
-   * until every copy is stale): the failure is recorded and alerted instead.
-   */
-  /**
    * Plans a master after every accepted master of its account created before it and not planned
    * yet: one whose event came late, or a takeover's backlog racing the live events. Each is then
    * sized with the copies of the ones before it, whatever order their events arrived in.
+   * `known`: the master's unchanging fields from its event, so the master, the masters before it
+   * and what planning reads are all read at once.
    */
-  private async planInOrder(masterId: string): Promise<Written[]> {
+  private async planInOrder(masterId: string, known?: MasterKey): Promise<Written[]> {
     const em = this.services.orm.em.fork();
-    const master = await em.findOne(Order, { id: masterId });
+    const reads = known ? readForPlanning(this.services, em, known, this.followerGuess) : null;
+    // Unused when something turns out to be planned first; never left to reject unheard.
+    reads?.catch(() => undefined);
+    const [master, earlier] = await Promise.all([em.findOne(Order, { id: masterId }), known ? this.unplannedBefore(em, known) : null]);
     if (!master) return [];
-    const earlier = master.copyPlannedAt
-      ? []
-      : await em.find(
-          Order,
-          {
-            accountId: master.accountId,
-            masterOrderId: null,
-            copyPlannedAt: null,
-            status: { $in: [...ACCEPTED] },
-            // Earlier as positions are counted (holdingsByAccount's `before`): by time, then by id
-            // for masters of the same millisecond, so planning order and sizing order agree.
-            $or: [{ createdAt: { $lt: master.createdAt } }, { createdAt: master.createdAt, id: { $lt: master.id } }],
-          },
-          { fields: ['id'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: EARLIER_PLANNED_FIRST },
-        );
+    const before = master.copyPlannedAt ? [] : (earlier ?? (await this.unplannedBefore(em, master)));
     const written: Written[] = [];
-    for (const { id } of earlier) {
+    for (const { id } of before) {
       const one = await this.planAndWriteAhead(id);
       if (one) written.push(one);
     }
     // Read just now, unless earlier masters were planned meanwhile: then read again.
-    const one = await this.planAndWriteAhead(masterId, earlier.length === 0 ? master : undefined);
+    const one =
+      before.length === 0
+        ? await this.planAndWriteAhead(masterId, { master, reads: reads ?? undefined })
+        : await this.planAndWriteAhead(masterId);
     if (one) written.push(one);
     return written;
+  }
+
+  /**
+   * The account's accepted masters created before this one and not planned yet, earlier as
+   * positions are counted (holdingsByAccount's `before`): by time, then by id for masters of the
+   * same millisecond, so planning order and sizing order agree.
+   */
+  private unplannedBefore(em: EntityManager, master: MasterKey): Promise<Pick<Order, 'id'>[]> {
+    return em.find(
+      Order,
+      {
+        accountId: master.accountId,
+        masterOrderId: null,
+        copyPlannedAt: null,
+        status: { $in: [...ACCEPTED] },
+        $or: [{ createdAt: { $lt: master.createdAt } }, { createdAt: master.createdAt, id: { $lt: master.id } }],
+      },
+      { fields: ['id'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: EARLIER_PLANNED_FIRST },
+    );
   }
 
   /**
@@ -238,7 +254,7 @@ export class Replicator {
    * sweep, which skips its copies as stale. Every attempt writes the same `plannedAt`, so a
    * retry recognises a write-ahead its earlier attempt committed and sends those children.
    */
-  private planAndWriteAhead(masterId: string, fresh?: Order): Promise<Written | null> {
+  private planAndWriteAhead(masterId: string, fresh?: Fresh): Promise<Written | null> {
     const plannedAt = this.services.clock.now();
     return this.services.database.whileUnreachable(
       'planning and writing copies ahead',
@@ -247,10 +263,10 @@ export class Replicator {
     );
   }
 
-  /** `fresh`: the master as its caller has just read it, saving the read. */
-  private async planAndWriteAheadOnce(masterId: string, plannedAt: Date, retry: boolean, fresh?: Order): Promise<Written | null> {
+  /** `fresh`: the master as its caller has just read it, and what planning reads if already started. */
+  private async planAndWriteAheadOnce(masterId: string, plannedAt: Date, retry: boolean, fresh?: Fresh): Promise<Written | null> {
     const em = this.services.orm.em.fork();
-    const master = fresh ?? (await em.findOne(Order, { id: masterId }));
+    const master = fresh?.master ?? (await em.findOne(Order, { id: masterId }));
     if (master && retry && master.copyPlannedAt?.getTime() === plannedAt.getTime()) {
       // Sent from here only well before the settle sweep may take them (unchanged SETTLE_AFTER_S): never both.
       const young = this.services.clock.now().getTime() - plannedAt.getTime() < (this.services.config.SETTLE_AFTER_S * 1000) / 2;
@@ -274,14 +290,26 @@ export class Replicator {
         { masterId, symbol: master.symbol, token: master.token },
         'master order on an instrument Tandem does not know; every copy skipped',
       );
-    const plans = await planFollowers(this.services, em, master, instrument);
+    const plans = await planFollowers(
+      this.services,
+      em,
+      master,
+      instrument,
+      fresh?.reads ?? readForPlanning(this.services, em, master, this.followerGuess),
+    );
     let children: Order[] | null;
     try {
-      children = await this.services.journal.record(async (tx, emit) => {
+      // Taken before the transaction: a round trip only once a block of them runs out.
+      const tags = await this.tags.take(
+        em,
+        plans.reduce((sum, p) => sum + (p.plan.kind === 'copy' ? p.plan.legs.length : 0), 0),
+      );
+      children = await this.services.journal.record(async (tx, emit, along) => {
         // Fenced: only the holder of the master's lease, in its current epoch, writes ahead.
         if (this.fence && !(await this.fence.heldIn(tx, [master.accountId])).has(master.accountId)) return null;
-        const row = await tx.findOneOrFail(Order, { id: masterId });
-        return writeChildrenAhead(tx, emit, row, plans, this.installId, plannedAt, (follower) => this.sender.claimsAtBirth(follower));
+        return writeChildrenAhead({ tx, emit, along }, master.id, plans, tags, plannedAt, (follower) =>
+          this.sender.claimsAtBirth(follower),
+        );
       });
     } catch (error) {
       // Planned again once the database answers (planAndWriteAhead), not failed.

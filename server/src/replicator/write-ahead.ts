@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Emit } from '../events/order-journal.ts';
-import { nextOrderTags } from '../persistence/repositories/sequences.ts';
+import type { Emit, WriteAlong } from '../events/order-journal.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
-import { bulkInsert } from '../persistence/bulk-insert.ts';
+import { claimMasterForPlanning } from '../persistence/repositories/order-plan.repository.ts';
 import type { FollowerPlan } from './planner.ts';
 
 const newOrder = (fields: Partial<Order>): Order => Object.assign(new Order(), fields);
@@ -10,25 +9,23 @@ const newOrder = (fields: Partial<Order>): Order => Object.assign(new Order(), f
 /**
  * Writes every child of a master in the caller's transaction before any is sent: rows with
  * their tags for copies (already claimed, SENT, where no rate limit makes them wait; else
- * PENDING), SKIPPED rows with the reason for the rest. The master's
- * copyPlannedAt is set conditionally first, so a second planner (another worker, another
- * instance, a restart) finds it taken and writes nothing; the unique (master, multiplier, leg)
- * constraint backs that up. Returns null when the master was planned already.
+ * PENDING), SKIPPED rows with the reason for the rest. The master's copyPlannedAt is set
+ * conditionally first (the statement returns the master as it is now), so a second planner
+ * (another worker, another instance, a restart) finds it taken and writes nothing; the unique
+ * (master, multiplier, leg) constraint backs that up. The children are inserted by the
+ * statement that writes the events (WriteAlong). Returns null when the master was planned
+ * already. `tags`: one per copy leg.
  */
 export async function writeChildrenAhead(
-  tx: EntityManager,
-  emit: Emit,
-  master: Order,
+  { tx, emit, along }: { tx: EntityManager; emit: Emit; along: WriteAlong },
+  masterId: string,
   plans: FollowerPlan[],
-  installId: string,
+  tags: string[],
   now: Date,
   claimAtBirth: (follower: FollowerPlan['follower']) => boolean,
 ): Promise<Order[] | null> {
-  const taken = await tx.nativeUpdate(Order, { id: master.id, copyPlannedAt: null }, { copyPlannedAt: now });
-  if (taken === 0) return null;
-  master.copyPlannedAt = now;
-  const legCount = plans.reduce((sum, p) => sum + (p.plan.kind === 'copy' ? p.plan.legs.length : 0), 0);
-  const tags = await nextOrderTags(tx, installId, legCount);
+  const master = await claimMasterForPlanning(tx, masterId, now);
+  if (!master) return null;
   const children: Order[] = [];
   const base = {
     masterOrderId: master.id,
@@ -82,7 +79,7 @@ export async function writeChildrenAhead(
       );
     });
   }
-  await bulkInsert(tx, Order, children);
+  along.insert(Order, children);
   for (const child of children)
     emit(child, child.status === 'SKIPPED' ? 'SKIPPED' : 'CREATED', { masterAccountId: master.accountId, message: child.reason });
   const copies = children.filter((c) => c.status !== 'SKIPPED').length;

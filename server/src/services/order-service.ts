@@ -228,7 +228,8 @@ export class OrderService {
    */
   async applyBrokerUpdates(items: { accountId: string; update: BrokerOrder }[]): Promise<(Order | null)[]> {
     if (items.length === 0) return [];
-    return this.services.journal.record(async (tx, emit) => {
+    return this.services.journal.record(async (tx, emit, along) => {
+      // Read whole and unmanaged: the changed rows are written by the events' statement.
       const rows = await tx.find(
         Order,
         {
@@ -238,23 +239,29 @@ export class OrderService {
               : { accountId, brokerOrderId: update.brokerOrderId },
           ),
         },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true },
       );
+      const changed = new Set<Order>();
       const byBrokerId = new Map(rows.filter((r) => r.brokerOrderId).map((r) => [`${r.accountId}|${r.brokerOrderId}`, r]));
       // By tag only a row the broker has not acknowledged yet: a tag a trader reuses at the
       // broker must never fold a new order into an old one (the new master would be missed).
       const byTag = new Map(rows.filter((r) => r.orderTag && !r.brokerOrderId).map((r) => [`${r.accountId}|${r.orderTag}`, r]));
       const now = this.services.clock.now();
-      return items.map(({ accountId, update }) => {
+      const applied = items.map(({ accountId, update }) => {
         const row =
           byBrokerId.get(`${accountId}|${update.brokerOrderId}`) ??
           (update.orderTag ? byTag.get(`${accountId}|${update.orderTag}`) : undefined);
         if (!row) return null;
         const kind = foldBrokerUpdate(row, update, now);
-        if (kind) emit(row, kind);
+        if (kind) {
+          changed.add(row);
+          emit(row, kind);
+        }
         byBrokerId.set(`${accountId}|${update.brokerOrderId}`, row);
         return row;
       });
+      along.update(Order, [...changed]);
+      return applied;
     });
   }
 

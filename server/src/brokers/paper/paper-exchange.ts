@@ -20,7 +20,7 @@ import {
   type PriceSource,
 } from '../port.ts';
 import { MicroBatcher } from '../../concurrency/micro-batch.ts';
-import { bulkInsert } from '../../persistence/bulk-insert.ts';
+import { bulkInsert } from '../../persistence/bulk-write.ts';
 import { paperOrderStatus } from './order-status.ts';
 import { PaperBroker } from './paper-broker.ts';
 

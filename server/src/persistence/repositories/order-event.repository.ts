@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { bulkInsert } from '../bulk-insert.ts';
+import { insertStatement, type Rows, updateStatement } from '../bulk-write.ts';
 import { execute, toNumber } from '../db.ts';
 import type { OrderStatus } from '../../core/types.ts';
 import { OrderEvent } from '../entities/order-event.entity.ts';
@@ -16,22 +16,54 @@ export interface OrderEventDraft {
   snapshot: Record<string, unknown>;
 }
 
+/** Rows the events describe, written by the events' own statement (see appendOrderEvents). */
+export interface WrittenAlong {
+  inserts: Rows[];
+  /** Rows read whole and changed, not managed by the ORM (`disableIdentityMap`), so written only here. */
+  updates: Rows[];
+}
+
 /**
- * Must be the transaction's last statements: the counter row lock is held until commit,
- * so cursors are handed out in commit order and never leave a gap.
+ * Must be the transaction's last statement: the counter row lock is held until commit, so
+ * cursors are handed out in commit order and never leave a gap. `along`: rows the events
+ * describe, inserted or updated by the same statement (one round trip for a fan-out's children
+ * and their events, or a batch of replies and theirs).
  */
-export async function appendOrderEvents(em: EntityManager, drafts: OrderEventDraft[], at: Date): Promise<OrderEvent[]> {
-  if (drafts.length === 0) return [];
+export async function appendOrderEvents(
+  em: EntityManager,
+  drafts: OrderEventDraft[],
+  at: Date,
+  along: WrittenAlong = { inserts: [], updates: [] },
+): Promise<OrderEvent[]> {
   await em.flush();
-  const rows = await execute<{ value: unknown }[]>(em, 'update event_counter set value = value + ? where id = 1 returning value', [
-    drafts.length,
-  ]);
-  const last = toNumber(rows[0]?.value);
-  const first = last - drafts.length + 1;
+  const writes = [
+    ...along.inserts.filter((a) => a.rows.length > 0).map((a) => insertStatement(em, a)),
+    ...along.updates.filter((a) => a.rows.length > 0).map((a) => updateStatement(em, a)),
+  ];
+  const withInserts = writes.map((write, index) => `written${index} as (${write.sql})`);
+  const params = writes.map((write) => write.param);
+  if (drafts.length === 0) {
+    if (writes.length > 0) await execute(em, `with ${withInserts.join(', ')} select 1`, params);
+    return [];
+  }
+  // Each event's cursor goes in as its position (1..n) and comes out as counter - n + position.
   const events = drafts.map(({ masterOrderId: _master, ...fields }, index) =>
-    Object.assign(new OrderEvent(), fields, { cursor: first + index, at }),
+    Object.assign(new OrderEvent(), fields, { cursor: index + 1, at }),
   );
-  await bulkInsert(em, OrderEvent, events);
+  const n = drafts.length;
+  const insertEvents = insertStatement(
+    em,
+    { entity: OrderEvent, rows: events },
+    { from: 'counter', computed: { cursor: `counter.value - ${n} + r."cursor"` } },
+  );
+  const rows = await execute<{ cursor: unknown }[]>(
+    em,
+    `with ${[...withInserts, 'counter as (update event_counter set value = value + ? where id = 1 returning value)'].join(', ')}
+     ${insertEvents.sql} returning "cursor"`,
+    [...params, n, insertEvents.param],
+  );
+  const last = Math.max(...rows.map((row) => toNumber(row.cursor)));
+  for (const [index, event] of events.entries()) event.cursor = last - n + index + 1;
   return events;
 }
 

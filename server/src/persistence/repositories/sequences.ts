@@ -11,11 +11,35 @@ export async function nextOrderTag(em: EntityManager, installId: string): Promis
   return `T${installId}${toNumber(rows[0]?.id).toString(36).toUpperCase()}`;
 }
 
-/** `count` tags in one round trip, for a fan-out's write-ahead. */
-export async function nextOrderTags(em: EntityManager, installId: string, count: number): Promise<string[]> {
-  if (count === 0) return [];
-  const rows = await execute<{ id: unknown }[]>(em, "select nextval('order_tag_seq') as id from generate_series(1, ?)", [count]);
-  return rows.map((row) => `T${installId}${toNumber(row.id).toString(36).toUpperCase()}`);
+/** How many tag numbers a pool takes from the sequence at a time. */
+const TAG_BLOCK = 1000;
+
+/**
+ * Order tags taken from the sequence a block at a time, so a fan-out's write-ahead does not
+ * wait for them: a round trip only when the block runs out. Unique all the same (each number
+ * is handed out once, by the sequence, then by this pool); numbers a process never used are
+ * simply skipped, as a rolled-back nextval's are.
+ */
+export class OrderTagPool {
+  private numbers: number[] = [];
+  private refilling: Promise<void> | null = null;
+
+  constructor(private readonly installId: string) {}
+
+  async take(em: EntityManager, count: number): Promise<string[]> {
+    while (this.numbers.length < count) {
+      this.refilling ??= this.refill(em, Math.max(TAG_BLOCK, count - this.numbers.length)).finally(() => {
+        this.refilling = null;
+      });
+      await this.refilling;
+    }
+    return this.numbers.splice(0, count).map((n) => `T${this.installId}${n.toString(36).toUpperCase()}`);
+  }
+
+  private async refill(em: EntityManager, count: number): Promise<void> {
+    const rows = await execute<{ id: unknown }[]>(em, "select nextval('order_tag_seq') as id from generate_series(1, ?)", [count]);
+    this.numbers.push(...rows.map((row) => toNumber(row.id)));
+  }
 }
 
 /** Orders carrying one of our tags were placed by Tandem: they are never taken for new master orders. */
