@@ -51,6 +51,32 @@ describe('replication from a paper master to its followers', () => {
     }
   });
 
+  it('copies to a follower linked since the master was last planned, and no longer to one unlinked since', async () => {
+    const first = await placeOnMaster({ symbol: 'SBIN-EQ', side: 'BUY', quantity: 10 });
+    await settledChildren<Child>(server, token, first, { fields: CHILD_FIELDS, count: 3 });
+    const created = await server.gql<{ createAccount: { id: string } }>(
+      'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }',
+      { i: { label: 'Linked late', broker: 'PAPER', clientCode: 'LATE-F4', role: 'FOLLOWER' } },
+      token,
+    );
+    expect(created.errors).toBeUndefined();
+    const linked = await server.gql<{ createMultiplier: { id: string } }>(
+      'mutation($i: CreateMultiplierInput!) { createMultiplier(input: $i) { id } }',
+      { i: { masterId, followerId: created.data!.createAccount.id, factor: 2 } },
+      token,
+    );
+    expect(linked.errors).toBeUndefined();
+    const second = await placeOnMaster({ symbol: 'SBIN-EQ', side: 'BUY', quantity: 10 });
+    const four = await settledChildren<Child>(server, token, second, { fields: CHILD_FIELDS, count: 4 });
+    expect(four.find((c) => c.account.clientCode === 'LATE-F4')).toMatchObject({ side: 'BUY', quantity: 20, status: 'FILLED' });
+
+    const unlinked = await server.gql('mutation($id: ID!) { deleteMultiplier(id: $id) }', { id: linked.data!.createMultiplier.id }, token);
+    expect(unlinked.errors).toBeUndefined();
+    const third = await placeOnMaster({ symbol: 'SBIN-EQ', side: 'SELL', quantity: 10 });
+    const three = await settledChildren<Child>(server, token, third, { fields: CHILD_FIELDS, count: 3 });
+    expect(three.map((c) => c.account.clientCode).sort()).toEqual(['DEMO-F1', 'DEMO-F2', 'DEMO-F3']);
+  });
+
   it('plans a master whose change no one heard (a lost message), and skips every copy of an instrument it does not know, saying why', async () => {
     // Written straight to the database: no journal event, as if its Redis message were lost.
     const em = server.tandem.services.orm.em.fork();
