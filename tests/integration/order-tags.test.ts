@@ -19,13 +19,13 @@ describe('OrderTagPool', () => {
   });
 
   it('never hands out a tag twice, across pools (instances) taking at once and takes larger than a block', async () => {
-    const first = new OrderTagPool('AB12');
-    const second = new OrderTagPool('AB12');
     const em = () => db.orm.em.fork();
+    const first = new OrderTagPool('AB12', em);
+    const second = new OrderTagPool('AB12', em);
     const taken = await Promise.all([
-      ...Array.from({ length: 30 }, (_, index) => (index % 2 ? first : second).take(em(), 90)),
-      first.take(em(), 2500),
-      second.take(em(), 0),
+      ...Array.from({ length: 30 }, (_, index) => (index % 2 ? first : second).take(90)),
+      first.take(2500),
+      second.take(0),
     ]);
     const tags = taken.flat();
     expect(tags).toHaveLength(30 * 90 + 2500);
@@ -34,12 +34,22 @@ describe('OrderTagPool', () => {
     expect(Math.max(...tags.map((t) => t.length))).toBeLessThanOrEqual(20);
   });
 
-  it('asks the database only when its block runs out', async () => {
-    const pool = new OrderTagPool('CD34');
-    const [a] = await pool.take(db.orm.em.fork(), 1);
-    const rest = await pool.take(db.orm.em.fork(), 999);
+  it('asks the database only when its block runs out, and has the next block ready for a take of the same size', async () => {
+    let asked = 0;
+    const pool = new OrderTagPool('CD34', () => {
+      asked += 1;
+      return db.orm.em.fork();
+    });
+    const [a] = await pool.take(1);
+    expect(asked).toBe(1);
+    const rest = await pool.take(998);
     const next = Number.parseInt(a!.slice(5), 36);
     // One block of 1000 consecutive numbers from the sequence, in order.
-    expect(rest.map((t) => Number.parseInt(t.slice(5), 36))).toEqual(Array.from({ length: 999 }, (_, i) => next + i + 1));
+    expect(rest.map((t) => Number.parseInt(t.slice(5), 36))).toEqual(Array.from({ length: 998 }, (_, i) => next + i + 1));
+    // One left, less than the 998 just taken: the next block is being fetched already.
+    expect(asked).toBe(2);
+    const more = await pool.take(998);
+    expect(more).toHaveLength(998);
+    expect(asked).toBe(2);
   });
 });

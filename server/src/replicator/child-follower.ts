@@ -137,7 +137,7 @@ export class ChildFollower {
   /** A modification that outgrew the open legs: more legs, written ahead and sent like any copy. */
   private async addLegs(master: Order, template: Order, follower: Account, quantities: number[], firstLeg: number): Promise<void> {
     const created = await this.services.journal.record(async (tx, emit) => {
-      const tags = await this.tags.take(tx, quantities.length);
+      const tags = await this.tags.take(quantities.length);
       const now = this.services.clock.now();
       return quantities.map((quantity, index) => {
         const row = tx.create(Order, {

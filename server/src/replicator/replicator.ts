@@ -63,7 +63,7 @@ export class Replicator {
     private readonly perMaster: KeyedQueue,
     private readonly fanOutMode: 'parallel' | 'sequential' = 'parallel',
   ) {
-    this.tags = new OrderTagPool(installId);
+    this.tags = new OrderTagPool(installId, () => services.orm.em.fork());
     this.follower = new ChildFollower(services, sender, this.tags);
   }
 
@@ -300,10 +300,7 @@ export class Replicator {
     let children: Order[] | null;
     try {
       // Taken before the transaction: a round trip only once a block of them runs out.
-      const tags = await this.tags.take(
-        em,
-        plans.reduce((sum, p) => sum + (p.plan.kind === 'copy' ? p.plan.legs.length : 0), 0),
-      );
+      const tags = await this.tags.take(plans.reduce((sum, p) => sum + (p.plan.kind === 'copy' ? p.plan.legs.length : 0), 0));
       children = await this.services.journal.record(async (tx, emit, along) => {
         // Fenced: only the holder of the master's lease, in its current epoch, writes ahead.
         if (this.fence && !(await this.fence.heldIn(tx, [master.accountId])).has(master.accountId)) return null;

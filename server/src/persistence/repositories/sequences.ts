@@ -11,34 +11,43 @@ export async function nextOrderTag(em: EntityManager, installId: string): Promis
   return `T${installId}${toNumber(rows[0]?.id).toString(36).toUpperCase()}`;
 }
 
-/** How many tag numbers a pool takes from the sequence at a time. */
+/** How many tag numbers a pool takes from the sequence at a time, at least. */
 const TAG_BLOCK = 1000;
 
 /**
  * Order tags taken from the sequence a block at a time, so a fan-out's write-ahead does not
- * wait for them: a round trip only when the block runs out. Unique all the same (each number
- * is handed out once, by the sequence, then by this pool); numbers a process never used are
- * simply skipped, as a rolled-back nextval's are.
+ * wait for them: a take that leaves less than it took starts the next block in the background,
+ * so a steady stream of fan-outs of one size never waits. Unique all the same (each number is
+ * handed out once, by the sequence, then by this pool); numbers a process never used are simply
+ * skipped, as a rolled-back nextval's are.
  */
 export class OrderTagPool {
   private numbers: number[] = [];
   private refilling: Promise<void> | null = null;
 
-  constructor(private readonly installId: string) {}
+  constructor(
+    private readonly installId: string,
+    private readonly em: () => EntityManager,
+  ) {}
 
-  async take(em: EntityManager, count: number): Promise<string[]> {
-    while (this.numbers.length < count) {
-      this.refilling ??= this.refill(em, Math.max(TAG_BLOCK, count - this.numbers.length)).finally(() => {
-        this.refilling = null;
-      });
-      await this.refilling;
-    }
-    return this.numbers.splice(0, count).map((n) => `T${this.installId}${n.toString(36).toUpperCase()}`);
+  async take(count: number): Promise<string[]> {
+    while (this.numbers.length < count) await this.refill(count);
+    const taken = this.numbers.splice(0, count);
+    if (this.numbers.length < count) this.refill(count).catch(() => undefined);
+    return taken.map((n) => `T${this.installId}${n.toString(36).toUpperCase()}`);
   }
 
-  private async refill(em: EntityManager, count: number): Promise<void> {
-    const rows = await execute<{ id: unknown }[]>(em, "select nextval('order_tag_seq') as id from generate_series(1, ?)", [count]);
-    this.numbers.push(...rows.map((row) => toNumber(row.id)));
+  /** One block at a time, shared by every take waiting for it. */
+  private refill(count: number): Promise<void> {
+    this.refilling ??= (async () => {
+      const rows = await execute<{ id: unknown }[]>(this.em(), "select nextval('order_tag_seq') as id from generate_series(1, ?)", [
+        Math.max(TAG_BLOCK, 2 * count),
+      ]);
+      this.numbers.push(...rows.map((row) => toNumber(row.id)));
+    })().finally(() => {
+      this.refilling = null;
+    });
+    return this.refilling;
   }
 }
 
