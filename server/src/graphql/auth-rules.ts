@@ -53,6 +53,87 @@ export const sessionOrToken = (scope: ApiTokenScope, roles: readonly UserRole[] 
 /** The GraphQL enum value of a scope, as clients write it: 'accounts:write' -> ACCOUNTS_WRITE. */
 export const scopeEnumValue = (scope: ApiTokenScope): string => scope.replace(':', '_').toUpperCase();
 
+/**
+ * A rule that depends on whether an argument is given, kept as data so the schema can say both
+ * halves (the kill switch: one account's with a token scope, the global one from an ADMIN session).
+ */
+export interface ArgumentRule {
+  argument: string;
+  given: Rule;
+  omitted: Rule;
+}
+
+export type RuleByArgument = ((parent: unknown, args: Record<string, unknown>) => Rule) & { byArgument: ArgumentRule };
+
+/** `given` when the argument is present and not null, else `omitted`. */
+export function byArgument(argument: string, rules: { given: Rule; omitted: Rule }): RuleByArgument {
+  const choose = (_parent: unknown, args: Record<string, unknown>): Rule => (args[argument] == null ? rules.omitted : rules.given);
+  return Object.assign(choose, { byArgument: { argument, ...rules } });
+}
+
+/** Roles in the order people rank them, "any role" when all are allowed: "ADMIN or TRADER". */
+function roleWords(roles: readonly UserRole[]): string {
+  const listed = EVERY_ROLE.filter((role) => roles.includes(role));
+  if (listed.length === EVERY_ROLE.length) return 'any role';
+  if (listed.length <= 1) return listed[0] ?? 'no role';
+  return `${listed.slice(0, -1).join(', ')} or ${listed.at(-1)}`;
+}
+
+const sameRoles = (a: readonly UserRole[], b: readonly UserRole[]) => a.length === b.length && a.every((role) => b.includes(role));
+
+/**
+ * Who a rule lets through, in the words the schema's descriptions use: "Needs a session of ADMIN
+ * or TRADER, or an API token of such a user with scope ORDERS_WRITE." Derived from the rule the
+ * field enforces, so the documentation cannot drift from it.
+ */
+export function describeRule(rule: Rule): string {
+  if ('public' in rule) return 'Open to anyone, signed in or not.';
+  if ('session' in rule) return `Needs a session of ${roleWords(rule.session)}; API tokens cannot use it.`;
+  const { session, $all } = rule.$any;
+  const owner = sameRoles($all.tokenOwner, session)
+    ? sameRoles(session, EVERY_ROLE)
+      ? ''
+      : 'of such a user '
+    : `whose owner is ${roleWords($all.tokenOwner)} `;
+  return `Needs a session of ${roleWords(session)}, or an API token ${owner}with scope ${scopeEnumValue($all.token)}.`;
+}
+
+/** Exactly these keys: a scope map of another shape means something else to scope-auth (its top level is "any of"). */
+const hasKeys = (value: unknown, ...keys: string[]): value is Record<string, unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.keys(value).length === keys.length &&
+  keys.every((key) => Object.hasOwn(value, key));
+
+/** Whether a value is one of the Rule shapes anyone(), sessionOnly() and sessionOrToken() build. */
+const isRule = (value: unknown): value is Rule =>
+  (hasKeys(value, 'public') && value.public === true) ||
+  (hasKeys(value, 'session') && Array.isArray(value.session)) ||
+  (hasKeys(value, '$any') &&
+    hasKeys(value.$any, 'session', '$all') &&
+    Array.isArray(value.$any.session) &&
+    hasKeys(value.$any.$all, 'tokenOwner', 'token') &&
+    Array.isArray(value.$any.$all.tokenOwner) &&
+    typeof value.$any.$all.token === 'string');
+
+/** Whether a field's `authScopes` lets anyone through: on a nested field, that adds nothing to say. */
+export const isPublicRule = (authScopes: unknown): boolean => isRule(authScopes) && 'public' in authScopes;
+
+/**
+ * The access text for what a field passes to `authScopes`: a Rule, or a rule chosen by an
+ * argument (`byArgument`). null for anything else, which the schema tests refuse.
+ */
+export function describeAccess(authScopes: unknown): string | null {
+  if (isRule(authScopes)) return describeRule(authScopes);
+  if (typeof authScopes === 'function' && 'byArgument' in authScopes) {
+    const { argument, given, omitted } = (authScopes as RuleByArgument).byArgument;
+    return `With ${argument}: ${lowerFirst(describeRule(given))} Without ${argument}: ${lowerFirst(describeRule(omitted))}`;
+  }
+  return null;
+}
+
+const lowerFirst = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+
 type Failed = { scope: string; parameter: unknown };
 
 function failedScopes(failure: AuthFailure): Failed[] {

@@ -1,6 +1,8 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { MAX_PAGE_SIZE } from '../core/input-rules.ts';
+import AccessDescriptionsPlugin from './access-descriptions.ts';
 import { anyone, refusal, scopesFor, type AuthScopeMap } from './auth-rules.ts';
 import type { GraphQLContext } from './context.ts';
 
@@ -12,7 +14,7 @@ export interface GraphQLTypes {
 }
 
 export const builder = new SchemaBuilder<GraphQLTypes>({
-  plugins: [ScopeAuthPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, RelayPlugin, AccessDescriptionsPlugin],
   defaultFieldNullability: false,
   relay: {
     nodeQueryOptions: false,
@@ -20,7 +22,19 @@ export const builder = new SchemaBuilder<GraphQLTypes>({
     clientMutationId: 'omit',
     cursorType: 'String',
     // Page info holds only cursors of what its connection field already authorised.
-    pageInfoFieldOptions: { authScopes: anyone() },
+    pageInfoFieldOptions: { authScopes: anyone(), description: 'Where this page sits, to ask for the next one.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection sits. Pages go forward only: pass endCursor as `after`.' },
+    hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Whether this page was asked for with `after`, so items come before it.' },
+    startCursorFieldOptions: { description: "The first edge's cursor; null for an empty page." },
+    endCursorFieldOptions: { description: "The last edge's cursor, to pass as `after` for the next page; null for an empty page." },
+    cursorFieldOptions: { description: 'Pass as `after` to get the items after this one.' },
+    firstArgOptions: { description: `How many items to return, 1 to ${MAX_PAGE_SIZE} (anything else is refused); defaults to 50.` },
+    afterArgOptions: {
+      description: "Return the items after this cursor (an edge's cursor or pageInfo.endCursor); omit for the first page.",
+    },
+    lastArgOptions: { description: 'Not supported: ignored. Page forward with `first` and `after`.' },
+    beforeArgOptions: { description: 'Not supported: ignored. Page forward with `first` and `after`.' },
   },
   scopeAuth: {
     authorizeOnSubscribe: true,
@@ -31,6 +45,8 @@ export const builder = new SchemaBuilder<GraphQLTypes>({
 });
 
 builder.scalarType('DateTime', {
+  description:
+    'An instant as an ISO-8601 string. Answers are UTC with milliseconds (2026-01-05T03:45:00.000Z); arguments should carry their offset (Z or +05:30) and lie between the years 1970 and 9999.',
   serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
   parseValue: (value) => {
     const date = new Date(String(value));
@@ -39,6 +55,10 @@ builder.scalarType('DateTime', {
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({ description: 'What can be read. Each field says who may use it; anything else is FORBIDDEN or UNAUTHENTICATED.' });
+builder.mutationType({
+  description: 'What can be changed. Each field says who may use it; mutations by signed-in callers are logged with who made them.',
+});
+builder.subscriptionType({
+  description: 'Live streams over SSE or graphql-ws. Each field says who may use it; a stream ends when its credential does.',
+});
