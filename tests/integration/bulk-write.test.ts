@@ -94,29 +94,6 @@ describe('bulk writes', () => {
     expect(row.masterAccountId).toBeNull();
   });
 
-  it('writes nothing, and fails the transaction, when one row breaks a constraint', async () => {
-    const at = new Date();
-    const make = (tag: string) =>
-      Object.assign(new Order(), {
-        accountId,
-        exchange: 'NSE',
-        symbol: 'SBIN-EQ',
-        token: '3045',
-        side: 'BUY',
-        quantity: 1,
-        orderType: 'MARKET',
-        productType: 'INTRADAY',
-        orderTag: tag,
-        createdAt: at,
-        updatedAt: at,
-      } satisfies Partial<Order>);
-    const before = await db.orm.em.fork().count(Order, {});
-    await expect(db.orm.em.fork().transactional((tx) => bulkInsert(tx, Order, [make('TDUP1'), make('TDUP1')]))).rejects.toThrow(
-      /unique|duplicate/i,
-    );
-    expect(await db.orm.em.fork().count(Order, {})).toBe(before);
-  });
-
   const order = (tag: string, at: Date) =>
     Object.assign(new Order(), {
       accountId,
@@ -132,6 +109,16 @@ describe('bulk writes', () => {
       createdAt: at,
       updatedAt: at,
     } satisfies Partial<Order>);
+
+  it('writes nothing, and fails the transaction, when one row breaks a constraint', async () => {
+    const at = new Date();
+    const before = await db.orm.em.fork().count(Order, {});
+    await expect(db.orm.em.fork().transactional((tx) => bulkInsert(tx, Order, [order('TDUP1', at), order('TDUP1', at)]))).rejects.toThrow(
+      /unique|duplicate/i,
+    );
+    expect(await db.orm.em.fork().count(Order, {})).toBe(before);
+  });
+
   const draftOf = (o: Order, kind: string): OrderEventDraft => ({
     orderId: o.id,
     accountId: o.accountId,

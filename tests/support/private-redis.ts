@@ -19,28 +19,41 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Whether the Redis answering at `url` is `child` itself. Between choosing a free port and
+ * redis-server binding it, a test in another worker may take the port (its own Redis, a server);
+ * our redis-server then exits, and a plain PING would be answered by the other one, sharing its
+ * keys (sign-in counters, rate limits) between two tests.
+ */
+async function answeredBy(url: string, child: ChildProcess): Promise<'ours' | 'taken' | undefined> {
+  if (child.exitCode !== null) return 'taken';
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const pid = Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]);
+    return pid === child.pid ? 'ours' : child.exitCode !== null ? 'taken' : undefined;
+  } catch {
+    return child.exitCode !== null ? 'taken' : undefined;
+  } finally {
+    client.disconnect();
+  }
+}
+
+const ATTEMPTS = 5;
+
 export async function startPrivateRedis(binary = '/usr/bin/redis-server'): Promise<PrivateRedis> {
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
+  let port = 0;
   let child: ChildProcess | null = null;
+  const url = () => `redis://127.0.0.1:${port}`;
+  const spawnOn = async (): Promise<boolean> => {
+    const started = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = started;
+    return (await waitFor(() => answeredBy(url(), started), 10_000, `redis-server on port ${port}`)) === 'ours';
+  };
   const start = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(
-      async () => {
-        const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-        client.on('error', () => undefined);
-        try {
-          await client.connect();
-          return (await client.ping()) === 'PONG' ? true : undefined;
-        } catch {
-          return undefined;
-        } finally {
-          client.disconnect();
-        }
-      },
-      10_000,
-      `redis-server on port ${port}`,
-    );
+    // A restart keeps its port, as a restarted Redis does: taken meanwhile, the test cannot go on.
+    if (!(await spawnOn())) throw new Error(`port ${port} of a private Redis was taken while it was stopped`);
   };
   const stop = async () => {
     const running = child;
@@ -49,6 +62,10 @@ export async function startPrivateRedis(binary = '/usr/bin/redis-server'): Promi
     running.kill('SIGKILL');
     await exited;
   };
-  await start();
-  return { url, start, stop };
+  for (let attempt = 1; ; attempt += 1) {
+    port = await freePort();
+    if (await spawnOn()) break;
+    if (attempt === ATTEMPTS) throw new Error(`no free port for a private Redis after ${ATTEMPTS} attempts`);
+  }
+  return { url: url(), start, stop };
 }
