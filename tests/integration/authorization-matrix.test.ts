@@ -46,6 +46,7 @@ const TABLE: Record<string, FieldRule> = {
   'Query.multipliers': { sessions: ALL, token: 'ACCOUNTS_READ', list: true },
   'Query.order': { sessions: ALL, token: 'ORDERS_READ', targeted: true },
   'Query.orders': { sessions: ALL, token: 'ORDERS_READ', list: true },
+  'Query.latestOrderEventCursor': { sessions: ALL, token: 'ORDERS_READ' },
   'Query.replicationStats': { sessions: ALL, token: 'ORDERS_READ', list: true },
   'Mutation.login': { public: true },
   'Mutation.createUser': { sessions: ['ADMIN'] },
@@ -234,6 +235,7 @@ const PROBES: Record<string, (caller: Caller) => Promise<{ query: string; variab
   'Query.multipliers': async () => ({ query: '{ multipliers { id } }' }),
   'Query.order': async (c) => ({ query: 'query($id: ID!) { order(id: $id) { id } }', variables: { id: target(c).order } }),
   'Query.orders': async () => ({ query: '{ orders(first: 5) { edges { node { id } } } }' }),
+  'Query.latestOrderEventCursor': async () => ({ query: '{ latestOrderEventCursor }' }),
   'Query.replicationStats': async () => ({ query: '{ replicationStats { followerId } }' }),
   'Mutation.login': async () => ({
     query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',

@@ -311,6 +311,25 @@ describe('orderEvents subscriptions over a real port', () => {
     expectMarketLifecycle(feed.events, liveOrder);
   });
 
+  it('goes live from now with latestOrderEventCursor: each event after it once, none before it', async () => {
+    // Events committed while the client reads the cursor and subscribes must not be lost either.
+    const earlier = await placeMarket(ids.f2);
+    const answer = await server.gql<{ latestOrderEventCursor: string }>('{ latestOrderEventCursor }', {}, admin);
+    expect(answer.errors).toBeUndefined();
+    const from = answer.data!.latestOrderEventCursor;
+    expect(from).toMatch(/^\d+$/);
+    expect(Number(from)).toBeLessThanOrEqual(await head());
+    const during = await placeMarket(ids.f2);
+    const feed = open(sseFeed(base, admin, { after: from }));
+    await settled(earlier);
+    await settled(during);
+    const end = await head();
+    await waitFor(() => cursors(feed.events).includes(end), 5000, 'every event up to the head');
+    expect(cursors(feed.events)).toEqual(range(Number(from) + 1, end));
+    expect(orderIdsIn(feed).has(during)).toBe(true);
+    feed.close();
+  });
+
   it('loses and repeats nothing when a client reconnects with its last cursor during a burst', async () => {
     const start = await head();
     const first = open(sseFeed(base, admin, { after: String(start) }, 10));

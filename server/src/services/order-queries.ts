@@ -3,6 +3,7 @@ import { badInput, notFound, parseId } from '../core/errors.ts';
 import { dateProblem, pageSize, SYMBOL } from '../core/input-rules.ts';
 import type { OrderStatus } from '../core/types.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
+import { latestCursor } from '../persistence/repositories/order-event.repository.ts';
 import { visibleAccountIds } from './access.ts';
 import type { AppServices } from './container.ts';
 
@@ -82,4 +83,13 @@ export async function childrenOf(services: AppServices, viewer: Viewer, masterOr
   const visible = await visibleAccountIds(em, viewer);
   const where = visible === null ? { masterOrderId } : { masterOrderId, accountId: { $in: visible } };
   return em.find(Order, where, { orderBy: { createdAt: 'asc', leg: 'asc' } });
+}
+
+/**
+ * The newest event cursor now, as orderEvents' `after` takes it: subscribing with it goes live
+ * from this moment, missing nothing committed after it and repeating nothing before it. The same
+ * for every reader (cursors are global; a subscription then shows each reader what it may read).
+ */
+export async function latestEventCursor(services: AppServices): Promise<string> {
+  return String(await latestCursor(services.orm.em.fork()));
 }

@@ -38,7 +38,10 @@ export const AccountRef = builder.objectType(Account, {
     clientCode: t.exposeString('clientCode', {
       description: "The account's client code at the broker, in upper case; unique per broker.",
     }),
-    status: t.exposeString('status', { description: 'The same value as connectionStatus, as a plain string.' }),
+    status: t.exposeString('status', {
+      description: 'The same value as connectionStatus, as a plain string.',
+      deprecationReason: 'Use connectionStatus, the same value as an enum.',
+    }),
     connectionStatus: t.field({
       type: ConnectionStatusEnum,
       description: "The account's connection to its broker.",

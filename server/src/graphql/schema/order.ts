@@ -4,7 +4,7 @@ import type { OrderStatus } from '../../core/types.ts';
 import type { Order } from '../../persistence/entities/order.entity.ts';
 import { orderFromSnapshot } from '../../events/order-snapshot.ts';
 import { streamOrderEvents } from '../order-event-stream.ts';
-import { childrenOf, getOrder, listOrders } from '../../services/order-queries.ts';
+import { childrenOf, getOrder, latestEventCursor, listOrders } from '../../services/order-queries.ts';
 import { accountFor } from '../../services/access.ts';
 import { sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
@@ -183,6 +183,12 @@ builder.queryFields((t) => ({
       nodeField: { description: 'The order.', authScopes: sessionOrToken('orders:read') },
     },
   ),
+  latestOrderEventCursor: t.string({
+    description:
+      "The newest order event cursor now: a decimal integer that only grows. Pass it as orderEvents' `after` to go live from this moment with no race: nothing committed after it is missed, nothing before it repeated.",
+    authScopes: sessionOrToken('orders:read'),
+    resolve: (_root, _args, ctx) => latestEventCursor(ctx.services),
+  }),
   order: t.field({
     type: OrderRef,
     description: 'One order; NOT_FOUND when it does not exist or you may not read it.',
