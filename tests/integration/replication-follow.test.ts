@@ -403,6 +403,21 @@ describe('masters placed at the broker', () => {
 });
 
 describe('replicationStats', () => {
+  it('has a row of zeros for every linked follower without copies yet', async () => {
+    const g = await group({ fresh1: { factor: 1 }, fresh2: { factor: 2 } });
+    const stats = ok(
+      await server.gql<{
+        replicationStats: { followerId: string; copied: number; skipped: number; samples: number; latencyP50Ms: number | null }[];
+      }>('query($m: ID) { replicationStats(masterId: $m) { followerId copied skipped samples latencyP50Ms } }', { m: g.masterId }, token),
+    ).replicationStats;
+    expect(stats.map((s) => s.followerId).sort()).toEqual(
+      Object.values(g.followers)
+        .map((f) => f.id)
+        .sort(),
+    );
+    for (const s of stats) expect(s).toMatchObject({ copied: 0, skipped: 0, samples: 0, latencyP50Ms: null });
+  });
+
   it("counts each follower's copies and skips and gives latency percentiles", async () => {
     const g = await group({ x1: { factor: 1 }, x25: { factor: 2.5 }, tiny: { factor: 0.3 } });
     for (let i = 0; i < 3; i += 1) {

@@ -125,7 +125,8 @@ export const OrderEventRef = builder.objectRef<OrderEventMessage>('OrderEvent').
   description: 'One change to one order, as orderEvents delivers it.',
   fields: (t) => ({
     cursor: t.string({
-      description: "The event's place in the event log; pass it as orderEvents' `after` to resume after this event.",
+      description:
+        "The event's place in the event log: a decimal integer, one more than the event committed before it, that only grows (compare as numbers, not text). Pass it as orderEvents' `after` to resume after this event; a client that reconnects should pass the last one it saw and drop any cursor it has already seen.",
       resolve: (e) => String(e.cursor),
     }),
     order: t.field({
@@ -207,7 +208,8 @@ builder.subscriptionField('orderEvents', (t) =>
     args: {
       accountId: t.arg.id({ description: 'A master includes its children. Omit for every order you may read.' }),
       after: t.arg.string({
-        description: 'Replay events after this cursor, then go live. "0" replays everything kept; omit for live only.',
+        description:
+          'Replay events after this cursor (a decimal integer as a string), then go live. "0" replays everything kept; latestOrderEventCursor goes live from now without a race; omit for live only.',
       }),
     },
     subscribe: async (_root, args, ctx) => {

@@ -47,7 +47,7 @@ builder.queryField('replicationStats', (t) =>
   t.field({
     type: [FollowerReplicationStats],
     description:
-      'How copying went since `since`, one entry per follower you may see that has copies in that time (followers without any are left out).',
+      'How copying went since `since`: one entry per follower you may see that is linked (to `masterId`, when given) or has copies in that time; a linked follower with none has zeros and null latencies.',
     authScopes: sessionOrToken('orders:read'),
     args: {
       masterId: t.arg.id({ description: 'Only copies of this master account.' }),

@@ -18,7 +18,8 @@ const orNull = (value: unknown) => (value === null || value === undefined ? null
 /**
  * Per follower, over children created since `since` (optionally of one master account):
  * how many were copied, failed, skipped or are still in flight, and the latency from
- * detection of the master to the broker's acknowledgement of the child (p50/p95/p99).
+ * detection of the master to the broker's acknowledgement of the child (p50/p95/p99). Every
+ * follower linked (to that master) has a row, with zeros while it has no copies in that time.
  */
 export async function replicationStats(
   em: EntityManager,
@@ -28,19 +29,27 @@ export async function replicationStats(
 ): Promise<FollowerStats[]> {
   const filters: string[] = ['c.master_order_id is not null', 'c.created_at >= ?'];
   const params: unknown[] = [since];
+  const linkFilters: string[] = [];
+  const linkParams: unknown[] = [];
   if (followerIds !== null) {
     if (followerIds.length === 0) return [];
-    filters.push(`c.account_id in (${followerIds.map(() => '?').join(', ')})`);
+    const list = followerIds.map(() => '?').join(', ');
+    filters.push(`c.account_id in (${list})`);
     params.push(...followerIds);
+    linkFilters.push(`follower_id in (${list})`);
+    linkParams.push(...followerIds);
   }
   if (masterAccountId !== null) {
     filters.push('m.account_id = ?');
     params.push(masterAccountId);
+    linkFilters.push('master_id = ?');
+    linkParams.push(masterAccountId);
   }
   const latency = 'extract(epoch from (c.acknowledged_at - c.detected_at)) * 1000';
   const rows = await execute<Record<string, unknown>[]>(
     em,
     `
+    with stats as (
     select c.account_id as follower_id,
       count(*) filter (where c.status in ('OPEN', 'TRIGGER_PENDING', 'AMO_QUEUED', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED')) as copied,
       count(*) filter (where c.status in ('FAILED', 'REJECTED')) as failed,
@@ -52,8 +61,14 @@ export async function replicationStats(
       percentile_cont(0.99) within group (order by ${latency}) filter (where c.acknowledged_at is not null) as p99
     from orders c join orders m on m.id = c.master_order_id
     where ${filters.join(' and ')}
-    group by c.account_id`,
-    params,
+    group by c.account_id),
+    linked as (select distinct follower_id from multipliers${linkFilters.length > 0 ? ` where ${linkFilters.join(' and ')}` : ''})
+    select coalesce(s.follower_id, l.follower_id) as follower_id,
+      coalesce(s.copied, 0) as copied, coalesce(s.failed, 0) as failed, coalesce(s.skipped, 0) as skipped,
+      coalesce(s.in_flight, 0) as in_flight, coalesce(s.samples, 0) as samples, s.p50, s.p95, s.p99
+    from stats s full join linked l on l.follower_id = s.follower_id
+    order by 1`,
+    [...params, ...linkParams],
   );
   return rows.map((row) => ({
     followerId: String(row.follower_id),
