@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import type { GraphQLError, ValidationContext } from 'graphql';
+import { GraphQLError, type ValidationContext } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { resolveViewer } from './services/resolve-viewer.ts';
 import type { GraphQLContext } from './graphql/context.ts';
@@ -21,15 +21,31 @@ export type ServerContext = { req?: IncomingMessage; res?: ServerResponse; conne
 
 export type TandemYoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
+/** The document limits, documented in the README: what a client may send in one operation. */
+export const DOCUMENT_LIMITS = { depth: 12, aliases: 20, directives: 30, cost: 5000, tokens: 2000 } as const;
+
 /**
  * Armor throws its validation rejections by default, and a thrown rule error reaches the client
  * with no `extensions.code`; reported like any other invalid document it is
- * GRAPHQL_VALIDATION_FAILED. (maxTokens runs while parsing and already gives GRAPHQL_PARSE_FAILED.)
+ * GRAPHQL_VALIDATION_FAILED. Its messages start "Syntax Error:", which these are not: the
+ * message drops that, and `extensions` name the limit and its value. (maxTokens runs while
+ * parsing and gives GRAPHQL_PARSE_FAILED.)
  */
-const reportAsInvalid = {
-  propagateOnRejection: false,
-  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
-};
+function reportAsInvalid(limit: Exclude<keyof typeof DOCUMENT_LIMITS, 'tokens'>) {
+  return {
+    n: DOCUMENT_LIMITS[limit],
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(
+          new GraphQLError(error.message.replace(/^Syntax Error:\s*/, ''), {
+            nodes: error.nodes,
+            extensions: { limit, max: DOCUMENT_LIMITS[limit] },
+          }),
+        ),
+    ],
+  };
+}
 
 /** A graphql-ws socket has no fetch Request, only the upgrade request it was opened with. */
 function forwardedFor(request: Request | undefined, req: IncomingMessage | undefined): string | undefined {
@@ -57,11 +73,11 @@ export function createYogaApp(services: AppServices, orders: OrderService): Tand
       useMutationLog(services.log),
       useSharedEvents(services.metrics, services.log),
       EnvelopArmorPlugin({
-        maxDepth: { n: 12, ...reportAsInvalid },
-        maxAliases: { n: 20, ...reportAsInvalid },
-        maxDirectives: { n: 30, ...reportAsInvalid },
-        maxTokens: { n: 2000 },
-        costLimit: { maxCost: 5000, ...reportAsInvalid },
+        maxDepth: reportAsInvalid('depth'),
+        maxAliases: reportAsInvalid('aliases'),
+        maxDirectives: reportAsInvalid('directives'),
+        maxTokens: { n: DOCUMENT_LIMITS.tokens },
+        costLimit: { ...reportAsInvalid('cost'), maxCost: DOCUMENT_LIMITS.cost },
         blockFieldSuggestion: { enabled: false },
       }),
     ],

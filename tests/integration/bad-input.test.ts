@@ -460,8 +460,35 @@ describe('oversized and overdeep requests on a real port', () => {
     expect(body.errors?.length).toBeGreaterThan(0);
     for (const error of body.errors!) expect(error.extensions?.code, JSON.stringify(body.errors)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors!.map((e) => e.message).join(' ')).toMatch(/depth limit of 12/i);
+    // A limit, named as one: not a "Syntax Error", with the limit and its value.
+    expect(body.errors!.map((e) => e.message).join(' ')).not.toMatch(/syntax error/i);
+    expect(body.errors!.some((e) => e.extensions?.limit === 'depth' && e.extensions?.max === 12)).toBe(true);
     expect(body.data ?? null).toBeNull();
     expect(await rowFingerprint(server)).toEqual(before);
     await expectPortServing();
+  });
+
+  it('21 aliases or a costly query is GRAPHQL_VALIDATION_FAILED naming the limit, never a "Syntax Error"', async () => {
+    const aliases = Array.from({ length: 21 }, (_, i) => `a${i}: me { id }`).join(' ');
+    // As the README says: first: 500 exceeds the cost even with one field; first: 100 with ten is fine.
+    const costly = '{ orders(first: 500) { edges { node { id } } } }';
+    for (const [query, limit, max] of [
+      [`{ ${aliases} }`, 'aliases', 20],
+      [costly, 'cost', 5000],
+    ] as const) {
+      const { status, body } = await post(JSON.stringify({ query }));
+      expect(status, JSON.stringify(body)).toBeLessThan(500);
+      const errors = body.errors ?? [];
+      expect(errors.length, JSON.stringify(body)).toBeGreaterThan(0);
+      for (const error of errors) expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(errors.map((e) => e.message).join(' ')).not.toMatch(/syntax error/i);
+      expect(
+        errors.some((e) => e.extensions?.limit === limit && e.extensions?.max === max),
+        JSON.stringify(errors),
+      ).toBe(true);
+    }
+    const ten = 'id symbol side quantity filledQuantity status reason orderTag createdAt updatedAt';
+    const page = await post(JSON.stringify({ query: `{ orders(first: 100) { edges { node { ${ten} } } } }` }));
+    expect(page.body.errors, JSON.stringify(page.body.errors)).toBeUndefined();
   });
 });
