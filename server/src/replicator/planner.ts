@@ -84,7 +84,8 @@ async function readFollowers(
     holdingsByAccount(em, [master.accountId], master.token, { exclude: [master.id], before: asOf }),
     isGlobalKillSwitchEngaged(em),
   ]);
-  const followers = accounts.filter((a) => a.id !== master.accountId && followerIds.includes(a.id));
+  const wanted = new Set(followerIds);
+  const followers = accounts.filter((a) => a.id !== master.accountId && wanted.has(a.id));
   const activity = await dailyActivity(
     em,
     {

@@ -209,7 +209,7 @@ export class Replicator {
    */
   private async planInOrder(masterId: string, known?: MasterKey): Promise<Written[]> {
     const em = this.services.orm.em.fork();
-    const reads = known ? readForPlanning(this.services, em, known, this.followerGuess) : null;
+    const reads = known ? readForPlanning(this.services, em, known, this.followerGuess) : undefined;
     // Unused when something turns out to be planned first; never left to reject unheard.
     reads?.catch(() => undefined);
     const [master, earlier] = await Promise.all([em.findOne(Order, { id: masterId }), known ? this.unplannedBefore(em, known) : null]);
@@ -221,10 +221,7 @@ export class Replicator {
       if (one) written.push(one);
     }
     // Read just now, unless earlier masters were planned meanwhile: then read again.
-    const one =
-      before.length === 0
-        ? await this.planAndWriteAhead(masterId, { master, reads: reads ?? undefined })
-        : await this.planAndWriteAhead(masterId);
+    const one = before.length === 0 ? await this.planAndWriteAhead(masterId, { master, reads }) : await this.planAndWriteAhead(masterId);
     if (one) written.push(one);
     return written;
   }

@@ -40,10 +40,10 @@ export async function appendOrderEvents(
     ...along.inserts.filter((a) => a.rows.length > 0).map((a) => insertStatement(em, a)),
     ...along.updates.filter((a) => a.rows.length > 0).map((a) => updateStatement(em, a)),
   ];
-  const withInserts = writes.map((write, index) => `written${index} as (${write.sql})`);
+  const withWrites = writes.map((write, index) => `written${index} as (${write.sql})`);
   const params = writes.map((write) => write.param);
   if (drafts.length === 0) {
-    if (writes.length > 0) await execute(em, `with ${withInserts.join(', ')} select 1`, params);
+    if (writes.length > 0) await execute(em, `with ${withWrites.join(', ')} select 1`, params);
     return [];
   }
   // Each event's cursor goes in as its position (1..n) and comes out as counter - n + position.
@@ -58,7 +58,7 @@ export async function appendOrderEvents(
   );
   const rows = await execute<{ cursor: unknown }[]>(
     em,
-    `with ${[...withInserts, 'counter as (update event_counter set value = value + ? where id = 1 returning value)'].join(', ')}
+    `with ${[...withWrites, 'counter as (update event_counter set value = value + ? where id = 1 returning value)'].join(', ')}
      ${insertEvents.sql} returning "cursor"`,
     [...params, n, insertEvents.param],
   );
