@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderEventKind } from '../../server/src/core/types.ts';
 import { bulkInsert } from '../../server/src/persistence/bulk-write.ts';
 import { appendOrderEvents, latestCursor, type OrderEventDraft } from '../../server/src/persistence/repositories/order-event.repository.ts';
 import { LockMode } from '@mikro-orm/core';
@@ -119,7 +120,7 @@ describe('bulk writes', () => {
     expect(await db.orm.em.fork().count(Order, {})).toBe(before);
   });
 
-  const draftOf = (o: Order, kind: string): OrderEventDraft => ({
+  const draftOf = (o: Order, kind: OrderEventKind): OrderEventDraft => ({
     orderId: o.id,
     accountId: o.accountId,
     masterOrderId: null,

@@ -42,6 +42,29 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** What an order event says happened; every `emit` names one, and the API's OrderEventKind enum describes each. */
+export const ORDER_EVENT_KINDS = [
+  'CREATED',
+  'DETECTED',
+  'COPY_PLANNED',
+  'COPY_FAILED',
+  'SKIPPED',
+  'QUEUED',
+  'SENT',
+  'ACKNOWLEDGED',
+  'OUTCOME_UNKNOWN',
+  'BROKER_UPDATE',
+  'MODIFIED',
+  'MODIFY_SKIPPED',
+  'MODIFY_FAILED',
+  'CANCELLED',
+  'CANCEL_FAILED',
+  'FAILED',
+  'NOT_AT_BROKER',
+  'RECONCILED',
+] as const;
+export type OrderEventKind = (typeof ORDER_EVENT_KINDS)[number];
+
 export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['FILLED', 'CANCELLED', 'REJECTED', 'FAILED', 'SKIPPED']);
 
 export const CONNECTION_STATUSES = [

@@ -1,6 +1,7 @@
 import type { EntityClass, EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
+import type { OrderEventKind } from '../core/types.ts';
 import type { OrderEventMessage, TypedPubSub } from './pubsub.ts';
 import type { Orm } from '../persistence/db.ts';
 import type { OrderEvent } from '../persistence/entities/order-event.entity.ts';
@@ -8,7 +9,7 @@ import { Order } from '../persistence/entities/order.entity.ts';
 import { appendOrderEvents, type OrderEventDraft, type WrittenAlong } from '../persistence/repositories/order-event.repository.ts';
 import { snapshotOf, type OrderSnapshot } from './order-snapshot.ts';
 
-export type Emit = (order: Order, kind: string, options?: { message?: string | null; masterAccountId?: string | null }) => void;
+export type Emit = (order: Order, kind: OrderEventKind, options?: { message?: string | null; masterAccountId?: string | null }) => void;
 /**
  * Rows written by the events' own statement (see appendOrderEvents) instead of round trips of
  * their own: new rows, and rows read whole with `disableIdentityMap` and changed.

@@ -3,7 +3,7 @@ import { PubSub as MemoryEngine, type PubSubEngine } from 'graphql-subscriptions
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ConnectionStatus, OrderStatus } from '../core/types.ts';
+import type { ConnectionStatus, OrderEventKind, OrderStatus } from '../core/types.ts';
 import type { OrderSnapshot } from './order-snapshot.ts';
 
 /** What travels between processes. Dates are ISO strings so every transport carries the same thing. */
@@ -13,7 +13,7 @@ export interface OrderEventMessage {
   accountId: string;
   masterAccountId: string | null;
   status: OrderStatus;
-  kind: string;
+  kind: OrderEventKind;
   message: string | null;
   snapshot: OrderSnapshot;
   at: string;

@@ -1,6 +1,6 @@
 import { BrokerCallError } from '../brokers/port.ts';
 import { orderBoundsFrom } from '../core/order-bounds.ts';
-import { TERMINAL_STATUSES, type OrderStatus } from '../core/types.ts';
+import { TERMINAL_STATUSES, type OrderEventKind, type OrderStatus } from '../core/types.ts';
 import { planChildModification, shouldCopyCancellation } from '../core/replication/modification.ts';
 import type { OrderSender } from './order-sender.ts';
 import type { OrderTagPool } from '../persistence/repositories/sequences.ts';
@@ -169,7 +169,7 @@ export class ChildFollower {
     await Promise.all(created.map((row) => this.sender.send(row, follower)));
   }
 
-  private async note(orderId: string, kind: string, message: string): Promise<void> {
+  private async note(orderId: string, kind: OrderEventKind, message: string): Promise<void> {
     await this.services.journal.record(async (tx, emit) => {
       const row = await tx.findOne(Order, { id: orderId });
       if (!row) return;

@@ -4,6 +4,7 @@
 // once and as it is: logged with its cause, posted as an alert, and recorded on the master
 // and on each follower's row with an error id that leads to the log line.
 import { randomUUID } from 'node:crypto';
+import type { OrderEventKind } from '../core/types.ts';
 import { postAlert } from '../alerts/webhook.ts';
 import { bulkInsert } from '../persistence/bulk-write.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
@@ -12,7 +13,7 @@ import type { LeaseFence } from './account-leases.ts';
 import type { FollowerPlan } from './planner.ts';
 
 /** The event kind of the master's and the followers' records of a failed write-ahead. */
-export const COPY_FAILED = 'COPY_FAILED';
+export const COPY_FAILED: OrderEventKind = 'COPY_FAILED';
 
 export interface CopyFailure {
   errorId: string;

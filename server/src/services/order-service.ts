@@ -5,7 +5,7 @@ import { BrokerCallError, type BrokerOrder } from '../brokers/port.ts';
 import { DomainError, badInput, badInputs, notFound, parseId } from '../core/errors.ts';
 import { orderBoundsFrom } from '../core/order-bounds.ts';
 import { rupeesToPaise, validateOrderRequest } from '../core/order-rules.ts';
-import { TERMINAL_STATUSES, type OrderType, type ProductType, type Side, type Variety } from '../core/types.ts';
+import { TERMINAL_STATUSES, type OrderEventKind, type OrderType, type ProductType, type Side, type Variety } from '../core/types.ts';
 import type { Account } from '../persistence/entities/account.entity.ts';
 import { isConnectionLoss } from '../persistence/connection-loss.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
@@ -266,7 +266,7 @@ export class OrderService {
   }
 
   /** Loads, changes and records one order in a transaction; `change` returning false means nothing to record. */
-  private async update(id: string, kind: string, change: (row: Order) => boolean | undefined): Promise<Order> {
+  private async update(id: string, kind: OrderEventKind, change: (row: Order) => boolean | undefined): Promise<Order> {
     return this.services.journal.record(async (tx, emit) => {
       // FOR UPDATE, waiting: a concurrent change (the placeOrder reply racing the broker's update)
       // must be applied after it, never skipped (4 would be PESSIMISTIC_PARTIAL_WRITE = SKIP LOCKED).

@@ -5,6 +5,7 @@ import {
   type BrokerKind,
   type ConnectionStatus,
   type MultiplierMode,
+  type OrderEventKind,
   type OrderStatus,
   type OrderType,
   type ProductType,
@@ -116,6 +117,34 @@ export const OrderStatusEnum = builder.enumType('OrderStatus', {
     REJECTED: 'Refused by the broker or the exchange; `reason` has their words.',
     FAILED: 'Tandem could not place it (the broker call failed, or the database was lost while sending); `reason` says why.',
     SKIPPED: 'A copy Tandem decided not to place (a kill switch, a filter, a limit, sizing); `reason` says why.',
+  }),
+});
+
+export const OrderEventKindEnum = builder.enumType('OrderEventKind', {
+  description: 'What an order event says happened. New kinds may be added: a client should show an unknown kind rather than fail on it.',
+  values: described<OrderEventKind>({
+    CREATED:
+      'Tandem recorded the order: placed through placeOrder, or a copy about to be sent (also a copy added when its master was modified).',
+    DETECTED:
+      'Tandem found a master order placed outside it (the broker app, or another program) on the order socket or in the order book.',
+    COPY_PLANNED: 'On a master: its copies were sized and written down before any is sent; `message` counts what will be sent and skipped.',
+    COPY_FAILED:
+      'On a master and its copies: writing the copies down failed, so none was sent; `message` has the error id to look up in the log.',
+    SKIPPED: 'A copy Tandem decided not to place; `message` says why (a kill switch, a filter, a limit, sizing to zero).',
+    QUEUED: "A copy waiting for its account's broker rate limit; `message` says how long.",
+    SENT: 'Sent to the broker; no answer yet.',
+    ACKNOWLEDGED: 'The broker accepted the order and gave its id (Order.brokerOrderId).',
+    OUTCOME_UNKNOWN: "The broker's answer was lost; Tandem looks the order up by its tag before anything is sent again.",
+    BROKER_UPDATE: 'The broker reported a change: a status, a fill, a rejection or a cancellation.',
+    MODIFIED:
+      'Its price, quantity, order type or trigger price changed (modifyOrder, or a modification seen at the broker or followed from the master).',
+    MODIFY_SKIPPED: "The master's modification was not copied to this copy; `message` says why.",
+    MODIFY_FAILED: "Following the master's modification failed for this copy; `message` has the broker's words.",
+    CANCELLED: 'A copy not yet sent was cancelled because its master was cancelled or rejected first.',
+    CANCEL_FAILED: "Cancelling a copy after its master was cancelled failed; `message` has the broker's words.",
+    FAILED: 'Tandem could not place the order (refused, or too late to send); `message` says why.',
+    NOT_AT_BROKER: "A copy whose answer was lost is not in the broker's order book after two look-ups; it is sent again.",
+    RECONCILED: "A copy whose answer was lost was found in the broker's order book by its tag and adopted; it is not sent again.",
   }),
 });
 

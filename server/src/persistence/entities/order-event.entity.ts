@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import type { OrderStatus } from '../../core/types.ts';
+import type { OrderEventKind, OrderStatus } from '../../core/types.ts';
 import { bigintNumber } from './base.ts';
 
 /**
@@ -13,7 +13,7 @@ export class OrderEvent {
   /** The master order's account, for masters and children alike, so a master's feed includes its children. */
   masterAccountId: string | null = null;
   status!: OrderStatus;
-  kind!: string;
+  kind!: OrderEventKind;
   message: string | null = null;
   /** The order as it was after this change, so subscribers need no read per event. */
   snapshot!: Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { insertStatement, type Rows, updateStatement } from '../bulk-write.ts';
 import { execute, toNumber } from '../db.ts';
-import type { OrderStatus } from '../../core/types.ts';
+import type { OrderEventKind, OrderStatus } from '../../core/types.ts';
 import { OrderEvent } from '../entities/order-event.entity.ts';
 
 /** An event as emitted: the order's state is captured then, not when the transaction ends. */
@@ -11,7 +11,7 @@ export interface OrderEventDraft {
   masterOrderId: string | null;
   masterAccountId: string | null;
   status: OrderStatus;
-  kind: string;
+  kind: OrderEventKind;
   message: string | null;
   snapshot: Record<string, unknown>;
 }
