@@ -388,21 +388,20 @@ describe('broker credentials are write-only', () => {
     return JSON.parse(text) as GraphQLResponse;
   }
 
+  type TypeRef = { kind: string; ofType?: TypeRef | null };
+
   /** Every field of Account, read from the schema, so a field added later is covered too. */
   async function everyAccountField(): Promise<string> {
     const { __type } = ok(
-      await server.gql<{ __type: { fields: { name: string; type: { kind: string; ofType: { kind: string } | null } }[] } }>(
-        '{ __type(name: "Account") { fields { name type { kind ofType { kind } } } } }',
+      await server.gql<{ __type: { fields: { name: string; type: TypeRef }[] } }>(
+        '{ __type(name: "Account") { fields { name type { kind ofType { kind ofType { kind ofType { kind } } } } } } }',
         {},
         adminToken,
       ),
     );
-    return __type.fields
-      .map((f) => {
-        const kind = f.type.kind === 'NON_NULL' ? f.type.ofType!.kind : f.type.kind;
-        return kind === 'OBJECT' ? `${f.name} { __typename }` : f.name;
-      })
-      .join(' ');
+    // Through NON_NULL and LIST wrappers to the named type: [Account!]! is a selection too.
+    const named = (type: TypeRef): string => (type.ofType ? named(type.ofType) : type.kind);
+    return __type.fields.map((f) => (named(f.type) === 'OBJECT' ? `${f.name} { __typename }` : f.name)).join(' ');
   }
 
   it('are stored for a SMARTAPI account and its client can replace them, but no field, error or audit entry shows them', async () => {

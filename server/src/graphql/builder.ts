@@ -22,19 +22,31 @@ export const builder = new SchemaBuilder<GraphQLTypes>({
     clientMutationId: 'omit',
     cursorType: 'String',
     // Page info holds only cursors of what its connection field already authorised.
-    pageInfoFieldOptions: { authScopes: anyone(), description: 'Where this page sits, to ask for the next one.' },
-    pageInfoTypeOptions: { description: 'Where a page of a connection sits. Pages go forward only: pass endCursor as `after`.' },
-    hasNextPageFieldOptions: { description: 'Whether more items follow this page.' },
-    hasPreviousPageFieldOptions: { description: 'Whether this page was asked for with `after`, so items come before it.' },
-    startCursorFieldOptions: { description: "The first edge's cursor; null for an empty page." },
+    pageInfoFieldOptions: { authScopes: anyone(), description: 'Where this page sits, to ask for the next or the previous one.' },
+    pageInfoTypeOptions: {
+      description:
+        'Where a page of a connection sits: pass endCursor as `after` for the next page, startCursor as `before` for the previous one.',
+    },
+    hasNextPageFieldOptions: { description: 'Whether items follow this page (with `before`: whether any lie at or after that cursor).' },
+    hasPreviousPageFieldOptions: {
+      description: 'Whether items come before this page (with `after`: whether any lie at or before that cursor).',
+    },
+    startCursorFieldOptions: { description: "The first edge's cursor, to pass as `before` for the previous page; null for an empty page." },
     endCursorFieldOptions: { description: "The last edge's cursor, to pass as `after` for the next page; null for an empty page." },
-    cursorFieldOptions: { description: 'Pass as `after` to get the items after this one.' },
-    firstArgOptions: { description: `How many items to return, 1 to ${MAX_PAGE_SIZE} (anything else is refused); defaults to 50.` },
+    cursorFieldOptions: { description: 'Pass as `after` to get the items after this one, or as `before` for the items before it.' },
+    firstArgOptions: {
+      description: `How many items to return from the start (or from just after \`after\`), 1 to ${MAX_PAGE_SIZE} (anything else is refused); 50 when neither first nor last is given. Not with \`last\`.`,
+    },
     afterArgOptions: {
       description: "Return the items after this cursor (an edge's cursor or pageInfo.endCursor); omit for the first page.",
     },
-    lastArgOptions: { description: 'Not supported: ignored. Page forward with `first` and `after`.' },
-    beforeArgOptions: { description: 'Not supported: ignored. Page forward with `first` and `after`.' },
+    lastArgOptions: {
+      description: `How many items to return from the end (or from just before \`before\`), 1 to ${MAX_PAGE_SIZE} (anything else is refused), in the list's own order. Not with \`first\`.`,
+    },
+    beforeArgOptions: {
+      description:
+        "Return the items before this cursor (an edge's cursor or pageInfo.startCursor): with `last`, the nearest ones; alone, the nearest 50.",
+    },
   },
   scopeAuth: {
     authorizeOnSubscribe: true,

@@ -1,6 +1,7 @@
 import { Account } from '../../persistence/entities/account.entity.ts';
 import { User } from '../../persistence/entities/user.entity.ts';
 import { visibleAccountIds } from '../../services/access.ts';
+import { linkedAccounts, type LinkSide } from '../../services/account-links.ts';
 import {
   connectAccount,
   createAccount,
@@ -14,7 +15,8 @@ import { isGlobalKillSwitchEngaged } from '../../persistence/repositories/settin
 import { MAX_AMOUNT_TEXT, MAX_API_KEY_LENGTH, MAX_LABEL_LENGTH, MAX_ORDERS_PER_DAY } from '../../core/input-rules.ts';
 import { STAFF, byArgument, sessionOnly, sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
-import { memoize } from '../context.ts';
+import { loadInBatch } from '../batch-load.ts';
+import { type GraphQLContext, memoize } from '../context.ts';
 import type { AccountStatusMessage } from '../../events/pubsub.ts';
 import { eachEventFresh, streamTopic } from '../subscriptions.ts';
 import { AccountRoleEnum, BrokerEnum, ConnectionStatusEnum } from './enums.ts';
@@ -26,6 +28,14 @@ const MAX_ORDERS_PER_DAY_TEXT =
   'Once the account has this many orders in the IST trading day (skipped, failed and rejected ones not counted), further copies into it are skipped.';
 const MAX_LOSS_PER_DAY_TEXT =
   "Rupees: once the account's realised loss in the IST trading day reaches this, further copies into it are skipped.";
+
+/** The accounts on `side` of the multipliers of `accountId` that the viewer may see; the same field on every account of a list shares two queries. */
+function linkedTo(ctx: GraphQLContext, side: LinkSide, accountId: string): Promise<Account[]> {
+  return loadInBatch(ctx, `linked-${side}`, accountId, async (ids) => {
+    const visible = await memoize(ctx, 'visibleAccountIds', () => visibleAccountIds(ctx.services.orm.em.fork(), ctx.viewer!));
+    return linkedAccounts(ctx.services, visible, side, ids);
+  });
+}
 
 export const AccountRef = builder.objectType(Account, {
   name: 'Account',
@@ -79,6 +89,20 @@ export const AccountRef = builder.objectType(Account, {
       description: 'The user who owns the account.',
       authScopes: sessionOrToken('accounts:read'),
       resolve: (a, _args, ctx) => memoize(ctx, `user:${a.ownerId}`, () => ctx.services.orm.em.fork().findOne(User, { id: a.ownerId })),
+    }),
+    followers: t.field({
+      type: [Account],
+      description:
+        'For a master, the follower accounts its orders are copied into (one per multiplier), oldest link first: only those you may see. Empty for a follower.',
+      authScopes: sessionOrToken('accounts:read'),
+      resolve: (a, _args, ctx) => linkedTo(ctx, 'followers', a.id),
+    }),
+    masters: t.field({
+      type: [Account],
+      description:
+        'For a follower, the master accounts whose orders are copied into it (one per multiplier), oldest link first: only those you may see, so a CLIENT sees none. Empty for a master.',
+      authScopes: sessionOrToken('accounts:read'),
+      resolve: (a, _args, ctx) => linkedTo(ctx, 'masters', a.id),
     }),
     createdAt: t.field({ type: 'DateTime', description: 'When the account was created.', resolve: (a) => a.createdAt }),
   }),

@@ -1,10 +1,11 @@
 import { paiseToRupees } from '../../core/order-rules.ts';
 import { badInput } from '../../core/errors.ts';
+import { MAX_PAGE_SIZE } from '../../core/input-rules.ts';
 import type { OrderStatus } from '../../core/types.ts';
 import type { Order } from '../../persistence/entities/order.entity.ts';
 import { orderFromSnapshot } from '../../events/order-snapshot.ts';
 import { streamOrderEvents } from '../order-event-stream.ts';
-import { childrenOf, getOrder, latestEventCursor, listOrders } from '../../services/order-queries.ts';
+import { childrenOf, getOrder, latestEventCursor, listOrders, ORDERS_PAGE_SIZE } from '../../services/order-queries.ts';
 import { accountFor } from '../../services/access.ts';
 import { sessionOrToken } from '../auth-rules.ts';
 import { builder } from '../builder.ts';
@@ -12,7 +13,7 @@ import { visibleAccount } from '../context.ts';
 import type { OrderEventMessage } from '../../events/pubsub.ts';
 import { eachEventFresh } from '../subscriptions.ts';
 import { AccountRef } from './account.ts';
-import { OrderStatusEnum, OrderTypeEnum, ProductTypeEnum, SideEnum, VarietyEnum } from './enums.ts';
+import { OrderEventKindEnum, OrderStatusEnum, OrderTypeEnum, ProductTypeEnum, SideEnum, VarietyEnum } from './enums.ts';
 
 const rupees = (paise: number | null) => (paise === null ? null : paiseToRupees(paise));
 
@@ -24,6 +25,11 @@ OrderRef.implement({
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Identifies the order.' }),
     accountId: t.exposeID('accountId', { description: 'The account the order is on, even where you may not see it.' }),
+    masterOrderId: t.exposeID('masterOrderId', {
+      nullable: true,
+      description:
+        'For a copy, the id of the master order it was made from, even where you may not see the master; null for every other order.',
+    }),
     account: t.field({
       type: AccountRef,
       nullable: true,
@@ -136,9 +142,7 @@ export const OrderEventRef = builder.objectRef<OrderEventMessage>('OrderEvent').
       resolve: (e) => orderFromSnapshot(e.snapshot),
     }),
     status: t.field({ type: OrderStatusEnum, description: "The order's status after this change.", resolve: (e) => e.status }),
-    kind: t.exposeString('kind', {
-      description: 'What happened, e.g. CREATED, SENT, ACKNOWLEDGED, BROKER_UPDATE, MODIFIED, CANCELLED, FAILED, SKIPPED or COPY_PLANNED.',
-    }),
+    kind: t.field({ type: OrderEventKindEnum, description: 'What happened.', resolve: (e) => e.kind }),
     message: t.exposeString('message', {
       nullable: true,
       description: 'Details in words, e.g. why a copy was skipped or an order failed; null when there are none.',
@@ -151,7 +155,7 @@ builder.queryFields((t) => ({
   orders: t.connection(
     {
       type: OrderRef,
-      description: 'The orders you may read, newest first, a page at a time: pass pageInfo.endCursor as `after` for the next page.',
+      description: `The orders you may read, newest first (by createdAt, then id), ${ORDERS_PAGE_SIZE} at a time unless \`first\` or \`last\` says otherwise (1 to ${MAX_PAGE_SIZE}). Page forward, toward older orders, with \`first\` and pageInfo.endCursor as \`after\`; back, toward newer ones, with \`last\` and pageInfo.startCursor as \`before\`. \`last\` alone gives the oldest orders; \`first\` and \`last\` together are refused with BAD_USER_INPUT. Each page stays newest first.`,
       authScopes: sessionOrToken('orders:read'),
       args: {
         accountId: t.arg.id({ description: "Only this account's orders; for a master, its copies too." }),
@@ -171,13 +175,20 @@ builder.queryFields((t) => ({
             status: args.status as OrderStatus | null | undefined,
             symbol: args.symbol,
           },
-          args.first,
-          args.after,
+          { first: args.first, after: args.after, last: args.last, before: args.before },
         ),
     },
     {
       description: 'A page of orders, newest first.',
       edgesField: { description: 'The orders on this page, each with its cursor.', authScopes: sessionOrToken('orders:read') },
+      fields: (t) => ({
+        totalCount: t.int({
+          description:
+            'How many orders match the filters that you may read, whatever the page; counted only when asked for, so leave it out of page-by-page reads that do not show it.',
+          authScopes: sessionOrToken('orders:read'),
+          resolve: (page) => page.totalCount(),
+        }),
+      }),
     },
     {
       description: 'One order in a page, with its cursor.',
