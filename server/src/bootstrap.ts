@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { createWebhookAlerter } from './alerts/webhook.ts';
 import { deriveKeys } from './secrets/keys.ts';
+import { ApiTokenLimit } from './auth/api-token-limit.ts';
 import { MemoryLoginAttemptStore } from './auth/login-attempt-store.ts';
 import { LoginLimiter } from './auth/login-limiter.ts';
 import { RedisLoginAttemptStore } from './auth/redis-login-attempt-store.ts';
@@ -104,9 +105,9 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   const smartApiSessions: SessionStore = commandRedis
     ? new RedisSessionStore({ redis: commandRedis, prefix: redisPrefix, key: keys.sessions, log, now: () => clock.now() })
     : new InProcessSessionStore(() => clock.now());
-  // One limiter for every broker account's calls (orders, SmartAPI's order book and logins); several
-  // instances draw from one allowance in Redis. It runs on elapsed time, not the trading clock,
-  // which a test may hold at one moment of a day.
+  // One limiter for every broker account's calls (orders, SmartAPI's order book and logins) and
+  // every API token's requests; several instances draw from one allowance in Redis. It runs on
+  // elapsed time, not the trading clock, which a test may hold at one moment of a day.
   const instanceId = newInstanceId();
   const heartbeat = new InstanceHeartbeat(db.orm, instanceId, config.ROLE, log);
   await heartbeat.start();
@@ -128,6 +129,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     tickMs: config.PAPER_TICK_MS,
   });
   const journal = new OrderJournal(db.orm, pubsub, clock, log);
+  const metrics = createMetrics();
   const services: AppServices = {
     config,
     orm: db.orm,
@@ -153,7 +155,9 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
       commandRedis ? new RedisLoginAttemptStore(commandRedis, `${redisPrefix}login:`, log) : new MemoryLoginAttemptStore(),
       clock,
     ),
-    metrics: createMetrics(),
+    // Counted in the broker calls' store (Redis across instances), each token under its own key; refused, never held.
+    apiTokenLimit: new ApiTokenLimit(rateLimiter, config.API_TOKEN_RATE_PER_MIN, () => metrics.apiTokenRefusals.inc()),
+    metrics,
   };
   const engine = new Engine(services, {
     installId: await installId(em),

@@ -105,6 +105,9 @@ const configShape = z.object({
     .refine((v) => parseDuration(v) >= 1, { message: 'must be a duration of at least 1s, such as 90s, 10m, 12h or 30d' })
     .optional(),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  // Requests (and subscription starts) each API token may make in any minute, counted across every
+  // instance through Redis. Sessions (the dashboard) are not limited by it.
+  API_TOKEN_RATE_PER_MIN: int(600, 1),
   ALERT_WEBHOOK_URL: optionalUrl(['http://', 'https://']),
   CORS_ORIGINS: originList,
   TRUSTED_PROXIES: proxyList,

@@ -24,6 +24,11 @@ export function createMetrics() {
       labelNames: ['how'],
       registers: [registry],
     }),
+    apiTokenRefusals: new Counter({
+      name: 'tandem_api_token_refusals_total',
+      help: 'GraphQL requests and subscription starts refused because their API token used up API_TOKEN_RATE_PER_MIN',
+      registers: [registry],
+    }),
     brokerCallSeconds: new Histogram({
       name: 'tandem_broker_call_seconds',
       help: 'Broker round trips',

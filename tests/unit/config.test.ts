@@ -62,6 +62,19 @@ describe('configuration', () => {
     ).toEqual(['MAX_ORDER_QUANTITY', 'MAX_ORDER_VALUE']);
   });
 
+  it('limits each API token to 600 requests a minute by default, and refuses a limit that is not a whole number of at least 1', () => {
+    expect(loadConfig({}).API_TOKEN_RATE_PER_MIN).toBe(600);
+    expect(loadConfig({ API_TOKEN_RATE_PER_MIN: '5' }).API_TOKEN_RATE_PER_MIN).toBe(5);
+    for (const value of ['0', '-1', '1.5', 'lots']) {
+      expect(
+        problems({ API_TOKEN_RATE_PER_MIN: value, PORT: 'abc' })
+          .map((p) => p.split(':')[0])
+          .sort(),
+        value,
+      ).toEqual(['API_TOKEN_RATE_PER_MIN', 'PORT']);
+    }
+  });
+
   it('reads CORS_ORIGINS as a list of exact origins, empty by default, naming each bad entry', () => {
     expect(loadConfig({}).CORS_ORIGINS).toEqual([]);
     expect(loadConfig({ CORS_ORIGINS: 'https://desk.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual([

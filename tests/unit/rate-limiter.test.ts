@@ -108,6 +108,24 @@ function limiterRules(openStore: () => () => RateStore): void {
     expect(granted.sort((a, b) => a - b)[10]! - granted[0]!).toBeGreaterThanOrEqual(5_000);
   });
 
+  it('tryTake answers at once: `limit` calls go, the next is refused until the oldest leaves the window, and a refusal takes no place', async () => {
+    const windows: RateWindow[] = [{ limit: 3, windowMs: 60_000 }];
+    for (let n = 0; n < 3; n += 1) {
+      expect(await limiter.tryTake('api-token:a', windows)).toEqual({ ok: true });
+      clock.advance(1_000);
+    }
+    expect(await limiter.tryTake('api-token:a', windows)).toEqual({ ok: false, retryInMs: 57_000 });
+    expect(clock.sleeping).toBe(0);
+    // Another key has its own allowance.
+    expect(await limiter.tryTake('api-token:b', windows)).toEqual({ ok: true });
+    clock.advance(56_999);
+    expect(await limiter.tryTake('api-token:a', windows)).toEqual({ ok: false, retryInMs: 1 });
+    clock.advance(1);
+    // The refused tries took no place: exactly the first call's place has come free.
+    expect(await limiter.tryTake('api-token:a', windows)).toEqual({ ok: true });
+    expect(await limiter.tryTake('api-token:a', windows)).toEqual({ ok: false, retryInMs: 1_000 });
+  });
+
   it('frees the place of a call never answered (its process died) a minute after it was taken, plus a window', async () => {
     const windows: RateWindow[] = [{ limit: 1, windowMs: 1000 }];
     await limiter.acquire('k', windows);
@@ -198,6 +216,23 @@ describe('the rate limiter while Redis cannot be reached', () => {
       expect(waits).toEqual([250]); // the fifth waited for the first to leave the window here
       const warnings = lines.map((line) => JSON.parse(line) as { msg: string }).filter((entry) => /unreachable/.test(entry.msg));
       expect(warnings).toHaveLength(1);
+    } finally {
+      unreachable.disconnect();
+    }
+  });
+
+  it('answers tryTake at once against this instance its share of the limit', async () => {
+    const unreachable = await connectRedis('redis://127.0.0.1:1', 100);
+    try {
+      const clock = new ManualWaitableClock(START);
+      const twoInstances = new RedisRateStore(unreachable, 'tandem-test:ratelimit:', silent, () => 2);
+      const limiter = new RateLimiter(twoInstances, clock);
+      const windows: RateWindow[] = [{ limit: 4, windowMs: 60_000 }];
+      const started = performance.now();
+      const answers = [];
+      for (let n = 0; n < 3; n += 1) answers.push(await limiter.tryTake('api-token:a', windows));
+      expect(answers).toEqual([{ ok: true }, { ok: true }, { ok: false, retryInMs: 60_000 }]);
+      expect(performance.now() - started).toBeLessThan(1_000);
     } finally {
       unreachable.disconnect();
     }

@@ -15,8 +15,9 @@ export interface Turn {
 const LONGEST_CALL_MS = 60_000;
 
 /**
- * Calls wait here for their turn instead of being refused: per key, in arrival order, on the
- * injected clock, counted in the store (this process's, or Redis for every instance).
+ * Calls wait here for their turn instead of being refused (`tryTake` refuses): per key, in
+ * arrival order, on the injected clock, counted in the store (this process's, or Redis for
+ * every instance).
  */
 export class RateLimiter {
   private readonly tails = new Map<string, Promise<void>>();
@@ -52,6 +53,16 @@ export class RateLimiter {
         if (this.tails.get(key) === tail) this.tails.delete(key);
       });
     }
+  }
+
+  /**
+   * For callers refused rather than kept waiting (API requests): counts a call under `key` now,
+   * answered at once, when every window has room; otherwise says how long until one would fit.
+   * It does not queue behind callers waiting in `acquire`.
+   */
+  async tryTake(key: string, windows: readonly RateWindow[]): Promise<{ ok: true } | { ok: false; retryInMs: number }> {
+    const take = await this.store.take(key, windows, this.now(), 0);
+    return take.ok ? { ok: true } : { ok: false, retryInMs: take.retryInMs };
   }
 
   /** Makes `call` in its turn under `key`; it counts until a window after it answers or fails. */
