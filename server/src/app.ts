@@ -21,7 +21,7 @@ export type ServerContext = { req?: IncomingMessage; res?: ServerResponse; conne
 
 export type TandemYoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
-/** The document limits, documented in the README: what a client may send in one operation. */
+/** The document limits, documented in docs/api.md: what a client may send in one operation. */
 export const DOCUMENT_LIMITS = { depth: 12, aliases: 20, directives: 30, cost: 5000, tokens: 2000 } as const;
 
 /**
@@ -29,7 +29,7 @@ export const DOCUMENT_LIMITS = { depth: 12, aliases: 20, directives: 30, cost: 5
  * with no `extensions.code`; reported like any other invalid document it is
  * GRAPHQL_VALIDATION_FAILED. Its messages start "Syntax Error:", which these are not: the
  * message drops that, and `extensions` name the limit and its value. (maxTokens runs while
- * parsing and gives GRAPHQL_PARSE_FAILED.)
+ * parsing: see `tokenLimit`.)
  */
 function reportAsInvalid(limit: Exclude<keyof typeof DOCUMENT_LIMITS, 'tokens'>) {
   return {
@@ -46,6 +46,22 @@ function reportAsInvalid(limit: Exclude<keyof typeof DOCUMENT_LIMITS, 'tokens'>)
     ],
   };
 }
+
+/**
+ * The token limit is checked while parsing, so its rejection is GRAPHQL_PARSE_FAILED; like the
+ * others it is named as a limit, not a "Syntax Error". Its handler throws in place of armor's
+ * error, before armor would throw its own.
+ */
+const tokenLimit = {
+  n: DOCUMENT_LIMITS.tokens,
+  onReject: [
+    (_context: ValidationContext | null, error: GraphQLError) => {
+      throw new GraphQLError(error.message.replace(/^Syntax Error:\s*/, ''), {
+        extensions: { limit: 'tokens', max: DOCUMENT_LIMITS.tokens },
+      });
+    },
+  ],
+};
 
 /** A graphql-ws socket has no fetch Request, only the upgrade request it was opened with. */
 function forwardedFor(request: Request | undefined, req: IncomingMessage | undefined): string | undefined {
@@ -76,7 +92,7 @@ export function createYogaApp(services: AppServices, orders: OrderService): Tand
         maxDepth: reportAsInvalid('depth'),
         maxAliases: reportAsInvalid('aliases'),
         maxDirectives: reportAsInvalid('directives'),
-        maxTokens: { n: DOCUMENT_LIMITS.tokens },
+        maxTokens: tokenLimit,
         costLimit: { ...reportAsInvalid('cost'), maxCost: DOCUMENT_LIMITS.cost },
         blockFieldSuggestion: { enabled: false },
       }),
@@ -87,6 +103,8 @@ export function createYogaApp(services: AppServices, orders: OrderService): Tand
       const fromParams = connectionParams?.authorization ?? connectionParams?.Authorization;
       const authorization = typeof fromParams === 'string' ? fromParams : request?.headers.get('authorization');
       const { viewer, problem } = await resolveViewer(services, authorization);
+      // Once per HTTP request, SSE stream and graphql-ws operation: each builds its own context.
+      await services.apiTokenLimit.admit(viewer);
       return {
         services,
         orders,

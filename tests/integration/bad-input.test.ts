@@ -470,7 +470,7 @@ describe('oversized and overdeep requests on a real port', () => {
 
   it('21 aliases or a costly query is GRAPHQL_VALIDATION_FAILED naming the limit, never a "Syntax Error"', async () => {
     const aliases = Array.from({ length: 21 }, (_, i) => `a${i}: me { id }`).join(' ');
-    // As the README says: first: 500 exceeds the cost even with one field; first: 100 with ten is fine.
+    // As docs/api.md says: first: 500 exceeds the cost even with one field; first: 100 with ten is fine.
     const costly = '{ orders(first: 500) { edges { node { id } } } }';
     for (const [query, limit, max] of [
       [`{ ${aliases} }`, 'aliases', 20],
@@ -487,6 +487,12 @@ describe('oversized and overdeep requests on a real port', () => {
         JSON.stringify(errors),
       ).toBe(true);
     }
+    // The token limit is met while parsing: GRAPHQL_PARSE_FAILED, named as a limit all the same.
+    const tokens = await post(JSON.stringify({ query: `{ ${Array.from({ length: 1100 }, () => 'me { id }').join(' ')} }` }));
+    expect(tokens.status, JSON.stringify(tokens.body)).toBeLessThan(500);
+    expect(tokens.body.errors?.map((e) => [e.message, e.extensions?.code, e.extensions?.limit, e.extensions?.max])).toEqual([
+      ['Token limit of 2000 exceeded.', 'GRAPHQL_PARSE_FAILED', 'tokens', 2000],
+    ]);
     const ten = 'id symbol side quantity filledQuantity status reason orderTag createdAt updatedAt';
     const page = await post(JSON.stringify({ query: `{ orders(first: 100) { edges { node { ${ten} } } } }` }));
     expect(page.body.errors, JSON.stringify(page.body.errors)).toBeUndefined();
