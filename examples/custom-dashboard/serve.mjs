@@ -33,9 +33,10 @@ async function fileFor(url) {
 const server = createServer(async (req, res) => {
   const file = await fileFor(req.url);
   const found = file !== null;
-  if (req.method !== 'GET' || !found) {
-    res.writeHead(req.method === 'GET' ? 404 : 405, { 'content-type': 'text/plain' });
-    res.end(req.method === 'GET' ? 'not found\n' : 'method not allowed\n');
+  const reads = req.method === 'GET' || req.method === 'HEAD';
+  if (!reads || !found) {
+    res.writeHead(reads ? 404 : 405, { 'content-type': 'text/plain', ...(reads ? {} : { allow: 'GET, HEAD' }) });
+    res.end(reads ? 'not found\n' : 'method not allowed\n');
     return;
   }
   res.writeHead(200, {
@@ -45,7 +46,8 @@ const server = createServer(async (req, res) => {
     'content-security-policy': "default-src 'self'; connect-src *; style-src 'self'; img-src 'self' data:",
     'referrer-policy': 'no-referrer',
   });
-  createReadStream(file).pipe(res);
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
 });
 
 const port = Number(process.env.PORT ?? 8080);
