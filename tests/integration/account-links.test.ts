@@ -2,7 +2,7 @@
 // only the accounts they may see.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../support/gql.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { signUp, startTestServer, type TestServer } from '../support/harness.ts';
 
 const PASSWORD = 'a-long-password-1';
 const LINKS = 'query($id: ID!) { account(id: $id) { followers { clientCode } masters { clientCode } } }';
@@ -40,15 +40,9 @@ beforeAll(async () => {
     ['trader', 'TRADER'],
     ['client', 'CLIENT'],
   ] as const) {
-    const created = ok(
-      await server.gql<{ createUser: { id: string } }>(
-        'mutation($e: String!, $r: UserRole!) { createUser(email: $e, password: "a-long-password-1", role: $r) { id } }',
-        { e: `${name}@links.test`, r: role },
-        tokens.admin,
-      ),
-    );
-    userIds[name] = created.createUser.id;
-    tokens[name] = await server.login(`${name}@links.test`, PASSWORD);
+    const user = await signUp(server, tokens.admin, `${name}@links.test`, role, PASSWORD);
+    userIds[name] = user.id;
+    tokens[name] = user.token;
   }
   const open = async (token: string, clientCode: string, role: 'MASTER' | 'FOLLOWER', ownerId?: string) => {
     ids[clientCode] = ok(

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderStatus } from '../../server/src/core/types.ts';
 import { Order } from '../../server/src/persistence/entities/index.ts';
 import { expectCode, ok } from '../support/gql.ts';
-import { startTestServer, type TestServer } from '../support/harness.ts';
+import { signUp, startTestServer, type TestServer } from '../support/harness.ts';
 
 const PASSWORD = 'a-long-password-1';
 const ORDERS = `query($first: Int, $after: String, $last: Int, $before: String, $accountId: ID, $symbol: String, $status: OrderStatus, $mastersOnly: Boolean) {
@@ -80,15 +80,9 @@ beforeAll(async () => {
     ['trader', 'TRADER'],
     ['client', 'CLIENT'],
   ] as const) {
-    const created = ok(
-      await server.gql<{ createUser: { id: string } }>(
-        'mutation($e: String!, $r: UserRole!) { createUser(email: $e, password: "a-long-password-1", role: $r) { id } }',
-        { e: `${name}@paging.test`, r: role },
-        tokens.admin,
-      ),
-    );
-    userIds[name] = created.createUser.id;
-    tokens[name] = await server.login(`${name}@paging.test`, PASSWORD);
+    const user = await signUp(server, tokens.admin, `${name}@paging.test`, role, PASSWORD);
+    userIds[name] = user.id;
+    tokens[name] = user.token;
   }
   const open = async (token: string, clientCode: string, role: 'MASTER' | 'FOLLOWER', ownerId?: string) =>
     ok(

@@ -99,3 +99,20 @@ export async function startTestServer(
     },
   };
 }
+
+/** Creates a user as the admin (`adminToken`) and signs them in: their id and session token. */
+export async function signUp(
+  server: TestServer,
+  adminToken: string,
+  email: string,
+  role: 'ADMIN' | 'TRADER' | 'CLIENT',
+  password = 'a-long-password-1',
+): Promise<{ id: string; token: string }> {
+  const created = await server.gql<{ createUser: { id: string } }>(
+    'mutation($e: String!, $p: String!, $r: UserRole!) { createUser(email: $e, password: $p, role: $r) { id } }',
+    { e: email, p: password, r: role },
+    adminToken,
+  );
+  if (!created.data) throw new Error(`createUser ${email} failed: ${JSON.stringify(created.errors)}`);
+  return { id: created.data.createUser.id, token: await server.login(email, password) };
+}
