@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/src/core/clock.ts';
-import { connectRedis } from '../../server/src/redis-client.ts';
+import { dropRedisKeys } from '../support/scratch-redis.ts';
 import { redisUrl, scratchDatabase, usingPostgres } from '../support/database.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/harness.ts';
 import { listen, type Listening } from '../support/listening.ts';
@@ -192,10 +192,7 @@ describe.skipIf(!redisUrl)(
       await first?.close();
       await second?.close();
       await database?.drop();
-      const redis = await connectRedis(redisUrl!);
-      const keys = await redis.keys(`${redisPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
+      await dropRedisKeys(redisUrl!, redisPrefix);
     });
 
     it('holds back on one instance the guesses made on the other, and a sign-in on one clears both', async () => {

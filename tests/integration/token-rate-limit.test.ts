@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ApiToken, User } from '../../server/src/persistence/entities/index.ts';
 import { latestCursor } from '../../server/src/persistence/repositories/order-event.repository.ts';
-import { connectRedis } from '../../server/src/redis-client.ts';
+import { dropRedisKeys } from '../support/scratch-redis.ts';
 import { redisUrl, scratchDatabase, usingPostgres } from '../support/database.ts';
 import { ok } from '../support/gql.ts';
 import { ADMIN, startTestServer, waitFor, type TestServer } from '../support/harness.ts';
@@ -208,10 +208,7 @@ describe.skipIf(!redisUrl)(
       await first?.close();
       await second?.close();
       await database?.drop();
-      const redis = await connectRedis(redisUrl!);
-      const keys = await redis.keys(`${redisPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
+      await dropRedisKeys(redisUrl!, redisPrefix);
     });
 
     it('refuses on either instance once the two together have taken the minute', async () => {

@@ -33,3 +33,14 @@ export function scratchRedis(url: string, label: string): { readonly redis: Redi
     },
   };
 }
+
+/** Removes every key under `prefix` in the Redis at `url`: what a suite's servers left behind. */
+export async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = await connectRedis(url);
+  try {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
