@@ -1,7 +1,7 @@
 // The checks that decide whether a follower copies a master order at all, before any
 // sizing, in the order a person reading the skip reason expects: the first that fails wins.
 import { formatRupees } from '../order-rules.ts';
-import { skip, type PlanInput, type Skip } from './plan-types.ts';
+import { skip, type MasterOrderFacts, type MultiplierRules, type PlanInput, type Skip } from './plan-types.ts';
 
 type Gate = (input: PlanInput) => Skip | null;
 
@@ -10,10 +10,7 @@ const GATES: readonly Gate[] = [
   ({ master }) => (master.unsupportedKind ? skip(`${master.unsupportedKind} orders are not copied`) : null),
   ({ globalKillSwitch, follower }) => accountGuard(globalKillSwitch, follower),
   ({ rules }) => (rules.paused ? skip('multiplier is paused') : null),
-  exchangeFilter,
-  allowList,
-  denyList,
-  ({ master, rules }) => (master.variety === 'AMO' && !rules.copyAmo ? skip('AMO orders are not copied by this multiplier') : null),
+  ({ master, rules }) => ruleFilter(master, rules),
   ({ follower }) =>
     dailyOrderLimitReached(follower.ordersToday, follower.maxOrdersPerDay, 1) ? dailyOrderLimitSkip(follower.maxOrdersPerDay) : null,
   dailyLossLimit,
@@ -31,6 +28,21 @@ export function accountGuard(
   if (follower.killSwitch) return skip(`kill switch engaged for follower ${follower.label}`);
   if (!follower.copyEnabled) return skip(`copying is turned off for follower ${follower.label}`);
   return null;
+}
+
+type Filtered = Pick<MasterOrderFacts, 'exchange' | 'symbol' | 'variety'>;
+
+/**
+ * What the multiplier's own filters leave out (exchanges, allow and deny lists, AMO): orders
+ * the follower is not meant to copy at all, as opposed to copies a switch or a limit stopped.
+ */
+export function ruleFilter(master: Filtered, rules: MultiplierRules): Skip | null {
+  return (
+    exchangeFilter(master, rules) ??
+    allowList(master, rules) ??
+    denyList(master, rules) ??
+    (master.variety === 'AMO' && !rules.copyAmo ? skip('AMO orders are not copied by this multiplier') : null)
+  );
 }
 
 /** The first reason this follower gets nothing for this master order, or null to go on to sizing. */
@@ -72,17 +84,17 @@ function secondsLate(delayMs: number): string {
   return tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
 }
 
-function exchangeFilter({ master, rules }: PlanInput): Skip | null {
+function exchangeFilter(master: Filtered, rules: MultiplierRules): Skip | null {
   if (rules.exchanges.length === 0 || includesName(rules.exchanges, master.exchange)) return null;
   return skip(`exchange ${master.exchange} is not among this multiplier's exchanges (${rules.exchanges.join(', ')})`);
 }
 
-function allowList({ master, rules }: PlanInput): Skip | null {
+function allowList(master: Filtered, rules: MultiplierRules): Skip | null {
   if (rules.symbolsAllow.length === 0 || includesName(rules.symbolsAllow, master.symbol)) return null;
   return skip(`${master.symbol} is not on this multiplier's allow list`);
 }
 
-function denyList({ master, rules }: PlanInput): Skip | null {
+function denyList(master: Filtered, rules: MultiplierRules): Skip | null {
   return includesName(rules.symbolsDeny, master.symbol) ? skip(`${master.symbol} is on this multiplier's deny list`) : null;
 }
 
