@@ -5,7 +5,7 @@
 // and on each follower's row with an error id that leads to the log line.
 import { randomUUID } from 'node:crypto';
 import type { OrderEventKind } from '../core/types.ts';
-import { postAlert } from '../alerts/webhook.ts';
+import { raiseAlert } from '../alerts/outbox.ts';
 import { bulkInsert } from '../persistence/bulk-write.ts';
 import { Order } from '../persistence/entities/order.entity.ts';
 import type { ReplicatorDeps } from './deps.ts';
@@ -105,18 +105,14 @@ export async function recordCopyFailure(
 export function alertCopyFailure(services: ReplicatorDeps, master: Order, failure: CopyFailure): void {
   if (failure.alerted) return;
   failure.alerted = true;
-  const url = services.config.ALERT_WEBHOOK_URL;
-  if (!url) return;
-  void postAlert(
-    url,
-    {
-      severity: 'critical',
-      orderId: master.id,
-      accountId: master.accountId,
-      status: master.status,
-      at: services.clock.now().toISOString(),
-      text: `Copying of ${master.symbol} failed: could not record the copies (error id ${failure.errorId}); no copy was sent; see the server log`,
-    },
-    services.log,
-  );
+  // Through the outbox when the database takes it, else posted once directly (raiseAlert).
+  void raiseAlert(services, {
+    kind: 'copy.write_failed',
+    severity: 'critical',
+    orderId: master.id,
+    accountId: master.accountId,
+    status: master.status,
+    at: services.clock.now().toISOString(),
+    text: `Copying of ${master.symbol} failed: could not record the copies (error id ${failure.errorId}); no copy was sent; see the server log`,
+  });
 }
