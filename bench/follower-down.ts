@@ -45,6 +45,7 @@ function down(inner: Broker, hung: { startedAt: number; endedAt: number }[]): Br
     cancelOrder: () => hang(),
     orderBook: () => hang(),
     findOrderByTag: () => hang(),
+    positions: () => hang(),
   };
 }
 

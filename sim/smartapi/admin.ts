@@ -2,6 +2,7 @@ import type { SimAccount } from './accounts.ts';
 import type { SimCore } from './context.ts';
 import type { SimCountersSnapshot } from './counters.ts';
 import type { TimeoutAfterAccept } from './faults.ts';
+import type { SeededHolding } from './holdings.ts';
 import type { RateLimitTable } from './rate-limit.ts';
 import type { RouteName } from './routes/names.ts';
 import type { InstrumentInput, MarketHours, SimAccountInput, SimOrder } from './types.ts';
@@ -27,7 +28,24 @@ export interface SimFaults {
   reset(): void;
 }
 
+/** Delivery units a client bought before the simulator started (prices in paise). */
+export interface SimHoldingInput {
+  clientcode: string;
+  token: string;
+  /** The trading symbol, e.g. SBIN-EQ. */
+  symbol: string;
+  /** NSE unless given. */
+  exchange?: string;
+  quantity: number;
+  averagePaise: number;
+}
+
 export interface SimAdmin {
+  /** getHolding's book: seeded holdings, to which DELIVERY fills of earlier IST days are added. */
+  holdings: {
+    add(input: SimHoldingInput): void;
+    list(clientcode: string): SeededHolding[];
+  };
   accounts: {
     add(input: SimAccountInput): void;
     list(): Array<Pick<SimAccount, 'clientcode' | 'name' | 'fundsPaise'>>;
@@ -58,9 +76,23 @@ export interface SimAdmin {
 }
 
 export function createAdmin(core: SimCore): SimAdmin {
-  const { accounts, market, exchange, book, faults, sessions, hub, counters, limiter } = core;
+  const { accounts, market, exchange, book, holdings, faults, sessions, hub, counters, limiter } = core;
   const copy = (o: SimOrder): SimOrder => ({ ...o });
   return {
+    holdings: {
+      add: (input) => {
+        if (!accounts.get(input.clientcode)) throw new Error(`no account ${input.clientcode}`);
+        holdings.seed({
+          clientcode: input.clientcode,
+          exchange: input.exchange ?? 'NSE',
+          symboltoken: input.token,
+          tradingsymbol: input.symbol,
+          quantity: input.quantity,
+          averagePaise: input.averagePaise,
+        });
+      },
+      list: (clientcode) => holdings.seededOf(clientcode),
+    },
     accounts: {
       add: (input) => void accounts.add(input),
       list: () => accounts.list().map(({ clientcode, name, fundsPaise }) => ({ clientcode, name, fundsPaise })),

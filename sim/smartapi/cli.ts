@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     `SmartAPI simulator (market hours: ${config.marketHours}, rate limits: ${config.rateLimits === false ? 'off' : 'SmartAPI'})`,
     `  REST root        ${sim.url}`,
     `  order updates    ${sim.wsUrl}`,
-    `  admin            ${sim.url}/__sim/state  (POST /__sim/price, /__sim/faults, /__sim/fill, /__sim/hours, /__sim/amo/release, /__sim/accounts)`,
+    `  admin            ${sim.url}/__sim/state  (POST /__sim/price, /__sim/faults, /__sim/fill, /__sim/hours, /__sim/amo/release, /__sim/accounts, /__sim/holdings)`,
     '',
     config.accounts === null ? 'Demo accounts (pass --accounts FILE or SMARTAPI_SIM_ACCOUNTS for your own):' : 'Accounts:',
   ];

@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts';
 import type { SimCounters } from './counters.ts';
 import type { Exchange } from './exchange.ts';
 import type { HttpFaults } from './faults.ts';
+import type { HoldingBook } from './holdings.ts';
 import type { Market } from './market.ts';
 import type { OrderBook } from './order-book.ts';
 import type { OrderSocketHub } from './order-ws.ts';
@@ -21,6 +22,7 @@ export interface SimCore {
   sessions: SessionStore;
   market: Market;
   book: OrderBook;
+  holdings: HoldingBook;
   exchange: Exchange;
   limiter: RateLimiter;
   faults: HttpFaults;

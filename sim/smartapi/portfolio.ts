@@ -2,50 +2,74 @@ import type { SimAccount } from './accounts.ts';
 import type { Market } from './market.ts';
 import { rupeesText } from './money.ts';
 import type { OrderBook } from './order-book.ts';
+import type { SimTrade } from './types.ts';
 
-// Positions and funds derived from the day's fills. Money stays in integer paise until the
-// row is written; averages are rounded to the paisa there, never summed as floats.
+// Positions and funds derived from the fills. Money stays in integer paise until the row is
+// written; averages are rounded to the paisa there, never summed as floats.
 
-interface PositionFigures {
-  symboltoken: string;
-  tradingsymbol: string;
-  exchange: string;
-  producttype: string;
+interface Tally {
   buyQty: number;
   sellQty: number;
   buyValuePaise: number;
   sellValuePaise: number;
 }
 
-function positionsOf(book: OrderBook, clientcode: string): PositionFigures[] {
+interface PositionFigures extends Tally {
+  symboltoken: string;
+  tradingsymbol: string;
+  exchange: string;
+  producttype: string;
+  /** Fills of earlier IST days, carried forward (the cf* fields); the rest are the day's. */
+  cf: Tally;
+}
+
+const emptyTally = (): Tally => ({ buyQty: 0, sellQty: 0, buyValuePaise: 0, sellValuePaise: 0 });
+
+function add(tally: Tally, t: SimTrade): void {
+  if (t.transactiontype === 'BUY') {
+    tally.buyQty += t.quantity;
+    tally.buyValuePaise += t.quantity * t.pricePaise;
+  } else {
+    tally.sellQty += t.quantity;
+    tally.sellValuePaise += t.quantity * t.pricePaise;
+  }
+}
+
+/**
+ * Net figures per instrument and product. With `dayStart`, fills before it are carried forward,
+ * except DELIVERY ones: those became holdings (holdings.ts). Without it every fill counts as the day's.
+ */
+function positionsOf(book: OrderBook, clientcode: string, dayStart: Date | null): PositionFigures[] {
   const byKey = new Map<string, PositionFigures>();
   for (const t of book.tradesOf(clientcode)) {
+    const earlier = dayStart !== null && t.at < dayStart;
+    if (earlier && t.producttype === 'DELIVERY') continue;
     const key = `${t.exchange}|${t.symboltoken}|${t.producttype}`;
     const p = byKey.get(key) ?? {
       symboltoken: t.symboltoken,
       tradingsymbol: t.tradingsymbol,
       exchange: t.exchange,
       producttype: t.producttype,
-      buyQty: 0,
-      sellQty: 0,
-      buyValuePaise: 0,
-      sellValuePaise: 0,
+      ...emptyTally(),
+      cf: emptyTally(),
     };
-    if (t.transactiontype === 'BUY') {
-      p.buyQty += t.quantity;
-      p.buyValuePaise += t.quantity * t.pricePaise;
-    } else {
-      p.sellQty += t.quantity;
-      p.sellValuePaise += t.quantity * t.pricePaise;
-    }
+    add(earlier ? p.cf : p, t);
     byKey.set(key, p);
   }
   return [...byKey.values()];
 }
 
+/** The day's fills and the carried-forward ones together. */
+const totalOf = (p: PositionFigures): Tally => ({
+  buyQty: p.buyQty + p.cf.buyQty,
+  sellQty: p.sellQty + p.cf.sellQty,
+  buyValuePaise: p.buyValuePaise + p.cf.buyValuePaise,
+  sellValuePaise: p.sellValuePaise + p.cf.sellValuePaise,
+});
+
 const avg = (value: number, qty: number): number => (qty === 0 ? 0 : Math.round(value / qty));
 
-function pnlOf(p: PositionFigures, ltpPaise: number): { realised: number; unrealised: number; openCost: number } {
+function pnlOf(p: Tally, ltpPaise: number): { realised: number; unrealised: number; openCost: number } {
   const buyAvg = avg(p.buyValuePaise, p.buyQty);
   const sellAvg = avg(p.sellValuePaise, p.sellQty);
   const net = p.buyQty - p.sellQty;
@@ -69,7 +93,7 @@ export function fundsOf(account: SimAccount, book: OrderBook, market: Market, ex
   let realised = 0;
   let unrealised = 0;
   let utilised = 0;
-  for (const p of positionsOf(book, account.clientcode)) {
+  for (const p of positionsOf(book, account.clientcode, null)) {
     const figures = pnlOf(p, market.ltpPaise(p.symboltoken));
     realised += figures.realised;
     unrealised += figures.unrealised;
@@ -110,16 +134,17 @@ export function rmsRow(f: FundsFigures): Record<string, string> {
   };
 }
 
-/** getPosition rows: every field a string (docs/smartapi.md §4.3). */
-export function positionRows(book: OrderBook, market: Market, clientcode: string): Array<Record<string, string>> {
-  return positionsOf(book, clientcode).map((p) => {
+/** getPosition rows, every field a string (docs/smartapi.md §4.3): the day's fills, and earlier ones as carried forward. */
+export function positionRows(book: OrderBook, market: Market, clientcode: string, dayStart: Date): Array<Record<string, string>> {
+  return positionsOf(book, clientcode, dayStart).map((p) => {
     const inst = market.instrument(p.symboltoken);
     const ltp = market.ltpPaise(p.symboltoken);
-    const net = p.buyQty - p.sellQty;
-    const buyAvg = avg(p.buyValuePaise, p.buyQty);
-    const sellAvg = avg(p.sellValuePaise, p.sellQty);
-    const netAvg = net > 0 ? buyAvg : net < 0 ? sellAvg : 0;
-    const { realised, unrealised } = pnlOf(p, ltp);
+    const total = totalOf(p);
+    const net = total.buyQty - total.sellQty;
+    const totalBuyAvg = avg(total.buyValuePaise, total.buyQty);
+    const totalSellAvg = avg(total.sellValuePaise, total.sellQty);
+    const netAvg = net > 0 ? totalBuyAvg : net < 0 ? totalSellAvg : 0;
+    const { realised, unrealised } = pnlOf(total, ltp);
     return {
       exchange: p.exchange,
       symboltoken: p.symboltoken,
@@ -143,21 +168,21 @@ export function positionRows(book: OrderBook, market: Market, clientcode: string
       strikeprice: rupeesText(inst.strikePaise),
       optiontype: inst.optiontype,
       expirydate: inst.expirydate,
-      cfbuyqty: '0',
-      cfsellqty: '0',
-      cfbuyamount: '0.00',
-      cfsellamount: '0.00',
-      cfbuyavgprice: '0.00',
-      cfsellavgprice: '0.00',
-      buyavgprice: rupeesText(buyAvg),
-      sellavgprice: rupeesText(sellAvg),
+      cfbuyqty: String(p.cf.buyQty),
+      cfsellqty: String(p.cf.sellQty),
+      cfbuyamount: rupeesText(p.cf.buyValuePaise),
+      cfsellamount: rupeesText(p.cf.sellValuePaise),
+      cfbuyavgprice: rupeesText(avg(p.cf.buyValuePaise, p.cf.buyQty)),
+      cfsellavgprice: rupeesText(avg(p.cf.sellValuePaise, p.cf.sellQty)),
+      buyavgprice: rupeesText(avg(p.buyValuePaise, p.buyQty)),
+      sellavgprice: rupeesText(avg(p.sellValuePaise, p.sellQty)),
       avgnetprice: rupeesText(netAvg),
-      netvalue: rupeesText(p.sellValuePaise - p.buyValuePaise),
+      netvalue: rupeesText(total.sellValuePaise - total.buyValuePaise),
       netqty: String(net),
-      totalbuyvalue: rupeesText(p.buyValuePaise),
-      totalsellvalue: rupeesText(p.sellValuePaise),
-      totalbuyavgprice: rupeesText(buyAvg),
-      totalsellavgprice: rupeesText(sellAvg),
+      totalbuyvalue: rupeesText(total.buyValuePaise),
+      totalsellvalue: rupeesText(total.sellValuePaise),
+      totalbuyavgprice: rupeesText(totalBuyAvg),
+      totalsellavgprice: rupeesText(totalSellAvg),
       netprice: rupeesText(netAvg),
       pnl: rupeesText(realised + unrealised),
       realised: rupeesText(realised),

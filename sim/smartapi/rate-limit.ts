@@ -16,6 +16,7 @@ export type RateGroup =
   | 'getOrderBook'
   | 'getTradeBook'
   | 'getPosition'
+  | 'getHolding'
   | 'orderDetails';
 
 export type RateLimitTable = Record<RateGroup, RateLimit>;
@@ -31,6 +32,7 @@ export const SMARTAPI_RATE_LIMITS: RateLimitTable = {
   getOrderBook: { perSecond: 1 },
   getTradeBook: { perSecond: 1 },
   getPosition: { perSecond: 1 },
+  getHolding: { perSecond: 1 },
   orderDetails: { perSecond: 10, perMinute: 500, perHour: 5000 },
 };
 

@@ -9,6 +9,7 @@ import type { ResolvedOptions, SimCore } from './context.ts';
 import { SimCounters } from './counters.ts';
 import { Exchange } from './exchange.ts';
 import { HttpFaults } from './faults.ts';
+import { HoldingBook } from './holdings.ts';
 import { createRequestListener } from './http.ts';
 import { Market } from './market.ts';
 import { OrderBook } from './order-book.ts';
@@ -78,6 +79,7 @@ export async function createSmartApiSim(options: SmartApiSimOptions = {}): Promi
     sessions,
     market,
     book,
+    holdings: new HoldingBook(),
     exchange,
     faults,
     hub,

@@ -109,6 +109,7 @@ function faulty(inner: Broker, overrides: Partial<Pick<Broker, 'placeOrder' | 'f
     cancelOrder: (id) => inner.cancelOrder(id),
     orderBook: () => inner.orderBook(),
     findOrderByTag: (tag) => inner.findOrderByTag(tag),
+    positions: () => inner.positions(),
     ...overrides,
   };
 }

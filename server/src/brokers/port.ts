@@ -46,6 +46,27 @@ export interface BrokerOrder {
   updatedAt: Date;
 }
 
+/**
+ * One net position as the broker reports it, per (exchange, token, product), in Tandem's words:
+ * each adapter maps its broker's own. Prices in paise.
+ */
+export interface BrokerPosition {
+  exchange: string;
+  symbol: string;
+  token: string;
+  productType: ProductType;
+  /** Units held now, +long / -short: what was carried in plus today's trades. */
+  quantity: number;
+  /** Average price of the open quantity, by the broker's own method; null when flat. */
+  averagePrice: number | null;
+  /** Realised P&L of the IST trading day, as the broker counts it. */
+  realisedPnl: number;
+  /** The last traded price the broker gives; null when it gives none. */
+  lastPrice: number | null;
+  /** For DELIVERY, the units of `quantity` held from earlier days (demat holdings); 0 for other products. */
+  holdingQuantity: number;
+}
+
 /** The broker accepted the request and gave an id; the order's state follows in updates. */
 export interface BrokerAck {
   brokerOrderId: string;
@@ -74,6 +95,8 @@ export interface Broker {
   cancelOrder(brokerOrderId: string): Promise<void>;
   orderBook(): Promise<BrokerOrder[]>;
   findOrderByTag(orderTag: string): Promise<BrokerOrder | null>;
+  /** What the account holds now, as the broker says: orders placed elsewhere and the broker's square-offs included. */
+  positions(): Promise<BrokerPosition[]>;
 }
 
 export type OrderUpdateListener = (clientCode: string, order: BrokerOrder) => void;

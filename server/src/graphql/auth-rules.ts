@@ -16,9 +16,14 @@ export interface AuthScopeMap {
   session: readonly UserRole[];
   /** An API token whose owner has one of these roles... */
   tokenOwner: readonly UserRole[];
-  /** ...and that carries this scope. */
-  token: ApiTokenScope;
+  /** ...and that carries this scope, or every one of these scopes. */
+  token: TokenScopes;
 }
+
+/** The scope a token needs, or the scopes it needs all of. */
+export type TokenScopes = ApiTokenScope | readonly ApiTokenScope[];
+
+const scopeList = (scopes: TokenScopes): readonly ApiTokenScope[] => (typeof scopes === 'string' ? [scopes] : scopes);
 
 export const EVERY_ROLE: readonly UserRole[] = ['ADMIN', 'TRADER', 'CLIENT'];
 export const STAFF: readonly UserRole[] = ['ADMIN', 'TRADER'];
@@ -30,14 +35,15 @@ export function scopesFor(viewer: Viewer | null): {
     public: true,
     session: (roles) => viewer !== null && viewer.apiTokenId === null && roles.includes(viewer.role),
     tokenOwner: (roles) => viewer !== null && viewer.apiTokenId !== null && roles.includes(viewer.role),
-    token: (scope) => viewer !== null && viewer.apiTokenId !== null && viewer.scopes?.has(scope) === true,
+    token: (scopes) =>
+      viewer !== null && viewer.apiTokenId !== null && scopeList(scopes).every((scope) => viewer.scopes?.has(scope) === true),
   };
 }
 
 export type Rule =
   | { public: true }
   | { session: readonly UserRole[] }
-  | { $any: { session: readonly UserRole[]; $all: { tokenOwner: readonly UserRole[]; token: ApiTokenScope } } };
+  | { $any: { session: readonly UserRole[]; $all: { tokenOwner: readonly UserRole[]; token: TokenScopes } } };
 
 /** Anyone, signed in or not. */
 export const anyone = (): Rule => ({ public: true });
@@ -45,8 +51,11 @@ export const anyone = (): Rule => ({ public: true });
 /** Sessions of these roles only: never a token (users, API tokens, the global kill switch). */
 export const sessionOnly = (roles: readonly UserRole[] = EVERY_ROLE): Rule => ({ session: roles });
 
-/** Sessions of these roles, and tokens whose owner has one of them and that carry `scope`. */
-export const sessionOrToken = (scope: ApiTokenScope, roles: readonly UserRole[] = EVERY_ROLE): Rule => ({
+/**
+ * Sessions of these roles, and tokens whose owner has one of them and that carry `scope` (or,
+ * given a list, every scope in it: a field that reads two kinds of thing needs both).
+ */
+export const sessionOrToken = (scope: TokenScopes, roles: readonly UserRole[] = EVERY_ROLE): Rule => ({
   $any: { session: roles, $all: { tokenOwner: roles, token: scope } },
 });
 
@@ -95,7 +104,9 @@ export function describeRule(rule: Rule): string {
       ? ''
       : 'of such a user '
     : `whose owner is ${roleWords($all.tokenOwner)} `;
-  return `Needs a session of ${roleWords(session)}, or an API token ${owner}with scope ${scopeEnumValue($all.token)}.`;
+  const scopes = scopeList($all.token).map(scopeEnumValue);
+  const scopeWords = scopes.length === 1 ? `scope ${scopes[0]}` : `scopes ${scopes.slice(0, -1).join(', ')} and ${scopes.at(-1)}`;
+  return `Needs a session of ${roleWords(session)}, or an API token ${owner}with ${scopeWords}.`;
 }
 
 /** Exactly these keys: a scope map of another shape means something else to scope-auth (its top level is "any of"). */
@@ -114,7 +125,10 @@ const isRule = (value: unknown): value is Rule =>
     Array.isArray(value.$any.session) &&
     hasKeys(value.$any.$all, 'tokenOwner', 'token') &&
     Array.isArray(value.$any.$all.tokenOwner) &&
-    typeof value.$any.$all.token === 'string');
+    isTokenScopes(value.$any.$all.token));
+
+const isTokenScopes = (value: unknown): value is TokenScopes =>
+  typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.every((scope) => typeof scope === 'string'));
 
 /** Whether a field's `authScopes` lets anyone through: on a nested field, that adds nothing to say. */
 export const isPublicRule = (authScopes: unknown): boolean => isRule(authScopes) && 'public' in authScopes;
@@ -147,8 +161,9 @@ const leastRole = (roles: readonly UserRole[]): UserRole => [...EVERY_ROLE].reve
 
 /**
  * Why a field was refused, said so a program can act on it: UNAUTHENTICATED without a
- * credential; FORBIDDEN with `requiredScope` (a token lacks a scope), `requiredCredential:
- * "SESSION"` (tokens may not use the field at all) or `requiredRole`.
+ * credential; FORBIDDEN with `requiredScope` (a token lacks a scope: the first it lacks, and
+ * `requiredScopes` all it lacks where the field needs several), `requiredCredential: "SESSION"`
+ * (tokens may not use the field at all) or `requiredRole`.
  */
 export function refusal(viewer: Viewer | null, authProblem: string | null, failure: AuthFailure, field: string): DomainError {
   if (viewer === null) return new DomainError('UNAUTHENTICATED', authProblem ?? 'sign in first: send Authorization: Bearer <token>');
@@ -166,8 +181,14 @@ export function refusal(viewer: Viewer | null, authProblem: string | null, failu
     }
     const scope = failed.find((f) => f.scope === 'token');
     if (scope) {
-      const name = scopeEnumValue(scope.parameter as ApiTokenScope);
-      return new DomainError('FORBIDDEN', `${field} needs an API token with the ${name} scope`, undefined, { requiredScope: name });
+      const needed = scopeList(scope.parameter as TokenScopes);
+      const missing = needed.filter((s) => viewer.scopes?.has(s) !== true).map(scopeEnumValue);
+      const names = missing.length > 0 ? missing : needed.map(scopeEnumValue);
+      const words = names.length === 1 ? `the ${names[0]} scope` : `the ${names.join(' and ')} scopes`;
+      return new DomainError('FORBIDDEN', `${field} needs an API token with ${words}`, undefined, {
+        requiredScope: names[0],
+        ...(needed.length > 1 ? { requiredScopes: names } : {}),
+      });
     }
     return new DomainError('FORBIDDEN', `${field} needs a signed-in session; API tokens cannot use it`, undefined, {
       requiredCredential: 'SESSION',

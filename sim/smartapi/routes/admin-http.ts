@@ -28,6 +28,14 @@ const schemas = {
   }),
   price: z.object({ token: z.string().min(1), price }),
   fill: z.object({ id: z.string().min(1), quantity: z.number().int().positive(), price: price.optional() }),
+  holding: z.object({
+    clientcode: z.string().min(1),
+    token: z.string().min(1),
+    symbol: z.string().min(1),
+    exchange: z.string().min(1).optional(),
+    quantity: z.number().int().positive(),
+    price,
+  }),
   hours: z.object({ hours: z.enum(['always', 'nse']) }),
   faults: z.object({
     latencyMs: z.number().int().min(0).optional(),
@@ -75,6 +83,13 @@ export function createAdminHttp(admin: SimAdmin): AdminHandler {
           const f = schemas.fill.parse(input());
           return json(res, 200, admin.orders.fill(f.id, f.quantity, f.price));
         }
+        case 'POST /__sim/holdings': {
+          const { price: averagePaise, ...h } = schemas.holding.parse(input());
+          admin.holdings.add({ ...h, averagePaise });
+          return json(res, 201, { ok: true });
+        }
+        case 'GET /__sim/holdings':
+          return json(res, 200, admin.holdings.list(url.searchParams.get('clientcode') ?? ''));
         case 'POST /__sim/hours':
           admin.market.setHours(schemas.hours.parse(input()).hours);
           return json(res, 200, { ok: true, marketOpen: admin.market.isOpen() });

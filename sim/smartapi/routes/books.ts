@@ -1,9 +1,11 @@
+import { istTimeOn } from '../clock.ts';
 import type { SecureContext } from '../context.ts';
 import { backendError, backendOk, ERR, type SimResponse } from '../envelope.ts';
+import { holdingRows } from '../holdings.ts';
 import { orderRow, tradeRow } from '../order-row.ts';
 import { positionRows } from '../portfolio.ts';
 
-// getOrderBook, details/{uniqueorderid}, getTradeBook, getPosition (docs/smartapi.md §4).
+// getOrderBook, details/{uniqueorderid}, getTradeBook, getPosition, getHolding (docs/smartapi.md §4).
 
 function list(ctx: SecureContext, rows: unknown[]): SimResponse {
   return backendOk(rows.length === 0 && ctx.core.options.emptyListData === 'null' ? null : rows);
@@ -32,7 +34,15 @@ export function getTradeBook(ctx: SecureContext): SimResponse {
   );
 }
 
+/** The IST day the simulator's clock is in: fills before it are carried forward or held. */
+const dayStart = (ctx: SecureContext): Date => istTimeOn(ctx.core.clock.now(), 0, 0);
+
 export function getPosition(ctx: SecureContext): SimResponse {
   const { book, market } = ctx.core;
-  return list(ctx, positionRows(book, market, ctx.session.clientcode));
+  return list(ctx, positionRows(book, market, ctx.session.clientcode, dayStart(ctx)));
+}
+
+export function getHolding(ctx: SecureContext): SimResponse {
+  const { book, holdings, market } = ctx.core;
+  return list(ctx, holdingRows(book, holdings, market, ctx.session.clientcode, dayStart(ctx)));
 }

@@ -11,6 +11,7 @@ export const ROUTE_NAMES = [
   'orderDetails',
   'getTradeBook',
   'getPosition',
+  'getHolding',
 ] as const;
 
 export type RouteName = (typeof ROUTE_NAMES)[number];

@@ -1,7 +1,7 @@
 import type { RequestContext, SecureContext } from '../context.ts';
 import type { SimResponse } from '../envelope.ts';
 import type { RateGroup } from '../rate-limit.ts';
-import { getOrderBook, getPosition, getTradeBook, orderDetails } from './books.ts';
+import { getHolding, getOrderBook, getPosition, getTradeBook, orderDetails } from './books.ts';
 import type { RouteName } from './names.ts';
 import { cancelOrder, modifyOrder, placeOrder } from './orders.ts';
 import { generateTokens, getProfile, getRMS, loginByPassword, logout } from './user.ts';
@@ -22,6 +22,7 @@ export type RouteSpec =
 
 const USER = '/rest/secure/angelbroking/user/v1';
 const ORDER = '/rest/secure/angelbroking/order/v1';
+const PORTFOLIO = '/rest/secure/angelbroking/portfolio/v1';
 
 /** The REST surface of docs/smartapi.md §2–4; `path` ending in `/` takes one trailing id segment. */
 export const ROUTES: readonly RouteSpec[] = [
@@ -75,6 +76,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { name: 'orderDetails', method: 'GET', path: `${ORDER}/details/`, rate: 'orderDetails', auth: 'session', handler: orderDetails },
   { name: 'getTradeBook', method: 'GET', path: `${ORDER}/getTradeBook`, rate: 'getTradeBook', auth: 'session', handler: getTradeBook },
   { name: 'getPosition', method: 'GET', path: `${ORDER}/getPosition`, rate: 'getPosition', auth: 'session', handler: getPosition },
+  { name: 'getHolding', method: 'GET', path: `${PORTFOLIO}/getHolding`, rate: 'getHolding', auth: 'session', handler: getHolding },
 ];
 
 export function matchRoute(method: string, pathname: string): { route: RouteSpec; params: Record<string, string> } | null {

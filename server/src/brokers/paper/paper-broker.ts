@@ -1,4 +1,4 @@
-import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, BrokerOrderRequest } from '../port.ts';
+import type { Broker, BrokerAck, BrokerOrder, BrokerOrderChanges, BrokerOrderRequest, BrokerPosition } from '../port.ts';
 
 /** What a paper account trades on: the shared paper exchange, for one client code at a time. */
 export interface PaperVenue {
@@ -7,6 +7,7 @@ export interface PaperVenue {
   cancel(clientCode: string, brokerOrderId: string): Promise<void>;
   book(clientCode: string): Promise<BrokerOrder[]>;
   findByTag(clientCode: string, orderTag: string): Promise<BrokerOrder | null>;
+  positions(clientCode: string): Promise<BrokerPosition[]>;
 }
 
 /** One client account's view of the shared paper exchange; its updates come through the exchange's feed. */
@@ -34,5 +35,9 @@ export class PaperBroker implements Broker {
 
   findOrderByTag(orderTag: string): Promise<BrokerOrder | null> {
     return this.exchange.findByTag(this.clientCode, orderTag);
+  }
+
+  positions(): Promise<BrokerPosition[]> {
+    return this.exchange.positions(this.clientCode);
   }
 }

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import type { Clock } from '../../core/clock.ts';
+import { istTimeOn, type Clock } from '../../core/clock.ts';
 import { isMarketOpen, nextSessionOpen, type MarketHoursMode } from '../../core/market-session.ts';
 import { acceptOnPlacement, matchOrder, releaseAmo, type PaperOrderStatus, type PlacementDecision } from '../../core/paper/matching.ts';
 import { createPriceWalk, type PriceBand, type PriceWalk } from '../../core/paper/price-walk.ts';
+import { netPositions } from '../../core/position-figures.ts';
 import type { InstrumentCatalog } from '../../instruments/catalog.ts';
 import type { Orm } from '../../persistence/db.ts';
 import { nextPaperOrderNumbers } from '../../persistence/repositories/sequences.ts';
@@ -15,10 +16,12 @@ import {
   type BrokerOrder,
   type BrokerOrderChanges,
   type BrokerOrderRequest,
+  type BrokerPosition,
   type OrderUpdateFeed,
   type OrderUpdateListener,
   type PriceSource,
 } from '../port.ts';
+import { withReferencePrices } from '../prices.ts';
 import { MicroBatcher } from '../../concurrency/micro-batch.ts';
 import { bulkInsert } from '../../persistence/bulk-write.ts';
 import { paperOrderStatus } from './order-status.ts';
@@ -71,6 +74,8 @@ export function toBrokerOrder(row: PaperOrder): BrokerOrder {
  */
 export class PaperExchange implements OrderUpdateFeed, PriceSource {
   private readonly walk: PriceWalk;
+  /** What positions are valued at: the walk, else the instrument's reference price. */
+  private readonly prices: PriceSource;
   private readonly listeners = new Set<OrderUpdateListener>();
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
@@ -85,6 +90,7 @@ export class PaperExchange implements OrderUpdateFeed, PriceSource {
       referencePrices: new Map(instruments.map((i) => [i.token, i.referencePrice as number])),
       tickSizes: new Map(instruments.map((i) => [i.token, i.tickSize])),
     });
+    this.prices = withReferencePrices(options.instruments, this);
   }
 
   start(): void {
@@ -252,6 +258,28 @@ export class PaperExchange implements OrderUpdateFeed, PriceSource {
   async findByTag(clientCode: string, orderTag: string): Promise<BrokerOrder | null> {
     const row = await this.options.orm.em.fork().findOne(PaperOrder, { clientCode, orderTag });
     return row ? toBrokerOrder(row) : null;
+  }
+
+  /**
+   * The account's net positions from its own book: every filled order (the exchange fills an order
+   * whole, so its last update is when it filled), netted by FIFO, with today's realised P&L. The
+   * book keeps every day, so DELIVERY units bought before today are the account's holdings.
+   */
+  async positions(clientCode: string): Promise<BrokerPosition[]> {
+    await this.roundTrip();
+    const rows = await this.options.orm.em
+      .fork()
+      .find(PaperOrder, { clientCode, filledQuantity: { $gt: 0 } }, { orderBy: { updatedAt: 'asc', brokerOrderId: 'asc' } });
+    const fills = rows.flatMap(({ exchange, symbol, token, productType, side, filledQuantity, averagePrice, updatedAt }) =>
+      averagePrice === null
+        ? []
+        : [{ exchange, symbol, token, productType, side, quantity: filledQuantity, price: averagePrice, at: updatedAt }],
+    );
+    const dayStart = istTimeOn(this.options.clock.now(), 0, 0);
+    return netPositions(fills, dayStart).map(({ lastFillAt: _, ...position }) => ({
+      ...position,
+      lastPrice: this.prices.lastPrice(position.exchange, position.token),
+    }));
   }
 
   /** One pass over the resting book: AMO releases, triggers and fills at the current prices. */

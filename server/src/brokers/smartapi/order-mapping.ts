@@ -116,7 +116,7 @@ export function brokerOrderFromRow(row: Record<string, unknown>, now: Date): Bro
 }
 
 /** Angel's older product names (CNC, MIS, NRML) read as today's. */
-function productTypeOf(value: string): ProductType {
+export function productTypeOf(value: string): ProductType {
   const aliases: Record<string, ProductType> = { CNC: 'DELIVERY', MIS: 'INTRADAY', NRML: 'CARRYFORWARD' };
   return aliases[value.toUpperCase()] ?? oneOf(value.toUpperCase(), PRODUCT_TYPES, 'INTRADAY');
 }

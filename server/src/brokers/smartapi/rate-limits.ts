@@ -13,8 +13,15 @@ export const ORDER_CALL_WINDOWS: readonly RateWindow[] = [
 /** getOrderBook: once a second. */
 export const ORDER_BOOK_WINDOWS: readonly RateWindow[] = [{ limit: 1, windowMs: 1_000 }];
 
+/** getPosition: once a second (docs/smartapi.md §7). */
+export const POSITION_WINDOWS: readonly RateWindow[] = [{ limit: 1, windowMs: 1_000 }];
+
+/** getHolding: once a second, a limit of its own (docs/smartapi.md §7). */
+export const HOLDING_WINDOWS: readonly RateWindow[] = [{ limit: 1, windowMs: 1_000 }];
+
 /** loginByPassword: once a second, spaced 1.1 s to be sure. */
 export const LOGIN_WINDOWS: readonly RateWindow[] = [{ limit: 1, windowMs: 1_100 }];
 
 /** The limiter's key for one client code's calls of one kind. */
-export const rateKey = (clientCode: string, calls: 'orderBook' | 'login'): string => `SMARTAPI:${clientCode}:${calls}`;
+export const rateKey = (clientCode: string, calls: 'orderBook' | 'positions' | 'holdings' | 'login'): string =>
+  `SMARTAPI:${clientCode}:${calls}`;

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import { BrokerCallError } from '../port.ts';
 import { readAnswer } from './answer.ts';
 import type { RateLimiter } from '../../rate-limit/limiter.ts';
-import { ORDER_BOOK_WINDOWS, rateKey } from './rate-limits.ts';
+import type { RateWindow } from '../../core/rate-windows.ts';
+import { HOLDING_WINDOWS, ORDER_BOOK_WINDOWS, POSITION_WINDOWS, rateKey } from './rate-limits.ts';
 import { createSdk, type SdkAnswer, type SmartApiSdk } from './sdk.ts';
 import type { SessionGrant } from './session-store.ts';
 import type { SmartApiSession } from './session.ts';
@@ -21,14 +22,21 @@ export interface RestDeps {
   session: SmartApiSession;
   log: Logger;
   /**
-   * Where the order-book reads take their turn (1/s per client code), with every instance's
-   * when it counts through Redis. Order calls come here in their turn already: the engine's
-   * AccountLimiter is their one pacing.
+   * Where the reads take their turn (order book, positions, holdings: each 1/s per client code),
+   * with every instance's when it counts through Redis. Order calls come here in their turn
+   * already: the engine's AccountLimiter is their one pacing.
    */
   limiter: RateLimiter;
 }
 
-export type Endpoint = 'orders' | 'orderBook';
+export type Endpoint = 'orders' | 'orderBook' | 'positions' | 'holdings';
+
+/** The reads paced here, each under its own limit. */
+const READ_WINDOWS: Readonly<Record<Exclude<Endpoint, 'orders'>, readonly RateWindow[]>> = {
+  orderBook: ORDER_BOOK_WINDOWS,
+  positions: POSITION_WINDOWS,
+  holdings: HOLDING_WINDOWS,
+};
 
 export interface CallOptions {
   /** Whether the call may be made again after a new login (reads, modify, cancel: yes; place: no). */
@@ -66,9 +74,9 @@ export class SmartApiRest {
       });
       // The turn is taken once logged in, so it counts from when the call really goes.
       const raw =
-        endpoint === 'orderBook'
-          ? await this.deps.limiter.run(rateKey(this.deps.clientCode, 'orderBook'), ORDER_BOOK_WINDOWS, () => invoke(this.sdkFor(grant)))
-          : await invoke(this.sdkFor(grant));
+        endpoint === 'orders'
+          ? await invoke(this.sdkFor(grant))
+          : await this.deps.limiter.run(rateKey(this.deps.clientCode, endpoint), READ_WINDOWS[endpoint], () => invoke(this.sdkFor(grant)));
       const answer = readAnswer(raw, name);
       if (answer.ok) return answer.data;
       const { error } = answer;

@@ -19,6 +19,8 @@ export interface SmartApiSdk {
   modifyOrder(params: Record<string, string>): Promise<SdkAnswer>;
   cancelOrder(params: Record<string, string>): Promise<SdkAnswer>;
   getOrderBook(): Promise<SdkAnswer>;
+  getPosition(): Promise<SdkAnswer>;
+  getHolding(): Promise<SdkAnswer>;
 }
 
 export interface SdkOptions {

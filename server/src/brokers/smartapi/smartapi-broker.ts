@@ -8,6 +8,7 @@ import {
   type BrokerOrder,
   type BrokerOrderChanges,
   type BrokerOrderRequest,
+  type BrokerPosition,
   type OrderUpdateFeed,
   type OrderUpdateListener,
 } from '../port.ts';
@@ -18,7 +19,9 @@ import { OrderBookPoll } from './order-book-poll.ts';
 import { brokerOrderFromRow, cancelOrderBody, modifyOrderBody, placeOrderBody } from './order-mapping.ts';
 import { OrderUpdateSocket } from './order-socket.ts';
 import { isKnownStatus } from './order-status.ts';
-import { NoSessionError, SmartApiRest } from './rest-client.ts';
+import { positionsFromAnswers } from './position-mapping.ts';
+import { NoSessionError, SmartApiRest, type Endpoint } from './rest-client.ts';
+import type { SdkAnswer, SmartApiSdk } from './sdk.ts';
 import { SmartApiSession, type SmartApiCredentials } from './session.ts';
 import type { SessionStore } from './session-store.ts';
 import { UpdateFilter } from './update-filter.ts';
@@ -40,6 +43,9 @@ export interface SmartApiBrokerOptions {
 
 /** A REST call unanswered for this long has an unknown outcome (the SDK's own default). */
 const CALL_TIMEOUT_MS = 7_000;
+
+/** Angel's codes for an empty list (AB1016 "Position not found", AB1015 "Holding not found"): nothing held, not a failure. */
+const NOTHING_HELD_CODES: ReadonlySet<string> = new Set(['AB1016', 'AB1015']);
 
 /**
  * One Angel One account behind the Broker port: REST through smartapi-javascript, order
@@ -168,6 +174,15 @@ export class SmartApiBroker implements Broker, OrderUpdateFeed {
     return (await this.poll.read()).find((order) => order.orderTag === orderTag) ?? null;
   }
 
+  /** getPosition (the day's and carried-forward positions) and getHolding (delivery holdings), added up. */
+  async positions(): Promise<BrokerPosition[]> {
+    const [positionData, holdingData] = await Promise.all([
+      this.readList('getPosition', 'positions', (sdk) => sdk.getPosition()),
+      this.readList('getHolding', 'holdings', (sdk) => sdk.getHolding()),
+    ]);
+    return positionsFromAnswers(positionData, holdingData);
+  }
+
   onOrderUpdate(listener: OrderUpdateListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -198,6 +213,15 @@ export class SmartApiBroker implements Broker, OrderUpdateFeed {
       const order = row !== null && typeof row === 'object' ? brokerOrderFromRow(row as Record<string, unknown>, now) : null;
       return order ? [order] : [];
     });
+  }
+
+  private async readList(name: string, endpoint: Endpoint, invoke: (sdk: SmartApiSdk) => Promise<SdkAnswer>): Promise<unknown> {
+    try {
+      return await this.rest.call(name, endpoint, invoke, { againAfterLogin: true });
+    } catch (error) {
+      if (error instanceof BrokerCallError && error.outcome === 'rejected' && NOTHING_HELD_CODES.has(error.brokerCode ?? '')) return null;
+      throw error;
+    }
   }
 
   private emit(orders: BrokerOrder[]): void {
