@@ -3,10 +3,15 @@ import { GraphQLError, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { TandemYoga } from './app.ts';
+import { actorOf, type Viewer } from './auth/viewer.ts';
 import { maskError } from './graphql/errors.ts';
+import { createExportHandler } from './http/exports.ts';
 import { createOriginPolicy } from './http/origin-policy.ts';
 import { pingDatabase } from './persistence/db.ts';
+import { AUDIT_EXPORT_PARAMETERS, openAuditExport } from './services/audit-trail.ts';
 import type { AppServices } from './services/container.ts';
+import { openOrderExport, ORDER_EXPORT_PARAMETERS } from './services/order-export.ts';
+import { resolveViewer } from './services/resolve-viewer.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -50,6 +55,25 @@ export function createHttpServer(
   serveStatic?: (req: IncomingMessage, res: ServerResponse) => boolean,
 ): HttpServerHandle {
   const origins = createOriginPolicy(services.config.CORS_ORIGINS);
+  // The CSV downloads: credentials, the token limit and error masking exactly as for /graphql.
+  const downloads = createExportHandler<Viewer>({
+    routes: {
+      '/export/orders.csv': { parameters: ORDER_EXPORT_PARAMETERS, open: (viewer, query) => openOrderExport(services, viewer, query) },
+      '/export/audit.csv': { parameters: AUDIT_EXPORT_PARAMETERS, open: (viewer, query) => openAuditExport(services, viewer, query) },
+    },
+    authenticate: async (authorization) => {
+      const who = await resolveViewer(services, authorization);
+      await services.apiTokenLimit.admit(who.viewer);
+      return who;
+    },
+    mask: (error, scene) => {
+      const masked = maskError(error, services.log, {
+        operation: `GET ${scene.route}`,
+        actor: scene.viewer ? actorOf(scene.viewer) : undefined,
+      });
+      return { message: masked.message, extensions: masked.extensions };
+    },
+  });
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = url.pathname;
@@ -88,6 +112,7 @@ export function createHttpServer(
         res.writeHead(200, { 'content-type': services.metrics.registry.contentType });
         return res.end(await services.metrics.registry.metrics());
       }
+      if (downloads.handles(route)) return await downloads.serve(req, res, route);
       if (route === '/graphql') {
         // The size limit is checked on Content-Length, so a body of unannounced length (chunked)
         // would slip past it and be buffered whole; every GraphQL client sends the length.

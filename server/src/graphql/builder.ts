@@ -8,7 +8,7 @@ import type { GraphQLContext } from './context.ts';
 
 export interface GraphQLTypes {
   Context: GraphQLContext;
-  Scalars: { DateTime: { Input: Date; Output: Date | string } };
+  Scalars: { DateTime: { Input: Date; Output: Date | string }; JSON: { Input: unknown; Output: unknown } };
   AuthScopes: AuthScopeMap;
   DefaultFieldNullability: false;
 }
@@ -65,6 +65,13 @@ builder.scalarType('DateTime', {
     if (Number.isNaN(date.getTime())) throw new TypeError('DateTime must be an ISO-8601 string');
     return date;
   },
+});
+
+builder.scalarType('JSON', {
+  description:
+    'Any JSON value (an object, array, string, number, boolean or null), sent as it is: e.g. what an audit entry recorded before and after a change.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
 });
 
 builder.queryType({ description: 'What can be read. Each field says who may use it; anything else is FORBIDDEN or UNAUTHENTICATED.' });

@@ -1,6 +1,7 @@
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { createOperation, createQueryView, subscribe } from '../../../graphql/operations.ts';
 import { routeParams } from '../../../navigation/router.ts';
+import DownloadButton from '../../../ui/download-button.tsx';
 import FormErrors from '../../../ui/form-errors.tsx';
 import { session } from '../../auth/session.ts';
 import NoOrdersMessage from '../no-orders-message.tsx';
@@ -142,6 +143,11 @@ export default function BlotterPage() {
         <span class={`stream-state stream-${stream()?.kind ?? 'connecting'}`} role="status">
           {streamLabel()}
         </span>
+        {/* Every order you may read (of the chosen account, with its copies), not only the rows loaded here. */}
+        <DownloadButton
+          path={`/export/orders.csv${accountId() ? `?accountId=${encodeURIComponent(accountId())}` : ''}`}
+          fallbackName="orders.csv"
+        />
       </div>
 
       <BlotterFilters
