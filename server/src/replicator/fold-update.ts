@@ -2,6 +2,7 @@ import type { BrokerOrder } from '../brokers/port.ts';
 import { statusAfterReport } from '../core/reported-status.ts';
 import { TERMINAL_STATUSES } from '../core/types.ts';
 import type { Order } from '../persistence/entities/order.entity.ts';
+import { SQUARE_OFF_ORIGIN } from '../persistence/repositories/square-off.repository.ts';
 
 /**
  * Folds a broker's view of an order into its row. Returns the event kind to record, or null
@@ -30,7 +31,8 @@ export function foldBrokerUpdate(row: Order, update: BrokerOrder, now: Date): 'B
   row.triggerPrice = update.triggerPrice;
   row.orderType = update.orderType;
   if (status === 'REJECTED' || status === 'CANCELLED') row.reason = update.statusMessage ?? row.reason;
-  else if (status !== 'FAILED') row.reason = null;
+  // A square-off's reason says who asked for it and what it closes; the broker's report does not change that.
+  else if (status !== 'FAILED' && row.origin !== SQUARE_OFF_ORIGIN) row.reason = null;
   row.updatedAt = now;
   return modified ? 'MODIFIED' : 'BROKER_UPDATE';
 }

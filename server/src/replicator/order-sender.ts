@@ -18,6 +18,14 @@ export type SendOutcome = 'acknowledged' | 'failed' | 'unknown' | 'not-claimed' 
  */
 const REPLY_PATIENCE_MS = 30_000;
 
+/**
+ * An order's reason without the note it carries while queued for its account's rate limit: what
+ * it says once sent (a square-off's reason, a copy's notes), or null when the note was all.
+ */
+function withoutQueuedNote(reason: string | null): string | null {
+  return reason?.replace(/(?:^|; )queued \d+ ms for .*'s broker rate limit$/s, '') || null;
+}
+
 /** How many children's master accounts are remembered for the lease check. */
 const MASTERS_KEPT = 50_000;
 
@@ -177,8 +185,10 @@ export class OrderSender {
       .record(async (tx, emit) => {
         const row = await tx.findOne(Order, { id: orderId, status: 'PENDING' });
         if (!row) return;
-        row.reason = `queued ${Math.ceil(waitMs)} ms for ${account.label}'s broker rate limit`;
-        emit(row, 'QUEUED', { message: row.reason });
+        const note = `queued ${Math.ceil(waitMs)} ms for ${account.label}'s broker rate limit`;
+        const standing = withoutQueuedNote(row.reason);
+        row.reason = standing ? `${standing}; ${note}` : note;
+        emit(row, 'QUEUED', { message: note });
       })
       .catch((error: unknown) => this.services.log.error({ err: error, orderId }, 'recording a queued order failed'));
   }
@@ -199,7 +209,7 @@ export class OrderSender {
             await tx.find(Order, { id: { $in: ids }, status: 'PENDING' }, { lockMode: LockMode.PESSIMISTIC_WRITE }),
           );
           for (const row of rows) {
-            Object.assign(row, { status: 'SENT', sentAt, reason: null, updatedAt: sentAt });
+            Object.assign(row, { status: 'SENT', sentAt, reason: withoutQueuedNote(row.reason), updatedAt: sentAt });
             emit(row, 'SENT');
           }
           const ours = new Set(rows.map((row) => row.id));

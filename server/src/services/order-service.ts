@@ -15,6 +15,7 @@ import { isGlobalKillSwitchEngaged } from '../persistence/repositories/settings.
 import { foldBrokerUpdate } from '../replicator/fold-update.ts';
 import type { OrderSender } from '../replicator/order-sender.ts';
 import { nextOrderTag } from '../persistence/repositories/sequences.ts';
+import { SquareOffService } from './square-off.ts';
 
 export interface PlaceOrderInput {
   accountId: string;
@@ -48,11 +49,16 @@ function paiseOrProblem(value: number | null | undefined, field: string, problem
 
 /** Places, modifies and cancels orders on one account, and folds broker updates into order rows. */
 export class OrderService {
+  /** Closes accounts' positions, sending its orders the way placeOrder sends (sendRecorded). */
+  readonly squareOffs: SquareOffService;
+
   constructor(
     private readonly services: AppServices,
     readonly installId: string,
     private readonly sender: OrderSender,
-  ) {}
+  ) {
+    this.squareOffs = new SquareOffService(services, { installId, send: (order, account) => this.sendRecorded(order, account) });
+  }
 
   async placeOrder(viewer: Viewer, input: PlaceOrderInput): Promise<Order> {
     const em = this.services.orm.em.fork();
@@ -141,6 +147,21 @@ export class OrderService {
         CLIENT_PATIENCE_MS,
       )
       .catch(() => order);
+  }
+
+  /**
+   * Sends an order already recorded PENDING (a square-off's) as placeOrder sends its own: one a
+   * lost connection leaves unsent is failed with the reason once the database answers, so it
+   * never counts as on its way forever.
+   */
+  async sendRecorded(order: Order, account: Account): Promise<void> {
+    try {
+      await this.sender.send(order, account);
+    } catch (error) {
+      if (!isConnectionLoss(error)) throw error;
+      this.failWhenReachable(order.id, 'not sent: the database connection was lost before the order went to the broker');
+      throw error;
+    }
   }
 
   /**
