@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { OrderStatus, ProductType, Side } from '../../core/types.ts';
+import type { OrderStatus, OrderType, ProductType, Side, Variety } from '../../core/types.ts';
 import { execute, toNumber } from '../db.ts';
 
 // The query builder would expand an array parameter into a list; spell the list out instead.
@@ -84,28 +84,49 @@ export async function ordersPlacedSince(em: EntityManager, accountIds: string[],
 
 export interface Fill {
   accountId: string;
+  exchange: string;
+  symbol: string;
   token: string;
+  productType: ProductType;
   side: Side;
   quantity: number;
   /** Average price in paise. */
   price: number;
+  /** When the order last changed: its latest fill, as far as Tandem knows. */
+  at: Date;
 }
 
 /** The fills of orders created since `since`, in the order they were last updated. */
 export async function fillsSince(em: EntityManager, accountIds: string[], since: Date): Promise<Fill[]> {
   if (accountIds.length === 0) return [];
-  const rows = await execute<{ account_id: string; side: Side; filled_quantity: unknown; average_price: unknown; token: string }[]>(
+  const rows = await execute<
+    {
+      account_id: string;
+      exchange: string;
+      symbol: string;
+      token: string;
+      product_type: ProductType;
+      side: Side;
+      filled_quantity: unknown;
+      average_price: unknown;
+      updated_at: Date | string;
+    }[]
+  >(
     em,
-    `select account_id, side, filled_quantity, average_price, token from orders
-      where account_id in (${placeholders(accountIds)}) and created_at >= ? and filled_quantity > 0 and average_price is not null order by updated_at`,
+    `select account_id, exchange, symbol, token, product_type, side, filled_quantity, average_price, updated_at from orders
+      where account_id in (${placeholders(accountIds)}) and created_at >= ? and filled_quantity > 0 and average_price is not null order by updated_at, id`,
     [...accountIds, since],
   );
   return rows.map((row) => ({
     accountId: row.account_id,
+    exchange: row.exchange,
+    symbol: row.symbol,
     token: row.token,
+    productType: row.product_type,
     side: row.side,
     quantity: toNumber(row.filled_quantity),
     price: toNumber(row.average_price),
+    at: new Date(row.updated_at),
   }));
 }
 
@@ -179,4 +200,109 @@ export async function ownOrdersSentWithoutAnswer(em: EntityManager, accountIds: 
     [...accountIds, unchangedSince],
   );
   return rows.map((row) => row.id);
+}
+
+/** A master order as far as it filled, with the master's position in its instrument and product just before it. */
+export interface MasterFillRow {
+  exchange: string;
+  symbol: string;
+  token: string;
+  side: Side;
+  quantity: number;
+  filledQuantity: number;
+  orderType: OrderType;
+  productType: ProductType;
+  variety: Variety;
+  price: number | null;
+  triggerPrice: number | null;
+  averagePrice: number | null;
+  placedAt: Date;
+  /** The master's net position (+long, -short) from every earlier fill of its own in the same token and product. */
+  positionBefore: number;
+}
+
+/**
+ * The account's orders placed since `since` that filled (its own, not copies into it), oldest
+ * first. The position before each counts every earlier fill, also those before `since`, so an
+ * exit of what was held before `since` reads as an exit.
+ */
+export async function masterFillsSince(em: EntityManager, accountId: string, since: Date): Promise<MasterFillRow[]> {
+  const rows = await execute<
+    {
+      exchange: string;
+      symbol: string;
+      token: string;
+      side: Side;
+      quantity: unknown;
+      filled_quantity: unknown;
+      order_type: OrderType;
+      product_type: ProductType;
+      variety: Variety;
+      price: unknown;
+      trigger_price: unknown;
+      average_price: unknown;
+      created_at: Date | string;
+      position_before: unknown;
+    }[]
+  >(
+    em,
+    `select * from (
+       select o.exchange, o.symbol, o.token, o.side, o.quantity, o.filled_quantity, o.order_type, o.product_type, o.variety,
+              o.price, o.trigger_price, o.average_price, o.created_at,
+              coalesce(sum(case when o.side = 'BUY' then o.filled_quantity else -o.filled_quantity end) over (
+                partition by o.token, o.product_type order by o.created_at, o.id rows between unbounded preceding and 1 preceding
+              ), 0) as position_before
+         from orders o
+        where o.account_id = ? and o.master_order_id is null and o.filled_quantity > 0
+     ) f
+     where f.created_at >= ?
+     order by f.created_at`,
+    [accountId, since],
+  );
+  const money = (value: unknown) => (value === null || value === undefined ? null : toNumber(value));
+  return rows.map((row) => ({
+    exchange: row.exchange,
+    symbol: row.symbol,
+    token: row.token,
+    side: row.side,
+    quantity: toNumber(row.quantity),
+    filledQuantity: toNumber(row.filled_quantity),
+    orderType: row.order_type,
+    productType: row.product_type,
+    variety: row.variety,
+    price: money(row.price),
+    triggerPrice: money(row.trigger_price),
+    averagePrice: money(row.average_price),
+    placedAt: new Date(row.created_at),
+    positionBefore: toNumber(row.position_before),
+  }));
+}
+
+/** A master's newest order, and when it and all its copies were last final (null while any is not). */
+export interface LatestMasterOrder {
+  accountId: string;
+  orderId: string;
+  settledAt: Date | null;
+}
+
+/** For each of the accounts that has orders of its own: its newest one, and whether it and every copy of it are final. */
+export async function latestMasterOrders(em: EntityManager, accountIds: string[]): Promise<LatestMasterOrder[]> {
+  if (accountIds.length === 0) return [];
+  const unsettled = UNSETTLED.map((s) => `'${s}'`).join(', ');
+  const rows = await execute<{ account_id: string; id: string; open: unknown; last_change: Date | string }[]>(
+    em,
+    `select m.account_id, m.id,
+            (m.status in (${unsettled}))::int + (select count(*) from orders c where c.master_order_id = m.id and c.status in (${unsettled})) as open,
+            greatest(m.updated_at, coalesce((select max(c.updated_at) from orders c where c.master_order_id = m.id), m.updated_at)) as last_change
+       from (select distinct on (o.account_id) o.account_id, o.id, o.status, o.updated_at
+               from orders o
+              where o.account_id in (${placeholders(accountIds)}) and o.master_order_id is null
+              order by o.account_id, o.created_at desc, o.id desc) m`,
+    accountIds,
+  );
+  return rows.map((row) => ({
+    accountId: row.account_id,
+    orderId: row.id,
+    settledAt: toNumber(row.open) === 0 ? new Date(row.last_change) : null,
+  }));
 }
