@@ -76,6 +76,8 @@ export const OrderSchema = new EntitySchema<Order>({
     { properties: ['orderTag'] },
   ],
   indexes: [
+    // The order every listing and export reads in, newest first, a page at a time.
+    { properties: ['createdAt', 'id'] },
     { properties: ['accountId', 'createdAt'] },
     { properties: ['accountId', 'token'] },
     { properties: ['status'] },
