@@ -1,6 +1,7 @@
 import { For, Match, Show, Switch, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import AccountsPage from './features/accounts/accounts-page.tsx';
+import AuditPage from './features/audit/audit-page.tsx';
 import LoginPage from './features/auth/login-page.tsx';
 import { session } from './features/auth/session.ts';
 import LatencyPage from './features/latency/latency-page.tsx';
@@ -8,6 +9,7 @@ import MultipliersPage from './features/multipliers/multipliers-page.tsx';
 import BlotterPage from './features/orders/blotter/blotter-page.tsx';
 import TicketPage from './features/orders/ticket/ticket-page.tsx';
 import OverviewPage from './features/overview/overview-page.tsx';
+import PositionsPage from './features/positions/positions-page.tsx';
 import TokensPage from './features/tokens/tokens-page.tsx';
 import { currentRoute, hashFor, ROUTES, type RouteName } from './navigation/router.ts';
 
@@ -16,9 +18,11 @@ const PAGES: Record<RouteName, () => JSX.Element> = {
   accounts: AccountsPage,
   multipliers: MultipliersPage,
   orders: BlotterPage,
+  positions: PositionsPage,
   ticket: TicketPage,
   latency: LatencyPage,
   tokens: TokensPage,
+  audit: AuditPage,
 };
 
 // A CLIENT places no orders: the order ticket has nothing for them.

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
-import { createWebhookAlerter } from './alerts/webhook.ts';
+import { AlertDeliverer } from './alerts/deliverer.ts';
+import { createOrderEventAlerter } from './alerts/order-alerts.ts';
 import { deriveKeys } from './secrets/keys.ts';
 import { ApiTokenLimit } from './auth/api-token-limit.ts';
 import { MemoryLoginAttemptStore } from './auth/login-attempt-store.ts';
@@ -159,6 +160,18 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     apiTokenLimit: new ApiTokenLimit(rateLimiter, config.API_TOKEN_RATE_PER_MIN, () => metrics.apiTokenRefusals.inc()),
     metrics,
   };
+  // Alerts are written to the outbox first; the instances that do background work post them
+  // (Engine.start), signed when ALERT_WEBHOOK_SECRET is set.
+  if (config.ALERT_WEBHOOK_URL && !config.ALERT_WEBHOOK_SECRET)
+    log.warn(
+      'ALERT_WEBHOOK_SECRET not set: alerts are posted unsigned, and a receiver cannot tell them from forgeries; set it (32+ characters)',
+    );
+  const alerts = config.ALERT_WEBHOOK_URL
+    ? new AlertDeliverer(
+        { orm: db.orm, log, metrics },
+        { url: config.ALERT_WEBHOOK_URL, secret: config.ALERT_WEBHOOK_SECRET ?? null, keepMs: eventRetention(config).keepMs },
+      )
+    : null;
   const engine = new Engine(services, {
     installId: await installId(em),
     reconcileRecheckMs: overrides.reconcileRecheckMs,
@@ -167,6 +180,7 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     instanceId,
     limiter: rateLimiter,
     beforeBrokerCall: overrides.beforeBrokerCall,
+    alerts,
   });
 
   let demo: DemoSeed | null = null;
@@ -174,9 +188,8 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     demo = await seedDemo(em, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   else if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await ensureFirstAdmin(em, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
-  const stopAlerts = config.ALERT_WEBHOOK_URL
-    ? services.journal.onCommitted(createWebhookAlerter(config.ALERT_WEBHOOK_URL, log))
-    : () => undefined;
+  const orderAlerts = createOrderEventAlerter(services);
+  const stopAlerts = config.ALERT_WEBHOOK_URL ? services.journal.onCommitted((events) => orderAlerts.onCommitted(events)) : () => undefined;
   await services.heads.start();
   const recovery = await engine.start(config.ROLE !== 'api');
   if (config.ROLE !== 'api') paper.start();
@@ -209,9 +222,11 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
     recovery,
     secretKeyCreated: secret.created,
     async close() {
-      stopAlerts();
       services.heads.stop();
       await engine.stop();
+      // After the engine's last order changes, so their alerts are in the outbox for the next start.
+      stopAlerts();
+      await orderAlerts.settled();
       clearInterval(retention);
       await pruning;
       await paper.stop();

@@ -89,6 +89,7 @@ const configShape = z.object({
   MAX_COPY_DELAY_S: int(30, 1),
   MASTER_LEASE_TTL_S: int(3, 1),
   SETTLE_AFTER_S: int(10, 1),
+  DRIFT_ALERT_AFTER_S: int(60, 1),
   // One order row holds at most an int4 quantity; a larger bound could never be placed.
   MAX_ORDER_QUANTITY: int(100_000, 1).pipe(
     z.number().max(ORDER_ROW_MAX_QUANTITY, `must be at most ${ORDER_ROW_MAX_QUANTITY}, the most one order holds`),
@@ -109,6 +110,9 @@ const configShape = z.object({
   // instance through Redis. Sessions (the dashboard) are not limited by it.
   API_TOKEN_RATE_PER_MIN: int(600, 1),
   ALERT_WEBHOOK_URL: optionalUrl(['http://', 'https://']),
+  // The HMAC key of every alert's X-Tandem-Signature (alerts/signature.ts). Without it, alerts go
+  // out unsigned and start-up warns of it: an alert unsent is worse than one unsigned.
+  ALERT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   CORS_ORIGINS: originList,
   TRUSTED_PROXIES: proxyList,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AlertDeliverer } from './alerts/deliverer.ts';
 import type { BrokerOrder } from './brokers/port.ts';
 import { AccountLimiter } from './replicator/account-limiter.ts';
 import { KeyedQueue } from './concurrency/keyed-queue.ts';
@@ -9,6 +10,7 @@ import { Reconciler } from './replicator/reconciler.ts';
 import { Account } from './persistence/entities/account.entity.ts';
 import { MasterDetector } from './replicator/detector.ts';
 import { AccountLeases } from './replicator/account-leases.ts';
+import { DRIFT_CHECK_MS, DriftWatch } from './services/drift-watch.ts';
 import { recoverAfterRestart, recoverMasters, type RecoveryDeps, type RecoveryReport, settleStale } from './replicator/recovery.ts';
 import { Replicator } from './replicator/replicator.ts';
 import type { RateLimiter } from './rate-limit/limiter.ts';
@@ -28,6 +30,8 @@ export interface EngineOptions {
   instanceId?: string;
   /** Fault injection for tests (see OrderSender.beforeBrokerCall). */
   beforeBrokerCall?: (orderId: string) => Promise<void>;
+  /** Posts the alert outbox (ALERT_WEBHOOK_URL set): run with the background work, not by API-only instances. */
+  alerts?: AlertDeliverer | null;
 }
 
 const UNPLANNED_SWEEP_MS = 5_000;
@@ -44,6 +48,8 @@ export class Engine {
   readonly reconciler: Reconciler;
   readonly detector: MasterDetector;
   readonly leases: AccountLeases;
+  /** Drift alerts for the masters held here (tests call its check). */
+  readonly driftWatch: DriftWatch;
   private readonly sender: OrderSender;
   /** Broker updates from every account, applied in arrival order, many per transaction. */
   private readonly updates = new MicroBatcher<{ broker: Account['broker']; clientCode: string; update: BrokerOrder }, undefined>(
@@ -56,6 +62,8 @@ export class Engine {
   /** Start-up recovery covers the masters held then; masters acquired later are recovered as they come. */
   private recovered = false;
   private acquiredDuringRecovery: string[] = [];
+  /** The alert outbox's deliverer, when ALERT_WEBHOOK_URL is set. */
+  readonly alerts: AlertDeliverer | null;
 
   constructor(
     private readonly services: AppServices,
@@ -97,7 +105,9 @@ export class Engine {
       options.instanceId,
     );
     this.replicator.fence = this.leases;
+    this.driftWatch = new DriftWatch(services, () => this.leases.heldAccountIds);
     sender.fence = this.leases;
+    this.alerts = options.alerts ?? null;
   }
 
   /** Follows the brokers and the journal; with `replicate`, also recovers and copies (ROLE all/replicator). */
@@ -109,6 +119,8 @@ export class Engine {
       }),
     );
     if (!replicate) return null;
+    // First, so alerts left by an earlier run go out while recovery runs.
+    this.alerts?.start();
     // SmartAPI accounts' sockets and polls run on the one instance holding each account's lease:
     // Angel allows three sockets per client code, and API-only instances open none.
     this.services.brokers.watchWith((accountId) => this.leases.holds(accountId));
@@ -147,6 +159,10 @@ export class Engine {
     const settle = setInterval(() => void this.track(this.settleStale()), this.services.config.SETTLE_AFTER_S * 1500);
     settle.unref();
     this.stops.push(() => clearInterval(settle));
+    // Followers out of line with their masters, once the masters' newest orders have settled.
+    const drift = setInterval(() => void this.track(this.driftWatch.check()), DRIFT_CHECK_MS);
+    drift.unref();
+    this.stops.push(() => clearInterval(drift));
     return report;
   }
 
@@ -168,6 +184,7 @@ export class Engine {
     await this.services.brokers.stopFollowing();
     await this.idle();
     await this.leases.stop();
+    await this.alerts?.stop();
   }
 
   /** Resolves when no update, replication or reconciliation started so far is still running. */

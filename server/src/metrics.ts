@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per app instance, so tests that start several servers in one process do not collide. */
 export function createMetrics() {
@@ -27,6 +27,22 @@ export function createMetrics() {
     apiTokenRefusals: new Counter({
       name: 'tandem_api_token_refusals_total',
       help: 'GraphQL requests and subscription starts refused because their API token used up API_TOKEN_RATE_PER_MIN',
+      registers: [registry],
+    }),
+    alertAttempts: new Counter({
+      name: 'tandem_alert_attempts_total',
+      help: "Posts of alerts to ALERT_WEBHOOK_URL: 'delivered' (answered 2xx) or 'failed' (anything else, no answer included)",
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    alertsUndelivered: new Counter({
+      name: 'tandem_alerts_undelivered_total',
+      help: 'Alerts given up (FAILED) after a day of failed posts',
+      registers: [registry],
+    }),
+    alertsPending: new Gauge({
+      name: 'tandem_alerts_pending',
+      help: 'Alerts in the outbox not yet delivered nor given up, as last counted by an instance that delivers them',
       registers: [registry],
     }),
     brokerCallSeconds: new Histogram({

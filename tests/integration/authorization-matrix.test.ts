@@ -24,14 +24,15 @@ const STAFF: Role[] = ['ADMIN', 'TRADER'];
 
 /**
  * The rule of one field. `sessions`: roles whose sessions may use it. `token`: the scope a token
- * needs (absent: tokens never may), and its owner must have one of `sessions`' roles.
+ * needs, or the scopes it needs all of (absent: tokens never may), and its owner must have one
+ * of `sessions`' roles; a token lacking some is told the first it lacks.
  * `targeted`: it names an object, so a caller who cannot see it gets NOT_FOUND.
  * `list`: a caller who owns nothing gets an empty list.
  */
 interface FieldRule {
   public?: true;
   sessions?: Role[];
-  token?: Scope;
+  token?: Scope | Scope[];
   targeted?: true;
   list?: true;
 }
@@ -48,6 +49,9 @@ const TABLE: Record<string, FieldRule> = {
   'Query.orders': { sessions: ALL, token: 'ORDERS_READ', list: true },
   'Query.latestOrderEventCursor': { sessions: ALL, token: 'ORDERS_READ' },
   'Query.replicationStats': { sessions: ALL, token: 'ORDERS_READ', list: true },
+  'Query.auditEntries': { sessions: ALL },
+  'Query.positions': { sessions: ALL, token: ['ACCOUNTS_READ', 'ORDERS_READ'], targeted: true },
+  'Query.positionDrift': { sessions: ALL, token: ['ACCOUNTS_READ', 'ORDERS_READ'], targeted: true },
   'Mutation.login': { public: true },
   'Mutation.createUser': { sessions: ['ADMIN'] },
   'Mutation.createAccount': { sessions: STAFF, token: 'ACCOUNTS_WRITE' },
@@ -62,6 +66,8 @@ const TABLE: Record<string, FieldRule> = {
   'Mutation.placeOrder': { sessions: STAFF, token: 'ORDERS_WRITE', targeted: true },
   'Mutation.modifyOrder': { sessions: STAFF, token: 'ORDERS_WRITE', targeted: true },
   'Mutation.cancelOrder': { sessions: STAFF, token: 'ORDERS_WRITE', targeted: true },
+  'Mutation.squareOff': { sessions: STAFF, token: 'ORDERS_WRITE', targeted: true },
+  'Mutation.squareOffFollowers': { sessions: STAFF, token: 'ORDERS_WRITE', targeted: true },
   'Mutation.createApiToken': { sessions: ALL },
   'Mutation.revokeApiToken': { sessions: ALL, targeted: true },
   'Subscription.orderEvents': { sessions: ALL, token: 'ORDERS_READ' },
@@ -111,7 +117,8 @@ function expectedFor(field: string, caller: Caller): Outcome {
   if (caller.credential === 'token') {
     if (!rule.token) return { kind: 'refused', code: 'FORBIDDEN', extension: { requiredCredential: 'SESSION' } };
     if (!roles.includes(caller.role!)) return { kind: 'refused', code: 'FORBIDDEN', extension: { requiredRole: least(roles) } };
-    if (!caller.scopes.includes(rule.token)) return { kind: 'refused', code: 'FORBIDDEN', extension: { requiredScope: rule.token } };
+    const lacking = [rule.token].flat().find((scope) => !caller.scopes.includes(scope));
+    if (lacking) return { kind: 'refused', code: 'FORBIDDEN', extension: { requiredScope: lacking } };
   } else if (!roles.includes(caller.role!)) {
     return { kind: 'refused', code: 'FORBIDDEN', extension: { requiredRole: least(roles) } };
   }
@@ -237,6 +244,15 @@ const PROBES: Record<string, (caller: Caller) => Promise<{ query: string; variab
   'Query.orders': async () => ({ query: '{ orders(first: 5) { edges { node { id } } } }' }),
   'Query.latestOrderEventCursor': async () => ({ query: '{ latestOrderEventCursor }' }),
   'Query.replicationStats': async () => ({ query: '{ replicationStats { followerId } }' }),
+  'Query.auditEntries': async () => ({ query: '{ auditEntries(first: 5) { edges { node { id actor } } } }' }),
+  'Query.positions': async (c) => ({
+    query: 'query($id: ID!) { positions(accountId: $id) { symbol quantity source } }',
+    variables: { id: target(c).account },
+  }),
+  'Query.positionDrift': async (c) => ({
+    query: 'query($id: ID!) { positionDrift(masterId: $id, includeZero: true) { symbol expected actual drift } }',
+    variables: { id: target(c).account },
+  }),
   'Mutation.login': async () => ({
     query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
     variables: { e: 'client@matrix.test', p: PASSWORD },
@@ -299,6 +315,14 @@ const PROBES: Record<string, (caller: Caller) => Promise<{ query: string; variab
     });
     return { query: 'mutation($id: ID!) { cancelOrder(id: $id) { id } }', variables: { id: placed.placeOrder.id } };
   },
+  'Mutation.squareOff': async (c) => ({
+    query: 'mutation($id: ID!) { squareOff(accountId: $id) { id } }',
+    variables: { id: target(c).account },
+  }),
+  'Mutation.squareOffFollowers': async (c) => ({
+    query: 'mutation($id: ID!) { squareOffFollowers(masterId: $id) { id } }',
+    variables: { id: target(c).account },
+  }),
   'Mutation.createApiToken': async () => ({ query: 'mutation { createApiToken(name: "matrix", scopes: [ORDERS_READ]) { token } }' }),
   'Mutation.revokeApiToken': async (c) => {
     const made = await asAdmin<{ createApiToken: { apiToken: { id: string } } }>(

@@ -8,9 +8,11 @@ describe('the hash router', () => {
       'accounts',
       'multipliers',
       'orders',
+      'positions',
       'ticket',
       'latency',
       'tokens',
+      'audit',
     ]);
   });
 

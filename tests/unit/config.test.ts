@@ -75,6 +75,17 @@ describe('configuration', () => {
     }
   });
 
+  it('waits 60 s of settled copies before a drift alert by default, and refuses a wait below 1 s', () => {
+    expect(loadConfig({}).DRIFT_ALERT_AFTER_S).toBe(60);
+    expect(loadConfig({ DRIFT_ALERT_AFTER_S: '300' }).DRIFT_ALERT_AFTER_S).toBe(300);
+    for (const value of ['0', '2.5', 'soon']) {
+      expect(
+        problems({ DRIFT_ALERT_AFTER_S: value }).map((p) => p.split(':')[0]),
+        value,
+      ).toEqual(['DRIFT_ALERT_AFTER_S']);
+    }
+  });
+
   it('reads CORS_ORIGINS as a list of exact origins, empty by default, naming each bad entry', () => {
     expect(loadConfig({}).CORS_ORIGINS).toEqual([]);
     expect(loadConfig({ CORS_ORIGINS: 'https://desk.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual([

@@ -4,9 +4,11 @@ export const ROUTES = [
   { name: 'accounts', label: 'Accounts' },
   { name: 'multipliers', label: 'Multipliers' },
   { name: 'orders', label: 'Orders' },
+  { name: 'positions', label: 'Positions' },
   { name: 'ticket', label: 'Ticket' },
   { name: 'latency', label: 'Latency' },
   { name: 'tokens', label: 'API tokens' },
+  { name: 'audit', label: 'Audit' },
 ] as const;
 
 export type RouteName = (typeof ROUTES)[number]['name'];

@@ -9,5 +9,9 @@ import './schema/order.ts';
 import './schema/order-mutations.ts';
 import './schema/api-token.ts';
 import './schema/replication.ts';
+import './schema/position.ts';
+import './schema/drift.ts';
+import './schema/audit.ts';
+import './schema/square-off.ts';
 
 export const schema: GraphQLSchema = lexicographicSortSchema(builder.toSchema());

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { seal } from '../secrets/keys.ts';
+import { enqueueAlert } from '../alerts/outbox.ts';
+import { sessionAlert } from '../alerts/session-alerts.ts';
 import { actorOf, type Viewer } from '../auth/viewer.ts';
 import { PAPER_STATUS_REASON } from '../brokers/registry.ts';
 import { badInputs, conflict, forbidden, notFound, parseId } from '../core/errors.ts';
@@ -85,6 +87,12 @@ function sealCredentials(services: AppServices, credentials: CredentialsInput): 
 }
 
 /** What the audit trail keeps of an account: never the credentials, only whether they exist. */
+/** The account's lazily loaded credentials column, so auditView says truly whether there are credentials. */
+async function loadCredentialsFlag(em: EntityManager, account: Account): Promise<void> {
+  await em.populate(account, ['credentialsSealed']);
+}
+
+/** What the audit trail records of an account; `hasCredentials` needs loadCredentialsFlag on a loaded account. */
 function auditView(account: Account): Record<string, unknown> {
   return {
     label: account.label,
@@ -172,6 +180,7 @@ export async function updateAccount(services: AppServices, viewer: Viewer, id: s
   if (input.credentials) problems.push(...credentialProblems(input.credentials, 'input.credentials'));
   if (problems.length > 0) throw badInputs(problems);
 
+  await loadCredentialsFlag(em, account);
   const before = auditView(account);
   if (input.label != null) account.label = input.label.trim();
   if (input.copyEnabled != null) account.copyEnabled = input.copyEnabled;
@@ -205,6 +214,7 @@ export async function deleteAccount(services: AppServices, viewer: Viewer, id: s
       'id',
     );
   }
+  await loadCredentialsFlag(em, account);
   audit(em, viewer, 'account.delete', 'Account', account.id, auditView(account), null);
   em.remove(account);
   await em.flush();
@@ -244,6 +254,7 @@ export async function setKillSwitch(
   }
   const account = await accountFor(em, viewer, accountId, 'accountId', 'manage');
   if (viewer.role === 'CLIENT') throw forbidden("clients pause copying with copyEnabled; the kill switch is the trader's");
+  await loadCredentialsFlag(em, account);
   const before = auditView(account);
   account.killSwitch = engaged;
   audit(em, viewer, engaged ? 'killSwitch.engage' : 'killSwitch.release', 'Account', account.id, before, auditView(account));
@@ -252,15 +263,23 @@ export async function setKillSwitch(
   return { engaged, account };
 }
 
-/** Records a connection status change and tells `accountStatus` subscribers. */
+/**
+ * Records a connection status change and tells `accountStatus` subscribers. Every status change
+ * of every account comes through here, so a session that stops working (AUTH_FAILED,
+ * SESSION_EXPIRED) is alerted here, in the change's transaction, once per change.
+ */
 export async function setAccountStatus(
   services: AppServices,
   accountId: string,
   status: Account['status'],
   statusReason: string | null,
 ): Promise<void> {
-  const em = services.orm.em.fork();
-  await em.nativeUpdate(Account, { id: accountId }, { status, statusReason, updatedAt: new Date() });
+  await services.orm.em.fork().transactional(async (tx) => {
+    const before = await tx.findOne(Account, { id: accountId }, { fields: ['label', 'broker', 'clientCode', 'status'] });
+    await tx.nativeUpdate(Account, { id: accountId }, { status, statusReason, updatedAt: new Date() });
+    const alert = before && before.status !== status ? sessionAlert(before, status, statusReason, services.clock.now()) : null;
+    if (alert) await enqueueAlert(services, alert, tx);
+  });
   await services.pubsub.publish('accountStatus', { accountId, status, statusReason, at: services.clock.now().toISOString() });
 }
 

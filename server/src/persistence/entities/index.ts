@@ -1,4 +1,5 @@
 import { AccountSchema } from './account.entity.ts';
+import { AlertAttemptSchema, AlertDeliverySchema } from './alert-delivery.entity.ts';
 import { ApiTokenSchema } from './api-token.entity.ts';
 import { AuditEntrySchema } from './audit-entry.entity.ts';
 import { InstanceSchema } from './instance.entity.ts';
@@ -25,9 +26,12 @@ export const entities = [
   SettingSchema,
   AccountLeaseSchema,
   InstanceSchema,
+  AlertDeliverySchema,
+  AlertAttemptSchema,
 ];
 
 export { Account } from './account.entity.ts';
+export { AlertAttempt, AlertDelivery } from './alert-delivery.entity.ts';
 export { ApiToken } from './api-token.entity.ts';
 export { AuditEntry } from './audit-entry.entity.ts';
 export { Instance } from './instance.entity.ts';
