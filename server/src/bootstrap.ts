@@ -189,7 +189,9 @@ export async function bootTandem(config: Config, overrides: BootOverrides = {}):
   else if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await ensureFirstAdmin(em, config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
 
   const orderAlerts = createOrderEventAlerter(services);
-  const stopAlerts = config.ALERT_WEBHOOK_URL ? services.journal.onCommitted((events) => orderAlerts.onCommitted(events)) : () => undefined;
+  const stopAlerts = config.ALERT_WEBHOOK_URL
+    ? services.journal.writeAlong((em, events) => orderAlerts.writeAlong(em, events))
+    : () => undefined;
   await services.heads.start();
   const recovery = await engine.start(config.ROLE !== 'api');
   if (config.ROLE !== 'api') paper.start();

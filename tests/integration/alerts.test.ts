@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerCallError, type Broker } from '../../server/src/brokers/port.ts';
 import { Account } from '../../server/src/persistence/entities/account.entity.ts';
 import { AlertDelivery } from '../../server/src/persistence/entities/alert-delivery.entity.ts';
+import { Order } from '../../server/src/persistence/entities/order.entity.ts';
 import { createSmartApiSim, type SmartApiSim } from '../../sim/smartapi/index.ts';
 import type { SimAccountInput } from '../../sim/smartapi/types.ts';
 import { signatureVerifies, startAlertReceiver, type AlertReceiver, type ReceivedAlert } from '../support/alert-receiver.ts';
@@ -123,6 +124,38 @@ describe('alerts posted to ALERT_WEBHOOK_URL', () => {
     }
     const rows = await server.tandem.services.orm.em.fork().find(AlertDelivery, { id: { $in: receiver.posts.map((p) => p.deliveryId) } });
     expect(rows.map((row) => row.state)).toEqual(['DELIVERED', 'DELIVERED']);
+  });
+
+  it("writes an order change's alert in the change's own transaction: there when it commits, absent when it rolls back", async () => {
+    const master = await server.account('DEMO-MASTER');
+    const placed = await server.gql<{ placeOrder: { id: string } }>(
+      PLACE,
+      { i: { ...SBIN_BUY, accountId: master.id, quantity: 1 } },
+      token,
+    );
+    const orderId = placed.data!.placeOrder.id;
+    const journal = server.tandem.services.journal;
+    const alertsAbout = () =>
+      server.tandem.services.orm.em
+        .fork()
+        .find(AlertDelivery, {})
+        .then((rows) => rows.filter((row) => row.payload.orderId === orderId && String(row.payload.text).includes('outbox test')));
+    const fail =
+      (reason: string) =>
+      async (em: Parameters<Parameters<typeof journal.record>[0]>[0], emit: Parameters<Parameters<typeof journal.record>[0]>[1]) => {
+        const row = await em.findOneOrFail(Order, { id: orderId });
+        emit(row, 'FAILED', { message: reason });
+      };
+    await expect(
+      journal.record(async (em, emit) => {
+        await fail('outbox test: rolled back')(em, emit);
+        throw new Error('the change is abandoned');
+      }),
+    ).rejects.toThrow('the change is abandoned');
+    expect(await alertsAbout()).toEqual([]);
+    await journal.record(fail('outbox test: committed'));
+    // In the outbox as soon as the change is recorded: nothing was left to write after the commit.
+    expect((await alertsAbout()).map((row) => row.payload.text)).toEqual(['Order of SBIN-EQ failed: outbox test: committed']);
   });
 
   it('alerts when a broker refuses the login (AUTH_FAILED), in words a person can act on and without the credentials', async () => {

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/core';
 import type { OrderEventMessage } from '../events/pubsub.ts';
 import type { DatabaseHealth } from '../persistence/connection-loss.ts';
 import type { Alert, AlertKind, AlertSeverity } from './alert.ts';
@@ -31,30 +32,47 @@ export function alertFor(event: OrderEventMessage): { kind: AlertKind; severity:
   return null;
 }
 
+/** The alerts a batch of order changes calls for. */
+export function orderAlerts(events: readonly OrderEventMessage[]): Alert[] {
+  return events.flatMap((event) => {
+    const alert = alertFor(event);
+    return alert ? [{ ...alert, at: event.at, orderId: event.orderId, accountId: event.accountId, status: event.status }] : [];
+  });
+}
+
 /**
- * Turns committed order changes into alerts in the outbox. Written just after the commit, in a
- * transaction of their own (the journal's transaction belongs to events/order-journal.ts): a
- * process killed in the milliseconds between the two loses those alerts, never the orders' own
- * record. While the database connection is lost they wait and are written once it answers.
+ * Writes the alerts order changes call for into the outbox inside the transaction that records
+ * the changes (OrderJournal.writeAlong): they exist exactly when the changes committed, so a
+ * restart loses none. Inside a savepoint, so an outbox that refuses them never fails the order
+ * change itself: they are then written just after the commit, in a transaction of their own.
  */
 export function createOrderEventAlerter(services: AlertServices & { database: DatabaseHealth }) {
   const writing = new Set<Promise<void>>();
+  const afterCommit = (alerts: Alert[]) => {
+    const written = services.database
+      .whileUnreachable('writing alerts', () => enqueueAlerts(services, alerts))
+      .catch((error: unknown) =>
+        services.log.error({ err: error, orderIds: alerts.map((a) => a.orderId) }, 'writing alerts for order changes failed'),
+      )
+      .finally(() => writing.delete(written));
+    writing.add(written);
+  };
   return {
-    onCommitted(events: OrderEventMessage[]): void {
-      const alerts: Alert[] = events.flatMap((event) => {
-        const alert = alertFor(event);
-        return alert ? [{ ...alert, at: event.at, orderId: event.orderId, accountId: event.accountId, status: event.status }] : [];
-      });
+    async writeAlong(em: EntityManager, events: OrderEventMessage[]): Promise<void> {
+      const alerts = orderAlerts(events);
       if (alerts.length === 0) return;
-      const written = services.database
-        .whileUnreachable('writing alerts', () => enqueueAlerts(services, alerts))
-        .catch((error: unknown) =>
-          services.log.error({ err: error, orderIds: alerts.map((a) => a.orderId) }, 'writing alerts for order changes failed'),
-        )
-        .finally(() => writing.delete(written));
-      writing.add(written);
+      try {
+        await em.transactional((savepoint) => enqueueAlerts(services, alerts, savepoint));
+      } catch (error) {
+        services.log.error(
+          { err: error, orderIds: alerts.map((a) => a.orderId) },
+          'the outbox refused alerts in the order change; writing them after it',
+        );
+        // Not awaited: a transaction of its own, which waits for this one where there is one connection.
+        afterCommit(alerts);
+      }
     },
-    /** Resolves once every alert handed over so far is written (or failed to be). */
+    /** Resolves once every alert handed over to be written after a commit is written (or failed to be). */
     async settled(): Promise<void> {
       await Promise.all([...writing]);
     },

@@ -66,6 +66,7 @@ class MasterAccounts {
  */
 export class OrderJournal {
   private readonly committedListeners = new Set<(events: OrderEventMessage[]) => void>();
+  private readonly writersAlong = new Set<(em: EntityManager, events: OrderEventMessage[]) => Promise<void>>();
   private readonly masterAccounts = new MasterAccounts();
 
   constructor(
@@ -76,7 +77,7 @@ export class OrderJournal {
   ) {}
 
   async record<T>(work: (em: EntityManager, emit: Emit, along: WriteAlong) => Promise<T>): Promise<T> {
-    const { result, events } = await this.orm.em.fork().transactional(async (em) => {
+    const { result, events: messages } = await this.orm.em.fork().transactional(async (em) => {
       const drafts: OrderEventDraft[] = [];
       const written: WrittenAlong = { inserts: [], updates: [] };
       const along: WriteAlong = {
@@ -102,9 +103,10 @@ export class OrderJournal {
       };
       const value = await work(em, emit, along);
       await this.masterAccounts.resolve(em, unresolved);
-      return { result: value, events: await appendOrderEvents(em, drafts, this.clock.now(), written) };
+      const appended = (await appendOrderEvents(em, drafts, this.clock.now(), written)).map(toEventMessage);
+      for (const writer of this.writersAlong) await writer(em, appended);
+      return { result: value, events: appended };
     });
-    const messages = events.map(toEventMessage);
     for (const listener of this.committedListeners) {
       try {
         listener(messages);
@@ -118,6 +120,16 @@ export class OrderJournal {
     // never loses an event.
     for (const message of messages) void this.pubsub.publish('orderEvent', message);
     return result;
+  }
+
+  /**
+   * Writes that must commit with the changes they are about, or not at all (the alerts they call
+   * for): `writer` runs inside each recording's transaction, after its events are written. It must
+   * not fail the recording: it catches its own errors.
+   */
+  writeAlong(writer: (em: EntityManager, events: OrderEventMessage[]) => Promise<void>): () => void {
+    this.writersAlong.add(writer);
+    return () => this.writersAlong.delete(writer);
   }
 
   /** Changes committed by this process, in commit order; the replicator reacts to masters here. */
