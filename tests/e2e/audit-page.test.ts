@@ -1,25 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt } from '../../server/src/dashboard/build.ts';
 import { gqlAt, loginAt, ok } from '../support/gql.ts';
-import { startServerProcess, stopServerProcess, type ServerProcess } from '../support/spawn-server.ts';
+import {
+  chromiumSuite,
+  collectPageErrors,
+  hasChromium,
+  launchChromium,
+  SCREENSHOTS,
+  signIn,
+  startEmbeddedServer,
+  type EmbeddedServer,
+} from './chromium.ts';
 
 // The audit page and the CSV downloads in Debian's Chromium against the real server on
 // embedded defaults (PGlite in a temporary DATA_DIR, the demo accounts, the paper exchange).
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const ADMIN = { email: 'e2e-audit@tandem.local', password: 'e2e-password-1234' };
-const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 const RENAMED = 'Follower one (renamed)';
 const ORDER_HEADER =
   'time (IST +05:30),account,client code,order id,master order id,symbol,side,quantity,filled,average price (rupees),status,reason';
@@ -38,38 +35,18 @@ async function downloadFrom(page: Page): Promise<{ name: string; text: string }>
   return { name: download.suggestedFilename(), text: readFileSync(path, 'utf8') };
 }
 
-const hasChromium = existsSync(CHROMIUM);
-const title = hasChromium
-  ? 'the audit page and CSV downloads in Chromium'
-  : `the audit page and CSV downloads in Chromium: SKIPPED because ${CHROMIUM} is missing (apt-get install chromium)`;
-
-describe.skipIf(!hasChromium)(title, () => {
-  let server: ServerProcess | undefined;
+describe.skipIf(!hasChromium)(chromiumSuite('the audit page and CSV downloads in Chromium'), () => {
+  let tandem: EmbeddedServer | undefined;
   let base: string;
   let browser: Browser | undefined;
-  let dataDir: string;
   let desk: Page;
   const consoleErrors: string[] = [];
   const requestedUrls: string[] = [];
   let token = '';
 
   beforeAll(async () => {
-    const build = await ensureDashboardBuilt();
-    if (build.status === 'failed') throw new Error(`the dashboard did not build: ${build.error}`);
-    dataDir = mkdtempSync(join(tmpdir(), 'tandem-e2e-audit-'));
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    // As `npm start` runs it, on embedded defaults: no DATABASE_URL or REDIS_URL, even when CI exports them.
-    server = startServerProcess(
-      {
-        DATA_DIR: dataDir,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        SMARTAPI_ROOT_URL: 'http://127.0.0.1:9',
-        SMARTAPI_ORDER_WS_URL: 'ws://127.0.0.1:9',
-      },
-      LONG,
-    );
-    base = await server.url;
+    tandem = await startEmbeddedServer('audit', ADMIN, LONG);
+    base = tandem.base;
     // One order on record, so the orders file has a row.
     token = await loginAt(base, ADMIN.email, ADMIN.password);
     const { accounts } = ok(
@@ -94,26 +71,18 @@ describe.skipIf(!hasChromium)(title, () => {
       ),
     );
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     desk = await context.newPage();
     desk.setDefaultTimeout(60_000);
-    desk.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
-    });
-    desk.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+    collectPageErrors(desk, consoleErrors);
     desk.on('request', (request) => requestedUrls.push(request.url()));
-    await desk.goto(`${base}/`);
-    await desk.getByLabel('Email').fill(ADMIN.email);
-    await desk.getByLabel('Password').fill(ADMIN.password);
-    await desk.getByRole('button', { name: 'Sign in' }).click();
-    await desk.getByRole('navigation', { name: 'Main' }).waitFor();
+    await signIn(desk, base, ADMIN);
   }, LONG);
 
   afterAll(async () => {
     await browser?.close();
-    if (server) await stopServerProcess(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await tandem?.stop();
   }, LONG);
 
   it(

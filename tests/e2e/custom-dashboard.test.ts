@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumSuite, hasChromium, launchChromium } from './chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUrl, scratchDatabase, usingPostgres } from '../support/database.ts';
 import { gqlAt, loginAt, ok } from '../support/gql.ts';
@@ -19,15 +20,6 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 // real server process (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set, else
 // embedded). Both reach the server through a TCP proxy whose cable the resume tests pull.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const ADMIN = { email: 'wallboard-admin@tandem.local', password: 'wallboard-password-1234' };
 const FOLLOWERS = [
   { label: 'Wallboard x1', clientCode: 'WB-F1', factor: 1 },
@@ -65,8 +57,6 @@ async function stopChild(child: Child | undefined, signal: NodeJS.Signals = 'SIG
   if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill(signal);
   return child.exited;
 }
-
-const hasChromium = existsSync(CHROMIUM);
 
 describe('the examples against a real Tandem (examples/custom-dashboard, examples/stream-orders.mjs)', () => {
   let server: ServerProcess | undefined;
@@ -168,7 +158,7 @@ describe('the examples against a real Tandem (examples/custom-dashboard, example
 
     if (!hasChromium) return;
     mkdirSync(join(ROOT, 'test-output', 'screenshots'), { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
@@ -190,123 +180,117 @@ describe('the examples against a real Tandem (examples/custom-dashboard, example
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, LONG);
 
-  describe.skipIf(!hasChromium)(
-    hasChromium
-      ? 'the custom dashboard in Chromium'
-      : `the custom dashboard in Chromium: SKIPPED because ${CHROMIUM} is missing (apt-get install chromium)`,
-    () => {
-      let firstCursor = '';
+  describe.skipIf(!hasChromium)(chromiumSuite('the custom dashboard in Chromium'), () => {
+    let firstCursor = '';
 
-      /** The event log's cursors, newest first. */
-      const loggedCursors = async () =>
-        (await page.locator('#event-log tbody tr td:first-child').allInnerTexts()).map((text) => text.trim());
+    /** The event log's cursors, newest first. */
+    const loggedCursors = async () => (await page.locator('#event-log tbody tr td:first-child').allInnerTexts()).map((text) => text.trim());
 
-      /** A master order's group in the table, once its master row and every copy row read FILLED. */
-      async function filledGroup(symbol: string) {
-        const group = page
-          .locator('tbody.master-order')
-          .filter({ has: page.locator('tr.master td:nth-child(3)', { hasText: new RegExp(`^${symbol}$`) }) });
-        await group.locator('tr.master td.status').filter({ hasText: 'FILLED' }).waitFor();
+    /** A master order's group in the table, once its master row and every copy row read FILLED. */
+    async function filledGroup(symbol: string) {
+      const group = page
+        .locator('tbody.master-order')
+        .filter({ has: page.locator('tr.master td:nth-child(3)', { hasText: new RegExp(`^${symbol}$`) }) });
+      await group.locator('tr.master td.status').filter({ hasText: 'FILLED' }).waitFor();
+      for (const follower of FOLLOWERS) {
+        await group
+          .locator('tr.copy')
+          .filter({ hasText: follower.clientCode })
+          .filter({ has: page.locator('td.status', { hasText: 'FILLED' }) })
+          .waitFor();
+      }
+      return group;
+    }
+
+    async function copyCells(group: ReturnType<Page['locator']>, clientCode: string): Promise<string[]> {
+      return (await group.locator('tr.copy').filter({ hasText: clientCode }).locator('td').allInnerTexts()).map((text) => text.trim());
+    }
+
+    it(
+      "shows the server's error for a bad token; with a good one streams a master order and its copies live, and draws latency per follower",
+      async () => {
+        await page.goto(`${pageOrigin}/`);
+        const status = page.getByRole('status');
+        await page.getByLabel('Tandem URL').fill(cable.url);
+        await page.getByLabel('API token').fill('tdm_not-a-token');
+        await page.getByRole('button', { name: 'Connect', exact: true }).click();
+        await status.filter({ hasText: 'Error: API token is unknown or revoked (UNAUTHENTICATED)' }).waitFor();
+
+        await page.getByLabel('API token').fill(apiToken);
+        await page.getByRole('button', { name: 'Connect', exact: true }).click();
+        await status.filter({ hasText: /^Live: streaming order events after cursor \d+$/ }).waitFor();
+        firstCursor = /cursor (\d+)$/.exec((await status.textContent()) ?? '')![1]!;
+        expect(page.url()).toBe(`${pageOrigin}/`);
+        expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem('tandem-custom-dashboard') ?? '{}').token)).toBe(apiToken);
+        expect(await page.locator('#orders-empty').isVisible()).toBe(true);
+
+        await copiesFilled(await placeMarket('SBIN-EQ', 7));
+        const group = await filledGroup('SBIN-EQ');
+        const master = (await group.locator('tr.master td').allInnerTexts()).map((text) => text.trim());
+        expect(master.slice(1, 7)).toEqual(['Wallboard master (WB-MASTER)', 'SBIN-EQ', 'BUY', '7', 'FILLED', '7']);
+        const x1 = await copyCells(group, 'WB-F1');
+        const x3 = await copyCells(group, 'WB-F3');
+        expect(x1.slice(1, 7)).toEqual(['↳ Wallboard x1 (WB-F1)', 'SBIN-EQ', 'BUY', '7', 'FILLED', '7']);
+        expect(x3.slice(1, 7)).toEqual(['↳ Wallboard x3 (WB-F3)', 'SBIN-EQ', 'BUY', '21', 'FILLED', '21']);
+        expect(x1[7]).toMatch(/^[\d.]+ ms$|^[\d.]+ s$/);
+        expect(await page.locator('#orders-empty').isVisible()).toBe(false);
+
+        // The latency table and chart come from replicationStats: one row and one pair of bars per follower.
         for (const follower of FOLLOWERS) {
-          await group
-            .locator('tr.copy')
+          const cells = page
+            .locator('#latency tbody tr')
             .filter({ hasText: follower.clientCode })
-            .filter({ has: page.locator('td.status', { hasText: 'FILLED' }) })
-            .waitFor();
+            .filter({ has: page.locator('td:nth-child(6)', { hasText: /^[1-9]/ }) });
+          await cells.waitFor();
+          const [name, copied, failed, , , , p50, p95, p99] = (await cells.locator('td').allInnerTexts()).map((text) => text.trim());
+          expect(name).toBe(`${follower.label} (${follower.clientCode})`);
+          expect([copied, failed]).toEqual(['1', '0']);
+          for (const latency of [p50, p95, p99]) expect(latency).toMatch(/^[\d.]+ ms$|^[\d.]+ s$/);
         }
-        return group;
-      }
+        expect(await page.locator('#latency-chart g.series').count()).toBe(FOLLOWERS.length);
+        expect(await page.locator('#latency-chart rect.p50').count()).toBe(FOLLOWERS.length);
+        expect(Number(await page.locator('#latency-chart rect.p99').first().getAttribute('width'))).toBeGreaterThan(0);
 
-      async function copyCells(group: ReturnType<Page['locator']>, clientCode: string): Promise<string[]> {
-        return (await group.locator('tr.copy').filter({ hasText: clientCode }).locator('td').allInnerTexts()).map((text) => text.trim());
-      }
+        // The page's log holds exactly the events the server streams after the page's first cursor.
+        const expected = await serverCursors(firstCursor);
+        await expect.poll(loggedCursors).toEqual([...expected].reverse());
+        await page.screenshot({ path: join(ROOT, 'test-output', 'screenshots', 'custom-dashboard.png'), fullPage: true });
+      },
+      LONG,
+    );
 
-      it(
-        "shows the server's error for a bad token; with a good one streams a master order and its copies live, and draws latency per follower",
-        async () => {
-          await page.goto(`${pageOrigin}/`);
-          const status = page.getByRole('status');
-          await page.getByLabel('Tandem URL').fill(cable.url);
-          await page.getByLabel('API token').fill('tdm_not-a-token');
-          await page.getByRole('button', { name: 'Connect', exact: true }).click();
-          await status.filter({ hasText: 'Error: API token is unknown or revoked (UNAUTHENTICATED)' }).waitFor();
+    it(
+      'after the stream drops, resumes from its last cursor: the order placed meanwhile shows up once, nothing twice',
+      async () => {
+        const status = page.getByRole('status');
+        outage = true;
+        try {
+          cable.cut();
+          await status.filter({ hasText: /^Reconnecting in .* Resuming after cursor \d+\.$/ }).waitFor();
+          await copiesFilled(await placeMarket('TCS-EQ', 3));
+          expect(await page.locator('tbody.master-order', { hasText: 'TCS-EQ' }).count()).toBe(0);
+        } finally {
+          cable.restore();
+        }
+        await status.filter({ hasText: /^Live: / }).waitFor({ timeout: 60_000 });
+        const group = await filledGroup('TCS-EQ');
+        outage = false;
+        expect((await copyCells(group, 'WB-F3')).slice(3, 7)).toEqual(['BUY', '9', 'FILLED', '9']);
+        expect(await page.locator('tbody.master-order').count()).toBe(2);
+        expect(await group.locator('tr.copy').count()).toBe(FOLLOWERS.length);
 
-          await page.getByLabel('API token').fill(apiToken);
-          await page.getByRole('button', { name: 'Connect', exact: true }).click();
-          await status.filter({ hasText: /^Live: streaming order events after cursor \d+$/ }).waitFor();
-          firstCursor = /cursor (\d+)$/.exec((await status.textContent()) ?? '')![1]!;
-          expect(page.url()).toBe(`${pageOrigin}/`);
-          expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem('tandem-custom-dashboard') ?? '{}').token)).toBe(apiToken);
-          expect(await page.locator('#orders-empty').isVisible()).toBe(true);
+        // Every event since the page connected, each once and in order: none lost in the outage, none replayed twice.
+        const expected = await serverCursors(firstCursor);
+        await expect.poll(loggedCursors).toEqual([...expected].reverse());
+        expect(await page.locator('#stream-counts').textContent()).toMatch(/ 0 duplicates dropped · [1-9]\d* reconnect attempts? /);
+      },
+      LONG,
+    );
 
-          await copiesFilled(await placeMarket('SBIN-EQ', 7));
-          const group = await filledGroup('SBIN-EQ');
-          const master = (await group.locator('tr.master td').allInnerTexts()).map((text) => text.trim());
-          expect(master.slice(1, 7)).toEqual(['Wallboard master (WB-MASTER)', 'SBIN-EQ', 'BUY', '7', 'FILLED', '7']);
-          const x1 = await copyCells(group, 'WB-F1');
-          const x3 = await copyCells(group, 'WB-F3');
-          expect(x1.slice(1, 7)).toEqual(['↳ Wallboard x1 (WB-F1)', 'SBIN-EQ', 'BUY', '7', 'FILLED', '7']);
-          expect(x3.slice(1, 7)).toEqual(['↳ Wallboard x3 (WB-F3)', 'SBIN-EQ', 'BUY', '21', 'FILLED', '21']);
-          expect(x1[7]).toMatch(/^[\d.]+ ms$|^[\d.]+ s$/);
-          expect(await page.locator('#orders-empty').isVisible()).toBe(false);
-
-          // The latency table and chart come from replicationStats: one row and one pair of bars per follower.
-          for (const follower of FOLLOWERS) {
-            const cells = page
-              .locator('#latency tbody tr')
-              .filter({ hasText: follower.clientCode })
-              .filter({ has: page.locator('td:nth-child(6)', { hasText: /^[1-9]/ }) });
-            await cells.waitFor();
-            const [name, copied, failed, , , , p50, p95, p99] = (await cells.locator('td').allInnerTexts()).map((text) => text.trim());
-            expect(name).toBe(`${follower.label} (${follower.clientCode})`);
-            expect([copied, failed]).toEqual(['1', '0']);
-            for (const latency of [p50, p95, p99]) expect(latency).toMatch(/^[\d.]+ ms$|^[\d.]+ s$/);
-          }
-          expect(await page.locator('#latency-chart g.series').count()).toBe(FOLLOWERS.length);
-          expect(await page.locator('#latency-chart rect.p50').count()).toBe(FOLLOWERS.length);
-          expect(Number(await page.locator('#latency-chart rect.p99').first().getAttribute('width'))).toBeGreaterThan(0);
-
-          // The page's log holds exactly the events the server streams after the page's first cursor.
-          const expected = await serverCursors(firstCursor);
-          await expect.poll(loggedCursors).toEqual([...expected].reverse());
-          await page.screenshot({ path: join(ROOT, 'test-output', 'screenshots', 'custom-dashboard.png'), fullPage: true });
-        },
-        LONG,
-      );
-
-      it(
-        'after the stream drops, resumes from its last cursor: the order placed meanwhile shows up once, nothing twice',
-        async () => {
-          const status = page.getByRole('status');
-          outage = true;
-          try {
-            cable.cut();
-            await status.filter({ hasText: /^Reconnecting in .* Resuming after cursor \d+\.$/ }).waitFor();
-            await copiesFilled(await placeMarket('TCS-EQ', 3));
-            expect(await page.locator('tbody.master-order', { hasText: 'TCS-EQ' }).count()).toBe(0);
-          } finally {
-            cable.restore();
-          }
-          await status.filter({ hasText: /^Live: / }).waitFor({ timeout: 60_000 });
-          const group = await filledGroup('TCS-EQ');
-          outage = false;
-          expect((await copyCells(group, 'WB-F3')).slice(3, 7)).toEqual(['BUY', '9', 'FILLED', '9']);
-          expect(await page.locator('tbody.master-order').count()).toBe(2);
-          expect(await group.locator('tr.copy').count()).toBe(FOLLOWERS.length);
-
-          // Every event since the page connected, each once and in order: none lost in the outage, none replayed twice.
-          const expected = await serverCursors(firstCursor);
-          await expect.poll(loggedCursors).toEqual([...expected].reverse());
-          expect(await page.locator('#stream-counts').textContent()).toMatch(/ 0 duplicates dropped · [1-9]\d* reconnect attempts? /);
-        },
-        LONG,
-      );
-
-      it('logged no console errors', () => {
-        expect(consoleErrors).toEqual([]);
-      });
-    },
-  );
+    it('logged no console errors', () => {
+      expect(consoleErrors).toEqual([]);
+    });
+  });
 
   it(
     'stream-orders.mjs prints each event of an order once, also across a dropped connection, and says where to resume',

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { chromiumSuite, hasChromium, launchChromium, SCREENSHOTS } from './chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDashboardBuilt } from '../../server/src/dashboard/build.ts';
 import { gqlAt, loginAt, ok } from '../support/gql.ts';
@@ -10,17 +11,7 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 // The dashboard in Debian's Chromium against the real server (`npm start`'s entry point) on
 // embedded defaults: PGlite in a temporary DATA_DIR, in-process PubSub, the paper exchange.
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const ADMIN = { email: 'e2e-admin@tandem.local', password: 'e2e-password-1234' };
-const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 const FOLLOWER = { label: 'E2E follower x2', clientCode: 'E2E-F4' };
 const CLIENT = { email: 'e2e-client@tandem.local', password: 'e2e-client-password-1234' };
 const CLIENT_FOLLOWER = { label: 'E2E client follower', clientCode: 'E2E-C1' };
@@ -81,12 +72,7 @@ async function placeFromTicket(page: Page, order: { symbol: string; side: 'Buy' 
     .waitFor();
 }
 
-const hasChromium = existsSync(CHROMIUM);
-const title = hasChromium
-  ? 'the dashboard in Chromium'
-  : `the dashboard in Chromium: SKIPPED because ${CHROMIUM} is missing (apt-get install chromium)`;
-
-describe.skipIf(!hasChromium)(title, () => {
+describe.skipIf(!hasChromium)(chromiumSuite('the dashboard in Chromium'), () => {
   let server: ServerProcess | undefined;
   let base: string;
   let browser: Browser | undefined;
@@ -119,7 +105,7 @@ describe.skipIf(!hasChromium)(title, () => {
     );
     base = await server.url;
     cable = await startTcpProxy(new URL(base));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     ({ page: desk } = await signedInPage(browser, base, consoleErrors));
   }, LONG);
 

@@ -1,70 +1,43 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDashboardBuilt } from '../../server/src/dashboard/build.ts';
 import { gqlAt, loginAt, ok } from '../support/gql.ts';
-import { startServerProcess, stopServerProcess, type ServerProcess } from '../support/spawn-server.ts';
+import {
+  chromiumSuite,
+  collectPageErrors,
+  hasChromium,
+  launchChromium,
+  SCREENSHOTS,
+  signIn,
+  startEmbeddedServer,
+  type EmbeddedServer,
+} from './chromium.ts';
 
 // The positions page in Debian's Chromium against the real server on embedded defaults (PGlite,
 // in-process PubSub, the paper exchange): a filled order shows as the broker's position.
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const ADMIN = { email: 'e2e-positions@tandem.local', password: 'e2e-password-1234' };
-const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 const LONG = 120_000;
 
-const hasChromium = existsSync(CHROMIUM);
-const title = hasChromium
-  ? 'the positions page in Chromium'
-  : `the positions page in Chromium: SKIPPED because ${CHROMIUM} is missing (apt-get install chromium)`;
-
-describe.skipIf(!hasChromium)(title, () => {
-  let server: ServerProcess | undefined;
+describe.skipIf(!hasChromium)(chromiumSuite('the positions page in Chromium'), () => {
+  let tandem: EmbeddedServer | undefined;
   let base: string;
   let browser: Browser | undefined;
-  let dataDir: string;
   let page: Page;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    const build = await ensureDashboardBuilt();
-    if (build.status === 'failed') throw new Error(`the dashboard did not build: ${build.error}`);
-    dataDir = mkdtempSync(join(tmpdir(), 'tandem-e2e-positions-'));
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = startServerProcess(
-      {
-        DATA_DIR: dataDir,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        SMARTAPI_ROOT_URL: 'http://127.0.0.1:9',
-        SMARTAPI_ORDER_WS_URL: 'ws://127.0.0.1:9',
-      },
-      LONG,
-    );
-    base = await server.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    tandem = await startEmbeddedServer('positions', ADMIN, LONG);
+    base = tandem.base;
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(60_000);
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+    collectPageErrors(page, consoleErrors);
   }, LONG);
 
   afterAll(async () => {
     await browser?.close();
-    if (server) await stopServerProcess(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await tandem?.stop();
   }, LONG);
 
   it(
@@ -126,10 +99,7 @@ describe.skipIf(!hasChromium)(title, () => {
         )
         .toEqual(['-7/-7', '17/17', '7/7']);
 
-      await page.goto(`${base}/`);
-      await page.getByLabel('Email').fill(ADMIN.email);
-      await page.getByLabel('Password').fill(ADMIN.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(page, base, ADMIN);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Positions', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Positions' }).waitFor();
       await page.getByLabel('Account').selectOption({ label: 'Demo master (DEMO-MASTER)' });
