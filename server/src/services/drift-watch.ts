@@ -1,5 +1,6 @@
-// Tells people when a follower stays out of line with its master (and when its broker's figure
-// and Tandem's own fills disagree by more than a lot, seen on the same read). A copy in flight is not drift,
+// Tells people when a follower stays out of line with its master (and when an account's broker
+// figure and Tandem's own fills disagree by more than a lot, the master's and its followers',
+// seen on the same reads). A copy in flight is not drift,
 // so a master is looked at only once its newest order and every copy of it are final, and only
 // after DRIFT_ALERT_AFTER_S more: the broker's positions have had time to catch up. Each newest
 // order is looked at once per instance holding the master's lease (one instance), so a drift
@@ -78,16 +79,21 @@ export class DriftWatch {
       const master = masters.get(latest.accountId);
       if (!master) continue;
       try {
-        // The followers' positions are read once, for drift and for their broker/Tandem mismatches.
-        const read = new Map<string, { follower: Account; positions: Position[] }>();
-        const rows = await driftOfMaster(services, master, null, false, async (follower) => {
-          const positions = await accountPositions(services, follower);
-          read.set(follower.id, { follower, positions });
-          return quantitiesByKey(positions);
-        });
+        // Each position is read once, for drift and for broker/Tandem mismatches: the followers'
+        // that drift reads, and the master's own.
+        const read = new Map<string, { account: Account; positions: Position[] }>();
+        const readPositions = async (account: Account) => {
+          const positions = await accountPositions(services, account);
+          read.set(account.id, { account, positions });
+          return positions;
+        };
+        const [rows] = await Promise.all([
+          driftOfMaster(services, master, null, false, async (follower) => quantitiesByKey(await readPositions(follower))),
+          readPositions(master),
+        ]);
         for (const row of rows) alerts.push(driftAlert(master, latest.orderId, row, now));
-        for (const { follower, positions } of read.values()) {
-          for (const position of positions) if (position.mismatch) alerts.push(mismatchAlert(follower, position, now));
+        for (const { account, positions } of read.values()) {
+          for (const position of positions) if (position.mismatch) alerts.push(mismatchAlert(account, position, now));
         }
       } catch (error) {
         services.log.warn({ err: error, masterId: master.id }, 'checking the followers of a master for drift failed');
