@@ -1,9 +1,7 @@
 import type { Viewer } from '../auth/viewer.ts';
 import { expectedPositions } from '../core/replication/drift.ts';
-import type { InstrumentSizing } from '../core/replication/plan-types.ts';
 import type { ProductType } from '../core/types.ts';
 import { Account } from '../persistence/entities/account.entity.ts';
-import { Instrument } from '../persistence/entities/instrument.entity.ts';
 import { Multiplier } from '../persistence/entities/multiplier.entity.ts';
 import { masterFillsSince } from '../persistence/repositories/order-facts.repository.ts';
 import { istDayStart } from '../replicator/facts.ts';
@@ -80,13 +78,6 @@ export async function driftOfMaster(
     master.id,
     new Date(Math.min(today.getTime(), ...links.map((link) => link.createdAt.getTime()))),
   );
-  const instruments = new Map<string, InstrumentSizing>();
-  const tokens = [...new Set(fills.map((fill) => fill.token))];
-  if (tokens.length > 0) {
-    for (const instrument of await em.find(Instrument, { token: { $in: tokens } })) {
-      instruments.set(`${instrument.exchange}|${instrument.symbol}`, instrument);
-    }
-  }
   const rows = await Promise.all(
     links.map(async (link) => {
       const follower = followers.get(link.followerId);
@@ -97,7 +88,7 @@ export async function driftOfMaster(
       const owed = expectedPositions(
         fills.filter((fill) => fill.placedAt >= since(fill)).map((fill) => ({ ...fill, masterPositionBefore: fill.positionBefore })),
         rules,
-        (exchange, symbol) => instruments.get(`${exchange}|${symbol}`) ?? null,
+        (exchange, symbol) => services.instruments.find(exchange, symbol) ?? null,
       );
       if (owed.length === 0) return [];
       const actual = await actualOf(follower);
